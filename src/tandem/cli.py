@@ -1,0 +1,144 @@
+"""The ``tandem`` command: demo, serve, worker, and Django's management commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+SETTINGS = "tandem.settings"
+
+
+def _django(static_collected: bool = False) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    if static_collected:
+        # Serve compressed, cache-busted files from collectstatic's output.
+        os.environ["TANDEM_STATIC_COLLECTED"] = "1"
+    import django
+
+    django.setup()
+
+
+def manage(args: list[str]) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tandem manage", *args])
+    return 0
+
+
+def prepare(*, quiet: bool = True) -> None:
+    """Migrate, create the cache table and collect static files: safe to run every start."""
+    from django.core.management import call_command
+
+    verbosity = 0 if quiet else 1
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("createcachetable", verbosity=verbosity)
+    call_command("collectstatic", interactive=False, verbosity=verbosity)
+
+
+def server_command(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "granian",
+        "--interface", "wsgi",
+        "--host", host,
+        "--port", str(port),
+        "--workers", str(workers),
+        "--no-ws",
+        "--log-level", "warning",
+        "tandem.wsgi:application",
+    ]  # fmt: skip
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "tandem.cli", "worker"]
+
+
+def serve(args: argparse.Namespace) -> int:
+    _django(static_collected=True)
+    prepare()
+    # Replace this process, so signals reach the server directly.
+    os.execv(sys.executable, server_command(args.host, args.port, args.workers))  # noqa: S606
+    return 0  # not reached
+
+
+def worker(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    from tandem.core import jobs
+
+    jobs.ensure_scheduled()
+    call_command("db_worker", "--no-reload", "--interval", str(args.interval))
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    _django(static_collected=True)
+    from django.core.management import call_command
+
+    print("Preparing the database and static files…", flush=True)
+    prepare()
+    call_command("load_demo")
+    env = {**os.environ, "TANDEM_STATIC_COLLECTED": "1"}
+    children = [
+        subprocess.Popen(server_command(args.host, args.port, 1), env=env),  # noqa: S603
+        subprocess.Popen(worker_command(), env=env),  # noqa: S603
+    ]
+    print(
+        f"\nTandem is running at http://{args.host}:{args.port}/  (Ctrl-C stops it)\n", flush=True
+    )
+    return _wait(children)
+
+
+def _wait(children: list[subprocess.Popen[bytes]]) -> int:
+    """Run until Ctrl-C or until a child stops; then stop the others."""
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.2)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    print("Tandem stopped.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["manage"]:
+        return manage(argv[1:])
+    parser = argparse.ArgumentParser(prog="tandem", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("demo", "load the demo practice and run the server and a worker"),
+        ("serve", "run the production web server"),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--host", default=os.environ.get("TANDEM_HOST", "127.0.0.1"))
+        sub.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        sub.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    work = commands.add_parser("worker", help="run a background worker")
+    work.add_argument("--interval", type=float, default=1.0)
+    commands.add_parser("manage", help="run a Django management command", add_help=False)
+    args = parser.parse_args(argv)
+    handlers = {"demo": demo, "serve": serve, "worker": worker}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tandem.clients.models import Client
+from tandem.core.forms import DomainErrorFormMixin
+from tandem.core.roles import Role
+
+
+class ClientForm(DomainErrorFormMixin, forms.ModelForm[Client]):
+    notes = forms.CharField(
+        label="Notes for your team",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only you and your assistants see these.",
+    )
+
+    class Meta:
+        model = Client
+        fields = ["name", "time_zone", "notes"]
+        labels = {"name": "Business name", "notes": "Notes for your team"}
+        help_texts = {
+            "time_zone": "Deadlines the client gives are read in this time zone.",
+            "notes": "Only you and your assistants see these.",
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4, "maxlength": 5000})}
+        error_messages = {"name": {"required": "Enter the client's business name."}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["maxlength"] = 160
+
+
+class InviteMemberForm(DomainErrorFormMixin, forms.Form):
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the e-mail address to send the invitation to.",
+            "invalid": "Enter a whole e-mail address, like sam@example.com.",
+        },
+    )
+    name = forms.CharField(label="Name (optional)", max_length=120, required=False)
+    role = forms.ChoiceField(
+        choices=[(Role.ASSISTANT, "Assistant"), (Role.OWNER, "Owner")],
+        initial=Role.ASSISTANT,
+        help_text="Owners manage clients, people and settings; assistants work on their clients.",
+    )
+
+
+class InviteContactForm(DomainErrorFormMixin, forms.Form):
+    email = InviteMemberForm.base_fields["email"]
+    name = InviteMemberForm.base_fields["name"]
+
+
+class AssignForm(DomainErrorFormMixin, forms.Form):
+    assistant = forms.TypedChoiceField(
+        coerce=int, error_messages={"required": "Pick who should work on this client."}
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assistant"].choices = [("", "Choose someone…"), *choices]  # type: ignore[attr-defined]
+
+
+class RoleForm(DomainErrorFormMixin, forms.Form):
+    role = forms.ChoiceField(choices=[(Role.ASSISTANT, "Assistant"), (Role.OWNER, "Owner")])
+
+
+class AcceptInvitationForm(DomainErrorFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=120,
+        error_messages={"required": "Tell us your name, as the practice should see it."},
+    )
+    password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=128,
+        error_messages={"required": "Choose a password of at least 8 characters."},
+    )
+    password2 = forms.CharField(
+        label="Type it again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=128,
+        error_messages={"required": "Type the password a second time."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
+            self.add_error("password2", "The two passwords differ. Type the same one twice.")
+        return data
+
+
+class ExistingAccountAcceptForm(DomainErrorFormMixin, forms.Form):
+    """A person who already has an account only confirms."""

@@ -1,0 +1,166 @@
+"""Page-shaped reads for clients, people and the portal. All scoped to the viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+
+from tandem.clients.models import Assignment, Client, ClientContact, Invitation
+from tandem.core.models import Membership, Practice
+from tandem.core.roles import Role
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+CLIENTS_PER_PAGE = 50
+
+
+def clients_for_list(*, viewer: User, search: str = "", archived: bool = False) -> QuerySet[Client]:
+    """The viewer's clients with their assistants and a contact count: two queries a page."""
+    clients = Client.objects.visible_to(viewer).filter(archived_at__isnull=not archived)
+    if search:
+        clients = clients.filter(name__icontains=search)
+    return (
+        clients.annotate(contact_count=Count("contacts", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("user").order_by(
+                    "user__name", "user__email"
+                ),
+            )
+        )
+        .order_by("name", "id")
+    )
+
+
+def client_page(
+    *, viewer: User, search: str, archived: bool, page_number: str | None
+) -> Page[Client]:
+    paginator = Paginator(
+        clients_for_list(viewer=viewer, search=search, archived=archived), CLIENTS_PER_PAGE
+    )
+    return paginator.get_page(page_number)
+
+
+@dataclass(frozen=True)
+class ClientDetail:
+    client: Client
+    contacts: list[ClientContact]
+    assignments: list[Assignment]
+    pending_invitations: list[Invitation]
+    assignable: list[Membership]
+
+
+def client_detail(*, viewer: User, client: Client) -> ClientDetail:
+    contacts = list(client.contacts.select_related("user").order_by("user__name", "user__email"))
+    assignments = list(
+        client.assignments.select_related("user").order_by("user__name", "user__email")
+    )
+    pending = list(
+        Invitation.objects.visible_to(viewer).filter(client=client).pending().order_by("email")
+    )
+    assigned_ids = {a.user_id for a in assignments}
+    assignable = [
+        m
+        for m in Membership.objects.visible_to(viewer)
+        .active()
+        .filter(role__in=[Role.OWNER, Role.ASSISTANT])
+        .select_related("user")
+        .order_by("user__name", "user__email")
+        if m.user_id not in assigned_ids
+    ]
+    return ClientDetail(client, contacts, assignments, pending, assignable)
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    members: Sequence[Membership]
+    invitations: list[Invitation]
+
+
+def people_page(*, viewer: User) -> PeoplePage:
+    """The practice's owners and assistants, with how many clients each works on, and the
+    invitations still open. Contacts are listed on each client's page instead."""
+    members = list(
+        Membership.objects.visible_to(viewer)
+        .filter(role__in=[Role.OWNER, Role.ASSISTANT])
+        .select_related("user")
+        .annotate(
+            client_count=Count(
+                "user__assignments",
+                filter=Q(user__assignments__client__archived_at__isnull=True),
+                distinct=True,
+            )
+        )
+        .order_by("-is_active", "role", "user__name", "user__email")
+    )
+    invitations = list(
+        Invitation.objects.visible_to(viewer)
+        .pending()
+        .select_related("client", "invited_by")
+        .order_by("-sent_at")
+    )
+    return PeoplePage(members, invitations)
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    has_teammate: bool
+    has_client: bool
+    has_contact: bool
+
+    @property
+    def is_done(self) -> bool:
+        return self.has_teammate and self.has_client and self.has_contact
+
+
+def either(first: QuerySet[Any], second: QuerySet[Any]) -> ExpressionWrapper:
+    return ExpressionWrapper(Q(Exists(first)) | Q(Exists(second)), output_field=BooleanField())
+
+
+def onboarding(*, viewer: User) -> Onboarding:
+    """What a new practice still has to do, in one query of three EXISTS."""
+    practice_id = viewer.membership.practice_id
+    open_invitations = Invitation.objects.filter(practice_id=practice_id, revoked_at__isnull=True)
+    teammates = Membership.objects.filter(practice_id=practice_id, role=Role.ASSISTANT)
+    contacts = Membership.objects.filter(practice_id=practice_id, role=Role.CONTACT)
+    flags = (
+        Practice.objects.filter(pk=practice_id)
+        .annotate(
+            has_teammate=either(teammates, open_invitations.exclude(role=Role.CONTACT)),
+            has_client=Exists(Client.objects.filter(practice_id=practice_id)),
+            has_contact=either(contacts, open_invitations.filter(role=Role.CONTACT)),
+        )
+        .values("has_teammate", "has_client", "has_contact")
+        .get()
+    )
+    return Onboarding(**flags)
+
+
+@dataclass(frozen=True)
+class Portal:
+    client: Client | None
+    assistants: list[Assignment]
+    contacts: list[ClientContact]
+
+
+def portal_home(*, viewer: User) -> Portal:
+    client = Client.objects.visible_to(viewer).select_related("practice").first()
+    if client is None:
+        return Portal(None, [], [])
+    assistants = list(client.assignments.select_related("user").order_by("user__name"))
+    contacts = list(client.contacts.select_related("user").order_by("user__name"))
+    return Portal(client, assistants, contacts)

@@ -1,0 +1,166 @@
+"""Writes on clients and on who works on them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tandem.clients.models import Assignment, Client
+from tandem.core import audit
+from tandem.core.audit import Action
+from tandem.core.errors import DomainError
+from tandem.core.models import Membership
+from tandem.core.roles import Role
+from tandem.core.tenancy import active_membership
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+
+def _practice_of(actor: User) -> Membership:
+    membership = active_membership(actor)
+    if membership is None or membership.role != Role.OWNER:
+        raise DomainError("Only the practice owner can change clients.")
+    return membership
+
+
+def create_client(
+    *, actor: User, name: str, time_zone: str, notes: str = "", request: HttpRequest | None = None
+) -> Client:
+    """Add a client to the actor's practice. Owners only."""
+    membership = _practice_of(actor)
+    with transaction.atomic():
+        client = Client.objects.create(
+            practice=membership.practice, name=name.strip(), time_zone=time_zone, notes=notes
+        )
+        audit.record(
+            Action.CLIENT_CREATED,
+            practice=membership.practice,
+            actor=actor,
+            target=client,
+            client_id=client.pk,
+            request=request,
+        )
+    return client
+
+
+def update_client(
+    client: Client,
+    *,
+    actor: User,
+    name: str,
+    time_zone: str,
+    notes: str,
+    request: HttpRequest | None = None,
+) -> Client:
+    _practice_of(actor)
+    with transaction.atomic():
+        client.name, client.time_zone, client.notes = name.strip(), time_zone, notes
+        client.save(update_fields=["name", "time_zone", "notes"])
+        audit.record(
+            Action.CLIENT_UPDATED,
+            practice=client.practice,
+            actor=actor,
+            target=client,
+            client_id=client.pk,
+            request=request,
+        )
+    return client
+
+
+def archive_client(client: Client, *, actor: User, request: HttpRequest | None = None) -> Client:
+    """Archive a client: nothing is deleted, and its contacts and assistants lose access at
+    once (every scoped query leaves archived clients out for them)."""
+    _practice_of(actor)
+    with transaction.atomic():
+        changed = Client.objects.filter(pk=client.pk, archived_at__isnull=True).update(
+            archived_at=timezone.now()
+        )
+        if not changed:
+            raise DomainError(f"{client.name} is already archived.")
+        audit.record(
+            Action.CLIENT_ARCHIVED,
+            practice=client.practice,
+            actor=actor,
+            target=client,
+            client_id=client.pk,
+            request=request,
+        )
+    client.refresh_from_db(fields=["archived_at"])
+    return client
+
+
+def restore_client(client: Client, *, actor: User, request: HttpRequest | None = None) -> Client:
+    _practice_of(actor)
+    with transaction.atomic():
+        changed = Client.objects.filter(pk=client.pk, archived_at__isnull=False).update(
+            archived_at=None
+        )
+        if not changed:
+            raise DomainError(f"{client.name} is not archived.")
+        audit.record(
+            Action.CLIENT_RESTORED,
+            practice=client.practice,
+            actor=actor,
+            target=client,
+            client_id=client.pk,
+            request=request,
+        )
+    client.refresh_from_db(fields=["archived_at"])
+    return client
+
+
+def assign_assistant(
+    client: Client, *, assistant: User, actor: User, request: HttpRequest | None = None
+) -> Assignment:
+    """Let an assistant (or owner) of the same practice work on the client."""
+    membership = _practice_of(actor)
+    target = active_membership(assistant)
+    if (
+        target is None
+        or target.practice_id != membership.practice_id
+        or target.role == Role.CONTACT
+    ):
+        raise DomainError("Pick an assistant of your practice.", field="assistant")
+    if client.is_archived:
+        raise DomainError("Restore the client before assigning anyone to it.")
+    with transaction.atomic():
+        assignment, created = Assignment.objects.get_or_create(
+            client=client, user=assistant, defaults={"practice": client.practice}
+        )
+        if not created:
+            raise DomainError(
+                f"{assistant.display_name} already works on {client.name}.", field="assistant"
+            )
+        audit.record(
+            Action.ASSISTANT_ASSIGNED,
+            practice=client.practice,
+            actor=actor,
+            target=client,
+            client_id=client.pk,
+            request=request,
+            data={"assistant": assistant.email},
+        )
+    return assignment
+
+
+def unassign_assistant(
+    client: Client, *, assistant: User, actor: User, request: HttpRequest | None = None
+) -> None:
+    _practice_of(actor)
+    with transaction.atomic():
+        deleted, _ = Assignment.objects.filter(client=client, user=assistant).delete()
+        if not deleted:
+            raise DomainError(f"{assistant.display_name} is not assigned to {client.name}.")
+        audit.record(
+            Action.ASSISTANT_UNASSIGNED,
+            practice=client.practice,
+            actor=actor,
+            target=client,
+            client_id=client.pk,
+            request=request,
+            data={"assistant": assistant.email},
+        )

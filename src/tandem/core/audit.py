@@ -1,0 +1,72 @@
+"""Writing the audit log. Services call ``record`` inside their own transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from tandem.core.models import AuditEntry, Practice
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+
+class Action(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGNED_OUT = "signed_out", "Signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    LOCKED_OUT = "locked_out", "Sign-ins held off"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    PRACTICE_CREATED = "practice_created", "Practice created"
+    PRACTICE_UPDATED = "practice_updated", "Practice settings changed"
+    TWO_FACTOR_REQUIRED = "two_factor_required", "Two-factor requirement changed"
+    TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-factor turned on"
+    TWO_FACTOR_DISABLED = "two_factor_disabled", "Two-factor turned off"
+    RECOVERY_CODES_GENERATED = "recovery_codes_generated", "Recovery codes generated"
+    INVITATION_SENT = "invitation_sent", "Invitation sent"
+    INVITATION_RESENT = "invitation_resent", "Invitation resent"
+    INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    MEMBER_DEACTIVATED = "member_deactivated", "Member removed"
+    CLIENT_CREATED = "client_created", "Client added"
+    CLIENT_UPDATED = "client_updated", "Client changed"
+    CLIENT_ARCHIVED = "client_archived", "Client archived"
+    CLIENT_RESTORED = "client_restored", "Client restored"
+    ASSISTANT_ASSIGNED = "assistant_assigned", "Assistant assigned"
+    ASSISTANT_UNASSIGNED = "assistant_unassigned", "Assistant unassigned"
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    action: Action,
+    *,
+    practice: Practice | None,
+    actor: User | None,
+    target: models.Model | None = None,
+    target_label: str = "",
+    client_id: int | None = None,
+    request: HttpRequest | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. Call it inside the transaction of the change it records."""
+    return AuditEntry.objects.create(
+        practice=practice,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor.email if actor is not None and actor.pk else "",
+        action=action,
+        target_type=target._meta.model_name or "" if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        target_label=(target_label or str(target))[:254] if target is not None else target_label,
+        client_id=client_id,
+        ip_address=client_ip(request),
+        data=data or {},
+    )

@@ -1,0 +1,126 @@
+"""Background jobs on the database queue, with the retries and recovery the library lacks.
+
+django-tasks-db runs each job once: a failed job stays failed and a job whose worker died
+stays RUNNING for ever. ``job`` adds bounded retries with exponential backoff, and
+``reap_orphaned_jobs`` puts jobs whose worker vanished back on the queue. So a job may run
+more than once: every job must be idempotent (take ids, re-load, re-check state).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks.base import Task
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ATTEMPT_KWARG = "_attempt"
+PERIODIC: dict[str, tuple[Task[Any, Any], int]] = {}
+
+
+def backoff(attempt: int) -> timedelta:
+    """10 s, 40 s, 2.7 min, 10.7 min, ... capped at an hour."""
+    return timedelta(seconds=min(10 * 4 ** (attempt - 1), 3600))
+
+
+def job(
+    *, max_attempts: int | None = None, priority: int = 0
+) -> Callable[[Callable[P, R]], Task[P, R | None]]:
+    """Declare a background job that is retried with backoff when it raises."""
+
+    def decorator(function: Callable[P, R]) -> Task[P, R | None]:
+        @wraps(function)
+        def run(*args: Any, **kwargs: Any) -> R | None:
+            attempt = int(kwargs.pop(ATTEMPT_KWARG, 1))
+            try:
+                return function(*args, **kwargs)
+            except Exception:
+                limit = max_attempts or settings.TANDEM_JOB_MAX_ATTEMPTS
+                if attempt >= limit:
+                    logger.exception("Job %s failed for good after %d attempts", run, attempt)
+                    raise
+                run_after = timezone.now() + backoff(attempt)
+                the_task.using(run_after=run_after).enqueue(
+                    *args, **{**kwargs, ATTEMPT_KWARG: attempt + 1}
+                )
+                logger.warning("Job %s failed (attempt %d); retrying", run, attempt, exc_info=True)
+                raise
+
+        the_task: Task[P, R | None] = task(priority=priority)(run)
+        return the_task
+
+    return decorator
+
+
+def reap_orphaned_jobs(*, now: datetime | None = None) -> int:
+    """Put RUNNING jobs whose worker has been silent past the timeout back on the queue.
+
+    A job that has already been claimed ``TANDEM_JOB_MAX_ATTEMPTS`` times (it keeps killing
+    its worker) is marked failed instead, so one bad job cannot take the queue down.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.TANDEM_JOB_TIMEOUT_SECONDS)
+    requeued = 0
+    stale = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+    for result in stale.only("id", "worker_ids", "started_at"):
+        gone_for_good = len(result.worker_ids) >= settings.TANDEM_JOB_MAX_ATTEMPTS
+        # Conditional on the row being unchanged, so a worker that finishes just now wins.
+        changed = DBTaskResult.objects.filter(
+            pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at
+        ).update(
+            status=TaskResultStatus.FAILED if gone_for_good else TaskResultStatus.READY,
+            run_after=get_date_max() if not gone_for_good else models.F("run_after"),
+            finished_at=now if gone_for_good else None,
+            exception_class_path="tandem.core.jobs.OrphanedJob" if gone_for_good else "",
+            traceback="Its worker stopped answering too many times." if gone_for_good else "",
+        )
+        if changed and not gone_for_good:
+            requeued += 1
+    if requeued:
+        logger.warning("Re-queued %d job(s) whose worker stopped", requeued)
+    return requeued
+
+
+def periodic(every_seconds: int) -> Callable[[Task[P, R]], Task[P, R]]:
+    """Register a job to run every ``every_seconds``, with no cron: see ensure_scheduled."""
+
+    def decorator(the_task: Task[P, R]) -> Task[P, R]:
+        PERIODIC[the_task.module_path] = (the_task, every_seconds)
+        return the_task
+
+    return decorator
+
+
+def ensure_scheduled(*, now: datetime | None = None) -> int:
+    """Enqueue the next run of every periodic job, once, whoever asks.
+
+    Workers call this when they start and the reaper calls it on every run. The unique
+    (name, slot) row makes the enqueue happen once even with several workers asking at once.
+    """
+    from tandem.core.models import ScheduledRun
+
+    now = now or timezone.now()
+    scheduled = 0
+    for name, (the_task, every) in PERIODIC.items():
+        slot_start = int(now.timestamp()) // every * every + every
+        slot = datetime.fromtimestamp(slot_start, tz=UTC)
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(name=name, slot_at=slot)
+                the_task.using(run_after=slot).enqueue()
+                scheduled += 1
+        except IntegrityError:
+            continue
+    return scheduled

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from tandem.core.tenancy import active_membership
+
+# Paths a member without two-factor may still use when their practice requires it.
+TWO_FACTOR_SETUP_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz")
+
+
+class TenancyMiddleware:
+    """Loads the acting membership and its practice once per request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            # One query for both: every page needs the membership and the practice.
+            from tandem.core.models import Membership
+
+            membership = (
+                Membership.objects.select_related("practice")
+                .filter(user_id=request.user.pk)
+                .first()
+            )
+            request.user.membership = membership
+        return self.get_response(request)
+
+
+class RequireTwoFactorMiddleware:
+    """When a practice requires two-factor, its members set it up before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        membership = active_membership(request.user)
+        if (
+            membership is not None
+            and not membership.is_contact
+            and membership.practice.requires_two_factor
+            and not request.path.startswith(TWO_FACTOR_SETUP_PREFIXES)
+            and not has_two_factor(request.user.pk)
+        ):
+            messages.warning(
+                request,
+                f"{membership.practice.name} asks everyone to turn on two-factor "
+                "authentication. Set it up to continue.",
+            )
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+def has_two_factor(user_id: int | None) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).exists()

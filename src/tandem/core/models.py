@@ -1,0 +1,186 @@
+"""Tenancy (practices and their members), the audit log and outgoing e-mail."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import time
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from tandem.core.roles import Role
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+TIME_ZONE_CHOICES = [
+    (name, name.replace("_", " "))
+    for name in sorted(zoneinfo.available_timezones())
+    if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+] + [("UTC", "UTC")]
+CURRENCY_CHOICES = [
+    ("USD", "US dollar"),
+    ("EUR", "Euro"),
+    ("GBP", "Pound sterling"),
+    ("CAD", "Canadian dollar"),
+    ("AUD", "Australian dollar"),
+    ("NZD", "New Zealand dollar"),
+    ("CHF", "Swiss franc"),
+    ("ZAR", "South African rand"),
+    ("INR", "Indian rupee"),
+    ("PHP", "Philippine peso"),
+]
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def default_working_days() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
+class Practice(models.Model):
+    """A VA business: the tenant every other row belongs to."""
+
+    name = models.CharField(max_length=120)
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
+    # Weekday numbers, Monday = 0, as in datetime.weekday().
+    working_days = models.JSONField(default=default_working_days)
+    work_starts_at = models.TimeField(default=time(9, 0))
+    work_ends_at = models.TimeField(default=time(17, 0))
+    requires_two_factor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def working_days_label(self) -> str:
+        return ", ".join(WEEKDAYS[day] for day in sorted(self.working_days))
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def visible_to(self, user: User) -> MembershipQuerySet:
+        """Owners and assistants see their practice's members; contacts see no one."""
+        membership = getattr(user, "membership", None) if user.is_authenticated else None
+        if membership is None or membership.role == Role.CONTACT:
+            return self.none()
+        return self.filter(practice_id=membership.practice_id)
+
+    def active(self) -> MembershipQuerySet:
+        return self.filter(is_active=True)
+
+
+class Membership(models.Model):
+    """A person's place in one practice. Every account belongs to exactly one practice."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="memberships")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()} of {self.practice})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.OWNER
+
+    @property
+    def is_contact(self) -> bool:
+        return self.role == Role.CONTACT
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def visible_to(self, user: User) -> AuditEntryQuerySet:
+        """Only a practice's owners read its audit log."""
+        membership = getattr(user, "membership", None) if user.is_authenticated else None
+        if membership is None or not membership.is_active or membership.role != Role.OWNER:
+            return self.none()
+        return self.filter(practice_id=membership.practice_id)
+
+
+class AuditEntry(models.Model):
+    """One security-relevant event. Rows are only ever inserted: no view edits or deletes."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="audit_entries", null=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Kept as text so the entry still reads right after the actor's account changes.
+    actor_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=48)
+    target_type = models.CharField(max_length=32, blank=True)
+    target_id = models.BigIntegerField(null=True)
+    target_label = models.CharField(max_length=254, blank=True)
+    # Lets a client read the entries about their own data later, without a join.
+    client_id = models.BigIntegerField(null=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        # Newest first by id: ids rise with time, and the log pages by "older than this id".
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["practice", "-id"], name="audit_practice_recent"),
+            models.Index(fields=["practice", "action", "-id"], name="audit_practice_action"),
+            models.Index(fields=["practice", "actor", "-id"], name="audit_practice_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+
+class OutboundEmail(models.Model):
+    """A message waiting to be sent, or sent. The unique key makes sending exactly-once:
+    a job claims the row before it talks to the mail server, so a retry never sends twice.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, null=True, related_name="+")
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True)
+    sent_at = models.DateTimeField(null=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
+
+
+class ScheduledRun(models.Model):
+    """One planned run of a periodic job; the unique pair stops two workers queueing it twice."""
+
+    name = models.CharField(max_length=200)
+    slot_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot_at"], name="scheduled_run_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.slot_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tandem.core import selectors, services
+from tandem.core.audit import Action
+from tandem.core.errors import DomainError
+from tandem.core.forms import PracticeSettingsForm
+from tandem.core.models import Membership
+from tandem.core.roles import Capability, Role
+from tandem.core.tenancy import MemberRequest, active_membership, member_required
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        logger.exception("Health check: the database did not answer")
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Everyone's front door: visitors sign in, contacts go to their portal."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    membership = active_membership(request.user)
+    if membership is None:
+        if Membership.objects.filter(user_id=request.user.pk).exists():
+            return render(request, "core/no_access.html", status=403)
+        return redirect("accounts:practice-create")
+    if membership.role == Role.CONTACT:
+        return redirect("clients:portal-home")
+    return redirect("clients:dashboard")
+
+
+@member_required(Capability.MANAGE_PRACTICE)
+@require_http_methods(["GET", "POST"])
+def practice_settings(request: MemberRequest) -> HttpResponse:
+    membership = active_membership(request.user)
+    assert membership is not None
+    practice = membership.practice
+    form = PracticeSettingsForm(request.POST or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_practice(
+                practice,
+                actor=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Practice settings saved.")
+            return redirect("core:practice-settings")
+    return render(request, "core/practice_settings.html", {"form": form})
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(choices=[("", "All events"), *Action.choices], required=False)
+    actor = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Who")
+    since = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From"
+    )
+    until = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To"
+    )
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", "Anyone"), *people]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date must be on or after the start date.")
+        return data
+
+
+@member_required(Capability.READ_AUDIT_LOG)
+@require_GET
+def audit_log(request: MemberRequest) -> HttpResponse:
+    membership = active_membership(request.user)
+    assert membership is not None
+    people = [
+        (m.user_id, m.user.display_name)
+        for m in Membership.objects.visible_to(request.user)
+        .select_related("user")
+        .order_by("user__email")
+    ]
+    form = AuditFilterForm(request.GET or None, people=people)
+    filters = selectors.AuditFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.AuditFilters(
+            action=data["action"] or "",
+            actor_id=data["actor"],
+            since=data["since"],
+            until=data["until"],
+            before_id=data["before"],
+        )
+    page = selectors.audit_page(
+        viewer=request.user,
+        filters=filters,
+        time_zone=request.user.time_zone,
+    )
+    next_query = request.GET.copy()
+    if page.older_than_id:
+        next_query["before"] = str(page.older_than_id)
+    context = {
+        "form": form,
+        "page": page,
+        "next_query": next_query.urlencode(),
+        "is_first_page": not filters.before_id,
+    }
+    template = "core/audit_log.html#entries" if request.htmx else "core/audit_log.html"
+    return render(request, template, context)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 404,
+            "title": "Page not found",
+            "message": (
+                "There is nothing here, or it is not yours to see. Check the address, "
+                "or go back to your home page."
+            ),
+        },
+        status=404,
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 403,
+            "title": "Not allowed",
+            "message": (
+                "Your role in this practice does not include this page. "
+                "Ask the practice owner if you need it."
+            ),
+        },
+        status=403,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 400,
+            "title": "Something in that request was not right",
+            "message": "Go back, check what you entered and try again.",
+        },
+        status=400,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors here: the error may have come from them.
+    return render(request, "core/error_500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 403,
+            "title": "This form had expired",
+            "message": (
+                "For your safety, forms stop working after a while or after you sign in or "
+                "out elsewhere. Go back, reload the page and send it again."
+            ),
+        },
+        status=403,
+    )

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from tandem.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("tandem.accounts.urls")),
+    path("", include("tandem.core.urls")),
+    path("", include("tandem.clients.urls")),
+]
+
+handler400 = "tandem.core.views.bad_request"
+handler403 = "tandem.core.views.permission_denied"
+handler404 = "tandem.core.views.page_not_found"
+handler500 = "tandem.core.views.server_error"

@@ -1,0 +1,26 @@
+import pytest
+from django.test import Client as HttpClient
+
+from tandem.clients.management import demo
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("email", "path"),
+    [
+        ("owner@demo.example.com", "/dashboard/"),
+        ("owner@demo.example.com", "/clients/"),
+        ("owner@demo.example.com", "/people/"),
+        ("owner@demo.example.com", "/audit/"),
+        ("owner@demo.example.com", "/settings/practice/"),
+        ("ada@demo.example.com", "/clients/"),
+        ("chloe@bloom.example.com", "/portal/"),
+        ("chloe@bloom.example.com", "/profile/"),
+    ],
+)
+def test_demo_people_reach_their_pages(email: str, path: str) -> None:
+    demo.load()
+    http = HttpClient()
+    response = http.post("/accounts/login/", {"login": email, "password": demo.PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert http.get(path).status_code == 200
