@@ -48,6 +48,8 @@ def server_command(host: str, port: int, workers: int) -> list[str]:
         "--port", str(port),
         "--workers", str(workers),
         "--no-ws",
+        # A few threads per process is plenty for a database-bound app on a small machine.
+        "--blocking-threads", "4",
         "--log-level", "warning",
         "tandem.wsgi:application",
     ]  # fmt: skip

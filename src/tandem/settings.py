@@ -71,12 +71,13 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    "allauth",
-    "allauth.account",
-    "allauth.mfa",
+    # Tandem's apps come before allauth so that our templates override its layouts.
     "tandem.core",
     "tandem.accounts",
     "tandem.clients",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,10 @@ MIDDLEWARE = [
     "tandem.core.middleware.TenancyMiddleware",
     "tandem.core.middleware.RequireTwoFactorMiddleware",
 ]
+# Benchmarks only: time each request and count its queries, in response headers.
+TANDEM_BENCH = env_bool("TANDEM_BENCH", False)
+if TANDEM_BENCH:
+    MIDDLEWARE.insert(0, "tandem.core.middleware.ServerTimingMiddleware")
 
 ROOT_URLCONF = "tandem.urls"
 WSGI_APPLICATION = "tandem.wsgi.application"
