@@ -1,0 +1,240 @@
+"""Every URL and every persona, with the exact status each must get.
+
+The acting personas all belong to practice A; targets are practice A's objects ("own") and
+practice B's ("other"). The rules: a visitor is sent to sign in (302); an object the person
+may not see, in another practice or outside their clients, is missing (404); a page they can
+see but their role may not use is refused (403); the wrong HTTP method is 405.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.core import signing
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tandem.clients.invitations import make_token
+from tests.conftest import PERSONA_KINDS, Personas, PracticeWorld, signed_in
+
+PERSONAS = ("anonymous", *PERSONA_KINDS)
+
+# allauth's own pages (sign-in, sign-up, password, e-mail, two-factor): allauth tests them.
+# Listed by name so that a URL added to the app, or a new allauth page, fails the guard below.
+COVERED_BY_ALLAUTH = {
+    "account_login",
+    "account_logout",
+    "account_inactive",
+    "account_signup",
+    "account_reauthenticate",
+    "account_email",
+    "account_email_verification_sent",
+    "account_change_password",
+    "account_set_password",
+    "account_reset_password",
+    "account_confirm_login_code",
+    "account_confirm_email",
+    "account_reset_password_from_key_done",
+    "account_reset_password_from_key",
+    "account_reset_password_done",
+    "mfa_index",
+    "mfa_authenticate",
+    "mfa_reauthenticate",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    target: str | None
+    # In the order of PERSONAS: anonymous, owner, assistant, unassigned, contact1, contact2.
+    statuses: tuple[int, int, int, int, int, int]
+    data: dict[str, str] = field(default_factory=dict)
+
+
+ALL_302 = (302, 302, 302, 302, 302, 302)
+SIGN_IN_THEN_404 = (302, 404, 404, 404, 404, 404)
+SIGN_IN_THEN_405 = (302, 405, 405, 405, 405, 405)
+
+MATRIX = [
+    Row("healthz", "GET", None, (200, 200, 200, 200, 200, 200)),
+    Row("healthz", "POST", None, (405, 405, 405, 405, 405, 405)),
+    Row("accounts:profile", "GET", None, (302, 200, 200, 200, 200, 200)),
+    Row("accounts:profile", "PUT", None, (302, 405, 405, 405, 405, 405)),
+    # Members already have a practice: they are sent home.
+    Row("accounts:practice-create", "GET", None, ALL_302),
+    Row("core:home", "GET", None, ALL_302),
+    Row("core:home", "POST", None, (405, 405, 405, 405, 405, 405)),
+    Row("core:practice-settings", "GET", None, (302, 200, 403, 403, 403, 403)),
+    Row("core:practice-settings", "DELETE", None, (302, 405, 403, 403, 403, 403)),
+    Row("core:audit-log", "GET", None, (302, 200, 403, 403, 403, 403)),
+    Row("core:audit-log", "POST", None, (302, 405, 403, 403, 403, 403)),
+    Row("clients:dashboard", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("clients:dashboard", "POST", None, (302, 405, 405, 405, 403, 403)),
+    Row("clients:client-list", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("clients:client-list", "POST", None, (302, 405, 405, 405, 403, 403)),
+    Row("clients:client-create", "GET", None, (302, 200, 403, 403, 403, 403)),
+    Row("clients:client-create", "PUT", None, (302, 405, 403, 403, 403, 403)),
+    Row("clients:client-detail", "GET", "client1", (302, 200, 200, 404, 403, 404)),
+    Row("clients:client-detail", "GET", "client2", (302, 200, 404, 404, 404, 403)),
+    Row("clients:client-detail", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("clients:client-detail", "POST", "client1", SIGN_IN_THEN_405),
+    Row("clients:client-edit", "GET", "client1", (302, 200, 403, 404, 403, 404)),
+    Row("clients:client-edit", "GET", "client2", (302, 200, 404, 404, 404, 403)),
+    Row("clients:client-edit", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("clients:client-edit", "PUT", "client1", SIGN_IN_THEN_405),
+    Row("clients:client-archive", "POST", "client1", (302, 302, 403, 404, 403, 404)),
+    Row("clients:client-archive", "POST", "client2", (302, 302, 404, 404, 404, 403)),
+    Row("clients:client-archive", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("clients:client-archive", "GET", "client1", SIGN_IN_THEN_405),
+    # Restoring an active client is refused with a message, and the page reloads.
+    Row("clients:client-restore", "POST", "client1", (302, 302, 403, 404, 403, 404)),
+    Row("clients:client-restore", "POST", "client2", (302, 302, 404, 404, 404, 403)),
+    Row("clients:client-restore", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("clients:client-restore", "GET", "client1", SIGN_IN_THEN_405),
+    Row("clients:client-assign", "POST", "client1", (302, 302, 403, 404, 403, 404)),
+    Row("clients:client-assign", "POST", "client2", (302, 302, 404, 404, 404, 403)),
+    Row("clients:client-assign", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("clients:client-assign", "GET", "client1", SIGN_IN_THEN_405),
+    Row("clients:client-unassign", "POST", "client1", (302, 302, 403, 404, 403, 404)),
+    # Nobody is assigned to client 2: the assignment itself is missing.
+    Row("clients:client-unassign", "POST", "client2", (302, 404, 404, 404, 404, 403)),
+    Row("clients:client-unassign", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("clients:client-unassign", "GET", "client1", SIGN_IN_THEN_405),
+    Row("clients:contact-invite", "GET", "client1", (302, 200, 403, 404, 403, 404)),
+    Row("clients:contact-invite", "GET", "client2", (302, 200, 404, 404, 404, 403)),
+    Row("clients:contact-invite", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("clients:contact-invite", "PUT", "client1", SIGN_IN_THEN_405),
+    Row("clients:people", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("clients:people", "POST", None, (302, 405, 405, 405, 403, 403)),
+    Row("clients:member-invite", "GET", None, (302, 200, 403, 403, 403, 403)),
+    Row("clients:member-invite", "PUT", None, (302, 405, 403, 403, 403, 403)),
+    # Contacts see no members at all; assistants see them but may not change them.
+    Row("clients:member-role", "POST", "membership", (302, 302, 403, 403, 404, 404)),
+    Row("clients:member-role", "POST", "other_membership", SIGN_IN_THEN_404),
+    Row("clients:member-role", "GET", "membership", SIGN_IN_THEN_405),
+    Row("clients:member-remove", "POST", "membership", (302, 302, 403, 403, 404, 404)),
+    Row("clients:member-remove", "POST", "other_membership", SIGN_IN_THEN_404),
+    Row("clients:member-remove", "GET", "membership", SIGN_IN_THEN_405),
+    # Only owners see invitations at all.
+    Row("clients:invitation-resend", "POST", "invitation", (302, 302, 404, 404, 404, 404)),
+    Row("clients:invitation-resend", "POST", "other_invitation", SIGN_IN_THEN_404),
+    Row("clients:invitation-resend", "GET", "invitation", SIGN_IN_THEN_405),
+    Row("clients:invitation-revoke", "POST", "invitation", (302, 302, 404, 404, 404, 404)),
+    Row("clients:invitation-revoke", "POST", "other_invitation", SIGN_IN_THEN_404),
+    Row("clients:invitation-revoke", "GET", "invitation", SIGN_IN_THEN_405),
+    # The signed link is the permission: anyone holding it sees the page.
+    Row("clients:invitation-accept", "GET", "token", (200, 200, 200, 200, 200, 200)),
+    Row("clients:invitation-accept", "GET", "other_token", (200, 200, 200, 200, 200, 200)),
+    Row("clients:invitation-accept", "GET", "tampered_token", (404, 404, 404, 404, 404, 404)),
+    Row("clients:invitation-accept", "POST", "tampered_token", (404, 404, 404, 404, 404, 404)),
+    Row("clients:invitation-accept", "PUT", "token", (405, 405, 405, 405, 405, 405)),
+    Row("clients:portal-home", "GET", None, (302, 403, 403, 403, 200, 200)),
+    Row("clients:portal-home", "POST", None, (302, 403, 403, 403, 405, 405)),
+]
+
+
+def tamper(token: str) -> str:
+    value, signature = token.rsplit(signing.Signer().sep, 1)
+    return f"{value}:{signature[::-1]}"
+
+
+def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> list[Any]:
+    match target:
+        case None:
+            return []
+        case "client1" | "client2":
+            return [getattr(own, target).pk]
+        case "other_client1":
+            return [other.client1.pk]
+        case "membership":
+            return [own.assistant_membership.pk]
+        case "other_membership":
+            return [other.assistant_membership.pk]
+        case "invitation":
+            return [own.pending_invitation.pk]
+        case "other_invitation":
+            return [other.pending_invitation.pk]
+        case "token":
+            return [make_token(own.pending_invitation)]
+        case "other_token":
+            return [make_token(other.pending_invitation)]
+        case "tampered_token":
+            return [tamper(make_token(own.pending_invitation))]
+    raise AssertionError(f"Unknown target {target}")
+
+
+def build_url(row: Row, own: PracticeWorld, other: PracticeWorld) -> str:
+    args = url_args(row.target, own, other)
+    if row.name == "clients:client-unassign":
+        world = other if row.target == "other_client1" else own
+        args.append(world.assistant.pk)
+    return reverse(row.name, args=args)
+
+
+def post_data(row: Row, own: PracticeWorld, other: PracticeWorld) -> dict[str, Any]:
+    world = other if row.target and row.target.startswith("other") else own
+    if row.name == "clients:client-assign":
+        return {"assistant": world.unassigned.pk}
+    if row.name == "clients:member-role":
+        return {"role": "owner"}
+    return dict(row.data)
+
+
+def cases() -> list[Any]:
+    return [
+        pytest.param(
+            row,
+            persona,
+            row.statuses[index],
+            id=f"{row.method} {row.name} {row.target or '-'} as {persona}",
+        )
+        for row in MATRIX
+        for index, persona in enumerate(PERSONAS)
+    ]
+
+
+@pytest.mark.parametrize(("row", "persona", "expected"), cases())
+def test_access(personas: Personas, row: Row, persona: str, expected: int) -> None:
+    own, other = personas.a, personas.b
+    user = None if persona == "anonymous" else own.persona(persona)
+    http = signed_in(user)
+    url = build_url(row, own, other)
+    response = http.generic(
+        row.method,
+        url,
+        data=urlencode(post_data(row, own, other)),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == expected, (
+        f"{row.method} {url} as {persona}: expected {expected}, got {response.status_code}"
+    )
+    if expected == 302 and persona == "anonymous":
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def _url_names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
+            yield from _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    names = set(_url_names(get_resolver().url_patterns))
+    in_matrix = {row.name for row in MATRIX}
+    missing = names - in_matrix - COVERED_BY_ALLAUTH
+    assert not missing, f"Add these URLs to MATRIX with a status for every persona: {missing}"
+    stale = (in_matrix | COVERED_BY_ALLAUTH) - names
+    assert not stale, f"These names are no longer URLs; remove them: {stale}"
