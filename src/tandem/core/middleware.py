@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -61,3 +64,30 @@ def has_two_factor(user_id: int | None) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).exists()
+
+
+class ServerTimingMiddleware:
+    """Benchmarks only (``TANDEM_BENCH=1``): adds ``Server-Timing: app;dur=<ms>`` and the
+    number of database queries the request ran, as ``X-Tandem-Queries``.
+
+    Queries are counted with ``connection.execute_wrapper``, which works without DEBUG.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        count = 0
+
+        def counter(execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        response["Server-Timing"] = f"app;dur={elapsed_ms:.2f}"
+        response["X-Tandem-Queries"] = str(count)
+        return response

@@ -1,0 +1,510 @@
+"""Page benchmark: seed a big practice, run the real server, time the busiest pages.
+
+    make bench                                   # SQLite under bench/work/
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make bench
+                                                 # PostgreSQL: uses a fresh `tandem_bench`
+                                                 # database on that server
+
+Steps: a fresh var dir (bench/work/<backend>/), migrate, seed with bulk_create (see
+seed.py), start `tandem serve --workers 1` on a free loopback port with TANDEM_BENCH=1,
+sign in over HTTP as an owner, an assistant and a contact, then per page 10 warm-up and
+100 measured GETs, one at a time.
+
+Timing. "app" is the server's own time for the request, read from the `Server-Timing:
+app;dur=<ms>` header that tandem.core.middleware.ServerTimingMiddleware adds when
+TANDEM_BENCH=1: it is the outermost middleware, so it covers every middleware, the view,
+the queries and the template, but not granian's own HTTP handling. "wall" is the client's
+time from sending the request to having read the whole response over loopback, for
+comparison. The same middleware counts the request's database queries (X-Tandem-Queries).
+
+Targets: p95 app time < 50 ms per page; a fixed query count (every measured request of a
+page runs the same number of queries, and a second viewer with a different amount of data
+runs the same number too); the granian worker's RSS < 200 MB after the run.
+
+Results are printed and written to bench/results/<date>-<sqlite|postgresql>.{md,json}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+RESULTS_DIR = BENCH_DIR / "results"
+BENCH_DB_NAME = "tandem_bench"
+P95_TARGET_MS = 50.0
+RSS_TARGET_MB = 200.0
+SERVER_START_TIMEOUT = 90.0
+SERVER_STOP_TIMEOUT = 10.0
+
+
+# --- Database and var dir ---------------------------------------------------------------
+
+
+def prepare_database(database_url: str) -> str:
+    """Create an empty `tandem_bench` database on the server in DATABASE_URL; return its URL."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    admin_url = urlunsplit(parts._replace(scheme="postgresql"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB_NAME}")
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB_NAME}"))
+
+
+def drop_database(bench_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(bench_url)
+    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB_NAME} WITH (FORCE)")
+
+
+def bench_environment(var_dir: Path, database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TANDEM_", "DATABASE_URL"))}
+    env.update(
+        TANDEM_VAR_DIR=str(var_dir),
+        TANDEM_BENCH="1",
+        DJANGO_SETTINGS_MODULE="tandem.settings",
+        LOG_LEVEL="WARNING",
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def migrate_and_seed(env: dict[str, str], backend: str) -> dict[str, Any]:
+    """In this process: Django reads the same environment the server will."""
+    os.environ.clear()
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    import seed  # bench/seed.py, beside this file
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    migrated = time.perf_counter()
+    seeded = seed.seed(random.Random(20240601))
+    if backend == "postgresql":
+        # Autovacuum would gather statistics soon after a bulk load; do it now.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            db_version = f"PostgreSQL {cursor.fetchone()[0]}"
+    else:
+        import sqlite3
+
+        db_version = f"SQLite {sqlite3.sqlite_version}"
+    done = time.perf_counter()
+    connections.close_all()
+    info = seeded.as_dict()
+    info.update(
+        migrate_seconds=round(migrated - started, 1),
+        seed_seconds=round(done - migrated, 1),
+        db_version=db_version,
+    )
+    return info
+
+
+# --- The server -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "tandem.cli", "serve",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+    ]  # fmt: skip
+    log = log_path.open("wb")
+    # Its own session, so stopping it takes granian's workers too, and only them.
+    return subprocess.Popen(
+        command, env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], base_url: str, log_path: Path) -> float:
+    started = time.monotonic()
+    deadline = started + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"The server exited ({proc.returncode}):\n{log_path.read_text()}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"The server did not answer /healthz in {SERVER_START_TIMEOUT:.0f} s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server's process group, then SIGKILL it if it lingers."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=SERVER_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+    # Workers that outlived their parent are still in the group.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def process_tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The command name may hold spaces and parentheses: split after the last ')'.
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = [root], [root]
+    while frontier:
+        children = [pid for pid, ppid in parents.items() if ppid in frontier]
+        tree += children
+        frontier = children
+    return tree
+
+
+def memory(pid: int) -> dict[str, Any]:
+    fields: dict[str, Any] = {"pid": pid}
+    try:
+        status = (Path("/proc") / str(pid) / "status").read_text()
+        cmdline = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return fields
+    for line in status.splitlines():
+        key, _, value = line.partition(":")
+        if key in {"VmRSS", "VmHWM"}:
+            fields[key] = round(int(value.split()[0]) / 1024, 1)  # kB -> MB
+    fields["cmd"] = cmdline.replace(b"\0", b" ").decode(errors="replace").strip()[:120]
+    return fields
+
+
+# --- Signing in and measuring -------------------------------------------------------------
+
+
+def sign_in(base_url: str, email: str, password: str) -> httpx.Client:
+    client = httpx.Client(base_url=base_url, timeout=30, follow_redirects=False)
+    client.get("/accounts/login/").raise_for_status()
+    response = client.post(
+        "/accounts/login/",
+        data={
+            "login": email,
+            "password": password,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{base_url}/accounts/login/"},
+    )
+    if response.status_code != 302 or "sessionid" not in client.cookies:
+        raise RuntimeError(f"Signing in as {email} failed: HTTP {response.status_code}")
+    return client
+
+
+SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
+
+
+@dataclass
+class Sample:
+    wall_ms: float
+    app_ms: float | None
+    queries: int | None
+    size: int
+
+
+def fetch(client: httpx.Client, path: str) -> Sample:
+    started = time.perf_counter()
+    response = client.get(path)
+    body = response.content
+    wall = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered HTTP {response.status_code}")
+    timing = SERVER_TIMING.search(response.headers.get("server-timing", ""))
+    queries = response.headers.get("x-tandem-queries")
+    return Sample(
+        wall_ms=wall,
+        app_ms=float(timing.group(1)) if timing else None,
+        queries=int(queries) if queries is not None else None,
+        size=len(body),
+    )
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+@dataclass
+class PageResult:
+    page: str
+    viewer: str
+    path: str
+    requests: int
+    app_median_ms: float | None
+    app_p95_ms: float | None
+    app_max_ms: float | None
+    wall_median_ms: float
+    wall_p95_ms: float
+    queries: list[int]
+    probe: str
+    probe_queries: int | None
+    size_bytes: int
+    p95_pass: bool
+    queries_pass: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def measure(
+    name: str,
+    viewer: str,
+    client: httpx.Client,
+    path: str,
+    *,
+    warmup: int,
+    requests: int,
+    probe: tuple[str, httpx.Client, str] | None,
+) -> PageResult:
+    for _ in range(warmup):
+        fetch(client, path)
+    samples = [fetch(client, path) for _ in range(requests)]
+    apps = [s.app_ms for s in samples if s.app_ms is not None]
+    walls = [s.wall_ms for s in samples]
+    queries = sorted({s.queries for s in samples if s.queries is not None})
+    probe_queries = None
+    if probe is not None:
+        probe_queries = fetch(probe[1], probe[2]).queries
+    timed = apps or walls  # without the header, the client's wall time is all there is
+    fixed = len(queries) == 1 and (probe_queries is None or probe_queries == queries[0])
+    return PageResult(
+        page=name,
+        viewer=viewer,
+        path=path,
+        requests=len(samples),
+        app_median_ms=round(statistics.median(apps), 2) if apps else None,
+        app_p95_ms=round(p95(apps), 2) if apps else None,
+        app_max_ms=round(max(apps), 2) if apps else None,
+        wall_median_ms=round(statistics.median(walls), 2),
+        wall_p95_ms=round(p95(walls), 2),
+        queries=queries,
+        probe=f"{probe[0]} {probe[2]}" if probe else "",
+        probe_queries=probe_queries,
+        size_bytes=int(statistics.median(s.size for s in samples)),
+        p95_pass=p95(timed) < P95_TARGET_MS,
+        queries_pass=fixed,
+    )
+
+
+# --- Reporting ----------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def table(results: list[PageResult]) -> list[str]:
+    head = (
+        "| page | viewer | n | app median ms | app p95 ms | wall median ms | wall p95 ms "
+        "| queries | probe queries | size KB | p95 < 50 ms | fixed queries |"
+    )
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in results:
+        lines.append(
+            f"| {r.page} | {r.viewer} | {r.requests} | {r.app_median_ms} | {r.app_p95_ms} "
+            f"| {r.wall_median_ms} | {r.wall_p95_ms} | {'/'.join(map(str, r.queries))} "
+            f"| {r.probe_queries if r.probe_queries is not None else '-'} "
+            f"| {r.size_bytes / 1024:.1f} | {verdict(r.p95_pass)} | {verdict(r.queries_pass)} |"
+        )
+    return lines
+
+
+def report(
+    backend: str, info: dict[str, Any], results: list[PageResult], mem: list[dict[str, Any]]
+) -> tuple[str, dict[str, Any]]:
+    workers = [m for m in mem[1:] if "VmRSS" in m] or [m for m in mem if "VmRSS" in m]
+    worker_rss = max((m["VmRSS"] for m in workers), default=0.0)
+    total_rss = round(sum(m.get("VmRSS", 0.0) for m in mem), 1)
+    rss_pass = 0 < worker_rss < RSS_TARGET_MB
+    all_pass = rss_pass and all(r.p95_pass and r.queries_pass for r in results)
+    counts = info["counts"]
+    lines = [
+        f"# Tandem page benchmark: {backend}",
+        "",
+        f"- When: {info['when']}",
+        f"- Database: {info['db_version']}; Python {platform.python_version()}; "
+        f"{os.cpu_count()} CPUs; granian, 1 worker, requests one at a time over loopback",
+        "- Data: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items()),
+        f"- Viewers: owner {info['owner_email']}; assistant {info['assistant_email']} "
+        f"({info['assistant_clients']} clients; probe {info['probe_assistant_email']} with "
+        f"{info['probe_assistant_clients']}); contact {info['contact_email']}",
+        f"- Migrate {info['migrate_seconds']} s, seed {info['seed_seconds']} s, "
+        f"server up in {info['server_start_seconds']} s, measuring {info['measure_seconds']} s",
+        "- app = the server's own time (Server-Timing header, outermost middleware); "
+        "wall = client time over loopback; queries = X-Tandem-Queries; probe = one request "
+        "by a second viewer with a different amount of data (same count expected)",
+        "",
+        *table(results),
+        "",
+        f"Worker RSS after the run: {worker_rss} MB (peak "
+        f"{max((m.get('VmHWM', 0.0) for m in workers), default=0.0)} MB); all server "
+        f"processes: {total_rss} MB. Target < {RSS_TARGET_MB:.0f} MB: {verdict(rss_pass)}",
+        "",
+        "| pid | RSS MB | peak MB | command |",
+        "|---|---|---|---|",
+        *(
+            f"| {m['pid']} | {m.get('VmRSS', '-')} | {m.get('VmHWM', '-')} | `{m.get('cmd', '')}` |"
+            for m in mem
+        ),
+        "",
+        f"Overall: {verdict(all_pass)}",
+    ]
+    data = {
+        "backend": backend,
+        "info": {k: v for k, v in info.items() if k != "password"},
+        "pages": [asdict(r) for r in results],
+        "memory": {
+            "processes": mem,
+            "worker_rss_mb": worker_rss,
+            "total_rss_mb": total_rss,
+            "rss_pass": rss_pass,
+        },
+        "targets": {"p95_ms": P95_TARGET_MS, "rss_mb": RSS_TARGET_MB},
+        "pass": all_pass,
+    }
+    return "\n".join(lines) + "\n", data
+
+
+# --- Main ---------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=100, help="measured requests a page")
+    parser.add_argument("--warmup", type=int, default=10, help="warm-up requests a page")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
+    args = parser.parse_args(argv)
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    backend = "postgresql" if database_url else "sqlite"
+    var_dir = BENCH_DIR / "work" / backend
+    shutil.rmtree(var_dir, ignore_errors=True)
+    var_dir.mkdir(parents=True)
+    bench_url = prepare_database(database_url) if database_url else ""
+    env = bench_environment(var_dir, bench_url)
+    when = datetime.now(UTC)
+
+    print(f"Benchmark on {backend}: migrating and seeding…", flush=True)
+    info = migrate_and_seed(env, backend)
+    info["when"] = when.strftime("%Y-%m-%d %H:%M UTC")
+    print(
+        f"  seeded in {info['seed_seconds']} s: "
+        + ", ".join(f"{v:,} {k}" for k, v in info["counts"].items()),
+        flush=True,
+    )
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = var_dir / "server.log"
+    proc = start_server(env, port, log_path)
+    clients: list[httpx.Client] = []
+    try:
+        info["server_start_seconds"] = round(wait_healthy(proc, base_url, log_path), 1)
+        print(f"  server up on {base_url} in {info['server_start_seconds']} s", flush=True)
+        password = info["password"]
+        owner = sign_in(base_url, info["owner_email"], password)
+        assistant = sign_in(base_url, info["assistant_email"], password)
+        probe_assistant = sign_in(base_url, info["probe_assistant_email"], password)
+        contact = sign_in(base_url, info["contact_email"], password)
+        probe_contact = sign_in(base_url, info["probe_contact_email"], password)
+        clients = [owner, assistant, probe_assistant, contact, probe_contact]
+
+        pages: list[tuple[str, str, httpx.Client, str, tuple[str, httpx.Client, str] | None]] = [
+            ("clients", "owner", owner, "/clients/", ("owner", owner, "/clients/?page=5")),
+            (
+                "clients",
+                "assistant",
+                assistant,
+                "/clients/",
+                ("assistant (fewest clients)", probe_assistant, "/clients/"),
+            ),
+            ("people", "owner", owner, "/people/", ("assistant", assistant, "/people/")),
+            ("audit", "owner", owner, "/audit/", ("owner", owner, "/audit/?action=signed_in")),
+            ("portal", "contact", contact, "/portal/", ("contact 2", probe_contact, "/portal/")),
+        ]
+        results = []
+        measuring = time.perf_counter()
+        for name, viewer, client, path, probe in pages:
+            result = measure(
+                name,
+                viewer,
+                client,
+                path,
+                warmup=args.warmup,
+                requests=args.requests,
+                probe=probe,
+            )
+            results.append(result)
+            print(
+                f"  {name:8} {viewer:10} app p95 {result.app_p95_ms} ms, "
+                f"queries {result.queries}, {result.size_bytes / 1024:.1f} KB",
+                flush=True,
+            )
+        info["measure_seconds"] = round(time.perf_counter() - measuring, 1)
+        mem = [memory(pid) for pid in process_tree(proc.pid)]
+    finally:
+        for client in clients:
+            client.close()
+        stop_server(proc)
+        if bench_url and not args.keep:
+            drop_database(bench_url)
+
+    markdown, data = report(backend, info, results, mem)
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stem = RESULTS_DIR / f"{when:%Y-%m-%d}-{backend}"
+    stem.with_suffix(".md").write_text(markdown)
+    stem.with_suffix(".json").write_text(json.dumps(data, indent=2, default=str) + "\n")
+    print()
+    print(markdown)
+    print(f"Written to {stem.with_suffix('.md').relative_to(PROJECT_DIR)} and .json")
+    return 0 if data["pass"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
