@@ -1,0 +1,122 @@
+"""List pages cost the same number of queries with 2 rows as with 30.
+
+A count that grows with the rows is an N+1: a query per row hidden in a template or a
+property. Every page starts with the same three queries, before the page's own:
+
+    1. the session
+    2. the signed-in user
+    3. their membership joined to the practice (TenancyMiddleware)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.clients.services import assign_assistant, create_client
+from tandem.core.roles import Role
+from tests.conftest import Personas, PracticeWorld, join, signed_in
+
+SIZES = [2, 30]
+
+
+def populate(world: PracticeWorld, rows: int) -> None:
+    """``rows`` more of everything a list shows: clients with an assistant and a contact,
+    assistants working on client 1, contacts of client 1, and their audit entries."""
+    domain = "more.example.com"
+    for i in range(rows):
+        client = create_client(actor=world.owner, name=f"Extra {i:02}", time_zone="UTC")
+        assign_assistant(client, assistant=world.assistant, actor=world.owner)
+        join(world.owner, f"contact{i}@{domain}", role=Role.CONTACT, client=client)
+        helper = join(world.owner, f"helper{i}@{domain}", role=Role.ASSISTANT)
+        assign_assistant(world.client1, assistant=helper, actor=world.owner)
+        join(world.owner, f"colleague{i}@{domain}", role=Role.CONTACT, client=world.client1)
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_owner_client_list(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.owner)
+    # 4. count of clients (paginator), 5. the page of clients with a contact count,
+    # 6. their assignments joined to the assistants (prefetch)
+    with django_assert_num_queries(6):
+        response = http.get("/clients/")
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == rows + 2
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_assistant_client_list(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.assistant)
+    # 4. count of assigned clients, 5. the page of them, 6. their assignments (prefetch)
+    with django_assert_num_queries(6):
+        response = http.get("/clients/")
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == rows + 1
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_people_page(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.owner)
+    # 4. owners and assistants joined to their users, with a client count,
+    # 5. pending invitations joined to client and inviter
+    with django_assert_num_queries(5):
+        response = http.get("/people/")
+    assert response.status_code == 200
+    assert len(response.context["page"].members) == rows + 3
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_people_page_for_an_assistant(
+    personas: Personas, rows: int, django_assert_num_queries
+) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.assistant)
+    # 4. owners and assistants with a client count (assistants see no invitations: no query)
+    with django_assert_num_queries(4):
+        response = http.get("/people/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_audit_log(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.owner)
+    # 4. the practice's people for the "Who" filter, 5. a page of entries joined to actors
+    with django_assert_num_queries(5):
+        response = http.get("/audit/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.contact1)
+    # 4. the contact's client joined to its practice, 5. its assistants joined to users,
+    # 6. its contacts joined to users
+    with django_assert_num_queries(6):
+        response = http.get("/portal/")
+    assert response.status_code == 200
+    assert len(response.context["portal"].assistants) == rows + 1
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_owner_dashboard(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.owner)
+    # 4. the onboarding checklist (one query of EXISTS), 5. the first clients with a
+    # contact count, 6. their assignments (prefetch)
+    with django_assert_num_queries(6):
+        response = http.get("/dashboard/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_assistant_dashboard(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.assistant)
+    # 4. the first assigned clients with a contact count, 5. their assignments (prefetch)
+    with django_assert_num_queries(5):
+        response = http.get("/dashboard/")
+    assert response.status_code == 200
