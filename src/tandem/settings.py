@@ -249,6 +249,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TANDEM_JOB_TIMEOUT_SECONDS = int(os.environ.get("TANDEM_JOB_TIMEOUT_SECONDS", "300"))
 TANDEM_JOB_MAX_ATTEMPTS = int(os.environ.get("TANDEM_JOB_MAX_ATTEMPTS", "5"))
 TANDEM_REAPER_INTERVAL_SECONDS = int(os.environ.get("TANDEM_REAPER_INTERVAL_SECONDS", "60"))
+# A mail job that claimed a message this long ago and has not sent it is taken to have died;
+# keep it above EMAIL_TIMEOUT.
+TANDEM_MAIL_CLAIM_LEASE_SECONDS = int(os.environ.get("TANDEM_MAIL_CLAIM_LEASE_SECONDS", "120"))
 
 # --- Tandem ---------------------------------------------------------------------------
 TANDEM_INVITATION_DAYS = int(os.environ.get("TANDEM_INVITATION_DAYS", "7"))

@@ -15,8 +15,9 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -28,6 +29,10 @@ R = TypeVar("R")
 
 ATTEMPT_KWARG = "_attempt"
 PERIODIC: dict[str, tuple[Task[Any, Any], int]] = {}
+
+
+class OrphanedJob(Exception):  # noqa: N818 (the name is what the failed row shows)
+    """Its worker stopped answering too many times while running it."""
 
 
 def backoff(attempt: int) -> timedelta:
@@ -46,22 +51,30 @@ def job(
             attempt = int(kwargs.pop(ATTEMPT_KWARG, 1))
             try:
                 return function(*args, **kwargs)
-            except Exception:
-                limit = max_attempts or settings.TANDEM_JOB_MAX_ATTEMPTS
+            # SystemExit too: a second Ctrl-C or SIGTERM ends the job mid-run, and it must
+            # still be tried again rather than left failed for ever.
+            except (Exception, SystemExit, KeyboardInterrupt):
+                limit = settings.TANDEM_JOB_MAX_ATTEMPTS if max_attempts is None else max_attempts
+                name = the_task.name
                 if attempt >= limit:
-                    logger.exception("Job %s failed for good after %d attempts", run, attempt)
+                    logger.exception("Job %s failed for good after %d attempts", name, attempt)
                     raise
-                run_after = timezone.now() + backoff(attempt)
-                the_task.using(run_after=run_after).enqueue(
-                    *args, **{**kwargs, ATTEMPT_KWARG: attempt + 1}
-                )
-                logger.warning("Job %s failed (attempt %d); retrying", run, attempt, exc_info=True)
+                _retry(the_task, attempt, args, kwargs)
+                logger.warning("Job %s failed (attempt %d); retrying", name, attempt, exc_info=True)
                 raise
 
         the_task: Task[P, R | None] = task(priority=priority)(run)
         return the_task
 
     return decorator
+
+
+def _retry(
+    the_task: Task[Any, Any], attempt: int, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    """Queue the next attempt after a backoff, as a new row: the failed row stays as a record."""
+    run_after = timezone.now() + backoff(attempt)
+    the_task.using(run_after=run_after).enqueue(*args, **{**kwargs, ATTEMPT_KWARG: attempt + 1})
 
 
 def reap_orphaned_jobs(*, now: datetime | None = None) -> int:
@@ -77,16 +90,18 @@ def reap_orphaned_jobs(*, now: datetime | None = None) -> int:
     for result in stale.only("id", "worker_ids", "started_at"):
         gone_for_good = len(result.worker_ids) >= settings.TANDEM_JOB_MAX_ATTEMPTS
         # Conditional on the row being unchanged, so a worker that finishes just now wins.
-        changed = DBTaskResult.objects.filter(
+        unchanged = DBTaskResult.objects.filter(
             pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at
-        ).update(
-            status=TaskResultStatus.FAILED if gone_for_good else TaskResultStatus.READY,
-            run_after=get_date_max() if not gone_for_good else models.F("run_after"),
-            finished_at=now if gone_for_good else None,
-            exception_class_path="tandem.core.jobs.OrphanedJob" if gone_for_good else "",
-            traceback="Its worker stopped answering too many times." if gone_for_good else "",
         )
-        if changed and not gone_for_good:
+        if gone_for_good:
+            unchanged.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path=f"{OrphanedJob.__module__}.{OrphanedJob.__qualname__}",
+                traceback=f"{OrphanedJob.__doc__} Claimed {len(result.worker_ids)} times.",
+            )
+        # The maximum date is the library's "no run_after": due at once.
+        elif unchanged.update(status=TaskResultStatus.READY, run_after=get_date_max()):
             requeued += 1
     if requeued:
         logger.warning("Re-queued %d job(s) whose worker stopped", requeued)
@@ -111,6 +126,9 @@ def ensure_scheduled(*, now: datetime | None = None) -> int:
     """
     from tandem.core.models import ScheduledRun
 
+    # Periodic jobs register themselves when their module is imported; a fresh worker has
+    # imported none of them yet, and would otherwise schedule nothing (and never reap).
+    autodiscover_modules("tasks")
     now = now or timezone.now()
     scheduled = 0
     for name, (the_task, every) in PERIODIC.items():

@@ -16,8 +16,17 @@ from tandem.core.models import OutboundEmail, Practice
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this belongs to a worker that died mid-send; the next try may send.
-CLAIM_LEASE = timedelta(minutes=2)
+
+class MailBusy(Exception):  # noqa: N818 (not an error: the job wrapper just tries later)
+    """Another worker holds the message's claim; try again once its lease may have run out."""
+
+
+def claim_lease() -> timedelta:
+    """A claim older than this belongs to a worker that died mid-send; the next try may send.
+
+    Keep it longer than EMAIL_TIMEOUT, so a slow but live send is never sent twice.
+    """
+    return timedelta(seconds=settings.TANDEM_MAIL_CLAIM_LEASE_SECONDS)
 
 
 def render_email(template_prefix: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -83,7 +92,7 @@ def queue_email(
 def claim(email_id: int) -> bool:
     """Take the message for sending, unless it is sent or another worker holds it."""
     now = timezone.now()
-    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE)
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease())
     return bool(
         OutboundEmail.objects.filter(claimable, pk=email_id, sent_at__isnull=True).update(
             claimed_at=now, attempts=F("attempts") + 1
@@ -92,8 +101,14 @@ def claim(email_id: int) -> bool:
 
 
 def deliver(email_id: int) -> bool:
-    """Send one stored message once. Returns False when there was nothing to send."""
+    """Send one stored message once. Returns False when there was nothing to send.
+
+    Raises MailBusy when another worker holds the claim: that worker may have died mid-send,
+    so this job must not finish as if the message were sent; its retry sends it if need be.
+    """
     if not claim(email_id):
+        if OutboundEmail.objects.filter(pk=email_id, sent_at__isnull=True).exists():
+            raise MailBusy(f"Message {email_id} is claimed by another worker.")
         return False
     email = OutboundEmail.objects.get(pk=email_id)
     message = EmailMultiAlternatives(
