@@ -7,11 +7,14 @@ not have made itself.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.http import HttpResponse
 from django.test import Client as HttpClient
 
 from tandem.accounts.models import User
@@ -136,3 +139,14 @@ def signed_in(user: User | None, **client_kwargs: object) -> HttpClient:
     if user is not None:
         http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return http
+
+
+def field_error(response: HttpResponse, field: str) -> str:
+    """The error text shown next to ``field`` (empty when there is none)."""
+    content = response.content.decode()
+    match = re.search(rf'<div id="id_{field}_error">(.*?)</div>', content, re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
+
+
+def page_text(response: HttpResponse) -> str:
+    return html.unescape(response.content.decode())
