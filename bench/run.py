@@ -289,7 +289,7 @@ class PageResult:
     size_bytes: int
     p95_pass: bool
     queries_pass: bool
-    notes: list[str] = field(default_factory=list)
+    app_samples_ms: list[float] = field(default_factory=list)
 
 
 def measure(
@@ -329,6 +329,7 @@ def measure(
         size_bytes=int(statistics.median(s.size for s in samples)),
         p95_pass=p95(timed) < P95_TARGET_MS,
         queries_pass=fixed,
+        app_samples_ms=[round(a, 2) for a in apps],
     )
 
 
@@ -376,6 +377,8 @@ def report(
         f"{info['probe_assistant_clients']}); contact {info['contact_email']}",
         f"- Migrate {info['migrate_seconds']} s, seed {info['seed_seconds']} s, "
         f"server up in {info['server_start_seconds']} s, measuring {info['measure_seconds']} s",
+        f"- Load average (1/5/15 min) before measuring {info['load_before']}, after "
+        f"{info['load_after']}: anything else running on the machine shows in the tails",
         "- app = the server's own time (Server-Timing header, outermost middleware); "
         "wall = client time over loopback; queries = X-Tandem-Queries; probe = one request "
         "by a second viewer with a different amount of data (same count expected)",
@@ -450,10 +453,11 @@ def main(argv: list[str] | None = None) -> int:
         password = info["password"]
         owner = sign_in(base_url, info["owner_email"], password)
         assistant = sign_in(base_url, info["assistant_email"], password)
+        probe_owner = sign_in(base_url, info["probe_owner_email"], password)
         probe_assistant = sign_in(base_url, info["probe_assistant_email"], password)
         contact = sign_in(base_url, info["contact_email"], password)
         probe_contact = sign_in(base_url, info["probe_contact_email"], password)
-        clients = [owner, assistant, probe_assistant, contact, probe_contact]
+        clients = [owner, probe_owner, assistant, probe_assistant, contact, probe_contact]
 
         pages: list[tuple[str, str, httpx.Client, str, tuple[str, httpx.Client, str] | None]] = [
             ("clients", "owner", owner, "/clients/", ("owner", owner, "/clients/?page=5")),
@@ -464,11 +468,18 @@ def main(argv: list[str] | None = None) -> int:
                 "/clients/",
                 ("assistant (fewest clients)", probe_assistant, "/clients/"),
             ),
-            ("people", "owner", owner, "/people/", ("assistant", assistant, "/people/")),
+            (
+                "people",
+                "owner",
+                owner,
+                "/people/",
+                ("owner of practice 2 (no invitations)", probe_owner, "/people/"),
+            ),
             ("audit", "owner", owner, "/audit/", ("owner", owner, "/audit/?action=signed_in")),
             ("portal", "contact", contact, "/portal/", ("contact 2", probe_contact, "/portal/")),
         ]
         results = []
+        info["load_before"] = [round(x, 2) for x in os.getloadavg()]
         measuring = time.perf_counter()
         for name, viewer, client, path, probe in pages:
             result = measure(
@@ -487,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
         info["measure_seconds"] = round(time.perf_counter() - measuring, 1)
+        info["load_after"] = [round(x, 2) for x in os.getloadavg()]
         mem = [memory(pid) for pid in process_tree(proc.pid)]
     finally:
         for client in clients:

@@ -19,6 +19,7 @@ ASSISTANTS_PER_PRACTICE = 20
 AUDIT_ENTRIES_PRACTICE_1 = 200_000
 AUDIT_ENTRIES_PRACTICE_2 = 2_000
 ARCHIVED_SHARE = 0.05
+PENDING_INVITATIONS = 30
 BATCH = 5_000
 
 # fmt: off
@@ -40,6 +41,7 @@ class Seeded:
 
     password: str
     owner_email: str
+    probe_owner_email: str  # practice 2's owner: same people, no open invitations
     assistant_email: str  # the practice-1 assistant with the most clients
     assistant_clients: int
     probe_assistant_email: str  # the one with the fewest, to check the query count
@@ -63,7 +65,7 @@ def seed(rng: random.Random | None = None) -> Seeded:
     from django.utils import timezone
 
     from tandem.accounts.models import User
-    from tandem.clients.models import Assignment, Client, ClientContact
+    from tandem.clients.models import Assignment, Client, ClientContact, Invitation
     from tandem.core.audit import Action
     from tandem.core.models import AuditEntry, Membership, Practice
     from tandem.core.roles import Role
@@ -149,6 +151,26 @@ def seed(rng: random.Random | None = None) -> Seeded:
                 batch_size=BATCH,
             )
 
+            if number == 1:
+                # Open invitations show on the people page; practice 2 has none, so its
+                # owner's people page checks the query count does not depend on them.
+                owner = users[emails[0][0]]
+                Invitation.objects.bulk_create(
+                    [
+                        Invitation(
+                            practice=practice,
+                            email=f"invitee{i:02}@bench.test",
+                            name=_name(rng),
+                            role=Role.ASSISTANT if i % 2 else Role.CONTACT,
+                            client=None if i % 2 else rng.choice(active),
+                            nonce=f"{rng.getrandbits(128):032x}",
+                            invited_by=owner,
+                            expires_at=now + timedelta(days=7),
+                        )
+                        for i in range(PENDING_INVITATIONS)
+                    ]
+                )
+
             total = AUDIT_ENTRIES_PRACTICE_1 if number == 1 else AUDIT_ENTRIES_PRACTICE_2
             _audit(
                 AuditEntry,
@@ -173,6 +195,7 @@ def seed(rng: random.Random | None = None) -> Seeded:
                 portal_contacts = [e for e in contact_emails if contact_of[e].pk in assigned_ids]
                 seeded.update(
                     owner_email=emails[0][0],
+                    probe_owner_email="owner2@bench.test",
                     assistant_email=busiest[0],
                     assistant_clients=len(busiest[1]),
                     probe_assistant_email=quietest[0],
@@ -189,6 +212,7 @@ def seed(rng: random.Random | None = None) -> Seeded:
         "clients": Client.objects.count(),
         "client_contacts": ClientContact.objects.count(),
         "assignments": Assignment.objects.count(),
+        "invitations": Invitation.objects.count(),
         "audit_entries": AuditEntry.objects.count(),
     }
     return Seeded(password=PASSWORD, counts=counts, **seeded)
