@@ -181,7 +181,9 @@ def client_assign(request: MemberRequest, client_id: int) -> HttpResponse:
 def client_unassign(request: MemberRequest, client_id: int, user_id: int) -> HttpResponse:
     client = _visible_client(request, client_id)
     require(request.user, Capability.ASSIGN_ASSISTANTS)
-    assignment = get_object_or_404(client.assignments.select_related("user"), user_id=user_id)
+    # Through the user's own id, not the foreign key: only a plain integer field's lookup
+    # turns an id too large for the database into "no rows" instead of an OverflowError.
+    assignment = get_object_or_404(client.assignments.select_related("user"), user__id=user_id)
     try:
         services.unassign_assistant(
             client, assistant=assignment.user, actor=request.user, request=request
