@@ -6,7 +6,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from tandem.core.errors import DomainError
-from tandem.core.models import WEEKDAYS, Practice
+from tandem.core.models import WEEKDAYS, Practice, default_working_days
 
 
 class DomainErrorFormMixin:
@@ -22,6 +22,8 @@ class PracticeForm(DomainErrorFormMixin, forms.ModelForm[Practice]):
         choices=list(enumerate(WEEKDAYS)),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
+        # A declared field does not pick up the model's default: Monday to Friday.
+        initial=default_working_days,
         error_messages={"required": "Pick at least one working day."},
     )
 

@@ -149,6 +149,16 @@ class AuditEntry(models.Model):
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)
 
+    @property
+    def action_label(self) -> str:
+        """The action in words ("Invitation sent"); the field has no choices of its own."""
+        from tandem.core.audit import Action
+
+        try:
+            return str(Action(self.action).label)
+        except ValueError:
+            return self.action.replace("_", " ").capitalize()
+
 
 class OutboundEmail(models.Model):
     """A message waiting to be sent, or sent. The unique key makes sending exactly-once:
