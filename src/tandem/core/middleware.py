@@ -12,8 +12,15 @@ from django.urls import reverse
 
 from tandem.core.tenancy import active_membership
 
-# Paths a member without two-factor may still use when their practice requires it.
-TWO_FACTOR_SETUP_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz")
+# Paths a member without two-factor may still use when their practice requires it. allauth
+# asks for the password again before TOTP can be set up, so its reauthenticate page is one.
+TWO_FACTOR_SETUP_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+    "/static/",
+    "/healthz",
+)
 
 
 class TenancyMiddleware:
