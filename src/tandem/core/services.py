@@ -79,7 +79,12 @@ def update_practice(
     """Change the practice's settings; a change to the 2FA requirement is audited on its own."""
     _check_hours(working_days, work_starts_at, work_ends_at)
     with transaction.atomic():
-        requirement_changed = practice.requires_two_factor != requires_two_factor
+        # Read from the database, not from ``practice``: a bound ModelForm has already copied
+        # the new value onto the instance, which would hide the change.
+        stored = Practice.objects.filter(pk=practice.pk).values_list(
+            "requires_two_factor", flat=True
+        )
+        requirement_changed = stored.get() != requires_two_factor
         practice.name = name
         practice.time_zone = time_zone
         practice.currency = currency
