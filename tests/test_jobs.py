@@ -46,6 +46,13 @@ def fails_once_for_good() -> None:
 
 
 @jobs.job()
+def interrupted() -> None:
+    CALLS.append(("interrupted", 1))
+    # What the worker's second SIGTERM does to the job it is running.
+    raise SystemExit(1)
+
+
+@jobs.job()
 def quick(number: int) -> int:
     CALLS.append(("quick", number))
     return number
@@ -136,6 +143,18 @@ def test_max_attempts_of_one_is_not_retried() -> None:
     run_due_retries("fails_once_for_good")
 
     assert [row.status for row in rows("fails_once_for_good")] == [FAILED]
+
+
+def test_a_job_ended_by_a_forced_shutdown_is_retried() -> None:
+    interrupted.enqueue()
+
+    run_worker()
+
+    first, retry = rows("interrupted")
+    assert first.status == FAILED
+    assert first.exception_class_path == "builtins.SystemExit"
+    assert retry.status == READY
+    assert attempt(retry) == 2
 
 
 def orphan(task_result_id: str, *, age: timedelta, claims: int) -> None:
