@@ -19,7 +19,7 @@ from tandem.accounts.models import User
 from tandem.clients import services as client_services
 from tandem.core import services as core_services
 
-from .conftest import Tour, link_in_mail, run_jobs
+from .conftest import DESKTOP, PHONE, Tour, link_in_mail, run_jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,6 +79,17 @@ def test_owner_invites_an_assistant_and_a_contact(tour: Tour) -> None:
     sign_in(tour, owner_page, owner.email, PASSWORD, shoot=True)
     expect(owner_page).to_have_url(re.compile(r"/dashboard/$"))
     tour.check(owner_page, "dashboard")
+
+    # On a phone the navigation folds behind a Menu button (tandem.js opens it).
+    owner_page.set_viewport_size(PHONE)
+    nav = owner_page.get_by_role("navigation", name="Main")
+    people_link = nav.get_by_role("link", name="People")
+    expect(people_link).to_be_hidden()
+    owner_page.get_by_role("button", name="Menu").click()
+    expect(people_link).to_be_visible()
+    owner_page.screenshot(path=tour.output_dir / "menu-open-phone.png")
+    owner_page.get_by_role("button", name="Menu").click()
+    owner_page.set_viewport_size(DESKTOP)
 
     # People → Invite someone → an assistant.
     owner_page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
