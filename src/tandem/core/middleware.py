@@ -3,12 +3,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.core.tenancy import active_membership
 
@@ -40,7 +42,12 @@ class TenancyMiddleware:
                 .first()
             )
             request.user.membership = membership
-        return self.get_response(request)
+            # Times are stored in UTC and shown in the viewer's own time zone.
+            timezone.activate(ZoneInfo(request.user.time_zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class RequireTwoFactorMiddleware:
