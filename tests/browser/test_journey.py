@@ -130,7 +130,7 @@ def test_owner_invites_an_assistant_and_a_contact(tour: Tour) -> None:
 
     # The owner assigns the assistant, now a member, to the client.
     owner_page.goto(f"/clients/{client.pk}/")
-    owner_page.get_by_label("Assistant", exact=True).select_option(label="Ada Assistant")
+    owner_page.get_by_label("Add someone", exact=True).select_option(label="Ada Assistant")
     owner_page.get_by_role("button", name="Assign", exact=True).click()
     team = owner_page.get_by_role("region", name="Assistants")
     expect(team.get_by_role("button", name="Unassign Ada Assistant")).to_be_visible()

@@ -58,6 +58,7 @@ class InviteContactForm(DomainErrorFormMixin, forms.Form):
 
 class AssignForm(DomainErrorFormMixin, forms.Form):
     assistant = forms.TypedChoiceField(
+        label="Add someone",
         coerce=int, error_messages={"required": "Pick who should work on this client."}
     )
 
