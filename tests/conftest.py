@@ -11,10 +11,10 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import time
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.http import HttpResponse
 from django.test import Client as HttpClient
 
 from tandem.accounts.models import User
@@ -141,12 +141,12 @@ def signed_in(user: User | None, **client_kwargs: object) -> HttpClient:
     return http
 
 
-def field_error(response: HttpResponse, field: str) -> str:
+def field_error(response: Any, field: str) -> str:
     """The error text shown next to ``field`` (empty when there is none)."""
     content = response.content.decode()
     match = re.search(rf'<div id="id_{field}_error">(.*?)</div>', content, re.DOTALL)
     return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
 
 
-def page_text(response: HttpResponse) -> str:
+def page_text(response: Any) -> str:
     return html.unescape(response.content.decode())
