@@ -17,6 +17,8 @@ PRODUCTION_ENV = {
 def run_manage(*args: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "TANDEM_VAR_DIR": str(tmp_path), **env}
     full_env.pop("DJANGO_SETTINGS_MODULE", None)
+    # The browser tests allow async-unsafe calls in this process; production must not.
+    full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "-m", "tandem.cli", "manage", *args],
         env=full_env,

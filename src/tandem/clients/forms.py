@@ -59,7 +59,8 @@ class InviteContactForm(DomainErrorFormMixin, forms.Form):
 class AssignForm(DomainErrorFormMixin, forms.Form):
     assistant = forms.TypedChoiceField(
         label="Add someone",
-        coerce=int, error_messages={"required": "Pick who should work on this client."}
+        coerce=int,
+        error_messages={"required": "Pick who should work on this client."},
     )
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +17,9 @@ from tandem.core.forms import PracticeSettingsForm
 from tandem.core.models import Membership
 from tandem.core.roles import Capability, Role
 from tandem.core.tenancy import MemberRequest, active_membership, member_required
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +75,13 @@ def practice_settings(request: MemberRequest) -> HttpResponse:
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(choices=[("", "All events"), *Action.choices], required=False)
-    actor = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Who")
+    # An address rather than a list of everyone: a practice can have thousands of contacts.
+    who = forms.EmailField(
+        required=False,
+        label="Who (e-mail address)",
+        max_length=254,
+        error_messages={"invalid": "Enter a whole e-mail address, like sam@example.com."},
+    )
     since = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From"
     )
@@ -81,9 +90,24 @@ class AuditFilterForm(forms.Form):
     )
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", "Anyone"), *people]  # type: ignore[attr-defined]
+        self.viewer = viewer
+
+    def clean_who(self) -> int | None:
+        """The id of the practice member with that address; others are not findable."""
+        email = self.cleaned_data.get("who")
+        if not email:
+            return None
+        user_id = (
+            Membership.objects.visible_to(self.viewer)
+            .filter(user__email__iexact=email)
+            .values_list("user_id", flat=True)
+            .first()
+        )
+        if user_id is None:
+            raise forms.ValidationError("No one with that e-mail address is in your practice.")
+        return user_id
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -96,21 +120,13 @@ class AuditFilterForm(forms.Form):
 @member_required(Capability.READ_AUDIT_LOG)
 @require_GET
 def audit_log(request: MemberRequest) -> HttpResponse:
-    membership = active_membership(request.user)
-    assert membership is not None
-    people = [
-        (m.user_id, m.user.display_name)
-        for m in Membership.objects.visible_to(request.user)
-        .select_related("user")
-        .order_by("user__email")
-    ]
-    form = AuditFilterForm(request.GET or None, people=people)
+    form = AuditFilterForm(request.GET or None, viewer=request.user)
     filters = selectors.AuditFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = selectors.AuditFilters(
             action=data["action"] or "",
-            actor_id=data["actor"],
+            actor_id=data["who"],
             since=data["since"],
             until=data["until"],
             before_id=data["before"],
