@@ -16,8 +16,8 @@ from tandem.core.models import AuditEntry
 from tandem.core.selectors import AUDIT_PAGE_SIZE
 from tests.conftest import PASSWORD, Personas, field_error, signed_in
 
-# Events only allauth's own multi-step flows produce (a mailed reset key, a live TOTP code);
-# their receivers are one line each and allauth tests the flows.
+# Events of allauth's multi-step flows (a mailed reset key, a live TOTP code): they are driven
+# end to end, with their audit entries asserted, in tests/test_two_factor.py.
 NOT_DRIVEN_HERE = {
     Action.PASSWORD_RESET,
     Action.TWO_FACTOR_ENABLED,
