@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from tandem.core import audit
 from tandem.core.audit import Action
 from tandem.core.mail import queue_email
-from tandem.core.tenancy import active_membership
+from tandem.core.models import Membership, Practice
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -61,13 +61,9 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     @staticmethod
-    def _practice_of(email: str) -> Any:
-        from tandem.accounts.models import User
-
-        user = (
-            User.objects.filter(email__iexact=email).select_related("membership__practice").first()
+    def _practice_of(email: str) -> Practice | None:
+        """The practice whose log should show an event about this address, if any."""
+        membership = (
+            Membership.objects.filter(user__email__iexact=email).select_related("practice").first()
         )
-        membership = active_membership(user) if user is not None else None
-        if user is not None and membership is None:
-            return None
         return membership.practice if membership else None
