@@ -389,7 +389,7 @@ def report(
         f"{max((m.get('VmHWM', 0.0) for m in workers), default=0.0)} MB); all server "
         f"processes: {total_rss} MB. Target < {RSS_TARGET_MB:.0f} MB: {verdict(rss_pass)}. "
         f"The worker's peak was already {info['worker_peak_after_sign_in_mb']} MB after the "
-        "sign-ins, before any page: Argon2 password checks take 100 MiB each.",
+        "sign-ins, before any page: each Argon2 password check holds 46 MiB for a moment.",
         "",
         "| pid | RSS MB | peak MB | command |",
         "|---|---|---|---|",
@@ -480,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
             ("audit", "owner", owner, "/audit/", ("owner", owner, "/audit/?action=signed_in")),
             ("portal", "contact", contact, "/portal/", ("contact 2", probe_contact, "/portal/")),
         ]
-        # Argon2 (memory_cost 100 MiB) verifies each sign-in: it sets the worker's peak RSS.
+        # Argon2 (memory_cost 46 MiB) verifies each sign-in: it sets the worker's peak RSS.
         signed_in = [memory(pid) for pid in process_tree(proc.pid)[1:]]
         info["worker_peak_after_sign_in_mb"] = max(
             (m.get("VmHWM", 0.0) for m in signed_in), default=0
