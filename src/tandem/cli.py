@@ -1,4 +1,4 @@
-"""The ``tandem`` command: demo, serve, worker, and Django's management commands."""
+"""The ``tandem`` command: demo, serve, worker, deadline, and Django's management commands."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 
 SETTINGS = "tandem.settings"
 
@@ -120,6 +121,55 @@ def _wait(children: list[subprocess.Popen[bytes]]) -> int:
     return 0
 
 
+def deadline(args: argparse.Namespace) -> int:
+    """Resolve a deadline phrase without Django or a database: print ISO 8601, or refuse."""
+    from zoneinfo import ZoneInfo
+
+    from tandem.work.deadlines import VagueDeadline, resolve_deadline
+
+    zone = ZoneInfo(args.tz)
+    now = args.now or datetime.now(zone)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=zone)  # --now without an offset is the wall clock in --tz
+    try:
+        resolved = resolve_deadline(args.phrase, time_zone=args.tz, now=now, country=args.country)
+    except VagueDeadline as refusal:
+        print(refusal.message, file=sys.stderr)
+        print("Try one of:", file=sys.stderr)
+        for choice in refusal.suggestions:
+            print(f"  {choice.label}: {choice.local.isoformat()}", file=sys.stderr)
+        return 1
+    print(resolved.local.isoformat())
+    return 0
+
+
+def _add_deadline_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = commands.add_parser("deadline", help="resolve a deadline phrase to an instant")
+    sub.add_argument("phrase", help='what the client wrote, e.g. "next Friday 5pm"')
+    sub.add_argument("--tz", default="UTC", type=_time_zone, help="the client's time zone")
+    sub.add_argument(
+        "--now", type=_instant, help="the reference time, ISO 8601 (default: the current time)"
+    )
+    sub.add_argument("--country", help="bank holidays to skip, e.g. GB-ENG or US")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {text!r}") from error
+
+
+def _time_zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise argparse.ArgumentTypeError(f"unknown time zone {name!r}") from error
+    return name
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["manage"]:
@@ -136,9 +186,10 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     work = commands.add_parser("worker", help="run a background worker")
     work.add_argument("--interval", type=float, default=1.0)
+    _add_deadline_parser(commands)
     commands.add_parser("manage", help="run a Django management command", add_help=False)
     args = parser.parse_args(argv)
-    handlers = {"demo": demo, "serve": serve, "worker": worker}
+    handlers = {"demo": demo, "serve": serve, "worker": worker, "deadline": deadline}
     return handlers[args.command](args)
 
 
