@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.accounts",
     "tandem.clients",
+    "tandem.work",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -1,0 +1,255 @@
+"""Projects, tasks (a client's written requests), their timeline, comments and watchers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from tandem.clients.models import Client
+from tandem.core.models import Practice
+from tandem.core.roles import Role
+from tandem.core.tenancy import active_membership
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+Q = TypeVar("Q", bound=models.QuerySet)
+
+
+def scoped_by_client(rows: Q, user: User, *, client_field: str = "client") -> Q:
+    """The rows of ``user``'s practice whose client ``user`` may see.
+
+    Owners see every row of the practice, archived clients too. Everyone else sees exactly
+    the rows of the clients ``Client.objects.visible_to`` gives them (assigned and active
+    for assistants, their own active client for contacts), so the two can never disagree.
+    """
+    membership = active_membership(user)
+    if membership is None:
+        return rows.none()
+    in_practice = rows.filter(practice_id=membership.practice_id)
+    if membership.role == Role.OWNER:
+        return in_practice
+    visible_clients = Client.objects.visible_to(user).values("pk")
+    return in_practice.filter(**{f"{client_field}__in": visible_clients})
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def visible_to(self, user: User) -> ProjectQuerySet:
+        return scoped_by_client(self, user)
+
+
+class Project(models.Model):
+    """A group of one client's tasks with a goal and what done looks like."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ON_HOLD = "on_hold", "On hold"
+        DONE = "done", "Done"
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField(max_length=200)
+    goal = models.TextField(blank=True)
+    done_means = models.TextField("what done looks like", blank=True)
+    target_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # A contact's proposal, waiting for the practice to take it on.
+    is_proposal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskStatus(models.TextChoices):
+    # Saved from an e-mail with no readable deadline; the sender is asked for one.
+    NEEDS_DEADLINE = "needs_deadline", "Needs a deadline"
+    REQUESTED = "requested", "Requested"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING_ON_CLIENT = "waiting_on_client", "Waiting on client"
+    DELIVERED = "delivered", "Delivered for review"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+CLOSED_STATUSES = frozenset({TaskStatus.DECLINED, TaskStatus.DONE, TaskStatus.CANCELLED})
+OPEN_STATUSES = frozenset(TaskStatus) - CLOSED_STATUSES
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def visible_to(self, user: User) -> TaskQuerySet:
+        return scoped_by_client(self, user)
+
+    def open(self) -> TaskQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Task(models.Model):
+    """One written request from (or for) a client, with a real deadline."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="tasks")
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
+    )
+    title = models.CharField(max_length=200)
+    request_markdown = models.TextField("request", blank=True)
+    expectations = models.TextField("what done looks like")
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    estimate_hours = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tasks",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=TaskStatus.choices, default=TaskStatus.REQUESTED
+    )
+    waiting_for = models.CharField(max_length=300, blank=True)
+    waiting_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The VA's dashboard: open tasks of the practice by how soon they are due.
+            models.Index(fields=["practice", "status", "deadline_at"]),
+            # A client's board and the portal's lists, by status.
+            models.Index(fields=["client", "status"]),
+            # An assistant's own work, by status.
+            models.Index(fields=["assignee", "status"]),
+        ]
+        constraints = [
+            # A request has a real deadline from the moment it is a request. Only an e-mailed
+            # one still waiting for it has none, and it keeps none if it is called off.
+            models.CheckConstraint(
+                condition=models.Q(deadline_at__isnull=False)
+                | models.Q(status__in=[TaskStatus.NEEDS_DEADLINE, TaskStatus.CANCELLED]),
+                name="task_deadline_unless_needs_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=TaskStatus.WAITING_ON_CLIENT)
+                | models.Q(waiting_until__isnull=False),
+                name="task_waiting_has_until",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TaskEventQuerySet(models.QuerySet["TaskEvent"]):
+    def visible_to(self, user: User) -> TaskEventQuerySet:
+        return scoped_by_client(self, user, client_field="task__client")
+
+
+class TaskEvent(models.Model):
+    """One line of a task's timeline: who changed what, and when. Only ever inserted."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        ASSIGNED = "assigned", "Assigned"
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, choices=TaskStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=TaskStatus.choices, blank=True)
+    # A reason (declined, cancelled), what is awaited, or why the work was sent back.
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TaskEventQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["task", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.from_status} → {self.to_status}"
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def visible_to(self, user: User) -> CommentQuerySet:
+        return scoped_by_client(self, user, client_field="task__client")
+
+
+class Comment(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body_markdown = models.TextField("comment")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["task", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.task}"
+
+
+class WatcherQuerySet(models.QuerySet["Watcher"]):
+    def visible_to(self, user: User) -> WatcherQuerySet:
+        return scoped_by_client(self, user, client_field="task__client")
+
+
+class Watcher(models.Model):
+    """Someone who hears about every change to a task."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="watchers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watching"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WatcherQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "user"], name="watcher_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} watches {self.task}"

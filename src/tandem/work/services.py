@@ -1,0 +1,422 @@
+"""Writes on projects and tasks. Each service checks who may act, validates, and writes in
+one transaction. Ordinary task changes go to the task's own timeline (``TaskEvent``), not to
+the audit log: they are the work itself, not security events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.clients.models import Assignment, Client
+from tandem.core.errors import DomainError
+from tandem.core.roles import Role
+from tandem.core.tenancy import active_membership
+from tandem.work.models import (
+    CLOSED_STATUSES,
+    Comment,
+    Priority,
+    Project,
+    Task,
+    TaskEvent,
+    TaskStatus,
+    Watcher,
+)
+from tandem.work.workflow import Need, Side, Transition, find_transition, side_of
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+TITLE_MAX = 200
+COMMENT_MAX = 20_000
+ESTIMATE_MAX = Decimal("9999.99")
+
+NOTE_PROMPTS = {
+    TaskStatus.DECLINED: "Say why you are declining this request.",
+    TaskStatus.CANCELLED: "Say why this task is being cancelled.",
+    TaskStatus.IN_PROGRESS: "Say what still needs doing before sending the work back.",
+}
+
+
+# Who is acting ------------------------------------------------------------------------------
+
+
+def _side_for_client(client: Client, actor: User) -> Side:
+    """The actor's side for ``client``; refused when the client is not one of theirs."""
+    membership = active_membership(actor)
+    if membership is None or not Client.objects.visible_to(actor).filter(pk=client.pk).exists():
+        raise DomainError("Pick one of your own clients.", field="client")
+    if client.is_archived:
+        raise DomainError(f"Restore {client.name} before adding work for it.", field="client")
+    return Side.CLIENT if membership.role == Role.CONTACT else Side.PRACTICE
+
+
+def _side_for_task(task: Task, actor: User) -> Side:
+    side = side_of(task, actor)
+    if side is None:
+        raise DomainError("This task is not one of yours; open it from your own task list.")
+    return side
+
+
+# Field checks -------------------------------------------------------------------------------
+
+
+def _require_text(value: str, *, field: str, message: str, limit: int = TITLE_MAX) -> str:
+    value = value.strip()
+    if not value:
+        raise DomainError(message, field=field)
+    if len(value) > limit:
+        raise DomainError(f"Keep it under {limit:,} characters.", field=field)
+    return value
+
+
+def _future_instant(value: datetime, *, field: str, what: str) -> datetime:
+    """An aware instant still ahead, in UTC. Naive values are a programming error."""
+    if timezone.is_naive(value):
+        raise ValueError(f"{field} must be an aware datetime")
+    if value <= timezone.now():
+        raise DomainError(f"{what} has already passed; pick a time in the future.", field=field)
+    return value.astimezone(UTC)
+
+
+def _check_assignee(client: Client, assignee: User) -> None:
+    membership = active_membership(assignee)
+    works_on_client = Assignment.objects.filter(client=client, user=assignee).exists()
+    if membership is None or membership.role == Role.CONTACT or not works_on_client:
+        raise DomainError(
+            f"{assignee.display_name} does not work on {client.name}; "
+            "pick an assistant assigned to this client.",
+            field="assignee",
+        )
+
+
+def _check_estimate(estimate_hours: Decimal | None) -> None:
+    if estimate_hours is not None and not Decimal(0) <= estimate_hours <= ESTIMATE_MAX:
+        raise DomainError(
+            "Give the estimate in hours, between 0 and 9,999.", field="estimate_hours"
+        )
+
+
+def _check_target(client: Client, target_on: date | None) -> None:
+    today = timezone.localdate(timezone=ZoneInfo(client.time_zone))
+    if target_on is not None and target_on < today:
+        raise DomainError(
+            "The target date has already passed; pick today or a later day.", field="target_on"
+        )
+
+
+# Projects -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectFields:
+    title: str
+    goal: str = ""
+    done_means: str = ""
+    target_on: date | None = None
+
+
+def _save_project(client: Client, fields: ProjectFields, **extra: Any) -> Project:
+    title = _require_text(fields.title, field="title", message="Give the project a title.")
+    _check_target(client, fields.target_on)
+    with transaction.atomic():
+        return Project.objects.create(
+            practice_id=client.practice_id,
+            client=client,
+            title=title,
+            goal=fields.goal.strip(),
+            done_means=fields.done_means.strip(),
+            target_on=fields.target_on,
+            **extra,
+        )
+
+
+def create_project(
+    client: Client,
+    *,
+    actor: User,
+    title: str,
+    goal: str = "",
+    done_means: str = "",
+    target_on: date | None = None,
+) -> Project:
+    """A project for one of the actor's clients. Owners and assigned assistants only."""
+    if _side_for_client(client, actor) != Side.PRACTICE:
+        raise DomainError("Only the practice can start a project; propose one instead.")
+    return _save_project(client, ProjectFields(title, goal, done_means, target_on))
+
+
+def propose_project(
+    client: Client,
+    *,
+    actor: User,
+    title: str,
+    goal: str = "",
+    done_means: str = "",
+    target_on: date | None = None,
+) -> Project:
+    """A contact proposes a project for their own client; the practice takes it on later."""
+    if _side_for_client(client, actor) != Side.CLIENT:
+        raise DomainError("Only the client's contacts propose projects; create it instead.")
+    fields = ProjectFields(title, goal, done_means, target_on)
+    return _save_project(client, fields, proposed_by=actor, is_proposal=True)
+
+
+# Tasks --------------------------------------------------------------------------------------
+
+
+def create_task(
+    client: Client,
+    *,
+    actor: User,
+    title: str,
+    expectations: str,
+    deadline_at: datetime | None,
+    request_markdown: str = "",
+    project: Project | None = None,
+    assignee: User | None = None,
+    estimate_hours: Decimal | None = None,
+    priority: str = Priority.NORMAL,
+    allow_missing_deadline: bool = False,
+) -> Task:
+    """Add a request for one of the actor's clients (owner, assigned assistant or contact).
+
+    ``allow_missing_deadline`` is for the e-mail path only: a message without a readable
+    deadline is saved as "needs a deadline" instead of being lost. Everywhere else a
+    deadline in the future is required. The creator and the assignee watch the task.
+    """
+    _side_for_client(client, actor)
+    title = _require_text(title, field="title", message="Give the request a short title.")
+    expectations = _require_text(
+        expectations,
+        field="expectations",
+        message="Say what done looks like, so everyone knows when the request is finished.",
+        limit=COMMENT_MAX,
+    )
+    status = _initial_status(deadline_at, allow_missing_deadline)
+    if deadline_at is not None:
+        deadline_at = _future_instant(deadline_at, field="deadline_at", what="That deadline")
+    _check_related(client, project=project, assignee=assignee, priority=priority)
+    _check_estimate(estimate_hours)
+    with transaction.atomic():
+        task = Task.objects.create(
+            practice_id=client.practice_id,
+            client=client,
+            project=project,
+            title=title,
+            request_markdown=request_markdown.strip(),
+            expectations=expectations,
+            deadline_at=deadline_at,
+            estimate_hours=estimate_hours,
+            priority=priority,
+            assignee=assignee,
+            created_by=actor,
+            status=status,
+        )
+        _record(task, actor=actor, kind=TaskEvent.Kind.CREATED, to_status=status)
+        watchers = {actor.pk: actor} | ({assignee.pk: assignee} if assignee else {})
+        Watcher.objects.bulk_create(
+            Watcher(practice_id=task.practice_id, task=task, user=user)
+            for user in watchers.values()
+        )
+    return task
+
+
+def _initial_status(deadline_at: datetime | None, allow_missing_deadline: bool) -> TaskStatus:
+    if deadline_at is not None:
+        return TaskStatus.REQUESTED
+    if allow_missing_deadline:
+        return TaskStatus.NEEDS_DEADLINE
+    raise DomainError(
+        "Give the request a deadline, such as “next Friday 5pm”.", field="deadline_at"
+    )
+
+
+def _check_related(
+    client: Client, *, project: Project | None, assignee: User | None, priority: str
+) -> None:
+    if project is not None and project.client_id != client.pk:
+        raise DomainError(f"Pick one of {client.name}'s projects.", field="project")
+    if assignee is not None:
+        _check_assignee(client, assignee)
+    if priority not in Priority.values:
+        raise DomainError("Pick a priority: low, normal or high.", field="priority")
+
+
+def assign_task(task: Task, *, actor: User, assignee: User | None) -> Task:
+    """Give the task to an assistant of its client, or to nobody. Practice side only."""
+    if _side_for_task(task, actor) != Side.PRACTICE:
+        raise DomainError("Only the practice can choose who works on a task.")
+    if assignee is not None:
+        _check_assignee(task.client, assignee)
+    with transaction.atomic():
+        task.assignee, task.updated_at = assignee, timezone.now()
+        task.save(update_fields=["assignee", "updated_at"])
+        note = assignee.display_name if assignee is not None else ""
+        _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=note)
+        if assignee is not None:
+            Watcher.objects.get_or_create(
+                task=task, user=assignee, defaults={"practice_id": task.practice_id}
+            )
+    return task
+
+
+# Moves --------------------------------------------------------------------------------------
+
+
+def move_task(
+    task: Task,
+    *,
+    to: str,
+    actor: User,
+    note: str = "",
+    waiting_for: str = "",
+    waiting_until: datetime | None = None,
+    deadline_at: datetime | None = None,
+) -> Task:
+    """Move the task from the status the actor saw (``task.status``) to ``to``.
+
+    Refused with a sentence when the workflow has no such move, the actor's side may not
+    make it, what the move needs is missing, or someone else moved the task first: the
+    update only applies while the row still has the status the actor saw.
+    """
+    transition = _check_move(task, to=to, actor=actor)
+    changes = _changes_for(
+        task,
+        transition,
+        note=note,
+        waiting_for=waiting_for,
+        waiting_until=waiting_until,
+        deadline_at=deadline_at,
+    )
+    old_status = task.status
+    with transaction.atomic():
+        changes.update(status=transition.move.to, updated_at=timezone.now())
+        moved = Task.objects.filter(pk=task.pk, status=old_status).update(**changes)
+        if not moved:
+            raise DomainError(_moved_meanwhile(task))
+        event_note = note.strip() if transition.move.needs == Need.NOTE else waiting_for.strip()
+        _record(
+            task,
+            actor=actor,
+            kind=TaskEvent.Kind.STATUS_CHANGED,
+            from_status=old_status,
+            to_status=transition.move.to,
+            note=event_note,
+        )
+    for field, value in changes.items():
+        setattr(task, field, value)
+    return task
+
+
+def _label(status: str) -> str:
+    """The status as the pages show it ("Delivered for review"), or as given when unknown."""
+    return str(dict(TaskStatus.choices).get(status, status))
+
+
+def _check_move(task: Task, *, to: str, actor: User) -> Transition:
+    side = _side_for_task(task, actor)
+    if task.status in CLOSED_STATUSES:
+        raise DomainError(f"This task is {_label(task.status).lower()}; it can no longer change.")
+    transition = find_transition(task.status, to)
+    if transition is None:
+        raise DomainError(
+            f"A task in “{_label(task.status)}” cannot be moved to “{_label(to)}”.",
+            field="status",
+        )
+    if side not in transition.sides:
+        raise DomainError(transition.refusal, field="status")
+    return transition
+
+
+def _changes_for(
+    task: Task,
+    transition: Transition,
+    *,
+    note: str,
+    waiting_for: str,
+    waiting_until: datetime | None,
+    deadline_at: datetime | None,
+) -> dict[str, Any]:
+    """Checks what the move needs and returns the fields it sets besides the status."""
+    needs = transition.move.needs
+    if needs == Need.NOTE and not note.strip():
+        raise DomainError(NOTE_PROMPTS[transition.move.to], field="note")
+    if needs == Need.WAITING:
+        return _waiting_changes(waiting_for, waiting_until)
+    if needs == Need.DEADLINE:
+        if deadline_at is None:
+            raise DomainError("Give the request a deadline.", field="deadline_at")
+        return {
+            "deadline_at": _future_instant(deadline_at, field="deadline_at", what="That deadline")
+        }
+    if task.status == TaskStatus.WAITING_ON_CLIENT:
+        # What was awaited is no longer current once the task leaves the waiting state;
+        # the timeline keeps it.
+        return {"waiting_for": "", "waiting_until": None}
+    return {}
+
+
+def _waiting_changes(waiting_for: str, waiting_until: datetime | None) -> dict[str, Any]:
+    waiting_for = _require_text(
+        waiting_for,
+        field="waiting_for",
+        message="Say what you are waiting for from the client.",
+        limit=300,
+    )
+    if waiting_until is None:
+        raise DomainError("Say by when you need it from the client.", field="waiting_until")
+    until = _future_instant(waiting_until, field="waiting_until", what="That date")
+    return {"waiting_for": waiting_for, "waiting_until": until}
+
+
+def _moved_meanwhile(task: Task) -> str:
+    current = Task.objects.filter(pk=task.pk).values_list("status", flat=True).first()
+    return (
+        f"Someone else has just moved this task to “{_label(current or '')}”; "
+        "reload it and choose again."
+    )
+
+
+def _record(task: Task, *, actor: User, kind: str, **fields: Any) -> TaskEvent:
+    return TaskEvent.objects.create(
+        practice_id=task.practice_id, task=task, actor=actor, kind=kind, **fields
+    )
+
+
+# Conversation -------------------------------------------------------------------------------
+
+
+def add_comment(task: Task, *, actor: User, body_markdown: str) -> Comment:
+    """A comment by anyone who can see the task, on either side."""
+    _side_for_task(task, actor)
+    body = _require_text(
+        body_markdown,
+        field="body_markdown",
+        message="Write something before posting the comment.",
+        limit=COMMENT_MAX,
+    )
+    with transaction.atomic():
+        return Comment.objects.create(
+            practice_id=task.practice_id, task=task, author=actor, body_markdown=body
+        )
+
+
+def add_watcher(task: Task, *, actor: User, user: User) -> Watcher:
+    """Let ``user`` hear about the task. Both must be able to see it; watching twice is
+    the same as watching once."""
+    _side_for_task(task, actor)
+    if side_of(task, user) is None:
+        raise DomainError(
+            f"{user.display_name} cannot see this task, so they cannot watch it.", field="user"
+        )
+    with transaction.atomic():
+        watcher, _ = Watcher.objects.get_or_create(
+            task=task, user=user, defaults={"practice_id": task.practice_id}
+        )
+    return watcher

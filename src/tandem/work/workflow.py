@@ -1,0 +1,137 @@
+"""The task status machine: which moves exist, who may make each, and what each needs.
+
+Pure rules, no writes: ``services.move_task`` applies a move; ``allowed_moves`` tells the
+pages which buttons to offer. Two sides act on a task: the practice (the owner, or an
+assistant assigned to the client) and the client (that client's contacts). The practice
+accepts, works on and delivers requests; only the client accepts delivered work or sends it
+back, because "done" means the person who asked is satisfied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from tandem.core.roles import Role
+from tandem.core.tenancy import active_membership
+from tandem.work.models import OPEN_STATUSES, Task, TaskStatus
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+S = TaskStatus
+
+
+class Side(StrEnum):
+    PRACTICE = "practice"
+    CLIENT = "client"
+
+
+class Need(StrEnum):
+    """What a move asks of the person making it, beyond the click."""
+
+    NOTE = "note"
+    WAITING = "waiting"
+    DEADLINE = "deadline"
+
+
+BOTH = frozenset({Side.PRACTICE, Side.CLIENT})
+PRACTICE = frozenset({Side.PRACTICE})
+CLIENT = frozenset({Side.CLIENT})
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move a person may make from a task's current status (a button on the page)."""
+
+    to: TaskStatus
+    label: str
+    needs: Need | None = None
+
+
+@dataclass(frozen=True)
+class Transition:
+    from_status: TaskStatus
+    move: Move
+    sides: frozenset[Side]
+    # Said to someone on the wrong side who tries the move anyway.
+    refusal: str
+
+
+ONLY_PRACTICE = "Only the practice can {}; ask your assistant."
+ONLY_CLIENT = "Only the client can {}."
+
+
+def _practice(
+    from_status: S, to: S, label: str, what: str, needs: Need | None = None
+) -> Transition:
+    return Transition(from_status, Move(to, label, needs), PRACTICE, ONLY_PRACTICE.format(what))
+
+
+def _client(from_status: S, to: S, label: str, what: str, needs: Need | None = None) -> Transition:
+    return Transition(from_status, Move(to, label, needs), CLIENT, ONLY_CLIENT.format(what))
+
+
+def _either(from_status: S, to: S, label: str, needs: Need | None = None) -> Transition:
+    return Transition(from_status, Move(to, label, needs), BOTH, "")
+
+
+# Either side may call off an open request: the client no longer wants it, or the practice
+# cannot do it after all. A reason is always kept.
+CANCELLING = tuple(
+    _either(status, S.CANCELLED, "Cancel", Need.NOTE)
+    for status in TaskStatus
+    if status in OPEN_STATUSES
+)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _either(S.NEEDS_DEADLINE, S.REQUESTED, "Set a deadline", Need.DEADLINE),
+    _practice(S.REQUESTED, S.ACCEPTED, "Accept", "accept a request"),
+    _practice(S.REQUESTED, S.DECLINED, "Decline", "decline a request", Need.NOTE),
+    _practice(S.ACCEPTED, S.IN_PROGRESS, "Start work", "start work on a request"),
+    _practice(
+        S.IN_PROGRESS,
+        S.WAITING_ON_CLIENT,
+        "Wait for the client",
+        "mark a task as waiting on the client",
+        Need.WAITING,
+    ),
+    _practice(S.IN_PROGRESS, S.DELIVERED, "Deliver for review", "deliver work for review"),
+    # Either side: the client sends what was asked for, or the practice resumes on receipt.
+    _either(S.WAITING_ON_CLIENT, S.IN_PROGRESS, "Resume work"),
+    _client(S.DELIVERED, S.DONE, "Accept the work", "accept delivered work"),
+    _client(S.DELIVERED, S.IN_PROGRESS, "Send back", "send delivered work back", Need.NOTE),
+    *CANCELLING,
+)
+
+
+def find_transition(from_status: str, to: str) -> Transition | None:
+    for transition in TRANSITIONS:
+        if transition.from_status == from_status and transition.move.to == to:
+            return transition
+    return None
+
+
+def side_of(task: Task, user: User) -> Side | None:
+    """Which side ``user`` acts on for ``task``, or None when they cannot see it.
+
+    Visibility is the task's own scoped query (one query), so an archived client, another
+    practice or an unassigned assistant gets None, exactly as the pages would 404.
+    """
+    membership = active_membership(user)
+    if membership is None or not Task.objects.visible_to(user).filter(pk=task.pk).exists():
+        return None
+    return Side.CLIENT if membership.role == Role.CONTACT else Side.PRACTICE
+
+
+def allowed_moves(task: Task, user: User) -> list[Move]:
+    """The moves ``user`` may make from the task's current status, in display order."""
+    side = side_of(task, user)
+    if side is None:
+        return []
+    return [
+        transition.move
+        for transition in TRANSITIONS
+        if transition.from_status == task.status and side in transition.sides
+    ]
