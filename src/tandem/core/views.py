@@ -78,8 +78,9 @@ class AuditFilterForm(forms.Form):
     # An address rather than a list of everyone: a practice can have thousands of contacts.
     who = forms.EmailField(
         required=False,
-        label="Who (e-mail address)",
+        label="Who",
         max_length=254,
+        widget=forms.EmailInput(attrs={"placeholder": "their e-mail address"}),
         error_messages={"invalid": "Enter a whole e-mail address, like sam@example.com."},
     )
     since = forms.DateField(
