@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tandem.clients.invitations import make_token
+from tandem.work.models import Task
+from tandem.work.services import create_task
 from tests.conftest import PERSONA_KINDS, Personas, PracticeWorld, signed_in
 
 PERSONAS = ("anonymous", *PERSONA_KINDS)
@@ -140,6 +144,33 @@ MATRIX = [
     Row("clients:invitation-accept", "PUT", "token", (405, 405, 405, 405, 405, 405)),
     Row("clients:portal-home", "GET", None, (302, 403, 403, 403, 200, 200)),
     Row("clients:portal-home", "POST", None, (302, 403, 403, 403, 405, 405)),
+    # Requests: whoever sees the client may write one for it (practice side and its contacts).
+    Row("work:task-create", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("work:task-create", "GET", "client2", (302, 200, 404, 404, 404, 200)),
+    Row("work:task-create", "GET", "other_client1", SIGN_IN_THEN_404),
+    # An empty form comes back with its errors.
+    Row("work:task-create", "POST", "client1", (302, 400, 400, 404, 400, 404)),
+    Row("work:task-create", "PUT", "client1", SIGN_IN_THEN_405),
+    Row("work:deadline-preview", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("work:deadline-preview", "GET", "client2", (302, 200, 404, 404, 404, 200)),
+    Row("work:deadline-preview", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("work:deadline-preview", "POST", "client1", SIGN_IN_THEN_405),
+    Row("work:task-detail", "GET", "task1", (302, 200, 200, 404, 200, 404)),
+    Row("work:task-detail", "GET", "other_task1", SIGN_IN_THEN_404),
+    Row("work:task-detail", "POST", "task1", SIGN_IN_THEN_405),
+    # Accepting is the practice's move: the client's contact is told so on the page (400).
+    Row("work:task-move", "POST", "task1", (302, 302, 302, 404, 400, 404), {"to": "accepted"}),
+    Row("work:task-move", "POST", "other_task1", SIGN_IN_THEN_404, {"to": "accepted"}),
+    Row("work:task-move", "GET", "task1", SIGN_IN_THEN_405),
+    Row(
+        "work:task-comment",
+        "POST",
+        "task1",
+        (302, 302, 302, 404, 302, 404),
+        {"body_markdown": "Hi"},
+    ),
+    Row("work:task-comment", "POST", "other_task1", SIGN_IN_THEN_404, {"body_markdown": "Hi"}),
+    Row("work:task-comment", "GET", "task1", SIGN_IN_THEN_405),
 ]
 
 
@@ -170,7 +201,23 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
             return [make_token(other.pending_invitation)]
         case "tampered_token":
             return [tamper(make_token(own.pending_invitation))]
+        case "task1":
+            return [request_for(own).pk]
+        case "other_task1":
+            return [request_for(other).pk]
     raise AssertionError(f"Unknown target {target}")
+
+
+def request_for(world: PracticeWorld) -> Task:
+    """A fresh request of client 1, written by its contact."""
+    deadline_at = timezone.now() + timedelta(days=3)
+    return create_task(
+        world.client1,
+        actor=world.contact1,
+        title="Book the venue",
+        expectations="A signed booking",
+        deadline_at=deadline_at,
+    )
 
 
 def build_url(row: Row, own: PracticeWorld, other: PracticeWorld) -> str:

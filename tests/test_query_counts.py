@@ -10,10 +10,15 @@ property. Every page starts with the same three queries, before the page's own:
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
+from tandem.work.models import Task, TaskStatus
+from tandem.work.services import add_comment, create_task, move_task
 from tests.conftest import Personas, PracticeWorld, join, signed_in
 
 SIZES = [2, 30]
@@ -94,11 +99,69 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     populate(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # 4. the contact's client joined to its practice, 5. its assistants joined to users,
-    # 6. its contacts joined to users
-    with django_assert_num_queries(6):
+    # 6. its contacts joined to users, 7. its open requests
+    with django_assert_num_queries(7):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["portal"].assistants) == rows + 1
+
+
+def populate_tasks(world: PracticeWorld, rows: int) -> Task:
+    """``rows`` open requests of client 1, the last one with ``rows`` comments and moves."""
+    deadline_at = timezone.now() + timedelta(days=7)
+    for i in range(rows):
+        task = create_task(
+            world.client1,
+            actor=world.contact1,
+            title=f"Request {i:02}",
+            expectations="Done",
+            deadline_at=deadline_at,
+            assignee=world.assistant,
+        )
+    move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
+    move_task(task, to=TaskStatus.IN_PROGRESS, actor=world.assistant)
+    for i in range(rows):
+        add_comment(task, actor=world.contact1 if i % 2 else world.assistant, body_markdown="*Hi*")
+    return task
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_portal_home_with_requests(
+    personas: Personas, rows: int, django_assert_num_queries
+) -> None:
+    populate_tasks(personas.a, rows)
+    http = signed_in(personas.a.contact1)
+    # 4. the client, 5. its assistants, 6. its contacts, 7. its open requests
+    with django_assert_num_queries(7):
+        response = http.get("/portal/")
+    assert response.content.decode().count("/tasks/") == rows
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_client_detail_with_requests(
+    personas: Personas, rows: int, django_assert_num_queries
+) -> None:
+    populate_tasks(personas.a, rows)
+    http = signed_in(personas.a.owner)
+    # 4. the client joined to its practice, 5. its contacts, 6. its assistants,
+    # 7. its pending invitations, 8. the members who could be assigned, 9. its open requests
+    with django_assert_num_queries(9):
+        response = http.get(f"/clients/{personas.a.client1.pk}/")
+    assert response.content.decode().count("/tasks/") == rows
+
+
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("persona", ["assistant", "contact1"])
+def test_task_page(personas: Personas, rows: int, persona: str, django_assert_num_queries) -> None:
+    task = populate_tasks(personas.a, rows)
+    http = signed_in(personas.a.persona(persona))
+    # 4. the task joined to its client, practice, assignee and creator, 5. whether the viewer
+    # sees it (for the moves they may make), 6. its changes joined to their actors,
+    # 7. its comments joined to their authors
+    with django_assert_num_queries(7):
+        response = http.get(f"/tasks/{task.pk}/")
+    # Created, accepted, started, and the comments.
+    assert len(response.context["timeline"]) == rows + 3
 
 
 @pytest.mark.parametrize("rows", SIZES)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("tandem.accounts.urls")),
     path("", include("tandem.core.urls")),
     path("", include("tandem.clients.urls")),
+    path("", include("tandem.work.urls")),
 ]
 
 handler400 = "tandem.core.views.bad_request"

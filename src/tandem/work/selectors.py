@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import F
+
+from tandem.clients.models import Client
 from tandem.work.models import Comment, Task, TaskEvent
 
 if TYPE_CHECKING:
@@ -39,3 +42,13 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
         for c in comments
     ]
     return [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]
+
+
+def open_requests(*, viewer: User, client: Client) -> list[Task]:
+    """The client's open tasks the viewer may see, soonest deadline first: one query."""
+    return list(
+        Task.objects.visible_to(viewer)
+        .filter(client=client)
+        .open()
+        .order_by(F("deadline_at").asc(nulls_first=True), "id")
+    )

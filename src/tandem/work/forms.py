@@ -1,0 +1,216 @@
+"""Forms for requests: the new-request form, one form per status move, and the comment form.
+
+A deadline is typed as a phrase and resolved here, in the client's time zone against the
+practice's working days and hours, so the services only ever see an aware instant.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.clients.models import Client
+from tandem.core.errors import DomainError
+from tandem.core.forms import DomainErrorFormMixin
+from tandem.work.deadlines import Deadline, Suggestion, VagueDeadline, resolve_deadline
+from tandem.work.models import Priority, TaskStatus
+from tandem.work.workflow import Move, Need
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+PHRASE_MAX = 100
+
+
+def resolve_for(client: Client, phrase: str) -> Deadline:
+    """``phrase`` as one instant for ``client``; raises VagueDeadline with three choices."""
+    practice = client.practice
+    return resolve_deadline(
+        phrase[:PHRASE_MAX],
+        time_zone=client.time_zone,
+        now=timezone.now(),
+        working_days=practice.working_days,
+        work_starts_at=practice.work_starts_at,
+        work_ends_at=practice.work_ends_at,
+    )
+
+
+def _phrase_field(label: str, help_text: str = "", **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        **kwargs,
+        max_length=PHRASE_MAX,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": PHRASE_MAX}),
+    )
+
+
+class PhraseMixin(DomainErrorFormMixin):
+    """Resolves phrase fields; keeps the resolved deadline and the choices for the page."""
+
+    client: Client
+    resolved: Deadline | None = None
+    suggestions: tuple[Suggestion, ...] = ()
+
+    def _resolve_phrase(self, phrase: str, *, empty: str) -> datetime:
+        if not phrase.strip():
+            raise forms.ValidationError(empty)
+        try:
+            deadline = resolve_for(self.client, phrase)
+        except VagueDeadline as refusal:
+            self.suggestions = refusal.suggestions
+            raise forms.ValidationError(refusal.message) from None
+        self.resolved = deadline
+        return deadline.at
+
+
+class TaskForm(PhraseMixin, forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        error_messages={"required": "Give the request a short title."},
+    )
+    request_markdown = forms.CharField(
+        label="Request",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Markdown: **bold**, lists, links.",
+    )
+    expectations = forms.CharField(
+        label="What done looks like",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what done looks like, so everyone knows when it is."},
+    )
+    deadline = _phrase_field(
+        "Deadline",
+        "A date and time or a phrase, such as “next Friday 5pm” or “in 3 days”.",
+        # Renders the live preview and the suggested deadlines under the input.
+        template_name="work/deadline_field.html",
+    )
+    estimate_hours = forms.DecimalField(
+        label="Estimate in hours (optional)",
+        required=False,
+        min_value=0,
+        max_value=9999,
+        decimal_places=2,
+        error_messages={"invalid": "Give the estimate as a number of hours, such as 1.5."},
+    )
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    assignee = forms.TypedChoiceField(
+        label="Assignee",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Pick an assistant assigned to this client."},
+    )
+
+    def __init__(
+        self, *args: Any, client: Client, assignees: list[User] | None, **kwargs: Any
+    ) -> None:
+        """``assignees`` is None for the client's contacts: they do not choose who works."""
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.assignees = {user.pk: user for user in assignees or []}
+        self.fields["deadline"].widget.attrs.update(
+            {
+                "hx-get": reverse("work:deadline-preview", args=[client.pk]),
+                "hx-target": "#deadline-preview",
+                "hx-trigger": "input changed delay:400ms",
+            }
+        )
+        if assignees is None:
+            del self.fields["assignee"]
+        else:
+            choices = [(pk, user.display_name) for pk, user in self.assignees.items()]
+            self.fields["assignee"].choices = [("", "Nobody yet"), *choices]  # type: ignore[attr-defined]
+
+    def clean_deadline(self) -> datetime:
+        empty = "Give the request a deadline, such as “next Friday 5pm”."
+        return self._resolve_phrase(self.cleaned_data["deadline"], empty=empty)
+
+    def clean_assignee(self) -> User | None:
+        pk = self.cleaned_data.get("assignee")
+        return self.assignees[pk] if pk is not None else None
+
+    def add_domain_error(self, error: DomainError) -> None:
+        if error.field == "deadline_at":
+            error.field = "deadline"
+        super().add_domain_error(error)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["deadline_at"] = data.pop("deadline")
+        return data
+
+
+class MoveForm(PhraseMixin, forms.Form):
+    """One move from the task's status; only the fields the move needs are kept."""
+
+    to = forms.ChoiceField(choices=TaskStatus.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    waiting_for = forms.CharField(label="Waiting for", required=False, max_length=300)
+    waiting_until = _phrase_field("Needed by", "Such as “Friday 5pm”.")
+    deadline = _phrase_field("Deadline", "Such as “next Friday 5pm”.")
+
+    NOTE_LABELS = {
+        TaskStatus.DECLINED: "Why are you declining it?",
+        TaskStatus.CANCELLED: "Why cancel it?",
+        TaskStatus.IN_PROGRESS: "What still needs doing?",
+    }
+    FIELDS_BY_NEED = {
+        Need.NOTE: {"note"},
+        Need.WAITING: {"waiting_for", "waiting_until"},
+        Need.DEADLINE: {"deadline"},
+    }
+
+    def __init__(self, *args: Any, client: Client, move: Move | None, **kwargs: Any) -> None:
+        """``move`` is None when the posted move is not one the person may make."""
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.move = move
+        needed = self.FIELDS_BY_NEED.get(move.needs, set()) if move and move.needs else set()
+        for name in ("note", "waiting_for", "waiting_until", "deadline"):
+            if name not in needed:
+                del self.fields[name]
+        if move is not None:
+            self.fields["to"].initial = move.to
+            self.auto_id = f"id_{move.to}_%s"
+            if "note" in self.fields:
+                self.fields["note"].label = self.NOTE_LABELS.get(move.to, "Note")
+
+    def add_prefix(self, field_name: str) -> str:
+        # Ids are per move (several forms on one page); posted names stay plain.
+        return field_name
+
+    def clean_waiting_until(self) -> datetime:
+        empty = "Say by when you need it from the client."
+        return self._resolve_phrase(self.cleaned_data["waiting_until"], empty=empty)
+
+    def clean_deadline(self) -> datetime:
+        empty = "Give the request a deadline, such as “next Friday 5pm”."
+        return self._resolve_phrase(self.cleaned_data["deadline"], empty=empty)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("to")
+        if "deadline" in data:
+            data["deadline_at"] = data.pop("deadline")
+        return data
+
+
+class CommentForm(DomainErrorFormMixin, forms.Form):
+    body_markdown = forms.CharField(
+        label="Add a comment",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Markdown works here too.",
+        error_messages={"required": "Write something before posting the comment."},
+    )

@@ -1,0 +1,152 @@
+"""Requests: the new-request page, its live deadline preview, the task page and its moves.
+
+Thin: fetch through ``visible_to`` (not visible is a 404), bind, call one service, render or
+redirect. A refused move or comment re-renders the task page (400) with the sentence shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.accounts.models import User
+from tandem.clients.models import Client
+from tandem.core.errors import DomainError
+from tandem.core.tenancy import MemberRequest, is_practice_side, member_required
+from tandem.work import services
+from tandem.work.deadlines import VagueDeadline
+from tandem.work.forms import CommentForm, MoveForm, TaskForm, resolve_for
+from tandem.work.models import Task
+from tandem.work.selectors import task_timeline
+from tandem.work.workflow import allowed_moves
+
+
+def _visible_client(request: MemberRequest, client_id: int) -> Client:
+    return get_object_or_404(
+        Client.objects.visible_to(request.user).select_related("practice"), pk=client_id
+    )
+
+
+def _visible_task(request: MemberRequest, task_id: int) -> Task:
+    tasks = Task.objects.visible_to(request.user).select_related(
+        "client__practice", "assignee", "created_by"
+    )
+    return get_object_or_404(tasks, pk=task_id)
+
+
+def _assignees(request: MemberRequest, client: Client) -> list[User] | None:
+    """Who the request may go to; None for contacts, who do not choose."""
+    if not is_practice_side(request.user.membership):
+        return None
+    assignments = client.assignments.select_related("user").order_by("user__name", "user__email")
+    return [assignment.user for assignment in assignments]
+
+
+@member_required()
+@require_http_methods(["GET", "POST"])
+def task_create(request: MemberRequest, client_id: int) -> HttpResponse:
+    client = _visible_client(request, client_id)
+    data = request.POST if request.method == "POST" else None
+    form = TaskForm(data, client=client, assignees=_assignees(request, client))
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.create_task(client, actor=request.user, **form.service_kwargs())
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Request sent. Its status is on this page at any time.")
+            return redirect("work:task-detail", task_id=task.pk)
+    status = 400 if form.errors else 200
+    return render(request, "work/task_form.html", {"form": form, "client": client}, status=status)
+
+
+@member_required()
+@require_GET
+def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
+    """The phrase as the date and time it will be saved as, or why it cannot be: a partial."""
+    client = _visible_client(request, client_id)
+    phrase = request.GET.get("deadline", "").strip()
+    context: dict[str, Any] = {"client": client, "phrase": phrase}
+    if phrase:
+        try:
+            context["deadline"] = resolve_for(client, phrase)
+        except VagueDeadline as refusal:
+            context["refusal"] = refusal.message
+            context["suggestions"] = refusal.suggestions
+    return render(request, "work/deadline_preview.html", context)
+
+
+@member_required()
+@require_GET
+def task_detail(request: MemberRequest, task_id: int) -> HttpResponse:
+    return _task_page(request, _visible_task(request, task_id))
+
+
+@member_required()
+@require_POST
+def task_move(request: MemberRequest, task_id: int) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    moves = {str(move.to): move for move in allowed_moves(task, request.user)}
+    form = MoveForm(request.POST, client=task.client, move=moves.get(request.POST.get("to", "")))
+    if form.is_valid():
+        try:
+            services.move_task(
+                task, to=form.cleaned_data["to"], actor=request.user, **form.service_kwargs()
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Moved to “{task.get_status_display()}”.")
+            return redirect("work:task-detail", task_id=task.pk)
+    return _task_page(request, task, move_form=form, status=400)
+
+
+@member_required()
+@require_POST
+def task_comment(request: MemberRequest, task_id: int) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_comment(task, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Comment posted.")
+            return redirect("work:task-detail", task_id=task.pk)
+    return _task_page(request, task, comment_form=form, status=400)
+
+
+def _task_page(
+    request: MemberRequest,
+    task: Task,
+    *,
+    move_form: MoveForm | None = None,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The task with one form per allowed move; a posted form replaces its blank twin."""
+    forms = [MoveForm(client=task.client, move=move) for move in allowed_moves(task, request.user)]
+    refusal = None
+    if move_form is not None:
+        if move_form.move is None:
+            refusal = _first_error(move_form)
+        forms = [move_form if form.move == move_form.move else form for form in forms]
+    context = {
+        "task": task,
+        "timeline": task_timeline(task),
+        "move_forms": forms,
+        "refusal": refusal,
+        "comment_form": comment_form or CommentForm(),
+    }
+    return render(request, "work/task_detail.html", context, status=status)
+
+
+def _first_error(form: MoveForm) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "That move is not possible from the task's current status."
