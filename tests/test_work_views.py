@@ -295,3 +295,34 @@ def test_client_page_and_portal_list_open_requests(world: PracticeWorld) -> None
         assert task_url(task) in content
         assert "Old thing" not in content
         assert new_url(world) in content
+
+
+def test_headings_in_a_request_sit_below_the_pages_own(world: PracticeWorld) -> None:
+    task = a_request(world, request_markdown="# Venue\n\n###### Small")
+    content = signed_in(world.contact1).get(task_url(task)).content.decode()
+    assert "<h3>Venue</h3>" in content
+    assert "<h6>Small</h6>" in content
+
+
+def test_a_request_waiting_for_a_deadline_gets_one_from_its_page(world: PracticeWorld) -> None:
+    task = a_request(world, deadline_at=None, allow_missing_deadline=True)
+    http = signed_in(world.contact1)
+    url = task_url(task, "work:task-move")
+    response = http.post(url, {"to": "requested", "deadline": "whenever"})
+    assert response.status_code == 400
+    assert "whenever" in field_error(response, "requested_deadline")
+    response = http.post(url, {"to": "requested", "deadline": "next Friday 5pm"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.status, task.deadline_at) == (TaskStatus.REQUESTED, FRIDAY_5PM)
+
+
+def test_a_vague_by_when_is_refused(world: PracticeWorld) -> None:
+    task = a_request(world)
+    move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
+    move_task(task, to=TaskStatus.IN_PROGRESS, actor=world.assistant)
+    data = {"to": "waiting_on_client", "waiting_for": "The guest list", "waiting_until": "soon"}
+    response = signed_in(world.assistant).post(task_url(task, "work:task-move"), data)
+    assert response.status_code == 400
+    assert "soon" in field_error(response, "waiting_on_client_waiting_until")
+    assert 'value="The guest list"' in response.content.decode()

@@ -10,7 +10,15 @@ from markdown_it import MarkdownIt
 # the result anyway, so a parser bug or a crafted link cannot smuggle markup through.
 _PARSER = MarkdownIt("commonmark", {"html": False})
 
+# Someone's "# Heading" sits inside a page section that already has an h1 and an h2.
+_HEADING_SHIFT = 2
+
 
 def render_markdown(text: str) -> SafeString:
-    html = nh3.clean(_PARSER.render(text), url_schemes={"http", "https", "mailto"})
-    return mark_safe(html)  # noqa: S308 - cleaned by nh3 just above
+    tokens = _PARSER.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + _HEADING_SHIFT, 6)}"
+    html = _PARSER.renderer.render(tokens, _PARSER.options, {})
+    cleaned = nh3.clean(html, url_schemes={"http", "https", "mailto"})
+    return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
