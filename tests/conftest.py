@@ -144,7 +144,9 @@ def signed_in(user: User | None, **client_kwargs: object) -> HttpClient:
 def field_error(response: Any, field: str) -> str:
     """The error text shown next to ``field`` (empty when there is none)."""
     content = response.content.decode()
-    match = re.search(rf'<div id="id_{field}_error">(.*?)</div>', content, re.DOTALL)
+    match = re.search(
+        rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', content, re.DOTALL
+    )
     return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
 
 
