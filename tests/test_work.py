@@ -362,11 +362,11 @@ def labels(task: Task, user: Any) -> list[str]:
 def test_moves_offered_to_each_side(personas: Personas) -> None:
     a = personas.a
     requested = task_in(a, S.REQUESTED)
-    assert labels(requested, a.assistant) == ["Accept", "Decline", "Cancel"]
-    assert labels(requested, a.contact1) == ["Cancel"]
+    assert labels(requested, a.assistant) == ["Accept", "Decline", "Cancel the request"]
+    assert labels(requested, a.contact1) == ["Cancel the request"]
     delivered = task_in(a, S.DELIVERED)
-    assert labels(delivered, a.contact1) == ["Accept the work", "Send back", "Cancel"]
-    assert labels(delivered, a.owner) == ["Cancel"]
+    assert labels(delivered, a.contact1) == ["Accept the work", "Send back", "Cancel the request"]
+    assert labels(delivered, a.owner) == ["Cancel the request"]
     assert labels(task_in(a, S.DONE), a.contact1) == []
 
 

@@ -80,7 +80,7 @@ def _either(from_status: S, to: S, label: str, needs: Need | None = None) -> Tra
 # Either side may call off an open request: the client no longer wants it, or the practice
 # cannot do it after all. A reason is always kept.
 CANCELLING = tuple(
-    _either(status, S.CANCELLED, "Cancel", Need.NOTE)
+    _either(status, S.CANCELLED, "Cancel the request", Need.NOTE)
     for status in TaskStatus
     if status in OPEN_STATUSES
 )
