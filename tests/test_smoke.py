@@ -24,3 +24,13 @@ def test_demo_people_reach_their_pages(email: str, path: str) -> None:
     response = http.post("/accounts/login/", {"login": email, "password": demo.PASSWORD})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert http.get(path).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_contact_sees_the_requests_of_their_business_in_the_portal() -> None:
+    demo.load()
+    http = HttpClient()
+    http.post("/accounts/login/", {"login": "chloe@bloom.example.com", "password": demo.PASSWORD})
+    page = http.get("/portal/").content.decode()
+    assert "December newsletter" in page
+    assert "Tidy the client contact list" not in page  # Harbour Legal's, not Bloom's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -63,6 +64,7 @@ def load() -> bool:
                 services.assign_assistant(
                     client, assistant=User.objects.get(email=helper), actor=owner
                 )
+        _requests(by_name)
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,
@@ -76,3 +78,42 @@ def logins() -> list[tuple[str, str, str]]:
     rows += [("Assistant", email, PASSWORD) for _, email in ASSISTANTS]
     rows += [(f"Client contact ({c[0]})", c[4], PASSWORD) for c in CLIENTS]
     return rows
+
+
+# (client, contact, assistant, title, expectations, days until due, moves made so far)
+REQUESTS: list[tuple[str, str, str, str, str, int, list[tuple[str, dict[str, Any]]]]] = [
+    ("Bloom Florist", "chloe@bloom.example.com", "ada@demo.example.com",
+     "December newsletter", "Sent to the whole list by the 1st, with the wreath offer.", 6,
+     [("accepted", {}), ("in_progress", {})]),
+    ("Bloom Florist", "chloe@bloom.example.com", "ada@demo.example.com",
+     "Order ribbon from the wholesaler", "Two rolls of red satin ribbon, delivered to the shop.",
+     3, []),
+    ("Summit Coaching", "marcus@summit.example.com", "ben@demo.example.com",
+     "Onboard three new coaching clients", "Welcome packs sent and first calls in the calendar.",
+     9, [("accepted", {}), ("in_progress", {}),
+         ("waiting_on_client", {"waiting_for": "The three clients' e-mail addresses"})]),
+    ("Harbour Legal", "priya@harbour.example.com", "ben@demo.example.com",
+     "Tidy the client contact list", "Duplicates merged; every entry has a phone number.", 4,
+     [("accepted", {}), ("in_progress", {}), ("delivered", {})]),
+]  # fmt: skip
+
+
+def _requests(clients: dict[str, Client]) -> None:
+    """A few requests in different states, written by the contacts, moved by the assistants."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.work import services as work
+
+    now = timezone.now()
+    for client_name, contact, assistant, title, done, days, moves in REQUESTS:
+        helper = User.objects.get(email=assistant)
+        task = work.create_task(
+            clients[client_name], actor=User.objects.get(email=contact), title=title,
+            expectations=done, deadline_at=now + timedelta(days=days), assignee=helper,
+        )  # fmt: skip
+        for to, extra in moves:
+            if to == "waiting_on_client":
+                extra = {**extra, "waiting_until": now + timedelta(days=2)}
+            task = work.move_task(task, to=to, actor=helper, **extra)
