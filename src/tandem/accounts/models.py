@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 
-from tandem.core.models import TIME_ZONE_CHOICES
+from tandem.core.models import time_zone_choices
 
 
 class UserManager(DjangoUserManager["User"]):
@@ -35,7 +35,7 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
     name = models.CharField(max_length=120, blank=True)
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    time_zone = models.CharField(max_length=64, choices=time_zone_choices, default="UTC")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from tandem.core.models import TIME_ZONE_CHOICES, Practice
+from tandem.core.models import Practice, time_zone_choices
 from tandem.core.roles import Role
 from tandem.core.tenancy import active_membership
 
@@ -37,7 +37,7 @@ class ClientQuerySet(models.QuerySet["Client"]):
 class Client(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
     name = models.CharField("business name", max_length=160)
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    time_zone = models.CharField(max_length=64, choices=time_zone_choices, default="UTC")
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import time
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -15,11 +16,20 @@ from tandem.core.roles import Role
 if TYPE_CHECKING:
     from tandem.accounts.models import User
 
-TIME_ZONE_CHOICES = [
-    (name, name.replace("_", " "))
-    for name in sorted(zoneinfo.available_timezones())
-    if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
-] + [("UTC", "UTC")]
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The IANA zones people pick from. A callable, so migrations store a reference to it
+    rather than the whole list (and a tzdata update does not ask for a new migration)."""
+    names = sorted(zoneinfo.available_timezones())
+    excluded = ("Etc/", "SystemV/", "posix/", "right/")
+    return [
+        (name, name.replace("_", " "))
+        for name in names
+        if "/" in name and not name.startswith(excluded)
+    ] + [("UTC", "UTC")]
+
+
 CURRENCY_CHOICES = [
     ("USD", "US dollar"),
     ("EUR", "Euro"),
@@ -43,7 +53,7 @@ class Practice(models.Model):
     """A VA business: the tenant every other row belongs to."""
 
     name = models.CharField(max_length=120)
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    time_zone = models.CharField(max_length=64, choices=time_zone_choices, default="UTC")
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
     # Weekday numbers, Monday = 0, as in datetime.weekday().
     working_days = models.JSONField(default=default_working_days)
