@@ -80,20 +80,23 @@ def logins() -> list[tuple[str, str, str]]:
     return rows
 
 
-# (client, contact, assistant, title, expectations, days until due, moves made so far)
-REQUESTS: list[tuple[str, str, str, str, str, int, list[tuple[str, dict[str, Any]]]]] = [
+# (client, contact, assistant, title, expectations, deadline as a client would write it,
+#  moves made so far)
+REQUESTS: list[tuple[str, str, str, str, str, str, list[tuple[str, dict[str, Any]]]]] = [
     ("Bloom Florist", "chloe@bloom.example.com", "ada@demo.example.com",
-     "December newsletter", "Sent to the whole list by the 1st, with the wreath offer.", 6,
+     "December newsletter", "Sent to the whole list by the 1st, with the wreath offer.",
+     "in 5 working days",
      [("accepted", {}), ("in_progress", {})]),
     ("Bloom Florist", "chloe@bloom.example.com", "ada@demo.example.com",
      "Order ribbon from the wholesaler", "Two rolls of red satin ribbon, delivered to the shop.",
-     3, []),
+     "in 2 working days", []),
     ("Summit Coaching", "marcus@summit.example.com", "ben@demo.example.com",
      "Onboard three new coaching clients", "Welcome packs sent and first calls in the calendar.",
-     9, [("accepted", {}), ("in_progress", {}),
+     "in 8 working days", [("accepted", {}), ("in_progress", {}),
          ("waiting_on_client", {"waiting_for": "The three clients' e-mail addresses"})]),
     ("Harbour Legal", "priya@harbour.example.com", "ben@demo.example.com",
-     "Tidy the client contact list", "Duplicates merged; every entry has a phone number.", 4,
+     "Tidy the client contact list", "Duplicates merged; every entry has a phone number.",
+     "in 3 working days",
      [("accepted", {}), ("in_progress", {}), ("delivered", {})]),
 ]  # fmt: skip
 
@@ -105,15 +108,21 @@ def _requests(clients: dict[str, Client]) -> None:
     from django.utils import timezone
 
     from tandem.work import services as work
+    from tandem.work.deadlines import resolve_deadline
 
     now = timezone.now()
-    for client_name, contact, assistant, title, done, days, moves in REQUESTS:
-        helper = User.objects.get(email=assistant)
+    for client_name, contact, assistant, title, done, phrase, moves in REQUESTS:
+        client, helper = clients[client_name], User.objects.get(email=assistant)
+        practice = client.practice
+        deadline = resolve_deadline(
+            phrase, time_zone=client.time_zone, now=now, working_days=practice.working_days,
+            work_starts_at=practice.work_starts_at, work_ends_at=practice.work_ends_at,
+        )  # fmt: skip
         task = work.create_task(
-            clients[client_name], actor=User.objects.get(email=contact), title=title,
-            expectations=done, deadline_at=now + timedelta(days=days), assignee=helper,
+            client, actor=User.objects.get(email=contact), title=title,
+            expectations=done, deadline_at=deadline.at, assignee=helper,
         )  # fmt: skip
         for to, extra in moves:
             if to == "waiting_on_client":
-                extra = {**extra, "waiting_until": now + timedelta(days=2)}
+                extra = {**extra, "waiting_until": deadline.at - timedelta(days=2)}
             task = work.move_task(task, to=to, actor=helper, **extra)
