@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "tandem.accounts",
     "tandem.clients",
     "tandem.work",
+    "tandem.search",
+    "tandem.notify",
+    "tandem.inbound",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -256,6 +259,15 @@ TANDEM_MAIL_CLAIM_LEASE_SECONDS = int(os.environ.get("TANDEM_MAIL_CLAIM_LEASE_SE
 
 # --- Tandem ---------------------------------------------------------------------------
 TANDEM_INVITATION_DAYS = int(os.environ.get("TANDEM_INVITATION_DAYS", "7"))
+# Attachments: the largest file accepted, in megabytes.
+TANDEM_ATTACHMENT_MAX_MB = int(os.environ.get("TANDEM_ATTACHMENT_MAX_MB", "25"))
+# Requests by e-mail: the domain of the clients' private addresses and of reply addresses,
+# the secret the HTTP endpoint expects, and the largest message accepted.
+TANDEM_INBOUND_DOMAIN = os.environ.get("TANDEM_INBOUND_DOMAIN", "inbound.tandem.localhost")
+TANDEM_INBOUND_SECRET = os.environ.get("TANDEM_INBOUND_SECRET", "" if IS_PRODUCTION else "dev")
+TANDEM_INBOUND_MAX_MB = int(os.environ.get("TANDEM_INBOUND_MAX_MB", "40"))
+# Notifications: changes to one task within this many seconds go out as one e-mail.
+TANDEM_NOTIFY_BATCH_SECONDS = int(os.environ.get("TANDEM_NOTIFY_BATCH_SECONDS", "180"))
 
 # --- Security headers -----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

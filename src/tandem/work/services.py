@@ -17,6 +17,7 @@ from tandem.clients.models import Assignment, Client
 from tandem.core.errors import DomainError
 from tandem.core.roles import Role
 from tandem.core.tenancy import active_membership
+from tandem.work import signals
 from tandem.work.models import (
     CLOSED_STATUSES,
     Comment,
@@ -218,12 +219,12 @@ def create_task(
             created_by=actor,
             status=status,
         )
-        _record(task, actor=actor, kind=TaskEvent.Kind.CREATED, to_status=status)
         watchers = {actor.pk: actor} | ({assignee.pk: assignee} if assignee else {})
         Watcher.objects.bulk_create(
             Watcher(practice_id=task.practice_id, task=task, user=user)
             for user in watchers.values()
         )
+        _record(task, actor=actor, kind=TaskEvent.Kind.CREATED, to_status=status)
     return task
 
 
@@ -257,12 +258,12 @@ def assign_task(task: Task, *, actor: User, assignee: User | None) -> Task:
     with transaction.atomic():
         task.assignee, task.updated_at = assignee, timezone.now()
         task.save(update_fields=["assignee", "updated_at"])
-        note = assignee.display_name if assignee is not None else ""
-        _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=note)
         if assignee is not None:
             Watcher.objects.get_or_create(
                 task=task, user=assignee, defaults={"practice_id": task.practice_id}
             )
+        note = assignee.display_name if assignee is not None else ""
+        _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=note)
     return task
 
 
@@ -300,6 +301,8 @@ def move_task(
         moved = Task.objects.filter(pk=task.pk, status=old_status).update(**changes)
         if not moved:
             raise DomainError(_moved_meanwhile(task))
+        for field, value in changes.items():
+            setattr(task, field, value)
         event_note = note.strip() if transition.move.needs == Need.NOTE else waiting_for.strip()
         _record(
             task,
@@ -309,8 +312,6 @@ def move_task(
             to_status=transition.move.to,
             note=event_note,
         )
-    for field, value in changes.items():
-        setattr(task, field, value)
     return task
 
 
@@ -384,9 +385,11 @@ def _moved_meanwhile(task: Task) -> str:
 
 
 def _record(task: Task, *, actor: User, kind: str, **fields: Any) -> TaskEvent:
-    return TaskEvent.objects.create(
+    event = TaskEvent.objects.create(
         practice_id=task.practice_id, task=task, actor=actor, kind=kind, **fields
     )
+    signals.task_event_recorded.send(sender=TaskEvent, event=event, task=task)
+    return event
 
 
 # Conversation -------------------------------------------------------------------------------
@@ -402,9 +405,11 @@ def add_comment(task: Task, *, actor: User, body_markdown: str) -> Comment:
         limit=COMMENT_MAX,
     )
     with transaction.atomic():
-        return Comment.objects.create(
+        comment = Comment.objects.create(
             practice_id=task.practice_id, task=task, author=actor, body_markdown=body
         )
+        signals.comment_posted.send(sender=Comment, comment=comment, task=task)
+    return comment
 
 
 def add_watcher(task: Task, *, actor: User, user: User) -> Watcher:
