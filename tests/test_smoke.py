@@ -34,3 +34,14 @@ def test_demo_contact_sees_the_requests_of_their_business_in_the_portal() -> Non
     page = http.get("/portal/").content.decode()
     assert "December newsletter" in page
     assert "Tidy the client contact list" not in page  # Harbour Legal's, not Bloom's
+
+
+@pytest.mark.django_db
+def test_demo_has_requests_in_every_state_and_one_overdue() -> None:
+    from django.utils import timezone
+
+    from tandem.work.models import Task, TaskStatus
+
+    demo.load()
+    assert set(Task.objects.values_list("status", flat=True)) == set(TaskStatus.values)
+    assert Task.objects.open().filter(deadline_at__lt=timezone.now()).count() == 1

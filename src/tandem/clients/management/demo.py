@@ -80,9 +80,10 @@ def logins() -> list[tuple[str, str, str]]:
     return rows
 
 
-# (client, contact, assistant, title, expectations, deadline as a client would write it,
-#  moves made so far)
-REQUESTS: list[tuple[str, str, str, str, str, str, list[tuple[str, dict[str, Any]]]]] = [
+# (client, contact, assistant, title, expectations, deadline as a client would write it
+#  (None: e-mailed without one), moves made so far; the client's own moves are made by the
+#  contact, the rest by the assistant)
+REQUESTS: list[tuple[str, str, str, str, str, str | None, list[tuple[str, dict[str, Any]]]]] = [
     ("Bloom Florist", "chloe@bloom.example.com", "ada@demo.example.com",
      "December newsletter", "Sent to the whole list by the 1st, with the wreath offer.",
      "in 5 working days",
@@ -90,39 +91,90 @@ REQUESTS: list[tuple[str, str, str, str, str, str, list[tuple[str, dict[str, Any
     ("Bloom Florist", "chloe@bloom.example.com", "ada@demo.example.com",
      "Order ribbon from the wholesaler", "Two rolls of red satin ribbon, delivered to the shop.",
      "in 2 working days", []),
+    ("Bloom Florist", "chloe@bloom.example.com", "ada@demo.example.com",
+     "Update the opening hours on Google", "Christmas and New Year hours shown on the listing.",
+     "tomorrow 5pm", [("accepted", {})]),
+    ("Bloom Florist", "chloe@bloom.example.com", "ada@demo.example.com",
+     "Price list for wedding bouquets", "A one-page PDF the shop can send to couples.",
+     None, []),
+    ("Bloom Florist", "chloe@bloom.example.com", "ada@demo.example.com",
+     "Reorder business cards", "500 cards with the new logo, delivered to the shop.",
+     "end of month",
+     [("accepted", {}), ("in_progress", {}), ("delivered", {}), ("done", {})]),
     ("Summit Coaching", "marcus@summit.example.com", "ben@demo.example.com",
      "Onboard three new coaching clients", "Welcome packs sent and first calls in the calendar.",
      "in 8 working days", [("accepted", {}), ("in_progress", {}),
          ("waiting_on_client", {"waiting_for": "The three clients' e-mail addresses"})]),
+    ("Summit Coaching", "marcus@summit.example.com", "ben@demo.example.com",
+     "Redesign the website", "A new site live with booking and payments.",
+     "in 10 working days",
+     [("declined", {"note": "A full redesign is beyond our remit; "
+                             "we can refer you to a web designer we trust."})]),
+    ("Summit Coaching", "marcus@summit.example.com", "ben@demo.example.com",
+     "Book the January workshop venue", "A room for 20 people booked for 14 January.",
+     "in 4 working days",
+     [("accepted", {}), ("cancelled", {"note": "The workshop moved online."})]),
     ("Harbour Legal", "priya@harbour.example.com", "ben@demo.example.com",
      "Tidy the client contact list", "Duplicates merged; every entry has a phone number.",
      "in 3 working days",
      [("accepted", {}), ("in_progress", {}), ("delivered", {})]),
+    ("Harbour Legal", "priya@harbour.example.com", "ben@demo.example.com",
+     "Transcribe the partners' meeting", "A typed transcript in the shared folder.",
+     "in 6 working days",
+     [("accepted", {}), ("in_progress", {}), ("delivered", {}),
+      ("in_progress", {"note": "Please add the speakers' names to each paragraph."})]),
+]  # fmt: skip
+
+COMMENTS = [
+    ("December newsletter", "chloe@bloom.example.com",
+     "Could you put the **wreath workshop** first? It sells out every year."),
+    ("December newsletter", "ada@demo.example.com",
+     "Will do. I'll send you a draft on Thursday so you can check the prices."),
+    ("Onboard three new coaching clients", "marcus@summit.example.com",
+     "I'll dig the addresses out of my inbox tonight."),
 ]  # fmt: skip
 
 
 def _requests(clients: dict[str, Client]) -> None:
-    """A few requests in different states, written by the contacts, moved by the assistants."""
+    """Requests in every state, written by the contacts and moved by the side whose move it is."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from tandem.work import services as work
     from tandem.work.deadlines import resolve_deadline
+    from tandem.work.models import Task
+    from tandem.work.workflow import Side, find_transition
 
     now = timezone.now()
-    for client_name, contact, assistant, title, done, phrase, moves in REQUESTS:
+    by_title: dict[str, Any] = {}
+    for client_name, contact_email, assistant, title, done, phrase, moves in REQUESTS:
         client, helper = clients[client_name], User.objects.get(email=assistant)
+        contact = User.objects.get(email=contact_email)
         practice = client.practice
-        deadline = resolve_deadline(
-            phrase, time_zone=client.time_zone, now=now, working_days=practice.working_days,
-            work_starts_at=practice.work_starts_at, work_ends_at=practice.work_ends_at,
-        )  # fmt: skip
+        deadline = None
+        if phrase is not None:
+            deadline = resolve_deadline(
+                phrase, time_zone=client.time_zone, now=now,
+                working_days=practice.working_days, work_starts_at=practice.work_starts_at,
+                work_ends_at=practice.work_ends_at,
+            ).at  # fmt: skip
         task = work.create_task(
-            client, actor=User.objects.get(email=contact), title=title,
-            expectations=done, deadline_at=deadline.at, assignee=helper,
+            client, actor=contact, title=title, expectations=done, deadline_at=deadline,
+            assignee=helper, allow_missing_deadline=deadline is None,
         )  # fmt: skip
         for to, extra in moves:
-            if to == "waiting_on_client":
-                extra = {**extra, "waiting_until": deadline.at - timedelta(days=2)}
-            task = work.move_task(task, to=to, actor=helper, **extra)
+            if to == "waiting_on_client" and deadline is not None:
+                extra = {**extra, "waiting_until": deadline - timedelta(days=2)}
+            transition = find_transition(task.status, to)
+            by_client = transition is not None and Side.PRACTICE not in transition.sides
+            task = work.move_task(task, to=to, actor=contact if by_client else helper, **extra)
+        by_title[title] = task
+    # A deadline in the past cannot be entered, only reached: age one accepted request so
+    # the dashboard has something overdue to show.
+    overdue = by_title["Update the opening hours on Google"]
+    Task.objects.filter(pk=overdue.pk).update(
+        deadline_at=now - timedelta(hours=20), created_at=now - timedelta(days=3)
+    )
+    for title, author, body in COMMENTS:
+        work.add_comment(by_title[title], actor=User.objects.get(email=author), body_markdown=body)
