@@ -48,6 +48,8 @@ class Seeded:
     probe_assistant_clients: int
     contact_email: str
     probe_contact_email: str
+    page_task_id: int = 0  # the request whose page is measured (a long conversation)
+    busiest_client_id: int = 0  # the contact's client: the most requests
     counts: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -204,6 +206,12 @@ def seed(rng: random.Random | None = None) -> Seeded:
                     probe_contact_email=portal_contacts[-1],
                 )
 
+    import seed_work  # bench/seed_work.py, beside this file
+
+    practice_1 = Practice.objects.get(name="Bench Practice 1")
+    work = seed_work.seed_work(practice_1.pk, seeded["contact_email"], rng)
+    seeded.update(page_task_id=work["page_task_id"], busiest_client_id=work["busiest_client_id"])
+
     counts = {
         "practices": Practice.objects.count(),
         "users": User.objects.count(),
@@ -214,6 +222,7 @@ def seed(rng: random.Random | None = None) -> Seeded:
         "assignments": Assignment.objects.count(),
         "invitations": Invitation.objects.count(),
         "audit_entries": AuditEntry.objects.count(),
+        **work["counts"],
     }
     return Seeded(password=PASSWORD, counts=counts, **seeded)
 

@@ -1,0 +1,244 @@
+"""Requests for the benchmark: 100,000 tasks in practice 1 (2,000 for the busiest client),
+300,000 comments, their timelines and watchers, and 50,000 attachments (metadata only).
+
+Like seed.py, everything goes in with ``bulk_create``: the data's shape is the point. The
+busiest client is the benchmark contact's own, so the portal and the client's board carry
+the most rows; the benchmark assistant works on it too.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+TASKS = 100_000
+BUSIEST_CLIENT_TASKS = 2_000
+COMMENTS = 300_000
+ATTACHMENTS = 50_000
+# The task the benchmark opens: a long conversation on one request.
+TASK_PAGE_COMMENTS = 60
+BATCH = 5_000
+
+# Most work is history; the rest is spread over the open states.
+STATUS_WEIGHTS = {
+    "done": 55,
+    "declined": 4,
+    "cancelled": 5,
+    "needs_deadline": 1,
+    "requested": 6,
+    "accepted": 7,
+    "in_progress": 12,
+    "waiting_on_client": 5,
+    "delivered": 5,
+}
+CLOSED = {"done", "declined", "cancelled"}
+
+# fmt: off
+VERBS = ["Book", "Send", "Update", "Draft", "Order", "Schedule", "Review", "Prepare", "File",
+         "Reconcile", "Research", "Tidy", "Publish", "Renew", "Chase", "Plan", "Transcribe"]
+THINGS = ["newsletter", "invoice run", "supplier order", "venue", "webinar", "blog post",
+          "client onboarding", "expense report", "travel", "podcast notes", "price list",
+          "social posts", "contract renewal", "calendar", "inbox", "contact list", "workshop",
+          "board minutes", "payroll file", "press release", "website copy", "survey"]
+WORDS = ["please", "the", "client", "before", "after", "Monday", "Friday", "draft", "final",
+         "check", "prices", "photos", "logo", "budget", "deadline", "approval", "colours",
+         "spreadsheet", "folder", "shared", "link", "attached", "version", "thanks", "call",
+         "notes", "agenda", "summary", "receipt", "refund", "supplier", "wholesaler", "ribbon",
+         "bouquet", "wreath", "mailing", "list", "subscribers", "template", "signature",
+         "quarterly", "annual", "review", "calendar", "zoom", "room", "catering", "parking"]
+RARE = ["quokka", "marzipan", "zeppelin", "origami", "saxophone", "avalanche", "tangerine",
+        "lighthouse", "hammock", "kaleidoscope"]
+FILES = [("brief.pdf", "application/pdf", 180_000), ("photo.jpg", "image/jpeg", 2_400_000),
+         ("sheet.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+          45_000), ("notes.docx",
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 30_000),
+         ("logo.png", "image/png", 90_000)]
+# fmt: on
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    chosen = rng.choices(WORDS, k=words)
+    if rng.random() < 0.02:
+        chosen[rng.randrange(words)] = rng.choice(RARE)
+    return " ".join(chosen).capitalize() + "."
+
+
+def seed_work(practice_id: int, contact_email: str, rng: random.Random) -> dict[str, Any]:
+    """Fill practice ``practice_id``; returns the ids and counts the benchmark needs."""
+    from django.apps import apps
+    from django.db import transaction
+    from django.utils import timezone
+
+    from tandem.clients.models import Assignment, Client, ClientContact
+    from tandem.work.models import Comment, Task, TaskEvent, Watcher
+
+    now = timezone.now()
+    clients = list(Client.objects.filter(practice_id=practice_id, archived_at=None).order_by("id"))
+    busiest = ClientContact.objects.get(user__email=contact_email).client
+    contacts: dict[int, list[int]] = {}
+    for client_id, user_id in ClientContact.objects.filter(practice_id=practice_id).values_list(
+        "client_id", "user_id"
+    ):
+        contacts.setdefault(client_id, []).append(user_id)
+    assistants: dict[int, list[int]] = {}
+    for client_id, user_id in Assignment.objects.filter(practice_id=practice_id).values_list(
+        "client_id", "user_id"
+    ):
+        assistants.setdefault(client_id, []).append(user_id)
+    owner_id = (
+        apps.get_model("core", "Membership")
+        .objects.get(practice_id=practice_id, role="owner")
+        .user_id
+    )
+
+    others = [c for c in clients if c.pk != busiest.pk]
+    plan = [busiest] * BUSIEST_CLIENT_TASKS + [
+        others[i % len(others)] for i in range(TASKS - BUSIEST_CLIENT_TASKS)
+    ]
+    statuses = list(STATUS_WEIGHTS)
+    weights = list(STATUS_WEIGHTS.values())
+    start = now - timedelta(days=730)
+
+    with transaction.atomic():
+        tasks = []
+        for i, client in enumerate(plan):
+            status = rng.choices(statuses, weights)[0]
+            created = (
+                start + timedelta(days=730) * (i / TASKS)
+                if client is not busiest
+                else (now - timedelta(days=rng.uniform(1, 700)))
+            )
+            created = min(created, now - timedelta(hours=1))
+            if status in CLOSED:
+                deadline: datetime | None = created + timedelta(days=rng.uniform(1, 20))
+            elif status == "needs_deadline":
+                deadline = None
+            else:
+                deadline = now + timedelta(days=rng.uniform(-10, 30))
+            helpers = assistants.get(client.pk, [])
+            people = contacts.get(client.pk) or [owner_id]
+            tasks.append(
+                Task(
+                    practice_id=practice_id,
+                    client_id=client.pk,
+                    title=f"{rng.choice(VERBS)} the {rng.choice(THINGS)} {i:06}",
+                    request_markdown=" ".join(_sentence(rng, 10) for _ in range(3)),
+                    expectations=_sentence(rng, 8),
+                    deadline_at=deadline,
+                    priority=rng.choice(["low", "normal", "normal", "high"]),
+                    assignee_id=rng.choice(helpers) if helpers and rng.random() < 0.9 else None,
+                    created_by_id=rng.choice(people),
+                    status=status,
+                    waiting_for="The login details" if status == "waiting_on_client" else "",
+                    waiting_until=now + timedelta(days=3)
+                    if status == "waiting_on_client"
+                    else None,
+                    created_at=created,
+                    updated_at=created + timedelta(hours=rng.uniform(1, 48)),
+                )
+            )
+        Task.objects.bulk_create(tasks, batch_size=BATCH)
+        task_rows = list(
+            Task.objects.filter(practice_id=practice_id)
+            .order_by("id")
+            .values_list("id", "client_id", "created_by_id", "assignee_id", "status", "created_at")
+        )
+
+        events, watchers = [], []
+        for task_id, _client_id, creator, assignee, status, created in task_rows:
+            first = "needs_deadline" if status == "needs_deadline" else "requested"
+            events.append(
+                TaskEvent(
+                    practice_id=practice_id, task_id=task_id, actor_id=creator,
+                    kind="created", to_status=first, created_at=created,
+                )
+            )  # fmt: skip
+            if status != first:
+                events.append(
+                    TaskEvent(
+                        practice_id=practice_id, task_id=task_id, actor_id=assignee or owner_id,
+                        kind="status_changed", from_status=first, to_status=status,
+                        created_at=created + timedelta(hours=2),
+                    )
+                )  # fmt: skip
+            watchers.append(Watcher(practice_id=practice_id, task_id=task_id, user_id=creator))
+            if assignee and assignee != creator:
+                watchers.append(Watcher(practice_id=practice_id, task_id=task_id, user_id=assignee))
+        TaskEvent.objects.bulk_create(events, batch_size=BATCH)
+        Watcher.objects.bulk_create(watchers, batch_size=BATCH)
+
+        # The task the benchmark opens: one of the busiest client's open ones.
+        page_task = next(
+            row for row in task_rows if row[1] == busiest.pk and row[4] == "in_progress"
+        )
+        comment_tasks = [page_task] * TASK_PAGE_COMMENTS + rng.choices(
+            task_rows, k=COMMENTS - TASK_PAGE_COMMENTS
+        )
+        for offset in range(0, COMMENTS, BATCH):
+            Comment.objects.bulk_create(
+                [
+                    Comment(
+                        practice_id=practice_id,
+                        task_id=row[0],
+                        author_id=rng.choice([row[2], row[3] or owner_id]),
+                        body_markdown=" ".join(
+                            _sentence(rng, rng.randint(6, 14)) for _ in range(rng.randint(1, 3))
+                        ),
+                        created_at=row[5] + timedelta(hours=rng.uniform(3, 72)),
+                    )
+                    for row in comment_tasks[offset : offset + BATCH]
+                ],
+                batch_size=BATCH,
+            )
+        attachments = _attachments(practice_id, task_rows, page_task, rng, now)
+
+    return {
+        "page_task_id": page_task[0],
+        "busiest_client_id": busiest.pk,
+        "counts": {
+            "tasks": Task.objects.filter(practice_id=practice_id).count(),
+            "task_events": TaskEvent.objects.filter(practice_id=practice_id).count(),
+            "comments": Comment.objects.filter(practice_id=practice_id).count(),
+            "attachments": attachments,
+        },
+    }
+
+
+def _attachments(
+    practice_id: int, task_rows: list[Any], page_task: Any, rng: random.Random, now: datetime
+) -> int:
+    """Metadata rows only: the files themselves are never read by the measured pages."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("work", "Attachment")
+    except LookupError:
+        return 0
+    rows = [page_task] * 8 + rng.choices(task_rows, k=ATTACHMENTS - 8)
+    fields = {f.name for f in model._meta.get_fields()}
+    objects = []
+    for i, row in enumerate(rows):
+        name, content_type, size = rng.choice(FILES)
+        values: dict[str, Any] = {
+            "practice_id": practice_id,
+            "client_id": row[1],
+            "task_id": row[0],
+            "uploaded_by_id": row[2],
+            "original_name": name,
+            "content_type": content_type,
+            "size": size,
+            "file": f"attachments/bench/{i:06}",
+            "created_at": row[5] + timedelta(hours=1),
+        }
+        objects.append(
+            model(
+                **{
+                    k: v
+                    for k, v in values.items()
+                    if k in fields or k.removesuffix("_id") in fields
+                }
+            )
+        )
+    model.objects.bulk_create(objects, batch_size=BATCH)
+    return len(objects)
