@@ -100,8 +100,11 @@ def claim(email_id: int) -> bool:
     )
 
 
-def deliver(email_id: int) -> bool:
+def deliver(email_id: int, *, reply_to: list[str] | None = None) -> bool:
     """Send one stored message once. Returns False when there was nothing to send.
+
+    ``reply_to`` is derived by the caller each time (a notification's reply address), so
+    it needs no column of its own.
 
     Raises MailBusy when another worker holds the claim: that worker may have died mid-send,
     so this job must not finish as if the message were sent; its retry sends it if need be.
@@ -112,7 +115,7 @@ def deliver(email_id: int) -> bool:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
     message = EmailMultiAlternatives(
-        email.subject, email.text_body, settings.DEFAULT_FROM_EMAIL, [email.to]
+        email.subject, email.text_body, settings.DEFAULT_FROM_EMAIL, [email.to], reply_to=reply_to
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
