@@ -253,3 +253,76 @@ class Watcher(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} watches {self.task}"
+
+
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def visible_to(self, user: User) -> AttachmentQuerySet:
+        """Files on tasks the user may see: exactly the tasks' own scoping (same client rule).
+
+        Pending uploads (not linked to a task yet) are nobody's to download; only their
+        uploader may link them, which ``attachments.link_uploads`` checks.
+        """
+        return scoped_by_client(self, user).filter(task__isnull=False)
+
+
+class Attachment(models.Model):
+    """A file on a task or on one of its comments; metadata only, the bytes are in storage.
+
+    A row with no task is a *pending upload*: stored by the uploader while writing a request
+    or comment, linked when the form is sent, deleted by a periodic job after a day unused.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    # Covered by the (task, created_at) index below, which the task page reads.
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        db_index=False,
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # For display only, cleaned of path parts and control characters: never a path.
+    name = models.CharField(max_length=255)
+    # The storage key: random, so nothing the uploader typed ever reaches the file system.
+    file = models.FileField(max_length=200)
+    thumbnail = models.FileField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField()
+    # What the download is sent as: the sniffed type for a few inert kinds, else bytes.
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The task page: all of a task's files (its own and its comments'), in order.
+            models.Index(fields=["task", "created_at"]),
+            # The hourly clean-up of pending uploads nobody used.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(task__isnull=True),
+                name="attachment_pending_idx",
+            ),
+        ]
+        constraints = [
+            # A comment's file is also on the comment's task, so one query finds both.
+            models.CheckConstraint(
+                condition=models.Q(comment__isnull=True) | models.Q(task__isnull=False),
+                name="attachment_comment_has_task",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_pending(self) -> bool:
+        return self.task_id is None
