@@ -49,6 +49,8 @@ class Project(models.Model):
         ACTIVE = "active", "Active"
         ON_HOLD = "on_hold", "On hold"
         DONE = "done", "Done"
+        # A contact's proposal the practice said no to; kept so the contact reads why.
+        TURNED_DOWN = "turned_down", "Turned down"
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="projects")
@@ -68,9 +70,53 @@ class Project(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["client", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="turned_down") | models.Q(is_proposal=True),
+                name="project_only_proposals_turned_down",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProjectEventQuerySet(models.QuerySet["ProjectEvent"]):
+    def visible_to(self, user: User) -> ProjectEventQuerySet:
+        return scoped_by_client(self, user, client_field="project__client")
+
+
+class ProjectEvent(models.Model):
+    """One line of a project's history ("Put on hold by Ada, 3 Dec"). Only ever inserted."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        PROPOSED = "proposed", "Proposed"
+        EDITED = "edited", "Edited"
+        PUT_ON_HOLD = "put_on_hold", "Put on hold"
+        RESUMED = "resumed", "Resumed"
+        MARKED_DONE = "marked_done", "Marked done"
+        REOPENED = "reopened", "Reopened"
+        TAKEN_ON = "taken_on", "Taken on"
+        TURNED_DOWN = "turned_down", "Turned down"
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Why a proposal was turned down, or which fields an edit changed.
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProjectEventQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.project_id}"
 
 
 class TaskStatus(models.TextChoices):
@@ -326,3 +372,9 @@ class Attachment(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.task_id is None
+
+    @property
+    def extension(self) -> str:
+        """What the file is, for an icon: ``PDF``, ``DOCX``; empty when the name has none."""
+        stem, dot, extension = self.name.rpartition(".")
+        return extension[:5].upper() if dot and stem else ""
