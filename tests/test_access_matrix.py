@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tandem.clients.invitations import make_token
+from tandem.notify.models import Notification
 from tandem.work.models import Task
 from tandem.work.services import create_task
 from tests.conftest import PERSONA_KINDS, Personas, PracticeWorld, signed_in
@@ -171,6 +172,23 @@ MATRIX = [
     ),
     Row("work:task-comment", "POST", "other_task1", SIGN_IN_THEN_404, {"body_markdown": "Hi"}),
     Row("work:task-comment", "GET", "task1", SIGN_IN_THEN_405),
+    # Notifications: each person's own; someone else's is missing (404), like any other row.
+    Row("notify:notification-list", "GET", None, (302, 200, 200, 200, 200, 200)),
+    Row("notify:notification-list", "POST", None, SIGN_IN_THEN_405),
+    Row("notify:bell", "GET", None, (302, 200, 200, 200, 200, 200)),
+    Row("notify:bell", "POST", None, SIGN_IN_THEN_405),
+    # The assistant's "new request" notification about client 1's task.
+    Row("notify:notification-read", "POST", "notification", (302, 404, 302, 404, 404, 404)),
+    Row("notify:notification-read", "POST", "other_notification", SIGN_IN_THEN_404),
+    Row("notify:notification-read", "GET", "notification", SIGN_IN_THEN_405),
+    Row("notify:notification-read-all", "POST", None, ALL_302),
+    Row("notify:notification-read-all", "GET", None, SIGN_IN_THEN_405),
+    Row("notify:preferences", "GET", None, (302, 200, 200, 200, 200, 200)),
+    Row("notify:preferences", "POST", None, (302, 400, 400, 400, 400, 400), {"comment": "loud"}),
+    Row("notify:preferences", "PUT", None, SIGN_IN_THEN_405),
+    Row("notify:mentionable", "GET", "task1", (302, 200, 200, 404, 200, 404)),
+    Row("notify:mentionable", "GET", "other_task1", SIGN_IN_THEN_404),
+    Row("notify:mentionable", "POST", "task1", SIGN_IN_THEN_405),
 ]
 
 
@@ -205,6 +223,10 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
             return [request_for(own).pk]
         case "other_task1":
             return [request_for(other).pk]
+        case "notification":
+            return [notification_for(own).pk]
+        case "other_notification":
+            return [notification_for(other).pk]
     raise AssertionError(f"Unknown target {target}")
 
 
@@ -218,6 +240,12 @@ def request_for(world: PracticeWorld) -> Task:
         expectations="A signed booking",
         deadline_at=deadline_at,
     )
+
+
+def notification_for(world: PracticeWorld) -> Notification:
+    """The assistant's notification of a new request of client 1."""
+    request_for(world)
+    return Notification.objects.get(recipient=world.assistant)
 
 
 def build_url(row: Row, own: PracticeWorld, other: PracticeWorld) -> str:

@@ -1,0 +1,305 @@
+"""Writes for notifications: who hears about a change, marking read, preferences.
+
+``notify_event`` and ``notify_comment`` run inside the change's own transaction (the work
+app's signals), so a notification commits with its change or not at all. They enqueue the
+e-mail job in that same transaction: the queue is a table of the same database, so the job
+row commits with the notification too, and a crash between commit and an ``on_commit``
+callback cannot lose it.
+
+Who hears:
+- a change or comment: the task's watchers;
+- a new request: its watchers and the practice side of its client, that is the people
+  assigned to the client, or, when nobody is assigned yet, the practice's owners (someone
+  must see that a request arrived);
+- a mention: the person mentioned, who also starts watching the task.
+Never the person who made the change, and only people who can still see the task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.clients.models import Assignment
+from tandem.core.errors import DomainError
+from tandem.core.roles import Role
+from tandem.notify.mentions import mentioned
+from tandem.notify.models import Channel, Kind, Notification, Preference
+from tandem.work import services as work_services
+from tandem.work.models import Comment, Task, TaskEvent, TaskStatus
+
+if TYPE_CHECKING:
+    from tandem.core.models import Practice
+
+DAY = timedelta(days=1)
+
+
+# Who can see a task ----------------------------------------------------------------------------
+
+
+def audience(task: Task) -> QuerySet[User]:
+    """Everyone who can see ``task``, in one query; the set form of ``workflow.side_of``.
+
+    Owners always; while the client is active, also its assigned assistants and its
+    contacts. Inactive members see nothing.
+    """
+    in_practice = User.objects.filter(
+        membership__practice_id=task.practice_id, membership__is_active=True
+    )
+    sees = Q(membership__role=Role.OWNER)
+    if not task.client.is_archived:
+        sees |= Q(membership__role=Role.ASSISTANT, assignments__client_id=task.client_id)
+        sees |= Q(membership__role=Role.CONTACT, client_contact__client_id=task.client_id)
+    return in_practice.filter(sees).distinct()
+
+
+def _practice_side_of_client(task: Task) -> set[int]:
+    assigned = set(
+        Assignment.objects.filter(client_id=task.client_id).values_list("user_id", flat=True)
+    )
+    if assigned:
+        return assigned
+    owners = User.objects.filter(
+        membership__practice_id=task.practice_id, membership__role=Role.OWNER
+    )
+    return set(owners.values_list("pk", flat=True))
+
+
+# Writing notifications ---------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """What happened, to be told to ``recipients`` (each row keyed ``<key>:<recipient>``)."""
+
+    task: Task
+    kind: str
+    key: str
+    actor: User | None = None
+    event: TaskEvent | None = None
+    comment: Comment | None = None
+    deadline_at: datetime | None = None
+    recipients: list[User] = field(default_factory=list)
+
+
+def _preferences(users: Iterable[User]) -> dict[int, Preference]:
+    ids = [user.pk for user in users]
+    return {pref.user_id: pref for pref in Preference.objects.filter(user_id__in=ids)}
+
+
+def record(changes: list[Change]) -> list[Notification]:
+    """Notification rows for ``changes`` as each recipient prefers, and their mail jobs.
+
+    A recipient who turned the kind off gets nothing; one who wants it by e-mail gets a
+    row waiting for mail and a job that sends it (after the batch window, so several
+    changes to one task go out as one mail). Digest readers' rows wait for the digest.
+    """
+    preferences = _preferences(user for change in changes for user in change.recipients)
+    rows: list[Notification] = []
+    for change in changes:
+        for user in change.recipients:
+            pref = preferences.get(user.pk)
+            channel = pref.channel(change.kind) if pref else Channel.EMAIL
+            if channel == Channel.OFF:
+                continue
+            rows.append(_row(change, user, by_mail=channel == Channel.EMAIL))
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    _schedule_mail(rows, preferences)
+    return rows
+
+
+def _row(change: Change, user: User, *, by_mail: bool) -> Notification:
+    return Notification(
+        practice_id=change.task.practice_id,
+        recipient=user,
+        task=change.task,
+        kind=change.kind,
+        actor=change.actor,
+        event=change.event,
+        comment=change.comment,
+        deadline_at=change.deadline_at,
+        key=f"{change.key}:{user.pk}",
+        mail_pending=by_mail,
+    )
+
+
+def _schedule_mail(rows: list[Notification], preferences: dict[int, Preference]) -> None:
+    from tandem.notify.tasks import send_task_mail
+
+    run_after = timezone.now() + timedelta(seconds=settings.TANDEM_NOTIFY_BATCH_SECONDS)
+    pairs = {
+        (row.recipient_id, row.task_id)
+        for row in rows
+        if row.mail_pending
+        and not (row.recipient_id in preferences and preferences[row.recipient_id].wants_digest)
+    }
+    for recipient_id, task_id in sorted(pairs):
+        send_task_mail.using(run_after=run_after).enqueue(recipient_id, task_id)
+
+
+def _recipients(task: Task, *, actor: User | None, extra: Iterable[int] = ()) -> list[User]:
+    """Watchers (and ``extra``) who can see the task, without the actor: one query."""
+    wanted = Q(watching__task_id=task.pk) | Q(pk__in=list(extra))
+    people = audience(task).filter(wanted)
+    if actor is not None:
+        people = people.exclude(pk=actor.pk)
+    return list(people.order_by("pk"))
+
+
+def _kind_of(event: TaskEvent) -> str:
+    if event.kind == TaskEvent.Kind.CREATED:
+        return Kind.NEW_REQUEST
+    if event.to_status in (TaskStatus.ACCEPTED, TaskStatus.DECLINED):
+        return Kind.DECIDED
+    if event.to_status == TaskStatus.DELIVERED:
+        return Kind.DELIVERED
+    return Kind.STATUS_CHANGED
+
+
+def notify_event(event: TaskEvent, task: Task) -> list[Notification]:
+    """Tell the right people about a task's creation, move or new assignee."""
+    extra = _practice_side_of_client(task) if event.kind == TaskEvent.Kind.CREATED else set()
+    change = Change(
+        task=task,
+        kind=_kind_of(event),
+        key=f"event:{event.pk}",
+        actor=event.actor,
+        event=event,
+        recipients=_recipients(task, actor=event.actor, extra=extra),
+    )
+    return record([change])
+
+
+def notify_comment(comment: Comment, task: Task) -> list[Notification]:
+    """Mentioned people get a mention (and start watching); other watchers a comment."""
+    author = comment.author
+    named = [
+        person
+        for person in mentioned(comment.body_markdown, audience(task))
+        if person.pk != author.pk
+    ]
+    for person in named:
+        work_services.add_watcher(task, actor=author, user=person)
+    named_ids = {person.pk for person in named}
+    watchers = [user for user in _recipients(task, actor=author) if user.pk not in named_ids]
+    key = f"comment:{comment.pk}"
+    return record(
+        [
+            Change(task, Kind.MENTION, key, author, comment=comment, recipients=named),
+            Change(task, Kind.COMMENT, key, author, comment=comment, recipients=watchers),
+        ]
+    )
+
+
+# Deadline reminders ------------------------------------------------------------------------
+
+# Work still owed: a delivered task has met its deadline, a closed one no longer has one.
+REMINDED_STATUSES = (
+    TaskStatus.REQUESTED,
+    TaskStatus.ACCEPTED,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.WAITING_ON_CLIENT,
+)
+
+
+def remind_deadlines(*, now: datetime | None = None) -> list[Notification]:
+    """ "Due within a day" and "overdue" for every open task's watchers, once per deadline.
+
+    Tasks already reminded about their current deadline are skipped in the query; the
+    unique key per (task, kind, deadline, recipient) makes a second worker's scan harmless.
+    A moved deadline is a new deadline, reminded again.
+    """
+    now = now or timezone.now()
+    owed = Task.objects.filter(status__in=REMINDED_STATUSES).select_related("client")
+    windows = (
+        (Kind.DUE_TOMORROW, owed.filter(deadline_at__gt=now, deadline_at__lte=now + DAY)),
+        (Kind.OVERDUE, owed.filter(deadline_at__lte=now)),
+    )
+    changes = []
+    with transaction.atomic():
+        for kind, tasks in windows:
+            reminded = Notification.objects.filter(
+                task_id=OuterRef("pk"), kind=kind, deadline_at=OuterRef("deadline_at")
+            )
+            for task in tasks.exclude(Exists(reminded)).order_by("pk"):
+                key = f"{kind}:{task.pk}:{int(task.deadline_at.timestamp())}"  # type: ignore[union-attr]
+                recipients = _recipients(task, actor=None)
+                changes.append(
+                    Change(task, kind, key, deadline_at=task.deadline_at, recipients=recipients)
+                )
+        return record(changes)
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+def mark_read(notification_id: int, *, actor: User) -> Notification:
+    """Mark one of the actor's own notifications read; someone else's is not found."""
+    notification = Notification.objects.visible_to(actor).filter(pk=notification_id).first()
+    if notification is None:
+        raise DomainError("That notification is not one of yours.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def mark_all_read(*, actor: User) -> int:
+    """Mark every unread notification of the actor read; returns how many."""
+    return Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())
+
+
+# Preferences -------------------------------------------------------------------------------
+
+
+def preference_for(user: User) -> Preference:
+    """The user's preferences, or the defaults (unsaved) when they never changed them."""
+    found = Preference.objects.visible_to(user).first()
+    if found is not None:
+        return found
+    practice: Practice = user.membership.practice
+    return Preference(user=user, practice=practice)
+
+
+def save_preferences(
+    user: User, *, actor: User, channels: Mapping[str, str], wants_digest: bool
+) -> Preference:
+    """Save how ``user`` hears of each kind. Only the user themself may change them.
+
+    Turning the digest off sends what was waiting for it in the usual per-task mails.
+    """
+    if actor.pk != user.pk:
+        raise DomainError("People choose their own notifications.")
+    for kind, channel in channels.items():
+        if kind not in Kind.values:
+            raise DomainError(f"There is no kind of notification called “{kind}”.")
+        if channel not in Channel.values:
+            raise DomainError("Pick in the app and by e-mail, in the app only, or off.", field=kind)
+    with transaction.atomic():
+        pref = preference_for(user)
+        had_digest = pref.pk is not None and pref.wants_digest
+        for kind, channel in channels.items():
+            setattr(pref, kind, channel)
+        pref.wants_digest, pref.updated_at = wants_digest, timezone.now()
+        pref.save()
+        if had_digest and not wants_digest:
+            _send_what_waited_for_the_digest(user)
+    return pref
+
+
+def _send_what_waited_for_the_digest(user: User) -> None:
+    from tandem.notify.tasks import send_task_mail
+
+    waiting = Notification.objects.filter(recipient=user, mail_pending=True)
+    for task_id in sorted(set(waiting.values_list("task_id", flat=True))):
+        send_task_mail.enqueue(user.pk, task_id)

@@ -1,0 +1,94 @@
+"""The bell, the notifications page, marking read, preferences, and who can be mentioned.
+
+Thin: read through the selectors (every one scoped to the viewer), call one service,
+render or redirect. Another person's notification, or a task the viewer cannot see, is 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.core.errors import DomainError
+from tandem.core.tenancy import MemberRequest, member_required
+from tandem.notify import selectors, services
+from tandem.notify.forms import PreferenceForm
+from tandem.work.models import Task
+
+
+def _id_or_none(value: str | None) -> int | None:
+    """A page cursor from the address; anything else is the first page."""
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
+@member_required()
+@require_GET
+def notification_list(request: MemberRequest) -> HttpResponse:
+    before_id = _id_or_none(request.GET.get("before"))
+    page = selectors.notification_page(viewer=request.user, before_id=before_id)
+    context = {"page": page, "is_first_page": before_id is None}
+    template = "notify/notification_list.html"
+    return render(request, f"{template}#items" if request.htmx else template, context)
+
+
+@member_required()
+@require_GET
+def bell(request: MemberRequest) -> HttpResponse:
+    """The header's bell with the unread count; the header loads it with htmx, so pages
+    themselves never pay for the count."""
+    here = (request.htmx.current_url_abs_path or "") if request.htmx else ""
+    context = {
+        "unread": selectors.unread_count(request.user),
+        "on_list": here.startswith(reverse("notify:notification-list")),
+    }
+    return render(request, "notify/bell.html", context)
+
+
+@member_required()
+@require_POST
+def notification_read(request: MemberRequest, notification_id: int) -> HttpResponse:
+    try:
+        services.mark_read(notification_id, actor=request.user)
+    except DomainError:
+        raise Http404 from None
+    return redirect("notify:notification-list")
+
+
+@member_required()
+@require_POST
+def notification_read_all(request: MemberRequest) -> HttpResponse:
+    count = services.mark_all_read(actor=request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
+    return redirect("notify:notification-list")
+
+
+@member_required()
+@require_http_methods(["GET", "POST"])
+def preferences(request: MemberRequest) -> HttpResponse:
+    current = services.preference_for(request.user)
+    form = PreferenceForm(request.POST if request.method == "POST" else None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_preferences(request.user, actor=request.user, **form.service_kwargs())
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Notification preferences saved.")
+            return redirect("notify:preferences")
+    status = 400 if form.errors else 200
+    return render(request, "notify/preferences.html", {"form": form}, status=status)
+
+
+@member_required()
+@require_GET
+def mentionable(request: MemberRequest, task_id: int) -> HttpResponse:
+    """Who can be mentioned in the task's comments, and how: the task page loads this."""
+    tasks = Task.objects.visible_to(request.user).select_related("client")
+    task = get_object_or_404(tasks, pk=task_id)
+    people = [m for m in selectors.mentionable(task) if m.person.pk != request.user.pk]
+    context = {"task": task, "people": people}
+    template = "notify/mentionable.html"
+    return render(request, f"{template}#people" if request.htmx else template, context)

@@ -1,0 +1,90 @@
+"""What a notification says, in words: one place for the bell's page and the e-mails."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from tandem.notify.models import Kind, Notification
+from tandem.work.models import TaskEvent, TaskStatus
+
+EXCERPT = 160
+
+
+def _status(value: str) -> str:
+    return str(dict(TaskStatus.choices).get(value, value))
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1].rstrip() + "…"
+
+
+def _when(instant: datetime, zone: ZoneInfo) -> str:
+    local = instant.astimezone(zone)
+    today = timezone.now().astimezone(zone).date()
+    day = {
+        today: "today",
+        today + timedelta(days=1): "tomorrow",
+        today - timedelta(days=1): "yesterday",
+    }.get(local.date(), date_format(local, "l j F"))
+    return f"{day} at {local:%H:%M} ({zone.key})"
+
+
+def headline(notification: Notification) -> str:
+    """A few words for a subject line: "Accepted", "New comment", "Overdue"."""
+    event = notification.event
+    if notification.kind == Kind.DECIDED and event is not None:
+        return "Declined" if event.to_status == TaskStatus.DECLINED else "Accepted"
+    if notification.kind == Kind.STATUS_CHANGED and event is not None:
+        if event.kind == TaskEvent.Kind.ASSIGNED:
+            return "New assignee"
+        return _status(event.to_status)
+    return {
+        Kind.NEW_REQUEST: "New request",
+        Kind.COMMENT: "New comment",
+        Kind.MENTION: "You were mentioned",
+        Kind.DELIVERED: "Delivered for review",
+        Kind.DUE_TOMORROW: "Due soon",
+        Kind.OVERDUE: "Overdue",
+    }.get(Kind(notification.kind), "Update")
+
+
+def sentence(notification: Notification, zone: ZoneInfo) -> str:
+    """What happened, as a sentence: "Owner A declined the request: “Not this month.”"."""
+    who = notification.actor.display_name if notification.actor else "Someone"
+    kind, event, comment = notification.kind, notification.event, notification.comment
+    if kind in (Kind.DUE_TOMORROW, Kind.OVERDUE) and notification.deadline_at is not None:
+        when = _when(notification.deadline_at, zone)
+        return f"Due {when}." if kind == Kind.DUE_TOMORROW else f"Overdue: it was due {when}."
+    if comment is not None:
+        verb = "mentioned you" if kind == Kind.MENTION else "commented"
+        return f"{who} {verb}: “{_excerpt(comment.body_markdown)}”"
+    if event is None:
+        return f"{who} changed this task."
+    return f"{who} {_event_words(event)}"
+
+
+def _event_words(event: TaskEvent) -> str:
+    note = f": “{_excerpt(event.note)}”" if event.note else "."
+    if event.kind == TaskEvent.Kind.CREATED:
+        return "sent this new request."
+    if event.kind == TaskEvent.Kind.ASSIGNED:
+        return f"assigned it to {event.note}." if event.note else "unassigned it."
+    if event.to_status == TaskStatus.ACCEPTED:
+        return "accepted the request."
+    if event.to_status == TaskStatus.DECLINED:
+        return f"declined the request{note}"
+    if event.to_status == TaskStatus.DELIVERED:
+        return "delivered the work for review."
+    return f"moved it from “{_status(event.from_status)}” to “{_status(event.to_status)}”{note}"
+
+
+def task_url(task_id: int) -> str:
+    """The task's page as an absolute address, for e-mails (as invitations build theirs)."""
+    return settings.SITE_URL + reverse("work:task-detail", args=[task_id])
