@@ -23,6 +23,7 @@ from tandem.clients.invitations import make_token
 from tandem.notify.models import Notification
 from tandem.work.models import Task
 from tandem.work.services import create_task
+from tandem.work.services_projects import start_project
 from tests.conftest import PERSONA_KINDS, Personas, PracticeWorld, signed_in
 
 PERSONAS = ("anonymous", *PERSONA_KINDS)
@@ -69,6 +70,7 @@ class Row:
 ALL_302 = (302, 302, 302, 302, 302, 302)
 SIGN_IN_THEN_404 = (302, 404, 404, 404, 404, 404)
 SIGN_IN_THEN_405 = (302, 405, 405, 405, 405, 405)
+INBOX_ACCEPT = {"from": "requested", "to": "accepted"}
 
 MATRIX = [
     Row("healthz", "GET", None, (200, 200, 200, 200, 200, 200)),
@@ -172,6 +174,61 @@ MATRIX = [
     ),
     Row("work:task-comment", "POST", "other_task1", SIGN_IN_THEN_404, {"body_markdown": "Hi"}),
     Row("work:task-comment", "GET", "task1", SIGN_IN_THEN_405),
+    # The VA's day. The inbox is the practice's (contacts 403, whatever the task); a request
+    # the person cannot see is missing. The board is for whoever sees the client; a contact
+    # is told on the board that accepting is the practice's move (400).
+    Row("work:inbox", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("work:inbox", "POST", None, (302, 405, 405, 405, 403, 403)),
+    Row("work:inbox-move", "POST", "task1", (302, 302, 302, 404, 403, 403), INBOX_ACCEPT),
+    Row("work:inbox-move", "POST", "other_task1", (302, 404, 404, 404, 403, 403), INBOX_ACCEPT),
+    Row("work:inbox-move", "GET", "task1", (302, 405, 405, 405, 403, 403)),
+    Row("work:board", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("work:board", "GET", "client2", (302, 200, 404, 404, 404, 200)),
+    Row("work:board", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("work:board", "POST", "client1", SIGN_IN_THEN_405),
+    Row("work:board-move", "POST", "board_task1", (302, 302, 302, 404, 400, 404), INBOX_ACCEPT),
+    Row("work:board-move", "POST", "other_board_task1", SIGN_IN_THEN_404, INBOX_ACCEPT),
+    Row("work:board-move", "GET", "board_task1", SIGN_IN_THEN_405),
+    # Projects: the practice creates and changes them; the client's contacts propose one
+    # (the same form) and read them, but may not change them (403).
+    Row("work:project-create", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("work:project-create", "GET", "client2", (302, 200, 404, 404, 404, 200)),
+    Row("work:project-create", "GET", "other_client1", SIGN_IN_THEN_404),
+    # An empty form comes back with its errors.
+    Row("work:project-create", "POST", "client1", (302, 400, 400, 404, 400, 404)),
+    Row("work:project-create", "PUT", "client1", SIGN_IN_THEN_405),
+    Row("work:project-detail", "GET", "project1", (302, 200, 200, 404, 200, 404)),
+    Row("work:project-detail", "GET", "other_project1", SIGN_IN_THEN_404),
+    Row("work:project-detail", "POST", "project1", SIGN_IN_THEN_405),
+    Row("work:project-edit", "GET", "project1", (302, 200, 200, 404, 403, 404)),
+    Row("work:project-edit", "POST", "project1", (302, 400, 400, 404, 403, 404)),
+    Row("work:project-edit", "GET", "other_project1", SIGN_IN_THEN_404),
+    Row("work:project-edit", "PUT", "project1", SIGN_IN_THEN_405),
+    Row(
+        "work:project-status",
+        "POST",
+        "project1",
+        (302, 302, 302, 404, 403, 404),
+        {"to": "on_hold"},
+    ),
+    Row("work:project-status", "POST", "other_project1", SIGN_IN_THEN_404, {"to": "on_hold"}),
+    Row("work:project-status", "GET", "project1", SIGN_IN_THEN_405),
+    Row("work:project-take-on", "POST", "proposal1", (302, 302, 302, 404, 403, 404)),
+    Row("work:project-take-on", "POST", "other_proposal1", SIGN_IN_THEN_404),
+    Row("work:project-take-on", "GET", "proposal1", SIGN_IN_THEN_405),
+    Row(
+        "work:project-turn-down",
+        "POST",
+        "proposal1",
+        (302, 302, 302, 404, 403, 404),
+        {"reason": "Not a service we offer"},
+    ),
+    Row("work:project-turn-down", "POST", "other_proposal1", SIGN_IN_THEN_404, {"reason": "No"}),
+    Row("work:project-turn-down", "GET", "proposal1", SIGN_IN_THEN_405),
+    # Requests by e-mail: the endpoint answers to the mail server's shared secret, never to a
+    # session, so every persona is refused alike (403 without the secret; 405 for GET).
+    Row("inbound:message-receive", "POST", None, (403, 403, 403, 403, 403, 403), {"raw": "x"}),
+    Row("inbound:message-receive", "GET", None, (405, 405, 405, 405, 405, 405)),
     # Notifications: each person's own; someone else's is missing (404), like any other row.
     Row("notify:notification-list", "GET", None, (302, 200, 200, 200, 200, 200)),
     Row("notify:notification-list", "POST", None, SIGN_IN_THEN_405),
@@ -223,6 +280,18 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
             return [request_for(own).pk]
         case "other_task1":
             return [request_for(other).pk]
+        case "board_task1":
+            return [own.client1.pk, request_for(own).pk]
+        case "other_board_task1":
+            return [other.client1.pk, request_for(other).pk]
+        case "project1":
+            return [start_project(own.client1, actor=own.owner, title="Spring launch").pk]
+        case "other_project1":
+            return [start_project(other.client1, actor=other.owner, title="Spring launch").pk]
+        case "proposal1":
+            return [start_project(own.client1, actor=own.contact1, title="Podcast").pk]
+        case "other_proposal1":
+            return [start_project(other.client1, actor=other.contact1, title="Podcast").pk]
         case "notification":
             return [notification_for(own).pk]
         case "other_notification":

@@ -143,6 +143,36 @@ def deadline(args: argparse.Namespace) -> int:
     return 0
 
 
+def inbound(args: argparse.Namespace) -> int:
+    """Read one raw message on standard input and act on it (see tandem.inbound.services).
+
+    Exit 0 when the message was handled, ignored ones included; 65 (EX_DATAERR: the mail
+    server bounces it) for input that is not a usable message; 75 (EX_TEMPFAIL: the mail
+    server tries again later) when the database cannot be reached.
+    """
+    _django()
+    from django.db import DatabaseError
+
+    from tandem.inbound import services
+    from tandem.inbound.parsing import MalformedMessage, MessageTooLarge
+
+    raw = sys.stdin.buffer.read(services.max_bytes() + 1)
+    try:
+        receipt = services.receive_message(raw, recipient=args.recipient)
+    except (MalformedMessage, MessageTooLarge) as error:
+        print(f"tandem inbound: {error}", file=sys.stderr)
+        return 65
+    except DatabaseError as error:
+        print(
+            f"tandem inbound: the database is unavailable ({error}); try again later.",
+            file=sys.stderr,
+        )
+        return 75
+    task = receipt.task or (receipt.comment.task if receipt.comment else None)
+    print(receipt.outcome + (f" {services.task_url(task)}" if task else ""))
+    return 0
+
+
 def _add_deadline_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sub = commands.add_parser("deadline", help="resolve a deadline phrase to an instant")
     sub.add_argument("phrase", help='what the client wrote, e.g. "next Friday 5pm"')
@@ -187,9 +217,17 @@ def main(argv: list[str] | None = None) -> int:
     work = commands.add_parser("worker", help="run a background worker")
     work.add_argument("--interval", type=float, default=1.0)
     _add_deadline_parser(commands)
+    mail = commands.add_parser("inbound", help="act on one e-mail read on standard input")
+    mail.add_argument("--recipient", help="the envelope recipient, as the mail server gives it")
     commands.add_parser("manage", help="run a Django management command", add_help=False)
     args = parser.parse_args(argv)
-    handlers = {"demo": demo, "serve": serve, "worker": worker, "deadline": deadline}
+    handlers = {
+        "demo": demo,
+        "serve": serve,
+        "worker": worker,
+        "deadline": deadline,
+        "inbound": inbound,
+    }
     return handlers[args.command](args)
 
 

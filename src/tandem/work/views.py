@@ -19,9 +19,16 @@ from tandem.core.errors import DomainError
 from tandem.core.tenancy import MemberRequest, is_practice_side, member_required
 from tandem.work import services
 from tandem.work.deadlines import VagueDeadline
-from tandem.work.forms import CommentForm, MoveForm, TaskForm, resolve_for
+from tandem.work.forms import (
+    FILES_AUTO_ID,
+    AttachmentsForm,
+    CommentForm,
+    MoveForm,
+    TaskForm,
+    resolve_for,
+)
 from tandem.work.models import Task
-from tandem.work.selectors import task_timeline
+from tandem.work.selectors import task_files, task_timeline
 from tandem.work.workflow import allowed_moves
 
 
@@ -33,7 +40,7 @@ def _visible_client(request: MemberRequest, client_id: int) -> Client:
 
 def _visible_task(request: MemberRequest, task_id: int) -> Task:
     tasks = Task.objects.visible_to(request.user).select_related(
-        "client__practice", "assignee", "created_by"
+        "client__practice", "assignee", "created_by", "project"
     )
     return get_object_or_404(tasks, pk=task_id)
 
@@ -51,7 +58,16 @@ def _assignees(request: MemberRequest, client: Client) -> list[User] | None:
 def task_create(request: MemberRequest, client_id: int) -> HttpResponse:
     client = _visible_client(request, client_id)
     data = request.POST if request.method == "POST" else None
-    form = TaskForm(data, client=client, assignees=_assignees(request, client))
+    files = request.FILES if request.method == "POST" else None
+    form = TaskForm(
+        data,
+        files,
+        client=client,
+        assignees=_assignees(request, client),
+        uploader=request.user,
+        # "New request in this project" links here with ?project=<id>.
+        initial={"project": request.GET.get("project")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             task = services.create_task(client, actor=request.user, **form.service_kwargs())
@@ -109,10 +125,10 @@ def task_move(request: MemberRequest, task_id: int) -> HttpResponse:
 @require_POST
 def task_comment(request: MemberRequest, task_id: int) -> HttpResponse:
     task = _visible_task(request, task_id)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, request.FILES, client=task.client, uploader=request.user)
     if form.is_valid():
         try:
-            services.add_comment(task, actor=request.user, **form.cleaned_data)
+            services.add_comment(task, actor=request.user, **form.service_kwargs())
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -127,21 +143,30 @@ def _task_page(
     *,
     move_form: MoveForm | None = None,
     comment_form: CommentForm | None = None,
+    files_form: AttachmentsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The task with one form per allowed move; a posted form replaces its blank twin."""
-    forms = [MoveForm(client=task.client, move=move) for move in allowed_moves(task, request.user)]
+    # A deadline link in the "needs a deadline" e-mail arrives as ?deadline=… to prefill it.
+    prefill = {"deadline": request.GET.get("deadline", "")[:100]}
+    forms = [
+        MoveForm(client=task.client, move=move, initial=prefill)
+        for move in allowed_moves(task, request.user)
+    ]
     refusal = None
     if move_form is not None:
         if move_form.move is None:
             refusal = _first_error(move_form)
         forms = [move_form if form.move == move_form.move else form for form in forms]
+    files = task_files(task)
     context = {
         "task": task,
-        "timeline": task_timeline(task),
+        "timeline": task_timeline(task, files=files),
+        "files": files,
+        "files_form": files_form or AttachmentsForm(client=task.client, auto_id=FILES_AUTO_ID),
         "move_forms": forms,
         "refusal": refusal,
-        "comment_form": comment_form or CommentForm(),
+        "comment_form": comment_form or CommentForm(client=task.client),
     }
     return render(request, "work/task_detail.html", context, status=status)
 
