@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from io import BytesIO
 from typing import IO, TYPE_CHECKING
+from urllib.parse import quote
 
 import filetype  # type: ignore[import-untyped]
 from django.conf import settings
@@ -169,6 +170,17 @@ def size_words(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(size // 1024, 1)} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def content_disposition(name: str) -> str:
+    """The header that names a download: a plain ASCII ``filename`` every browser reads,
+    and the exact name in UTF-8 (RFC 5987) for the ones that read ``filename*``."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9 ._()-]", "_", plain).strip(" .") or "download"
+    header = f'attachment; filename="{plain}"'
+    if plain != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return header
 
 
 def max_bytes() -> int:

@@ -10,14 +10,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from tandem.clients.models import Client
 from tandem.core.errors import DomainError
 from tandem.core.forms import DomainErrorFormMixin
+from tandem.work import attachments
 from tandem.work.deadlines import Deadline, Suggestion, VagueDeadline, resolve_deadline
-from tandem.work.models import Priority, TaskStatus
+from tandem.work.models import Attachment, Priority, TaskStatus
 from tandem.work.workflow import Move, Need
 
 if TYPE_CHECKING:
@@ -69,7 +71,109 @@ class PhraseMixin(DomainErrorFormMixin):
         return deadline.at
 
 
-class TaskForm(PhraseMixin, forms.Form):
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name. The rules are ``attachments.check_file``'s, so each
+    refused file gets its own sentence; this field only collects them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [file for file in files if file]
+
+
+# “Add files” sits on the task page beside the comment form: its ids must differ.
+FILES_AUTO_ID = "id_files_%s"
+
+
+class AttachmentsForm(DomainErrorFormMixin, forms.Form):
+    """Files sent with a form, two ways. With JavaScript, upload.js has already stored each
+    file as the person's pending upload and posts their ids as ``upload``; without it, the
+    files come in the multipart post and are stored here as pending uploads. Either way the
+    service links them (``uploads``) in its own transaction, and when the form comes back
+    with an error the files already stored are listed in it, ticked, so nothing is lost."""
+
+    attachments = MultipleFileField(
+        label="Files",
+        required=False,
+        template_name="work/attachment_field.html",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        client: Client,
+        uploader: User | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``uploader`` is who sends the form; without one (a blank form) nothing is stored."""
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.uploader = uploader
+        self.pending: list[Attachment] = []
+        # Declared on the base class, the field would come first: files go last.
+        self.fields["attachments"] = self.fields.pop("attachments")
+        self.fields["attachments"].help_text = (
+            f"Drop files here or choose them; up to {settings.TANDEM_ATTACHMENT_MAX_MB} MB "
+            "each. Programs and scripts are refused."
+        )
+
+    @property
+    def max_mb(self) -> int:
+        return int(settings.TANDEM_ATTACHMENT_MAX_MB)
+
+    @property
+    def max_bytes(self) -> int:
+        return attachments.max_bytes()
+
+    @property
+    def upload_url(self) -> str:
+        return reverse("work:attachment-upload", args=[self.client.pk])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        ids = self._posted_upload_ids()
+        files = cleaned.get("attachments") or []
+        if len(ids) + len(files) > attachments.FILES_PER_POST_MAX:
+            self.add_error(
+                "attachments", f"Attach at most {attachments.FILES_PER_POST_MAX} files at a time."
+            )
+            return cleaned
+        if files and self.uploader is not None:
+            kept, refusals = attachments.store_uploaded_files(
+                files, client=self.client, uploaded_by=self.uploader
+            )
+            for refusal in refusals:
+                self.add_error("attachments", refusal)
+            ids += [attachment.pk for attachment in kept]
+        if ids and self.uploader is not None:
+            self.pending = attachments.pending_uploads(
+                ids, client=self.client, uploaded_by=self.uploader
+            )
+        cleaned["uploads"] = ids
+        return cleaned
+
+    def _posted_upload_ids(self) -> list[int]:
+        values = self.data.getlist("upload") if hasattr(self.data, "getlist") else []
+        try:
+            return list(dict.fromkeys(int(value) for value in values))
+        except ValueError:
+            self.add_error("attachments", "One of the files could not be read; add it again.")
+            return []
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("attachments", None)
+        return data
+
+
+class TaskForm(PhraseMixin, AttachmentsForm):
     title = forms.CharField(
         max_length=200,
         error_messages={"required": "Give the request a short title."},
@@ -114,8 +218,7 @@ class TaskForm(PhraseMixin, forms.Form):
         self, *args: Any, client: Client, assignees: list[User] | None, **kwargs: Any
     ) -> None:
         """``assignees`` is None for the client's contacts: they do not choose who works."""
-        super().__init__(*args, **kwargs)
-        self.client = client
+        super().__init__(*args, client=client, **kwargs)
         self.assignees = {user.pk: user for user in assignees or []}
         self.fields["deadline"].widget.attrs.update(
             {
@@ -144,7 +247,7 @@ class TaskForm(PhraseMixin, forms.Form):
         super().add_domain_error(error)
 
     def service_kwargs(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = super().service_kwargs()
         data["deadline_at"] = data.pop("deadline")
         return data
 
@@ -206,7 +309,7 @@ class MoveForm(PhraseMixin, forms.Form):
         return data
 
 
-class CommentForm(DomainErrorFormMixin, forms.Form):
+class CommentForm(AttachmentsForm):
     body_markdown = forms.CharField(
         label="Add a comment",
         max_length=20_000,

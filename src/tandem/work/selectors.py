@@ -3,6 +3,8 @@ first; what hangs off a visible task is visible with it."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import F
 
 from tandem.clients.models import Client
-from tandem.work.models import Comment, Task, TaskEvent
+from tandem.work.models import Attachment, Comment, Task, TaskEvent
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -24,10 +26,18 @@ class TimelineEntry:
     actor: User | None
     event: TaskEvent | None = None
     comment: Comment | None = None
+    # The comment's files.
+    files: tuple[Attachment, ...] = ()
 
 
-def task_timeline(task: Task) -> list[TimelineEntry]:
-    """The task's changes and comments, oldest first, in two queries.
+def task_files(task: Task) -> list[Attachment]:
+    """Every file on the task, its own and its comments', oldest first: one query."""
+    return list(task.attachments.select_related("uploaded_by").order_by("created_at", "id"))
+
+
+def task_timeline(task: Task, *, files: Sequence[Attachment] = ()) -> list[TimelineEntry]:
+    """The task's changes and comments, oldest first, in two queries; each comment carries
+    its own ``files`` (from ``task_files``, so no query per comment).
 
     At the same instant a change comes before a comment, and ids break the remaining ties,
     so the order never depends on which query ran first.
@@ -37,8 +47,15 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
     keyed = [
         ((e.created_at, 0, e.pk), TimelineEntry(e.created_at, e.actor, event=e)) for e in events
     ]
+    by_comment: dict[int, list[Attachment]] = defaultdict(list)
+    for file in files:
+        if file.comment_id is not None:
+            by_comment[file.comment_id].append(file)
     keyed += [
-        ((c.created_at, 1, c.pk), TimelineEntry(c.created_at, c.author, comment=c))
+        (
+            (c.created_at, 1, c.pk),
+            TimelineEntry(c.created_at, c.author, comment=c, files=tuple(by_comment[c.pk])),
+        )
         for c in comments
     ]
     return [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]

@@ -4,6 +4,7 @@ the audit log: they are the work itself, not security events."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from tandem.clients.models import Assignment, Client
 from tandem.core.errors import DomainError
 from tandem.core.roles import Role
 from tandem.core.tenancy import active_membership
-from tandem.work import signals
+from tandem.work import attachments, signals
 from tandem.work.models import (
     CLOSED_STATUSES,
     Comment,
@@ -184,12 +185,14 @@ def create_task(
     estimate_hours: Decimal | None = None,
     priority: str = Priority.NORMAL,
     allow_missing_deadline: bool = False,
+    uploads: Sequence[int] = (),
 ) -> Task:
     """Add a request for one of the actor's clients (owner, assigned assistant or contact).
 
     ``allow_missing_deadline`` is for the e-mail path only: a message without a readable
     deadline is saved as "needs a deadline" instead of being lost. Everywhere else a
     deadline in the future is required. The creator and the assignee watch the task.
+    ``uploads`` are the actor's pending uploads to put on it (see ``attachments``).
     """
     _side_for_client(client, actor)
     title = _require_text(title, field="title", message="Give the request a short title.")
@@ -224,6 +227,7 @@ def create_task(
             Watcher(practice_id=task.practice_id, task=task, user=user)
             for user in watchers.values()
         )
+        attachments.link_uploads(uploads, actor=actor, task=task)
         _record(task, actor=actor, kind=TaskEvent.Kind.CREATED, to_status=status)
     return task
 
@@ -395,8 +399,11 @@ def _record(task: Task, *, actor: User, kind: str, **fields: Any) -> TaskEvent:
 # Conversation -------------------------------------------------------------------------------
 
 
-def add_comment(task: Task, *, actor: User, body_markdown: str) -> Comment:
-    """A comment by anyone who can see the task, on either side."""
+def add_comment(
+    task: Task, *, actor: User, body_markdown: str, uploads: Sequence[int] = ()
+) -> Comment:
+    """A comment by anyone who can see the task, on either side, with the actor's pending
+    ``uploads`` on it."""
     _side_for_task(task, actor)
     body = _require_text(
         body_markdown,
@@ -408,6 +415,7 @@ def add_comment(task: Task, *, actor: User, body_markdown: str) -> Comment:
         comment = Comment.objects.create(
             practice_id=task.practice_id, task=task, author=actor, body_markdown=body
         )
+        attachments.link_uploads(uploads, actor=actor, task=task, comment=comment)
         signals.comment_posted.send(sender=Comment, comment=comment, task=task)
     return comment
 
