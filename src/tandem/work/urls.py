@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.work import views, views_attachments
+from tandem.work import views, views_attachments, views_day
 
 app_name = "work"
 
@@ -30,5 +30,14 @@ urlpatterns = [
         "files/<int:attachment_id>/thumbnail/",
         views_attachments.attachment_thumbnail,
         name="attachment-thumbnail",
+    ),
+    # The VA's day: the inbox of new requests and one client's board.
+    path("inbox/", views_day.inbox, name="inbox"),
+    path("inbox/<int:task_id>/move/", views_day.inbox_move, name="inbox-move"),
+    path("clients/<int:client_id>/board/", views_day.board, name="board"),
+    path(
+        "clients/<int:client_id>/board/tasks/<int:task_id>/move/",
+        views_day.board_move,
+        name="board-move",
     ),
 ]

@@ -6,10 +6,14 @@ A template tag, so that ``clients`` never imports ``work``: imports point from w
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from tandem.clients.models import Client
+from tandem.work import selectors_day
 from tandem.work.selectors import open_requests
 
 register = template.Library()
@@ -19,3 +23,45 @@ register = template.Library()
 def client_requests(context: template.Context, client: Client) -> dict[str, Any]:
     viewer = context["request"].user
     return {"client": client, "tasks": open_requests(viewer=viewer, client=client)}
+
+
+def request_list_url(**filters: str | int) -> str:
+    """The request list filtered by ``filters``, or "" while that page does not exist yet.
+
+    The list is another part of issue 4; until its URL is there the pages fall back.
+    """
+    try:
+        url = reverse("work:request-list")
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode(filters)}"
+
+
+@register.simple_tag
+def requests_url(**filters: str | int) -> str:
+    return request_list_url(**filters)
+
+
+# The dashboard's "N more" goes to the request list, filtered like the section.
+SECTION_FILTERS: dict[str, dict[str, str]] = {
+    "overdue": {"due": "overdue"},
+    "today": {"due": "today"},
+    "week": {"due": "week"},
+    "waiting": {"status": "waiting_on_client"},
+}
+
+
+@register.inclusion_tag("work/day_dashboard.html", takes_context=True)
+def day_dashboard(context: template.Context) -> dict[str, Any]:
+    """Overdue, due today, due this week and waiting on the client, across the viewer's
+    clients, for the practice's dashboard (practice side only: the page requires it)."""
+    viewer = context["request"].user
+    day = selectors_day.day_dashboard(
+        viewer=viewer, now=timezone.now(), zone=timezone.get_current_timezone()
+    )
+    inbox_url = reverse("work:inbox")
+    sections = [
+        (section, request_list_url(**SECTION_FILTERS[section.key]) or inbox_url)
+        for section in day.sections
+    ]
+    return {"day": day, "sections": sections}

@@ -1,0 +1,260 @@
+"""Reads for the VA's day: the inbox, the dashboard across clients, one client's board.
+
+Every read starts from ``Task.objects.visible_to(viewer)``, and every list is LIMITed: one
+practice may hold 100,000 tasks (2,000 for one client), so nothing here loads a row it does
+not show. Counts for "N more" come from one aggregate each, served by Task's indexes
+(practice, status, deadline_at) for owners and (client, status) for everyone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from django.db.models import Case, Count, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber
+
+from tandem.clients.models import Client
+from tandem.work.models import CLOSED_STATUSES, OPEN_STATUSES, Task, TaskStatus
+from tandem.work.workflow import TRANSITIONS, Move, Need, Side
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+S = TaskStatus
+
+INBOX_LIMIT = 50
+SECTION_LIMIT = 10
+COLUMN_LIMIT = 50
+RECENTLY_CLOSED_DAYS = 14
+
+# New requests: waiting for the practice to accept or decline them, or (from e-mail) for
+# the client to give a deadline first.
+INBOX_STATUSES = (S.REQUESTED, S.NEEDS_DEADLINE)
+# Work the practice has to act on: late or due is late or due for them. Waiting and
+# delivered tasks are with the client, so they are not the VA's overdue work.
+PRACTICE_STATUSES = (S.REQUESTED, S.ACCEPTED, S.IN_PROGRESS)
+# The board's columns, in the workflow's order.
+BOARD_STATUSES = (
+    S.NEEDS_DEADLINE,
+    S.REQUESTED,
+    S.ACCEPTED,
+    S.IN_PROGRESS,
+    S.WAITING_ON_CLIENT,
+    S.DELIVERED,
+)
+CLOSED_COLUMN = "closed"
+
+
+# Moves ---------------------------------------------------------------------------------------
+
+
+def moves_for(status: str, side: Side) -> list[Move]:
+    """The moves ``side`` may make from ``status``: ``workflow.allowed_moves`` without its
+    visibility query, for pages that have already scoped every task they show."""
+    return [t.move for t in TRANSITIONS if t.from_status == status and side in t.sides]
+
+
+def side_for(viewer: User) -> Side:
+    """The viewer's side on any task they can see (pages have already scoped the tasks)."""
+    return Side.CLIENT if viewer.membership.is_contact else Side.PRACTICE
+
+
+def input_anchor(move: Move) -> str:
+    """The id of the first field a move needs on the task page (its MoveForm's auto_id)."""
+    first_field = {Need.NOTE: "note", Need.WAITING: "waiting_for", Need.DEADLINE: "deadline"}
+    return f"id_{move.to}_{first_field[move.needs]}" if move.needs else ""
+
+
+# Inbox ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inbox:
+    tasks: list[Task]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.tasks)
+
+
+def inbox(*, viewer: User) -> Inbox:
+    """New requests of the viewer's clients, oldest first (two queries).
+
+    Owners see the whole practice, assistants the clients assigned to them; a contact's
+    scope would be their own client, but the page is for the practice side only.
+    """
+    rows = Task.objects.visible_to(viewer).filter(status__in=INBOX_STATUSES)
+    shown = rows.select_related("client", "created_by").order_by("created_at", "id")
+    return Inbox(tasks=list(shown[:INBOX_LIMIT]), total=rows.count())
+
+
+# Dashboard -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    empty: str
+    tasks: list[Task]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.tasks)
+
+
+@dataclass(frozen=True)
+class DayBounds:
+    """Now, the start of tomorrow and the start of next week, in the viewer's zone."""
+
+    now: datetime
+    tomorrow: datetime
+    next_week: datetime
+
+    @classmethod
+    def at(cls, now: datetime, zone: tzinfo) -> DayBounds:
+        today = now.astimezone(zone).date()
+        # Weeks start on Monday: "this week" runs to the end of Sunday.
+        return cls(
+            now=now,
+            tomorrow=_midnight(today + timedelta(days=1), zone),
+            next_week=_midnight(today + timedelta(days=7 - today.weekday()), zone),
+        )
+
+
+def _midnight(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class Day:
+    sections: list[Section]
+    # Requests waiting in the inbox, for its link.
+    new_requests: int
+
+
+def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
+    """Overdue, due today, due this week and waiting on the client, across the viewer's
+    clients: five queries (one aggregate for every total, one LIMITed query per section)."""
+    bounds = DayBounds.at(now, zone)
+    visible = Task.objects.visible_to(viewer).select_related("client", "assignee")
+    practice_work = visible.filter(status__in=PRACTICE_STATUSES)
+    in_practice, waiting = Q(status__in=PRACTICE_STATUSES), Q(status=S.WAITING_ON_CLIENT)
+    new = Q(status__in=INBOX_STATUSES)
+    filters = {
+        "overdue": Q(deadline_at__lt=bounds.now),
+        "today": Q(deadline_at__gte=bounds.now, deadline_at__lt=bounds.tomorrow),
+        "week": Q(deadline_at__gte=bounds.tomorrow, deadline_at__lt=bounds.next_week),
+    }
+    # Only rows some total counts, so the index narrows the scan to them.
+    counted = visible.filter((in_practice & Q(deadline_at__lt=bounds.next_week)) | waiting | new)
+    totals = counted.aggregate(
+        **{key: Count("pk", filter=in_practice & where) for key, where in filters.items()},
+        waiting=Count("pk", filter=waiting),
+        new=Count("pk", filter=new),
+    )
+
+    def section(key: str, title: str, empty: str) -> Section:
+        if key == "waiting":
+            rows = visible.filter(waiting).order_by("waiting_until", "id")
+        else:
+            rows = practice_work.filter(filters[key]).order_by("deadline_at", "id")
+        return Section(key, title, empty, list(rows[:SECTION_LIMIT]), totals[key])
+
+    sections = [
+        section("overdue", "Overdue", "Nothing is overdue."),
+        section("today", "Due today", "Nothing else is due today."),
+        section("week", "Due later this week", "Nothing else is due this week."),
+        section("waiting", "Waiting on the client", "Nothing is waiting on a client."),
+    ]
+    return Day(sections=sections, new_requests=totals["new"])
+
+
+# Board ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    task: Task
+    moves: list[Move]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    cards: list[Card] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def is_closed(self) -> bool:
+        return self.key == CLOSED_COLUMN
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.cards)
+
+    @property
+    def drop_statuses(self) -> str:
+        """The statuses a card dropped here may move to (board.js picks the allowed one)."""
+        return " ".join(sorted(CLOSED_STATUSES)) if self.is_closed else self.key
+
+
+@dataclass(frozen=True)
+class Board:
+    client: Client
+    columns: list[Column]
+
+    @property
+    def total(self) -> int:
+        return sum(column.total for column in self.columns)
+
+
+def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
+    """One client's tasks by status: open ones, and those closed in the last 14 days.
+
+    Two queries: the count per status, and at most ``COLUMN_LIMIT`` cards per column in
+    one query (a row number per column, soonest deadline first; latest closed first).
+    ``client`` must already be one the viewer can see.
+    """
+    shown = Q(status__in=OPEN_STATUSES) | Q(
+        status__in=CLOSED_STATUSES, updated_at__gte=now - timedelta(days=RECENTLY_CLOSED_DAYS)
+    )
+    rows = Task.objects.visible_to(viewer).filter(shown, client=client)
+    totals = dict(rows.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    column = Case(When(status__in=CLOSED_STATUSES, then=Value(CLOSED_COLUMN)), default=F("status"))
+    closed_at = Case(When(status__in=CLOSED_STATUSES, then=F("updated_at")))
+    ranked = rows.annotate(
+        column=column,
+        rank=Window(
+            RowNumber(),
+            partition_by=[column],
+            order_by=[
+                closed_at.desc(nulls_last=True),
+                F("deadline_at").asc(nulls_first=True),
+                F("id").asc(),
+            ],
+        ),
+    )
+    cards = ranked.filter(rank__lte=COLUMN_LIMIT).select_related("assignee").order_by("rank")
+    return Board(client=client, columns=_columns(list(cards), totals, side_for(viewer)))
+
+
+def _columns(tasks: list[Task], totals: dict[str, int], side: Side) -> list[Column]:
+    labels = dict(TaskStatus.choices)
+    columns = {str(status): Column(status, labels[status]) for status in BOARD_STATUSES}
+    columns[CLOSED_COLUMN] = Column(
+        CLOSED_COLUMN, f"Closed in the last {RECENTLY_CLOSED_DAYS} days"
+    )
+    for task in tasks:
+        key = CLOSED_COLUMN if task.status in CLOSED_STATUSES else task.status
+        columns[key].cards.append(Card(task, moves_for(task.status, side)))
+    closed_total = sum(totals.get(status, 0) for status in CLOSED_STATUSES)
+    return [
+        Column(key, c.label, c.cards, closed_total if key == CLOSED_COLUMN else totals.get(key, 0))
+        for key, c in columns.items()
+    ]

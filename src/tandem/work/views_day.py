@@ -1,0 +1,180 @@
+"""The VA's day: the inbox (accept or decline in place) and one client's board with its moves.
+
+Thin: fetch through ``visible_to`` (not visible is a 404), bind ``MoveForm``, call
+``services.move_task``, render. htmx requests get back the region they replace (an inbox row,
+the board); a refusal comes back as 400 with the sentence in that region (base.html lets
+htmx swap 400 answers in). Without JavaScript the same forms post, and the page redirects
+back, or re-renders itself (400) with the sentence where the person acted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from tandem.clients.models import Client
+from tandem.core.errors import DomainError
+from tandem.core.roles import Capability
+from tandem.core.tenancy import MemberRequest, member_required
+from tandem.work import selectors_day, services
+from tandem.work.forms import MoveForm
+from tandem.work.models import Task, TaskStatus
+from tandem.work.workflow import Move, Side
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a posted move: the bound form, and the sentence when it was refused."""
+
+    form: MoveForm
+    refusal: str = ""
+
+    @property
+    def moved(self) -> bool:
+        return not self.form.errors
+
+    @property
+    def note_error(self) -> str:
+        errors = self.form.errors.get("note")
+        return str(errors[0]) if errors else ""
+
+
+def _apply_move(request: MemberRequest, task: Task, side: Side) -> Outcome:
+    """Applies the posted move to ``task`` as it was when the person saw it.
+
+    ``from`` is the status the page showed: when someone moved the task since, the
+    service's conditional update refuses with "Someone else has just moved this task".
+    """
+    seen = request.POST.get("from", "")
+    if seen in TaskStatus.values:
+        task.status = seen
+    moves = {str(move.to): move for move in selectors_day.moves_for(task.status, side)}
+    form = MoveForm(request.POST, client=task.client, move=moves.get(request.POST.get("to", "")))
+    if form.is_valid():
+        try:
+            kwargs = form.service_kwargs()
+            services.move_task(task, to=form.cleaned_data["to"], actor=request.user, **kwargs)
+        except DomainError as error:
+            form.add_domain_error(error)
+    return Outcome(form, _refusal(form))
+
+
+def _refusal(form: MoveForm) -> str:
+    """The first error that does not belong next to the note field."""
+    for name, errors in form.errors.items():
+        if name != "note":
+            return str(errors[0])
+    return ""
+
+
+# Inbox ---------------------------------------------------------------------------------------
+
+
+@member_required(Capability.VIEW_CLIENTS)
+@require_GET
+def inbox(request: MemberRequest) -> HttpResponse:
+    return _inbox_page(request)
+
+
+@member_required(Capability.VIEW_CLIENTS)
+@require_POST
+def inbox_move(request: MemberRequest, task_id: int) -> HttpResponse:
+    tasks = Task.objects.visible_to(request.user).select_related("client__practice", "created_by")
+    task = get_object_or_404(tasks, pk=task_id)
+    outcome = _apply_move(request, task, Side.PRACTICE)
+    status = 200 if outcome.moved else 400
+    if request.htmx:
+        context = {"task": task, "outcome": outcome}
+        return render(request, "work/inbox.html#row", context, status=status)
+    if outcome.moved:
+        messages.success(request, f"“{task.title}” is now {task.get_status_display().lower()}.")
+        return redirect("work:inbox")
+    return _inbox_page(request, failed=task, outcome=outcome, status=400)
+
+
+def _inbox_page(
+    request: MemberRequest,
+    *,
+    failed: Task | None = None,
+    outcome: Outcome | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    page = selectors_day.inbox(viewer=request.user)
+    shown = failed is not None and any(task.pk == failed.pk for task in page.tasks)
+    context: dict[str, Any] = {
+        "inbox": page,
+        "failed_id": failed.pk if failed else None,
+        "failed_outcome": outcome,
+        # A refusal for a request no longer in the list goes at the top of the page.
+        "refusal": outcome.refusal or outcome.note_error if outcome and not shown else "",
+    }
+    return render(request, "work/inbox.html", context, status=status)
+
+
+# Board ---------------------------------------------------------------------------------------
+
+
+def _visible_client(request: MemberRequest, client_id: int) -> Client:
+    return get_object_or_404(
+        Client.objects.visible_to(request.user).select_related("practice"), pk=client_id
+    )
+
+
+@member_required()
+@require_GET
+def board(request: MemberRequest, client_id: int) -> HttpResponse:
+    return _board_page(request, _visible_client(request, client_id))
+
+
+@member_required()
+@require_POST
+def board_move(request: MemberRequest, client_id: int, task_id: int) -> HttpResponse:
+    """A card dragged to another column, or moved with its "Move to…" form.
+
+    Moves that need more than a click (a reason, what is awaited, a deadline) open the
+    task page at that move's form instead.
+    """
+    client = _visible_client(request, client_id)
+    tasks = Task.objects.visible_to(request.user).filter(client=client)
+    task = get_object_or_404(tasks.select_related("client__practice"), pk=task_id)
+    side = selectors_day.side_for(request.user)
+    needing_input = _move_needing_input(request, task, side)
+    if needing_input is not None:
+        url = (
+            reverse("work:task-detail", args=[task.pk])
+            + "#"
+            + selectors_day.input_anchor(needing_input)
+        )
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    outcome = _apply_move(request, task, side)
+    if not outcome.moved:
+        return _board_page(request, client, refusal=outcome.refusal or outcome.note_error)
+    notice = f"Moved “{task.title}” to “{task.get_status_display()}”."
+    if request.htmx:
+        return _board_page(request, client, notice=notice)
+    messages.success(request, notice)
+    return redirect("work:board", client_id=client.pk)
+
+
+def _move_needing_input(request: MemberRequest, task: Task, side: Side) -> Move | None:
+    """The posted move when it is allowed from the task's current status and needs input."""
+    to = request.POST.get("to", "")
+    moves = selectors_day.moves_for(task.status, side)
+    return next((move for move in moves if move.to == to and move.needs), None)
+
+
+def _board_page(
+    request: MemberRequest, client: Client, *, notice: str = "", refusal: str = ""
+) -> HttpResponse:
+    board = selectors_day.client_board(viewer=request.user, client=client, now=timezone.now())
+    context = {"board": board, "client": client, "notice": notice, "refusal": refusal}
+    template = "work/board.html#board" if request.htmx else "work/board.html"
+    return render(request, template, context, status=400 if refusal else 200)
