@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from tandem.clients.invitations import make_token
 from tandem.notify.models import Notification
-from tandem.work.models import Task
+from tandem.work.attachments import make_thumbnail, store_attachment
+from tandem.work.models import Attachment, Task
 from tandem.work.services import create_task
 from tandem.work.services_projects import start_project
 from tests.conftest import PERSONA_KINDS, Personas, PracticeWorld, signed_in
@@ -246,7 +247,33 @@ MATRIX = [
     Row("notify:mentionable", "GET", "task1", (302, 200, 200, 404, 200, 404)),
     Row("notify:mentionable", "GET", "other_task1", SIGN_IN_THEN_404),
     Row("notify:mentionable", "POST", "task1", SIGN_IN_THEN_405),
+    # Attachments: whoever sees the client (or the task) may upload, add and download; the
+    # upload endpoint answers an empty post with a JSON error (400), "Add files" with the page.
+    Row("work:attachment-upload", "POST", "client1", (302, 400, 400, 404, 400, 404)),
+    Row("work:attachment-upload", "POST", "client2", (302, 400, 404, 404, 404, 400)),
+    Row("work:attachment-upload", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("work:attachment-upload", "GET", "client1", SIGN_IN_THEN_405),
+    Row("work:attachment-add", "POST", "task1", (302, 400, 400, 404, 400, 404)),
+    Row("work:attachment-add", "POST", "other_task1", SIGN_IN_THEN_404),
+    Row("work:attachment-add", "GET", "task1", SIGN_IN_THEN_405),
+    Row("work:attachment-download", "GET", "attachment1", (302, 200, 200, 404, 200, 404)),
+    Row("work:attachment-download", "GET", "other_attachment1", SIGN_IN_THEN_404),
+    # A pending upload is on no task yet: nobody downloads it, its uploader neither.
+    Row("work:attachment-download", "GET", "pending_upload1", SIGN_IN_THEN_404),
+    Row("work:attachment-download", "POST", "attachment1", SIGN_IN_THEN_405),
+    Row("work:attachment-thumbnail", "GET", "image1", (302, 200, 200, 404, 200, 404)),
+    Row("work:attachment-thumbnail", "GET", "other_image1", SIGN_IN_THEN_404),
+    # A PDF has no thumbnail.
+    Row("work:attachment-thumbnail", "GET", "attachment1", SIGN_IN_THEN_404),
+    Row("work:attachment-thumbnail", "POST", "image1", SIGN_IN_THEN_405),
 ]
+
+
+# A one-pixel PNG, for the thumbnail rows.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
 
 
 def tamper(token: str) -> str:
@@ -296,6 +323,10 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
             return [notification_for(own).pk]
         case "other_notification":
             return [notification_for(other).pk]
+        case "attachment1" | "image1" | "pending_upload1":
+            return [attachment_for(own, kind=target).pk]
+        case "other_attachment1" | "other_image1":
+            return [attachment_for(other, kind=target.removeprefix("other_")).pk]
     raise AssertionError(f"Unknown target {target}")
 
 
@@ -315,6 +346,27 @@ def notification_for(world: PracticeWorld) -> Notification:
     """The assistant's notification of a new request of client 1."""
     request_for(world)
     return Notification.objects.get(recipient=world.assistant)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def attachment_for(world: PracticeWorld, *, kind: str) -> Attachment:
+    """A PDF on a fresh request of client 1, an image with its thumbnail, or a pending upload."""
+    image = kind == "image1"
+    content = PNG if image else b"%PDF-1.4\n%%EOF\n"
+    attachment = store_attachment(
+        client=world.client1,
+        uploaded_by=world.contact1,
+        name="photo.png" if image else "brief.pdf",
+        content=content,
+        task=None if kind == "pending_upload1" else request_for(world),
+    )
+    if image:
+        make_thumbnail.call(attachment.pk)
+    return attachment
 
 
 def build_url(row: Row, own: PracticeWorld, other: PracticeWorld) -> str:
