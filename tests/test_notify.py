@@ -494,3 +494,69 @@ def test_the_task_page_offers_who_can_be_mentioned(personas: Personas) -> None:
     for hidden in ("unassigned", "contact2", "@contact1"):  # nor the viewer themself
         assert hidden not in text
     assert "<html" not in text  # the partial only
+
+
+# Query counts --------------------------------------------------------------------------------
+
+SIZES = [2, 50]
+
+
+def populate(world: PracticeWorld, rows: int) -> Task:
+    """``rows`` notifications for contact 1 about one task, and ``rows`` more contacts and
+    assistants of client 1 who could be mentioned."""
+    from tandem.clients.services import assign_assistant
+    from tandem.core.roles import Role
+    from tests.conftest import join
+
+    task = request_for(world, assignee=world.assistant)
+    for i in range(rows):
+        add_comment(task, actor=world.assistant, body_markdown=f"Note {i}")
+    for i in range(rows // 10):
+        join(world.owner, f"colleague{i}@more.example.com", role=Role.CONTACT, client=world.client1)
+        helper = join(world.owner, f"helper{i}@more.example.com", role=Role.ASSISTANT)
+        assign_assistant(world.client1, assistant=helper, actor=world.owner)
+    return task
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_notifications_page_queries(
+    personas: Personas, rows: int, django_assert_num_queries
+) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.contact1)
+    # 1. session, 2. user, 3. membership with practice, 4. one page of notifications joined
+    # to task, client, actor, event and comment (scoped by a subquery, not a query)
+    with django_assert_num_queries(4):
+        response = http.get("/notifications/")
+    assert len(response.context["page"].items) == min(rows, 30)
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_bell_queries(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.contact1)
+    # 4. the unread count
+    with django_assert_num_queries(4):
+        response = http.get("/notifications/bell/")
+    assert f">{rows}<" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_mentionable_queries(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    task = populate(personas.a, rows)
+    http = signed_in(personas.a.contact1)
+    # 4. the task joined to its client, 5. everyone who can see it
+    with django_assert_num_queries(5):
+        response = http.get(f"/notifications/tasks/{task.pk}/mentionable/")
+    # The owner, the assistant, and the helpers and colleagues added (not the viewer).
+    assert len(response.context["people"]) == 2 + 2 * (rows // 10)
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_preferences_page_queries(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    populate(personas.a, rows)
+    http = signed_in(personas.a.contact1)
+    # 4. the viewer's preferences (none saved yet: the defaults are shown)
+    with django_assert_num_queries(4):
+        response = http.get("/notifications/preferences/")
+    assert response.status_code == 200
