@@ -43,10 +43,13 @@ def _monday():
         yield
 
 
-def mail(name: str, *, sender: str, to: str) -> bytes:
+def mail(name: str, *, sender: str, to: str, folder: Path = FIXTURES) -> bytes:
     """The fixture ``name`` as sent by ``sender`` to ``to``."""
-    raw = (FIXTURES / name).read_bytes()
-    head, separator, body = re.split(rb"(\r?\n\r?\n)", raw, maxsplit=1)
+    raw = (folder / name).read_bytes()
+    parts = re.split(rb"(\r?\n\r?\n)", raw, maxsplit=1)
+    if len(parts) < 3:
+        return raw  # not mail at all: nothing to rewrite
+    head, separator, body = parts
     for header, value in ((b"From", sender), (b"To", to)):
         head = re.sub(
             rb"(?m)^" + header + rb":.*(?:\r?\n[ \t].*)*",

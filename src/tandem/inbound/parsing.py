@@ -12,7 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email import errors, policy
-from email.headerregistry import Address
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr
 
@@ -26,6 +27,7 @@ from tandem.inbound.trimming import trim_reply
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 # A header block this large is an attack or a broken client; real ones are a few KB.
 MAX_HEADER_BYTES = 256 * 1024
+HEADER_VALUE_MAX = 4096
 _UNQUOTED_BOUNDARY = re.compile(rb'(boundary\s*=\s*)(?!")([^;\s"]+)', re.IGNORECASE)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML = ParserConfig(css=CSS_PROFILES["strict"], display_links=False)
@@ -127,18 +129,46 @@ def _check_looks_like_mail(raw: bytes) -> None:
         raise MalformedMessage("This is not an RFC 5322 message: it does not start with headers.")
 
 
-def _header(message: Message, name: str) -> str:
-    """A header's decoded value; "" when missing or unreadable (never raises)."""
+def _raw_headers(message: Message, name: str) -> list[str]:
+    """A header's values as sent, unfolded and cut to HEADER_VALUE_MAX characters.
+
+    Read raw, not through the stdlib's modern header parser: that one takes seconds on a
+    folded 200 KB Subject, and a title needs 200 characters of it.
+    """
+    wanted = name.lower()
+    return [
+        re.sub(r"\r?\n(?=[ \t])", "", _eight_bit(str(value)))[:HEADER_VALUE_MAX]
+        for key, value in message.raw_items()
+        if key.lower() == wanted
+    ]
+
+
+def _eight_bit(value: str) -> str:
+    """Raw 8-bit header bytes (sent without RFC 2047, as many clients do) come back from the
+    parser as surrogate escapes; read them as UTF-8, or Latin-1 when they are not."""
+    raw = value.encode("utf-8", "surrogateescape")
     try:
-        value = message.get(name)
-    except (ValueError, IndexError, TypeError):
-        # Some broken headers make the stdlib's header parser fail; read it raw instead.
-        value = message.get_all(name, failobj=[""])[0]
-    return str(value or "")
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _header(message: Message, name: str) -> str:
+    """A header's first value with RFC 2047 words decoded; "" when missing. Never raises:
+    an unknown charset or a broken encoded word leaves the raw text."""
+    values = _raw_headers(message, name)
+    if not values:
+        return ""
+    try:
+        return str(make_header(decode_header(values[0])))
+    except (HeaderParseError, LookupError, UnicodeDecodeError, ValueError):
+        return values[0]
 
 
 def _sender(message: Message) -> tuple[str, str]:
-    name, address = parseaddr(_header(message, "From"))
+    # The address is read from the raw value: a decoded display name may hold a comma.
+    values = _raw_headers(message, "From")
+    name, address = parseaddr(values[0] if values else "")
     if "@" not in address:
         return name, ""
     return name, address.strip().lower()
@@ -147,17 +177,10 @@ def _sender(message: Message) -> tuple[str, str]:
 def _recipients(message: Message) -> tuple[str, ...]:
     found: list[str] = []
     for name in RECIPIENT_HEADERS:
-        values = [_header_raw(value) for value in message.get_all(name, failobj=[])]
-        for _, address in getaddresses(values):
+        for _, address in getaddresses(_raw_headers(message, name)):
             if "@" in address and address.lower() not in found:
                 found.append(address.lower())
     return tuple(found)
-
-
-def _header_raw(value: object) -> str:
-    if isinstance(value, Address):
-        return str(value)
-    return str(value)
 
 
 def _is_automatic(message: Message, sender: str) -> bool:
@@ -283,7 +306,7 @@ def _filename(part: Message) -> str | None:
     except (ValueError, LookupError):
         name = None
     if name:
-        return " ".join(str(name).split())[:255]
+        return " ".join(_eight_bit(str(name)).split())[:255]
     if part.get_content_type() == "text/calendar":
         return "invitation.ics"
     if part.get_content_maintype() == "multipart":
