@@ -1,0 +1,267 @@
+"""A request from start to work under way, in a real browser.
+
+A client's contact writes a request with a deadline in words: "ASAP" is refused with three
+one-click choices, "next Friday 5pm" is shown back as the date and time it will be saved
+as, a file is uploaded with a progress bar, and the request is sent. The assigned assistant,
+in another browser, accepts it from the Inbox and starts work; the contact reloads their
+task page and sees the new status and who did what when, without asking anyone.
+
+The clock is fixed (time-machine, ticking) for the live server, which runs in this process,
+so the resolved deadline can be checked against a concrete date. The fixed day is in
+British Summer Time, so a wrong zone shows up as an hour's difference.
+
+Every page visited is photographed at desktop and phone width under
+var/test-output/browser/ and checked with axe (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from playwright.sync_api import Locator, Page, expect
+
+from tandem.accounts.models import User
+from tandem.clients.models import Client
+from tandem.clients.services import assign_assistant, create_client
+from tandem.core.roles import Role
+from tandem.core.services import create_practice
+from tandem.work import services
+from tandem.work.models import Task, TaskStatus
+
+from ..conftest import PASSWORD, join, make_owner
+from .conftest import Tour
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LONDON = ZoneInfo("Europe/London")
+# A Wednesday morning in summer time (UTC+1). "Next Friday 5pm" is two days later.
+NOW = datetime(2030, 6, 12, 9, 30, tzinfo=LONDON)
+NEXT_FRIDAY = "Due Friday 14 June, 17:00 (Europe/London)"
+ASAP_REFUSAL = "“ASAP” means something different to everyone, so it cannot be a deadline."
+# The practice closes at 17:30 on weekdays: today is still open, tomorrow, three days on.
+CHOICES = ["End of today", "Tomorrow 5:30pm", "In 3 working days"]
+TITLE = "Update the summer price list"
+EMAIL_LABEL = re.compile(r"^e-?mail", re.I)
+
+
+@dataclass
+class Team:
+    client: Client
+    contact: User
+    assistant: User
+
+
+@pytest.fixture
+def clock() -> Iterator[None]:
+    # Ticking, so the server's timestamps still move forward between the steps.
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def team(clock: None) -> Team:
+    """A London practice and client, with an assistant assigned and one contact."""
+    owner = make_owner("olivia@northwind.example.com", name="Olivia Owner")
+    create_practice(
+        owner=owner,
+        name="Northwind Virtual Assistance",
+        time_zone="Europe/London",
+        currency="GBP",
+        working_days=[0, 1, 2, 3, 4],
+        work_starts_at=time(9),
+        work_ends_at=time(17, 30),
+    )
+    owner = User.objects.select_related("membership").get(pk=owner.pk)
+    client = create_client(actor=owner, name="Bloom Florists", time_zone="Europe/London")
+    assistant = join(owner, "ada@northwind.example.com", role=Role.ASSISTANT, name="Ada Assistant")
+    assign_assistant(client, assistant=assistant, actor=owner)
+    contact = join(
+        owner, "chloe@bloom.example.com", role=Role.CONTACT, client=client, name="Chloe Contact"
+    )
+    # Both read times in London, as the client's deadline is written.
+    User.objects.filter(pk__in=[assistant.pk, contact.pk]).update(time_zone="Europe/London")
+    return Team(client=client, contact=contact, assistant=assistant)
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label(EMAIL_LABEL).fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    page.wait_for_load_state("load")
+    assert "/accounts/login/" not in page.url, page.content()[:3000]
+
+
+def preview(page: Page) -> Locator:
+    return page.locator("#deadline-preview")
+
+
+def expect_refusal_with_choices(region: Locator) -> None:
+    expect(region.get_by_text(ASAP_REFUSAL)).to_be_visible()
+    choices = region.get_by_role("group", name="Pick a deadline").get_by_role("button")
+    expect(choices).to_have_text(CHOICES)
+
+
+def without_refused_form_status(problems: list[str], path: str) -> list[str]:
+    """``problems`` less Chromium's console line for the refused form's 400, which is meant:
+    a form sent with a mistake comes back with status 400. That line must be there."""
+    expected = re.compile(
+        re.escape(path) + r": console error: Failed to load resource: .*status of 400"
+    )
+    assert any(expected.search(problem) for problem in problems), problems
+    return [problem for problem in problems if not expected.search(problem)]
+
+
+def test_contact_sends_a_request_and_sees_it_accepted_and_started(
+    tour: Tour, team: Team, media: Path
+) -> None:
+    # The contact signs in, lands on the portal and opens "New request".
+    contact = tour.new_page()
+    sign_in(contact, team.contact.email)
+    expect(contact).to_have_url(re.compile(r"/portal/$"))
+    contact.get_by_role("link", name="New request").click()
+    expect(contact.get_by_role("heading", name="New request")).to_be_visible()
+    expect(contact.get_by_text("Deadlines are read in Europe/London.")).to_be_visible()
+    tour.check(contact, "request-new")
+
+    contact.get_by_label("Title").fill(TITLE)
+    contact.get_by_label("Request", exact=True).fill("New prices from **July**: see the file.")
+    contact.get_by_label("What done looks like").fill("The price list on the website is updated.")
+
+    # "ASAP" is refused as it is typed, with three deadlines to pick from.
+    deadline = contact.get_by_role("textbox", name="Deadline")
+    deadline.fill("ASAP")
+    expect_refusal_with_choices(preview(contact))
+    tour.check(contact, "request-new-asap-preview")
+
+    # Sent anyway, the form comes back with the same sentence, the choices and the text kept.
+    contact.get_by_role("button", name="Send request").last.click()
+    expect(deadline).to_have_attribute("aria-invalid", "true")
+    expect_refusal_with_choices(contact.locator("form"))
+    expect(contact.get_by_label("Title")).to_have_value(TITLE)
+    assert not Task.objects.exists()
+    tour.check(contact, "request-new-asap-refused")
+
+    # "Next Friday 5pm" is shown back as the concrete date and time before saving.
+    deadline.fill("next Friday 5pm")
+    expect(preview(contact)).to_have_text(NEXT_FRIDAY)
+    expect(preview(contact).get_by_role("group", name="Pick a deadline")).to_have_count(0)
+
+    # A file is uploaded at once, with a progress bar, and listed ready to send.
+    contact.get_by_label("Files").set_input_files(
+        {"name": "prices-2030.csv", "mimeType": "text/csv", "buffer": b"rose,4.50\ntulip,3.20\n"}
+    )
+    uploaded = contact.locator("[data-upload-list] li").filter(has_text="prices-2030.csv")
+    expect(uploaded).to_have_class(re.compile(r"\bdone\b"))
+    expect(uploaded).to_contain_text("ready to send")
+    expect(uploaded.get_by_role("checkbox", name="prices-2030.csv")).to_be_checked()
+    expect(uploaded.locator("progress")).to_have_count(0)
+    tour.check(contact, "request-new-ready")
+
+    contact.get_by_role("button", name="Send request").last.click()
+    expect(contact.get_by_role("heading", name=TITLE)).to_be_visible()
+    task = Task.objects.get()
+    assert task.status == TaskStatus.REQUESTED
+    assert task.deadline_at == datetime(2030, 6, 14, 17, tzinfo=LONDON)
+    expect(contact.get_by_text("due Friday 14 June 2030, 17:00 (Europe/London)")).to_be_visible()
+    files = contact.get_by_role("region", name="Files")
+    expect(files.get_by_role("link", name="prices-2030.csv")).to_be_visible()
+    tour.check(contact, "request-sent")
+
+    # The assistant, in their own browser, finds it in the Inbox and accepts it in place.
+    assistant = tour.new_page()
+    sign_in(assistant, team.assistant.email)
+    assistant.goto(reverse("work:inbox"))
+    row = assistant.locator(f"#inbox-task-{task.pk}")
+    expect(row.get_by_role("link", name=TITLE)).to_be_visible()
+    expect(row).to_contain_text("Bloom Florists · from Chloe Contact")
+    expect(row).to_contain_text("Due Fri 14 Jun 2030, 17:00")
+    tour.check(assistant, "inbox")
+    inbox_url = assistant.url
+    row.get_by_role("button", name=f"Accept “{TITLE}”").click()
+    expect(row.get_by_role("status")).to_contain_text("Accepted")
+    assert assistant.url == inbox_url  # accepted in place, no page load
+    tour.check(assistant, "inbox-accepted")
+
+    # ... opens the task and starts work.
+    row.get_by_role("link", name="Open the task").click()
+    expect(assistant.get_by_role("heading", name=TITLE)).to_be_visible()
+    tour.check(assistant, "task-accepted-assistant")
+    assistant.get_by_role("button", name="Start work").click()
+    expect(assistant.get_by_text("Moved to “In progress”.")).to_be_visible()
+    tour.check(assistant, "task-in-progress-assistant")
+
+    # The contact reloads their page: the new status, and who did what, when.
+    contact.reload()
+    expect(contact.get_by_role("heading", name=TITLE)).to_contain_text("In progress")
+    timeline = contact.get_by_role("region", name="Timeline").locator("ol.timeline > li")
+    expect(timeline).to_have_count(3)
+    today = re.compile(r"^\s*12 Jun 2030, (09|1\d):\d\d · ")
+    expect(timeline.nth(0).locator("span").first).to_have_text(today)
+    expect(timeline.nth(0)).to_contain_text("Chloe Contact")
+    expect(timeline.nth(0)).to_contain_text("Created the request (requested).")
+    expect(timeline.nth(1)).to_contain_text("Ada Assistant")
+    expect(timeline.nth(1)).to_contain_text("Moved it from “Requested” to “Accepted”.")
+    expect(timeline.nth(2)).to_contain_text("Ada Assistant")
+    expect(timeline.nth(2)).to_contain_text("Moved it from “Accepted” to “In progress”.")
+    for entry in range(3):
+        expect(timeline.nth(entry).locator("time")).to_have_attribute(
+            "datetime", re.compile(r"^2030-06-12T")
+        )
+    tour.check(contact, "task-in-progress-contact")
+
+    problems = without_refused_form_status(tour.problems, "/requests/new/")
+    assert not problems, "\n".join(problems)
+
+
+def test_portal_lists_the_request_with_its_status(tour: Tour, team: Team) -> None:
+    task = services.create_task(
+        team.client,
+        actor=team.contact,
+        title=TITLE,
+        expectations="The price list is updated.",
+        deadline_at=datetime(2030, 6, 14, 17, tzinfo=LONDON),
+    )
+    for status in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS):
+        services.move_task(task, to=status, actor=team.assistant)
+    task_path = reverse("work:task-detail", args=[task.pk])
+
+    contact = tour.new_page()
+    sign_in(contact, team.contact.email)
+    expect(contact).to_have_url(re.compile(r"/portal/$"))
+    under_way = contact.get_by_role("region", name=re.compile(r"^In progress"))
+    item = under_way.get_by_role("listitem").filter(has_text=TITLE)
+    expect(item.get_by_role("link", name=TITLE)).to_have_attribute("href", task_path)
+    expect(item).to_contain_text("Fri 14 Jun, 17:00")
+    tour.check(contact, "portal-with-request")
+
+    # "Requests" in the menu: every request of theirs, with its status and deadline.
+    nav = contact.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Requests").click()
+    expect(contact).to_have_url(re.compile(re.escape(reverse("work:request-list")) + "$"))
+    table = contact.get_by_role("table", name="Requests")
+    row = table.get_by_role("row").filter(has=contact.get_by_role("link", name=TITLE))
+    expect(row.get_by_role("link", name=TITLE)).to_have_attribute("href", task_path)
+    expect(row.get_by_role("cell", name="In progress", exact=True)).to_be_visible()
+    expect(row.get_by_role("cell", name="Fri 14 Jun 2030, 17:00")).to_be_visible()
+    tour.check(contact, "request-list-contact")
+
+    row.get_by_role("link", name=TITLE).click()
+    expect(contact.get_by_role("heading", name=TITLE)).to_contain_text("In progress")
+
+    assert not tour.problems, "\n".join(tour.problems)
