@@ -99,8 +99,8 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     populate(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # 4. the contact's client joined to its practice, 5. its assistants joined to users,
-    # 6. its contacts joined to users, 7. its open requests
-    with django_assert_num_queries(7):
+    # 6. its contacts joined to users, 7. its open requests, 8. its projects with progress
+    with django_assert_num_queries(8):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["portal"].assistants) == rows + 1
@@ -131,8 +131,9 @@ def test_portal_home_with_requests(
 ) -> None:
     populate_tasks(personas.a, rows)
     http = signed_in(personas.a.contact1)
-    # 4. the client, 5. its assistants, 6. its contacts, 7. its open requests
-    with django_assert_num_queries(7):
+    # 4. the client, 5. its assistants, 6. its contacts, 7. its open requests,
+    # 8. its projects with progress
+    with django_assert_num_queries(8):
         response = http.get("/portal/")
     assert response.content.decode().count("/tasks/") == rows
 
@@ -144,8 +145,9 @@ def test_client_detail_with_requests(
     populate_tasks(personas.a, rows)
     http = signed_in(personas.a.owner)
     # 4. the client joined to its practice, 5. its contacts, 6. its assistants,
-    # 7. its pending invitations, 8. the members who could be assigned, 9. its open requests
-    with django_assert_num_queries(9):
+    # 7. its pending invitations, 8. the members who could be assigned, 9. its open requests,
+    # 10. its projects with progress
+    with django_assert_num_queries(10):
         response = http.get(f"/clients/{personas.a.client1.pk}/")
     assert response.content.decode().count("/tasks/") == rows
 

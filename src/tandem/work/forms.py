@@ -19,7 +19,8 @@ from tandem.core.errors import DomainError
 from tandem.core.forms import DomainErrorFormMixin
 from tandem.work import attachments
 from tandem.work.deadlines import Deadline, Suggestion, VagueDeadline, resolve_deadline
-from tandem.work.models import Attachment, Priority, TaskStatus
+from tandem.work.models import Attachment, Priority, Project, TaskStatus
+from tandem.work.selectors_projects import active_projects
 from tandem.work.workflow import Move, Need
 
 if TYPE_CHECKING:
@@ -206,6 +207,13 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         error_messages={"invalid": "Give the estimate as a number of hours, such as 1.5."},
     )
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    project = forms.TypedChoiceField(
+        label="Project (optional)",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Pick one of this client's active projects, or none."},
+    )
     assignee = forms.TypedChoiceField(
         label="Assignee",
         coerce=int,
@@ -232,10 +240,21 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         else:
             choices = [(pk, user.display_name) for pk, user in self.assignees.items()]
             self.fields["assignee"].choices = [("", "Nobody yet"), *choices]  # type: ignore[attr-defined]
+        # Only projects under way take new requests; with none, the choice is not shown.
+        self.projects = {project.pk: project for project in active_projects(client)}
+        if self.projects:
+            titles = [(pk, project.title) for pk, project in self.projects.items()]
+            self.fields["project"].choices = [("", "No project"), *titles]  # type: ignore[attr-defined]
+        else:
+            del self.fields["project"]
 
     def clean_deadline(self) -> datetime:
         empty = "Give the request a deadline, such as “next Friday 5pm”."
         return self._resolve_phrase(self.cleaned_data["deadline"], empty=empty)
+
+    def clean_project(self) -> Project | None:
+        pk = self.cleaned_data.get("project")
+        return self.projects[pk] if pk is not None else None
 
     def clean_assignee(self) -> User | None:
         pk = self.cleaned_data.get("assignee")

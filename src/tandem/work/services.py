@@ -247,6 +247,11 @@ def _check_related(
 ) -> None:
     if project is not None and project.client_id != client.pk:
         raise DomainError(f"Pick one of {client.name}'s projects.", field="project")
+    if project is not None and (project.is_proposal or project.status != Project.Status.ACTIVE):
+        raise DomainError(
+            f"“{project.title}” is not an active project; pick an active one or none.",
+            field="project",
+        )
     if assignee is not None:
         _check_assignee(client, assignee)
     if priority not in Priority.values:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.work import views, views_attachments, views_day
+from tandem.work import views, views_attachments, views_day, views_projects
 
 app_name = "work"
 
@@ -39,5 +39,24 @@ urlpatterns = [
         "clients/<int:client_id>/board/tasks/<int:task_id>/move/",
         views_day.board_move,
         name="board-move",
+    ),
+    # Projects: the practice creates and changes them; a contact proposes one.
+    path(
+        "clients/<int:client_id>/projects/new/",
+        views_projects.project_create,
+        name="project-create",
+    ),
+    path("projects/<int:project_id>/", views_projects.project_detail, name="project-detail"),
+    path("projects/<int:project_id>/edit/", views_projects.project_edit, name="project-edit"),
+    path("projects/<int:project_id>/status/", views_projects.project_status, name="project-status"),
+    path(
+        "projects/<int:project_id>/take-on/",
+        views_projects.project_take_on,
+        name="project-take-on",
+    ),
+    path(
+        "projects/<int:project_id>/turn-down/",
+        views_projects.project_turn_down,
+        name="project-turn-down",
     ),
 ]

@@ -13,8 +13,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tandem.clients.models import Client
+from tandem.core.tenancy import active_membership, is_practice_side
 from tandem.work import selectors_day
 from tandem.work.selectors import open_requests
+from tandem.work.selectors_projects import client_projects as projects_of
 
 register = template.Library()
 
@@ -65,3 +67,14 @@ def day_dashboard(context: template.Context) -> dict[str, Any]:
         for section in day.sections
     ]
     return {"day": day, "sections": sections}
+
+
+@register.inclusion_tag("work/project_list.html", takes_context=True)
+def client_projects(context: template.Context, client: Client) -> dict[str, Any]:
+    """The client's projects with their progress, for the client page and the portal."""
+    viewer = context["request"].user
+    return {
+        "client": client,
+        "projects": projects_of(viewer=viewer, client=client),
+        "is_contact": not is_practice_side(active_membership(viewer)),
+    }
