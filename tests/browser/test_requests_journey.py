@@ -117,6 +117,33 @@ def expect_refusal_with_choices(region: Locator) -> None:
     expect(choices).to_have_text(CHOICES)
 
 
+def watch_progress(page: Page) -> None:
+    """Notes the upload's progress bar as it fills: upload.js removes it once the file is in.
+
+    A progress element's ``value`` property is reflected in its attribute, so an observer
+    sees every step. (Playwright's evaluate is not page script: the CSP does not apply.)
+    """
+    page.evaluate(
+        """() => {
+          window.progressSeen = {label: null, max: -1};
+          const list = document.querySelector("[data-upload-list]");
+          new MutationObserver((records) => {
+            for (const record of records) {
+              const bars = record.type === "attributes" ? [record.target]
+                : [...record.addedNodes].flatMap((node) =>
+                    node.querySelectorAll ? [...node.querySelectorAll("progress")] : []);
+              for (const bar of bars) {
+                if (bar.tagName !== "PROGRESS") continue;
+                window.progressSeen.label = bar.getAttribute("aria-label");
+                window.progressSeen.max = Math.max(window.progressSeen.max, bar.value);
+              }
+            }
+          }).observe(list, {childList: true, subtree: true, attributes: true,
+                            attributeFilter: ["value"]});
+        }"""
+    )
+
+
 def without_refused_form_status(problems: list[str], path: str) -> list[str]:
     """``problems`` less Chromium's console line for the refused form's 400, which is meant:
     a form sent with a mistake comes back with status 400. That line must be there."""
@@ -163,6 +190,7 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     expect(preview(contact).get_by_role("group", name="Pick a deadline")).to_have_count(0)
 
     # A file is uploaded at once, with a progress bar, and listed ready to send.
+    watch_progress(contact)
     contact.get_by_label("Files").set_input_files(
         {"name": "prices-2030.csv", "mimeType": "text/csv", "buffer": b"rose,4.50\ntulip,3.20\n"}
     )
@@ -171,6 +199,10 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     expect(uploaded).to_contain_text("ready to send")
     expect(uploaded.get_by_role("checkbox", name="prices-2030.csv")).to_be_checked()
     expect(uploaded.locator("progress")).to_have_count(0)
+    assert contact.evaluate("window.progressSeen") == {
+        "label": "Uploading prices-2030.csv",
+        "max": 100,
+    }
     tour.check(contact, "request-new-ready")
 
     contact.get_by_role("button", name="Send request").last.click()
