@@ -101,10 +101,11 @@ class AttachmentsForm(DomainErrorFormMixin, forms.Form):
     with an error the files already stored are listed in it, ticked, so nothing is lost."""
 
     attachments = MultipleFileField(
-        label="Files",
         required=False,
         template_name="work/attachment_field.html",
     )
+
+    files_label = "Choose files to add"
 
     def __init__(
         self,
@@ -120,6 +121,7 @@ class AttachmentsForm(DomainErrorFormMixin, forms.Form):
         self.pending: list[Attachment] = []
         # Declared on the base class, the field would come first: files go last.
         self.fields["attachments"] = self.fields.pop("attachments")
+        self.fields["attachments"].label = self.files_label
         self.fields["attachments"].help_text = (
             f"Drop files here or choose them; up to {settings.TANDEM_ATTACHMENT_MAX_MB} MB "
             "each. Programs and scripts are refused."
@@ -175,6 +177,8 @@ class AttachmentsForm(DomainErrorFormMixin, forms.Form):
 
 
 class TaskForm(PhraseMixin, AttachmentsForm):
+    files_label = "Files (optional)"
+
     title = forms.CharField(
         max_length=200,
         error_messages={"required": "Give the request a short title."},
@@ -329,6 +333,8 @@ class MoveForm(PhraseMixin, forms.Form):
 
 
 class CommentForm(AttachmentsForm):
+    files_label = "Attach files (optional)"
+
     body_markdown = forms.CharField(
         label="Add a comment",
         max_length=20_000,
