@@ -41,7 +41,7 @@ STATUS_MOVES: dict[tuple[str, str], str] = {
 # What a practice member may set from the project's page.
 SETTABLE = (Status.ACTIVE, Status.ON_HOLD, Status.DONE)
 # The button for each move.
-MOVE_LABELS = {
+MOVE_LABELS: dict[str, str] = {
     Kind.PUT_ON_HOLD: "Put on hold",
     Kind.MARKED_DONE: "Mark done",
     Kind.RESUMED: "Resume",
