@@ -266,6 +266,16 @@ MATRIX = [
     # A PDF has no thumbnail.
     Row("work:attachment-thumbnail", "GET", "attachment1", SIGN_IN_THEN_404),
     Row("work:attachment-thumbnail", "POST", "image1", SIGN_IN_THEN_405),
+    # The request list and search: everyone signed in sees the requests their role allows.
+    Row("work:request-list", "GET", None, (302, 200, 200, 200, 200, 200)),
+    Row("work:request-list", "POST", None, SIGN_IN_THEN_405),
+    # "New request" with a chosen client (?client=) goes to that client's form; a client the
+    # person cannot see is missing; no client chosen goes back to the list.
+    Row("work:request-new", "GET", None, ALL_302),
+    Row("work:request-new", "GET", "client1", (302, 302, 302, 404, 302, 404)),
+    Row("work:request-new", "GET", "client2", (302, 302, 404, 404, 404, 302)),
+    Row("work:request-new", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("work:request-new", "POST", None, SIGN_IN_THEN_405),
 ]
 
 
@@ -374,6 +384,8 @@ def build_url(row: Row, own: PracticeWorld, other: PracticeWorld) -> str:
     if row.name == "clients:client-unassign":
         world = other if row.target == "other_client1" else own
         args.append(world.assistant.pk)
+    if row.name == "work:request-new" and args:
+        return f"{reverse(row.name)}?client={args[0]}"
     return reverse(row.name, args=args)
 
 

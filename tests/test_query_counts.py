@@ -99,8 +99,9 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     populate(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # 4. the contact's client joined to its practice, 5. its assistants joined to users,
-    # 6. its contacts joined to users, 7. its open requests, 8. its projects with progress
-    with django_assert_num_queries(8):
+    # 6. its contacts joined to users, 7. its work in sections (one windowed query),
+    # 8. its latest changes, 9. its latest comments, 10. its projects with progress
+    with django_assert_num_queries(10):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["portal"].assistants) == rows + 1
@@ -131,11 +132,11 @@ def test_portal_home_with_requests(
 ) -> None:
     populate_tasks(personas.a, rows)
     http = signed_in(personas.a.contact1)
-    # 4. the client, 5. its assistants, 6. its contacts, 7. its open requests,
-    # 8. its projects with progress
-    with django_assert_num_queries(8):
+    # 4. the client, 5. its assistants, 6. its contacts, 7. its work in sections,
+    # 8. its latest changes, 9. its latest comments, 10. its projects with progress
+    with django_assert_num_queries(10):
         response = http.get("/portal/")
-    assert response.content.decode().count("/tasks/") == rows
+    assert response.context["sections"]["in_progress"].total == rows
 
 
 @pytest.mark.parametrize("rows", SIZES)

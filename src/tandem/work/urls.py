@@ -1,10 +1,12 @@
 from django.urls import path
 
-from tandem.work import views, views_attachments, views_day, views_projects
+from tandem.work import views, views_attachments, views_day, views_lists, views_projects
 
 app_name = "work"
 
 urlpatterns = [
+    path("requests/", views_lists.request_list, name="request-list"),
+    path("requests/new/", views_lists.request_new, name="request-new"),
     path("clients/<int:client_id>/requests/new/", views.task_create, name="task-create"),
     path(
         "clients/<int:client_id>/requests/deadline-preview/",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tandem.clients.models import Client
 from tandem.core.tenancy import active_membership, is_practice_side
-from tandem.work import selectors_day
+from tandem.work import selectors_day, selectors_lists
 from tandem.work.selectors import open_requests
 from tandem.work.selectors_projects import client_projects as projects_of
 
@@ -77,4 +77,17 @@ def client_projects(context: template.Context, client: Client) -> dict[str, Any]
         "client": client,
         "projects": projects_of(viewer=viewer, client=client),
         "is_contact": not is_practice_side(active_membership(viewer)),
+    }
+
+
+@register.inclusion_tag("work/portal_sections.html", takes_context=True)
+def portal_sections(context: template.Context, client: Client) -> dict[str, Any]:
+    """The portal home's work: waiting on the client, delivered for their review, in
+    progress, and recent activity, each a few rows with a link to the full list."""
+    viewer = context["request"].user
+    return {
+        "client": client,
+        "sections": selectors_lists.portal_sections(viewer=viewer, client=client),
+        "activity": selectors_lists.recent_activity(viewer=viewer, client=client),
+        "now": timezone.now(),
     }

@@ -1,0 +1,244 @@
+"""Reads for the request list and the client portal's home.
+
+Everything starts from ``Task.objects.visible_to(viewer)``: a filter or a search only ever
+narrows what the viewer's role lets them see. Each page costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from tandem.clients.models import Client
+from tandem.search.query import SearchQuery, search_tasks
+from tandem.work.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Comment,
+    Priority,
+    Project,
+    Task,
+    TaskEvent,
+    TaskQuerySet,
+    TaskStatus,
+)
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+REQUESTS_PER_PAGE = 25
+PORTAL_SECTION_SIZE = 5
+PORTAL_ACTIVITY_SIZE = 8
+
+# Status groups the list (and the dashboard's links) can ask for by name.
+STATUS_GROUPS: dict[str, frozenset[str]] = {
+    "open": frozenset(OPEN_STATUSES),
+    "closed": frozenset(CLOSED_STATUSES),
+    "all": frozenset(TaskStatus),
+    # The portal's sections, so their "see all" links land on exactly what they showed.
+    "waiting": frozenset({TaskStatus.WAITING_ON_CLIENT, TaskStatus.NEEDS_DEADLINE}),
+    "active": frozenset({TaskStatus.REQUESTED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS}),
+}
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    """What the viewer asked the list for; every field already checked (see forms_lists)."""
+
+    statuses: frozenset[str] = STATUS_GROUPS["open"]
+    client_id: int | None = None
+    project_id: int | None = None
+    due: str = ""
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    search: SearchQuery | None = None
+    sort: str = ""
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The clients and projects the viewer may filter by: one query each."""
+
+    clients: list[Client]
+    projects: list[Project]
+
+
+def filter_choices(*, viewer: User) -> FilterChoices:
+    clients = list(Client.objects.visible_to(viewer).order_by("name", "pk"))
+    projects = list(
+        Project.objects.visible_to(viewer)
+        .select_related("client")
+        .order_by("client__name", "title", "pk")
+    )
+    return FilterChoices(clients, projects)
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the viewer's time zone (the active one)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _due_range(due: str, now: datetime) -> Q:
+    """The dashboard's sections, so its "see all" links show what it counted: overdue is
+    past its deadline; today is from now to midnight; the week is from tomorrow to the end
+    of Sunday (weeks start on Monday), all in the viewer's time zone."""
+    today = timezone.localdate(now)
+    tomorrow = _day_start(today + timedelta(days=1))
+    if due == "overdue":
+        return Q(deadline_at__lt=now)
+    if due == "today":
+        return Q(deadline_at__gte=now, deadline_at__lt=tomorrow)
+    next_monday = _day_start(today + timedelta(days=7 - today.weekday()))
+    return Q(deadline_at__gte=tomorrow, deadline_at__lt=next_monday)
+
+
+def filtered_requests(*, viewer: User, filters: RequestFilters, now: datetime) -> TaskQuerySet:
+    """The viewer's requests narrowed by ``filters`` and ordered by ``filters.sort``."""
+    tasks = Task.objects.visible_to(viewer).filter(status__in=filters.statuses)
+    if filters.client_id is not None:
+        tasks = tasks.filter(client_id=filters.client_id)
+    if filters.project_id is not None:
+        tasks = tasks.filter(project_id=filters.project_id)
+    if filters.due:
+        tasks = tasks.filter(_due_range(filters.due, now))
+    if filters.deadline_from is not None:
+        tasks = tasks.filter(deadline_at__gte=_day_start(filters.deadline_from))
+    if filters.deadline_to is not None:
+        tasks = tasks.filter(deadline_at__lt=_day_start(filters.deadline_to + timedelta(1)))
+    if filters.search is not None:
+        tasks = search_tasks(tasks, filters.search)
+    return _ordered(tasks, filters).select_related("client", "project", "assignee")
+
+
+PRIORITY_ORDER = Case(
+    When(priority=Priority.HIGH, then=Value(0)),
+    When(priority=Priority.NORMAL, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def _ordered(tasks: TaskQuerySet, filters: RequestFilters) -> TaskQuerySet:
+    soonest = F("deadline_at").asc(nulls_first=True)
+    match filters.sort:
+        case "relevance" if filters.search is not None:
+            return tasks.order_by(F("search_rank").desc(), "-pk")
+        case "newest":
+            return tasks.order_by("-created_at", "-pk")
+        case "updated":
+            return tasks.order_by("-updated_at", "-pk")
+        case "priority":
+            return tasks.alias(priority_order=PRIORITY_ORDER).order_by(
+                "priority_order", soonest, "pk"
+            )
+    # The deadline first: a request without one yet needs one before anything else.
+    return tasks.order_by(soonest, "pk")
+
+
+def request_page(
+    *, viewer: User, filters: RequestFilters, page_number: str | None, now: datetime
+) -> Page[Task]:
+    """One page of requests: a count and the page's rows (two queries)."""
+    tasks = filtered_requests(viewer=viewer, filters=filters, now=now)
+    return Paginator(tasks, REQUESTS_PER_PAGE).get_page(page_number)
+
+
+def has_any_request(*, viewer: User) -> bool:
+    """Whether the viewer can see any request at all (for the empty state only)."""
+    return Task.objects.visible_to(viewer).exists()
+
+
+# The portal home's sections.
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    key: str
+    tasks: list[Task]
+    total: int
+
+
+PORTAL_GROUPS: dict[str, frozenset[str]] = {
+    "waiting_on_you": STATUS_GROUPS["waiting"],
+    "delivered": frozenset({TaskStatus.DELIVERED}),
+    "in_progress": STATUS_GROUPS["active"],
+}
+
+
+def portal_sections(*, viewer: User, client: Client) -> dict[str, PortalSection]:
+    """The first few tasks of each portal section with each section's total: one query.
+
+    A window numbers the tasks inside each section (soonest deadline first, those that
+    need one before all) and counts them, so no section costs a query of its own.
+    """
+    group = Case(
+        *(When(status__in=statuses, then=Value(key)) for key, statuses in PORTAL_GROUPS.items()),
+        default=Value(""),
+    )
+    # Waiting tasks are due when the client's part is: by ``waiting_until``.
+    due = Case(
+        When(status=TaskStatus.WAITING_ON_CLIENT, then=F("waiting_until")),
+        default=F("deadline_at"),
+    )
+    rows = (
+        Task.objects.visible_to(viewer)
+        .filter(client=client, status__in=set().union(*PORTAL_GROUPS.values()))
+        .annotate(section=group, due_at=due)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("section")],
+                order_by=[F("due_at").asc(nulls_first=True), F("pk").asc()],
+            ),
+            section_total=Window(Count("pk"), partition_by=[F("section")]),
+        )
+        .filter(place__lte=PORTAL_SECTION_SIZE)
+        .select_related("assignee")
+        .order_by("section", "place")
+    )
+    tasks: dict[str, list[Task]] = {key: [] for key in PORTAL_GROUPS}
+    totals: dict[str, int] = dict.fromkeys(PORTAL_GROUPS, 0)
+    for task in rows:
+        tasks[task.section].append(task)
+        totals[task.section] = task.section_total
+    return {key: PortalSection(key, tasks[key], totals[key]) for key in PORTAL_GROUPS}
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One recent change or comment on a client's task."""
+
+    at: datetime
+    actor: Any
+    task: Task
+    event: TaskEvent | None = None
+    comment: Comment | None = None
+
+
+def recent_activity(*, viewer: User, client: Client) -> list[Activity]:
+    """The latest status changes and comments on the client's tasks, newest first: two
+    queries, each limited, merged here."""
+    events = (
+        TaskEvent.objects.visible_to(viewer)
+        .filter(
+            task__client=client, kind__in=[TaskEvent.Kind.CREATED, TaskEvent.Kind.STATUS_CHANGED]
+        )
+        .select_related("actor", "task")
+        .order_by("-created_at", "-pk")[:PORTAL_ACTIVITY_SIZE]
+    )
+    comments = (
+        Comment.objects.visible_to(viewer)
+        .filter(task__client=client)
+        .select_related("author", "task")
+        .order_by("-created_at", "-pk")[:PORTAL_ACTIVITY_SIZE]
+    )
+    entries = [Activity(e.created_at, e.actor, e.task, event=e) for e in events]
+    entries += [Activity(c.created_at, c.author, c.task, comment=c) for c in comments]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:PORTAL_ACTIVITY_SIZE]

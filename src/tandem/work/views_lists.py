@@ -1,0 +1,63 @@
+"""The request list (everyone's requests, filtered, sorted, searched) and its "New request"
+chooser for the practice side. Thin: bind the filter form, call the selectors, render."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from tandem.clients.models import Client
+from tandem.core.tenancy import MemberRequest, is_practice_side, member_required
+from tandem.work import selectors_lists
+from tandem.work.forms_lists import RequestFilterForm
+
+
+@member_required()
+@require_GET
+def request_list(request: MemberRequest) -> HttpResponse:
+    """A bad filter value is named in the page and the valid ones still apply: 400 for the
+    page, 200 for an htmx refresh of the results (htmx does not swap error responses)."""
+    practice_side = is_practice_side(request.user.membership)
+    choices = selectors_lists.filter_choices(viewer=request.user)
+    form = RequestFilterForm(request.GET, choices=choices, practice_side=practice_side)
+    form.is_valid()
+    filters = form.filters()
+    now = timezone.now()
+    page = selectors_lists.request_page(
+        viewer=request.user, filters=filters, page_number=request.GET.get("page"), now=now
+    )
+    context = {
+        "now": now,
+        "form": form,
+        "page": page,
+        "clients": choices.clients,
+        "practice_side": practice_side,
+        "searching": filters.search is not None,
+        "query_string": _without_page(request),
+        # Only an empty list needs to know whether there is anything at all.
+        "has_any": bool(page.object_list) or selectors_lists.has_any_request(viewer=request.user),
+    }
+    if request.htmx:
+        return render(request, "work/request_list.html#results", context)
+    return render(request, "work/request_list.html", context, status=400 if form.errors else 200)
+
+
+@member_required()
+@require_GET
+def request_new(request: MemberRequest) -> HttpResponse:
+    """The practice side's "New request": the chosen client's request form. A client the
+    viewer may not see is missing (404); no client chosen goes back to the list."""
+    client_id = request.GET.get("client", "")
+    if not client_id.isdigit():
+        return redirect("work:request-list")
+    client = get_object_or_404(Client.objects.visible_to(request.user), pk=int(client_id))
+    return redirect("work:task-create", client_id=client.pk)
+
+
+def _without_page(request: MemberRequest) -> str:
+    """The current filters as a query string, for the pager's links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -1,0 +1,205 @@
+"""The client portal's home: what is waiting on the client, what was delivered for their
+review, what is in progress, and recent activity, each with a way to the full list."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.clients.models import Client
+from tandem.work.models import Task, TaskStatus
+from tandem.work.selectors_lists import PORTAL_SECTION_SIZE
+from tandem.work.services import add_comment, create_task, move_task
+from tests.conftest import Personas, PracticeWorld, page_text, signed_in
+
+URL = "/portal/"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def make_task(client: Client, actor: User, title: str, days: int = 3) -> Task:
+    return create_task(
+        client,
+        actor=actor,
+        title=title,
+        expectations="Done",
+        deadline_at=timezone.now() + timedelta(days=days),
+    )
+
+
+def started(world: PracticeWorld, title: str, days: int = 3) -> Task:
+    task = make_task(world.client1, world.contact1, title, days)
+    move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
+    move_task(task, to=TaskStatus.IN_PROGRESS, actor=world.assistant)
+    return task
+
+
+def waiting(world: PracticeWorld, title: str, what: str = "The logo") -> Task:
+    task = started(world, title)
+    move_task(
+        task,
+        to=TaskStatus.WAITING_ON_CLIENT,
+        actor=world.assistant,
+        waiting_for=what,
+        waiting_until=timezone.now() + timedelta(days=1),
+    )
+    return task
+
+
+def delivered(world: PracticeWorld, title: str) -> Task:
+    task = started(world, title)
+    move_task(task, to=TaskStatus.DELIVERED, actor=world.assistant)
+    return task
+
+
+def section_titles(response, key: str) -> list[str]:
+    return [task.title for task in response.context["sections"][key].tasks]
+
+
+def section(response, heading_id: str) -> str:
+    """The text of one section of the page, by its heading's id."""
+    html = response.content.decode()
+    match = re.search(rf'aria-labelledby="{heading_id}">(.*?)</section>', html, re.DOTALL)
+    assert match, heading_id
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1)))
+
+
+def test_each_section_shows_the_right_tasks(personas: Personas, clock) -> None:
+    a = personas.a
+    waiting(a, "Send the photos", what="Twelve product photos")
+    delivered(a, "Draft the newsletter")
+    started(a, "Book the venue")
+    make_task(a.client1, a.contact1, "Order ribbon")
+    done = delivered(a, "Old work")
+    move_task(done, to=TaskStatus.DONE, actor=a.contact1)
+    response = signed_in(a.contact1).get(URL)
+    assert response.status_code == 200
+    assert section_titles(response, "waiting_on_you") == ["Send the photos"]
+    assert section_titles(response, "delivered") == ["Draft the newsletter"]
+    assert section_titles(response, "in_progress") == ["Book the venue", "Order ribbon"]
+    waiting_text = section(response, "waiting-h")
+    assert "Twelve product photos" in waiting_text
+    assert "by Thu 26 Nov, 12:00" in waiting_text
+    assert "Old work" not in page_text(response).split("Recent activity")[0]
+
+
+def test_a_request_that_needs_a_deadline_is_waiting_on_the_client(
+    personas: Personas, clock
+) -> None:
+    a = personas.a
+    create_task(
+        a.client1,
+        actor=a.contact1,
+        title="From an e-mail",
+        expectations="Done",
+        deadline_at=None,
+        allow_missing_deadline=True,
+    )
+    response = signed_in(a.contact1).get(URL)
+    assert section_titles(response, "waiting_on_you") == ["From an e-mail"]
+    assert "Set a deadline" in section(response, "waiting-h")
+
+
+def test_delivered_work_offers_accept_and_send_back(personas: Personas, clock) -> None:
+    a = personas.a
+    task = delivered(a, "Draft the newsletter")
+    text = section(signed_in(a.contact1).get(URL), "delivered-h")
+    assert "Accept" in text
+    assert "Send back" in text
+    html = signed_in(a.contact1).get(URL).content.decode()
+    assert f'href="/tasks/{task.pk}/#moves-h"' in html
+
+
+def test_sections_are_limited_with_a_link_to_the_filtered_list(
+    personas: Personas, clock
+) -> None:
+    a = personas.a
+    for i in range(PORTAL_SECTION_SIZE + 2):
+        make_task(a.client1, a.contact1, f"Request {i}", days=i + 1)
+    response = signed_in(a.contact1).get(URL)
+    assert section_titles(response, "in_progress") == [
+        f"Request {i}" for i in range(PORTAL_SECTION_SIZE)
+    ]
+    assert response.context["sections"]["in_progress"].total == PORTAL_SECTION_SIZE + 2
+    text = section(response, "active-h")
+    assert f"See all {PORTAL_SECTION_SIZE + 2} in progress" in text
+    assert 'href="/requests/?status=active"' in response.content.decode()
+    # The link shows exactly the tasks the section counted.
+    listed = signed_in(a.contact1).get("/requests/?status=active")
+    assert listed.context["page"].paginator.count == PORTAL_SECTION_SIZE + 2
+
+
+def test_recent_activity_says_who_did_what_and_when(personas: Personas, clock) -> None:
+    a = personas.a
+    task = make_task(a.client1, a.contact1, "Book the venue")
+    clock.shift(timedelta(minutes=5))
+    move_task(task, to=TaskStatus.ACCEPTED, actor=a.assistant)
+    clock.shift(timedelta(minutes=5))
+    add_comment(task, actor=a.assistant, body_markdown="Two venues are free on the 3rd.")
+    response = signed_in(a.contact1).get(URL)
+    entries = response.context["activity"]
+    assert [(e.comment is not None, e.actor) for e in entries] == [
+        (True, a.assistant),
+        (False, a.assistant),
+        (False, a.contact1),
+    ]
+    text = section(response, "activity-h")
+    assert "commented on Book the venue" in text
+    assert "Two venues are free on the 3rd." in text
+    assert "moved Book the venue to Accepted" in text
+    assert "asked for Book the venue" in text
+    assert "Wed 25 Nov, 12:10" in text
+
+
+def test_the_portal_never_shows_another_clients_work(personas: Personas, clock) -> None:
+    a, b = personas.a, personas.b
+    task = make_task(a.client2, a.contact2, "Client two secret")
+    add_comment(task, actor=a.owner, body_markdown="Client two comment")
+    make_task(b.client1, b.contact1, "Other practice secret")
+    text = page_text(signed_in(a.contact1).get(URL))
+    assert "secret" not in text
+    assert "Client two comment" not in text
+
+
+def test_empty_sections_say_what_happens_next(personas: Personas, clock) -> None:
+    a = personas.a
+    response = signed_in(a.contact1).get(URL)
+    text = page_text(response)
+    assert "Nothing is waiting on you" in text
+    assert "Nothing to review" in text
+    assert "Nothing in progress" in text
+    assert "No activity yet" in text
+    assert f"/clients/{a.client1.pk}/requests/new/" in text
+    assert "New request" in text
+
+
+SIZES = [2, 50]
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_portal_home_queries(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    a = personas.a
+    for i in range(rows):
+        task = make_task(a.client1, a.contact1, f"Request {i:02}")
+        add_comment(task, actor=a.assistant, body_markdown="Noted")
+    waiting(a, "Waiting")
+    delivered(a, "Delivered")
+    http = signed_in(a.contact1)
+    # 1-3. session, user, membership; 4. the client joined to its practice, 5. its
+    # assistants, 6. its contacts, 7. its work in sections (one windowed query: the first
+    # rows of each section and each section's total), 8. its latest changes, 9. its latest
+    # comments, 10. its projects
+    with django_assert_num_queries(10):
+        response = http.get(URL)
+    assert response.context["sections"]["in_progress"].total == rows
