@@ -121,9 +121,7 @@ def test_delivered_work_offers_accept_and_send_back(personas: Personas, clock) -
     assert f'href="/tasks/{task.pk}/#moves-h"' in html
 
 
-def test_sections_are_limited_with_a_link_to_the_filtered_list(
-    personas: Personas, clock
-) -> None:
+def test_sections_are_limited_with_a_link_to_the_filtered_list(personas: Personas, clock) -> None:
     a = personas.a
     for i in range(PORTAL_SECTION_SIZE + 2):
         make_task(a.client1, a.contact1, f"Request {i}", days=i + 1)
