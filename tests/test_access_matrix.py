@@ -175,6 +175,16 @@ MATRIX = [
     ),
     Row("work:task-comment", "POST", "other_task1", SIGN_IN_THEN_404, {"body_markdown": "Hi"}),
     Row("work:task-comment", "GET", "task1", SIGN_IN_THEN_405),
+    # Watchers: whoever sees the task may watch it, stop watching, or add someone who sees it.
+    Row("work:watchers", "GET", "task1", (302, 200, 200, 404, 200, 404)),
+    Row("work:watchers", "GET", "other_task1", SIGN_IN_THEN_404),
+    Row("work:watchers", "POST", "task1", SIGN_IN_THEN_405),
+    Row("work:watcher-add", "POST", "task1", (302, 302, 302, 404, 302, 404), {"user": "me"}),
+    Row("work:watcher-add", "POST", "other_task1", SIGN_IN_THEN_404, {"user": "me"}),
+    Row("work:watcher-add", "GET", "task1", SIGN_IN_THEN_405),
+    Row("work:watcher-remove", "POST", "task1", (302, 302, 302, 404, 302, 404), {"user": "me"}),
+    Row("work:watcher-remove", "POST", "other_task1", SIGN_IN_THEN_404, {"user": "me"}),
+    Row("work:watcher-remove", "GET", "task1", SIGN_IN_THEN_405),
     # The VA's day. The inbox is the practice's (contacts 403, whatever the task); a request
     # the person cannot see is missing. The board is for whoever sees the client; a contact
     # is told on the board that accepting is the practice's move (400).

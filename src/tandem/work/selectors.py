@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 
 from tandem.clients.models import Client
+from tandem.core.roles import Role
 from tandem.work.models import Attachment, Comment, Task, TaskEvent
 
 if TYPE_CHECKING:
@@ -68,4 +69,46 @@ def open_requests(*, viewer: User, client: Client) -> list[Task]:
         .filter(client=client)
         .open()
         .order_by(F("deadline_at").asc(nulls_first=True), "id")
+    )
+
+
+def task_audience(task: Task) -> QuerySet[User]:
+    """Everyone who can see ``task``, in one query: the set form of ``workflow.side_of``.
+
+    Owners always; while the client is active, also its assigned assistants and its
+    contacts. Inactive members see nothing. Mentions, watchers and notifications all draw
+    from this, so none of them can reach someone the task page would 404 for.
+    """
+    from tandem.accounts.models import User
+
+    in_practice = User.objects.filter(
+        membership__practice_id=task.practice_id, membership__is_active=True
+    )
+    sees = Q(membership__role=Role.OWNER)
+    if not task.client.is_archived:
+        sees |= Q(membership__role=Role.ASSISTANT, assignments__client_id=task.client_id)
+        sees |= Q(membership__role=Role.CONTACT, client_contact__client_id=task.client_id)
+    return in_practice.filter(sees).distinct()
+
+
+@dataclass(frozen=True)
+class WatcherPanel:
+    """Who hears about a task, whether the viewer does, and whom they could add."""
+
+    watchers: list[User]
+    viewer_watches: bool
+    addable: list[User]
+
+
+def watcher_panel(task: Task, *, viewer: User) -> WatcherPanel:
+    """Two queries: the watchers, and the people who can see the task."""
+    watchers = [
+        w.user for w in task.watchers.select_related("user").order_by("user__name", "user__email")
+    ]
+    watching = {user.pk for user in watchers}
+    audience = task_audience(task).order_by("name", "email")
+    return WatcherPanel(
+        watchers=watchers,
+        viewer_watches=viewer.pk in watching,
+        addable=[user for user in audience if user.pk not in watching],
     )

@@ -321,7 +321,23 @@ def move_task(
             to_status=transition.move.to,
             note=event_note,
         )
+        if transition.move.to == TaskStatus.ACCEPTED and task.assignee_id is None:
+            _take_on(task, actor=actor)
     return task
+
+
+def _take_on(task: Task, *, actor: User) -> None:
+    """An assistant of the client who accepts an unassigned request is the one doing it,
+    so the client sees a name. An owner accepting leaves the choice open."""
+    membership = active_membership(actor)
+    if membership is None or membership.role != Role.ASSISTANT:
+        return
+    if not Assignment.objects.filter(client_id=task.client_id, user=actor).exists():
+        return
+    Task.objects.filter(pk=task.pk, assignee__isnull=True).update(assignee=actor)
+    task.assignee = actor
+    Watcher.objects.get_or_create(task=task, user=actor, defaults={"practice_id": task.practice_id})
+    _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=actor.display_name)
 
 
 def _label(status: str) -> str:
@@ -438,3 +454,16 @@ def add_watcher(task: Task, *, actor: User, user: User) -> Watcher:
             task=task, user=user, defaults={"practice_id": task.practice_id}
         )
     return watcher
+
+
+def remove_watcher(task: Task, *, actor: User, user: User) -> None:
+    """Stop ``user`` hearing about the task. Anyone may stop watching; only the practice
+    may take someone else off the list. Not watching already is not an error."""
+    side = _side_for_task(task, actor)
+    if user.pk != actor.pk and side != Side.PRACTICE:
+        raise DomainError(
+            f"Only {user.display_name} or the practice can stop them watching this request.",
+            field="user",
+        )
+    with transaction.atomic():
+        Watcher.objects.filter(task=task, user=user).delete()

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from tandem.work import views, views_attachments, views_day, views_lists, views_projects
+from tandem.work import (
+    views,
+    views_attachments,
+    views_day,
+    views_lists,
+    views_projects,
+    views_watchers,
+)
 
 app_name = "work"
 
@@ -16,6 +23,13 @@ urlpatterns = [
     path("tasks/<int:task_id>/", views.task_detail, name="task-detail"),
     path("tasks/<int:task_id>/move/", views.task_move, name="task-move"),
     path("tasks/<int:task_id>/comment/", views.task_comment, name="task-comment"),
+    path("tasks/<int:task_id>/watchers/", views_watchers.watchers, name="watchers"),
+    path("tasks/<int:task_id>/watchers/add/", views_watchers.watcher_add, name="watcher-add"),
+    path(
+        "tasks/<int:task_id>/watchers/remove/",
+        views_watchers.watcher_remove,
+        name="watcher-remove",
+    ),
     # Files: upload.js stores each one first; downloads and thumbnails are scoped views.
     path(
         "clients/<int:client_id>/uploads/",

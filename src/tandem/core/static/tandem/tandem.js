@@ -9,6 +9,15 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     }
   });
+  // A live check that answered anew replaces the refusal of the last submit: the field is
+  // no longer marked invalid.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var field = event.target.closest(".field");
+    var input = field && field.querySelector("[aria-invalid=true]");
+    if (input && event.target.hasAttribute("aria-live")) {
+      input.removeAttribute("aria-invalid");
+    }
+  });
   // Forms that do something hard to undo ask first.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");

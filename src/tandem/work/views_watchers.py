@@ -1,0 +1,94 @@
+"""Who hears about a request: watch, stop watching, add someone who can see it.
+
+The panel loads into the task page with htmx after the page itself (so the task page's
+queries stay fixed), and is also a page of its own without JavaScript.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from tandem.accounts.models import User
+from tandem.core.errors import DomainError
+from tandem.core.tenancy import MemberRequest, member_required
+from tandem.work import services
+from tandem.work.models import Task
+from tandem.work.selectors import task_audience, watcher_panel
+
+TEMPLATE = "work/task_watchers.html"
+
+
+def _visible_task(request: MemberRequest, task_id: int) -> Task:
+    tasks = Task.objects.visible_to(request.user).select_related("client")
+    return get_object_or_404(tasks, pk=task_id)
+
+
+def _render(
+    request: MemberRequest, task: Task, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    context = {"task": task, "panel": watcher_panel(task, viewer=request.user), "error": error}
+    template = f"{TEMPLATE}#panel" if request.htmx else TEMPLATE
+    return render(request, template, context, status=status)
+
+
+def _done(request: MemberRequest, task: Task, message: str) -> HttpResponse:
+    if request.htmx:
+        return _render(request, task)
+    messages.success(request, message)
+    return redirect("work:task-detail", task_id=task.pk)
+
+
+def _person(request: MemberRequest, task: Task) -> User | None:
+    """The person named in the form, among those who can see the task; None otherwise."""
+    value = request.POST.get("user", "")
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return task_audience(task).filter(pk=int(value)).first()
+
+
+@member_required()
+@require_GET
+def watchers(request: MemberRequest, task_id: int) -> HttpResponse:
+    return _render(request, _visible_task(request, task_id))
+
+
+@member_required()
+@require_POST
+def watcher_add(request: MemberRequest, task_id: int) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    person = request.user if request.POST.get("user") == "me" else _person(request, task)
+    if person is None:
+        return _render(
+            request, task, error="Pick someone from the list: people who can see this request.",
+            status=400,
+        )  # fmt: skip
+    try:
+        services.add_watcher(task, actor=request.user, user=person)
+    except DomainError as error:
+        return _render(request, task, error=error.message, status=400)
+    you = person.pk == request.user.pk
+    return _done(
+        request, task, "You will hear about every change." if you else
+        f"{person.display_name} will hear about every change.",
+    )  # fmt: skip
+
+
+@member_required()
+@require_POST
+def watcher_remove(request: MemberRequest, task_id: int) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    person = request.user if request.POST.get("user") == "me" else _person(request, task)
+    if person is None:
+        return _render(request, task, error="That person is not watching this request.", status=400)
+    try:
+        services.remove_watcher(task, actor=request.user, user=person)
+    except DomainError as error:
+        return _render(request, task, error=error.message, status=400)
+    you = person.pk == request.user.pk
+    return _done(
+        request, task, "You will no longer hear about this request." if you else
+        f"{person.display_name} will no longer hear about this request.",
+    )  # fmt: skip
