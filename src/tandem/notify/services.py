@@ -35,6 +35,7 @@ from tandem.notify.mentions import mentioned
 from tandem.notify.models import Channel, Kind, Notification, Preference
 from tandem.work import services as work_services
 from tandem.work.models import Comment, Task, TaskEvent, TaskStatus
+from tandem.work.selectors import task_audience
 
 if TYPE_CHECKING:
     from tandem.core.models import Practice
@@ -46,19 +47,9 @@ DAY = timedelta(days=1)
 
 
 def audience(task: Task) -> QuerySet[User]:
-    """Everyone who can see ``task``, in one query; the set form of ``workflow.side_of``.
-
-    Owners always; while the client is active, also its assigned assistants and its
-    contacts. Inactive members see nothing.
-    """
-    in_practice = User.objects.filter(
-        membership__practice_id=task.practice_id, membership__is_active=True
-    )
-    sees = Q(membership__role=Role.OWNER)
-    if not task.client.is_archived:
-        sees |= Q(membership__role=Role.ASSISTANT, assignments__client_id=task.client_id)
-        sees |= Q(membership__role=Role.CONTACT, client_contact__client_id=task.client_id)
-    return in_practice.filter(sees).distinct()
+    """Everyone who can see ``task``: the work app's own answer, so notifications can never
+    reach someone the task page would 404 for."""
+    return task_audience(task)
 
 
 def _practice_side_of_client(task: Task) -> set[int]:
