@@ -208,37 +208,26 @@ def seed_work(practice_id: int, contact_email: str, rng: random.Random) -> dict[
 def _attachments(
     practice_id: int, task_rows: list[Any], page_task: Any, rng: random.Random, now: datetime
 ) -> int:
-    """Metadata rows only: the files themselves are never read by the measured pages."""
-    from django.apps import apps
+    """Metadata rows only: the measured pages list files but never read them."""
+    from tandem.work.models import Attachment
 
-    try:
-        model = apps.get_model("work", "Attachment")
-    except LookupError:
-        return 0
     rows = [page_task] * 8 + rng.choices(task_rows, k=ATTACHMENTS - 8)
-    fields = {f.name for f in model._meta.get_fields()}
-    objects = []
-    for i, row in enumerate(rows):
-        name, content_type, size = rng.choice(FILES)
-        values: dict[str, Any] = {
-            "practice_id": practice_id,
-            "client_id": row[1],
-            "task_id": row[0],
-            "uploaded_by_id": row[2],
-            "original_name": name,
-            "content_type": content_type,
-            "size": size,
-            "file": f"attachments/bench/{i:06}",
-            "created_at": row[5] + timedelta(hours=1),
-        }
-        objects.append(
-            model(
-                **{
-                    k: v
-                    for k, v in values.items()
-                    if k in fields or k.removesuffix("_id") in fields
-                }
+    for offset in range(0, ATTACHMENTS, BATCH):
+        objects = []
+        for i, row in enumerate(rows[offset : offset + BATCH], start=offset):
+            name, content_type, size = rng.choice(FILES)
+            objects.append(
+                Attachment(
+                    practice_id=practice_id,
+                    client_id=row[1],
+                    task_id=row[0],
+                    uploaded_by_id=row[2],
+                    name=name,
+                    content_type=content_type,
+                    size=size,
+                    file=f"attachments/bench/{i:06}",
+                    created_at=min(row[5] + timedelta(hours=1), now),
+                )
             )
-        )
-    model.objects.bulk_create(objects, batch_size=BATCH)
-    return len(objects)
+        Attachment.objects.bulk_create(objects, batch_size=BATCH)
+    return len(rows)

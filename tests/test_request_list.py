@@ -372,3 +372,19 @@ def test_request_list_queries(
         response = http.get(f"{URL}?{query}")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(rows, 25)
+
+
+def test_a_search_matching_too_much_to_rank_shows_recent_changes_first(
+    personas: Personas, clock, monkeypatch
+) -> None:
+    a = personas.a
+    monkeypatch.setattr("tandem.work.selectors_lists.RANKED_MATCHES_MAX", 2)
+    for title in ("Venue venue venue", "Venue booking", "Another venue"):
+        make_task(a.client1, a.contact1, title)
+        clock.shift(timedelta(minutes=1))
+    response = get(a.contact1, "q=venue")
+    assert titles(response) == ["Another venue", "Venue booking", "Venue venue venue"]
+    assert "too many to rank" in page_text(response)
+    narrower = get(a.contact1, "q=venue booking")
+    assert titles(narrower) == ["Venue booking"]
+    assert "too many to rank" not in page_text(narrower)

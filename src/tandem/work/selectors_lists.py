@@ -141,12 +141,30 @@ def _ordered(tasks: TaskQuerySet, filters: RequestFilters) -> TaskQuerySet:
     return tasks.order_by(soonest, "pk")
 
 
+# Ranking costs a score per match: beyond this many (a very common word), the best match
+# means little and the score costs most of the time, so the newest changes come first.
+RANKED_MATCHES_MAX = 2_000
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    page: Page[Task]
+    # False when a search matched too much to rank: recently updated first instead.
+    ranked: bool
+
+
 def request_page(
     *, viewer: User, filters: RequestFilters, page_number: str | None, now: datetime
-) -> Page[Task]:
+) -> RequestPage:
     """One page of requests: a count and the page's rows (two queries)."""
     tasks = filtered_requests(viewer=viewer, filters=filters, now=now)
-    return Paginator(tasks, REQUESTS_PER_PAGE).get_page(page_number)
+    paginator = Paginator(tasks, REQUESTS_PER_PAGE)
+    by_rank = filters.sort == "relevance" and filters.search is not None
+    if by_rank and paginator.count > RANKED_MATCHES_MAX:
+        # The count is kept (a cached property); only the order of the rows changes.
+        paginator.object_list = tasks.order_by("-updated_at", "-pk")
+        return RequestPage(paginator.get_page(page_number), ranked=False)
+    return RequestPage(paginator.get_page(page_number), ranked=by_rank)
 
 
 def has_any_request(*, viewer: User) -> bool:

@@ -25,11 +25,16 @@ def request_list(request: MemberRequest) -> HttpResponse:
     form.is_valid()
     filters = form.filters()
     now = timezone.now()
-    page = selectors_lists.request_page(
+    result = selectors_lists.request_page(
         viewer=request.user, filters=filters, page_number=request.GET.get("page"), now=now
     )
+    page = result.page
     context = {
         "now": now,
+        "ranked": result.ranked,
+        "too_many_to_rank": filters.search is not None
+        and filters.sort == "relevance"
+        and not result.ranked,
         "form": form,
         "page": page,
         "clients": choices.clients,
