@@ -242,16 +242,18 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     contact.reload()
     expect(contact.get_by_role("heading", name=TITLE)).to_contain_text("In progress")
     timeline = contact.get_by_role("region", name="Timeline").locator("ol.timeline > li")
-    expect(timeline).to_have_count(3)
+    # Accepting an unassigned request gives it to the assistant who accepted it.
+    expect(timeline).to_have_count(4)
     today = re.compile(r"^\s*12 Jun 2030, (09|1\d):\d\d · ")
     expect(timeline.nth(0).locator("span").first).to_have_text(today)
     expect(timeline.nth(0)).to_contain_text("Chloe Contact")
     expect(timeline.nth(0)).to_contain_text("Created the request (requested).")
     expect(timeline.nth(1)).to_contain_text("Ada Assistant")
     expect(timeline.nth(1)).to_contain_text("Moved it from “Requested” to “Accepted”.")
-    expect(timeline.nth(2)).to_contain_text("Ada Assistant")
-    expect(timeline.nth(2)).to_contain_text("Moved it from “Accepted” to “In progress”.")
-    for entry in range(3):
+    expect(timeline.nth(2)).to_contain_text("Assigned it to Ada Assistant.")
+    expect(timeline.nth(3)).to_contain_text("Ada Assistant")
+    expect(timeline.nth(3)).to_contain_text("Moved it from “Accepted” to “In progress”.")
+    for entry in range(4):
         expect(timeline.nth(entry).locator("time")).to_have_attribute(
             "datetime", re.compile(r"^2030-06-12T")
         )
