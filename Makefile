@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test test-fast lint format bench browser-deps clean
+.PHONY: run dev test test-fast test-corpus lint format bench browser-deps clean
 
 # uv itself is installed with pip into the project's own virtualenv, from the system Python.
 $(UV):
@@ -35,10 +35,15 @@ browser-deps:
 	fi
 
 test: $(VENV)/.synced browser-deps
-	$(VENV)/bin/pytest -n 2 -q
+	$(VENV)/bin/pytest -n 2 -q -m "not corpus"
+
+# Every message of the real-world mail corpus in ../shared/mail-corpus (or TANDEM_MAIL_CORPUS)
+# through the inbound path; the corpus is not part of the repository.
+test-corpus: $(VENV)/.synced
+	$(VENV)/bin/pytest -q -m corpus
 
 test-fast: $(VENV)/.synced
-	$(VENV)/bin/pytest -q -m "not browser and not slow"
+	$(VENV)/bin/pytest -q -m "not browser and not slow and not corpus"
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

@@ -22,6 +22,10 @@ from tandem.work.models import Attachment, Task, TaskStatus
 from tests.conftest import Personas
 from tests.test_inbound import mail
 
+# The corpus lives beside the checkout, not in it, so a fresh clone elsewhere does not have
+# it: `make test` leaves these out and `make test-corpus` runs them where it is.
+pytestmark = pytest.mark.corpus
+
 CORPUS = Path(
     os.environ.get(
         "TANDEM_MAIL_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "mail-corpus"
