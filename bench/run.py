@@ -72,6 +72,11 @@ def prepare_database(database_url: str) -> str:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB_NAME} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {BENCH_DB_NAME}")
+    return bench_database_url(database_url)
+
+
+def bench_database_url(database_url: str) -> str:
+    parts = urlsplit(database_url)
     return urlunsplit(parts._replace(path=f"/{BENCH_DB_NAME}"))
 
 
@@ -97,8 +102,15 @@ def bench_environment(var_dir: Path, database_url: str) -> dict[str, str]:
     return env
 
 
-def migrate_and_seed(env: dict[str, str], backend: str) -> dict[str, Any]:
-    """In this process: Django reads the same environment the server will."""
+SEEDED_FILE = "seeded.json"
+
+
+def migrate_and_seed(env: dict[str, str], backend: str, *, reuse: bool = False) -> dict[str, Any]:
+    """In this process: Django reads the same environment the server will.
+
+    With ``reuse``, the data a previous run seeded into the same var dir (or the kept
+    PostgreSQL database) is migrated and measured again instead of seeded anew.
+    """
     os.environ.clear()
     os.environ.update(env)
     import django
@@ -112,7 +124,13 @@ def migrate_and_seed(env: dict[str, str], backend: str) -> dict[str, Any]:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     migrated = time.perf_counter()
-    seeded = seed.seed(random.Random(20240601))
+    seeded_file = Path(env["TANDEM_VAR_DIR"]) / SEEDED_FILE
+    if reuse:
+        seeded = seed.Seeded(**json.loads(seeded_file.read_text()))
+        seeded.counts = seed.counts()
+    else:
+        seeded = seed.seed(random.Random(20240601))
+        seeded_file.write_text(json.dumps(seeded.as_dict()))
     if backend == "postgresql":
         # Autovacuum would gather statistics soon after a bulk load; do it now.
         with connection.cursor() as cursor:
@@ -515,19 +533,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=100, help="measured requests a page")
     parser.add_argument("--warmup", type=int, default=10, help="warm-up requests a page")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the data the last --keep run (or SQLite run) seeded, migrated, not re-seeded",
+    )
     args = parser.parse_args(argv)
 
     database_url = os.environ.get("DATABASE_URL", "")
     backend = "postgresql" if database_url else "sqlite"
     var_dir = BENCH_DIR / "work" / backend
-    shutil.rmtree(var_dir, ignore_errors=True)
-    var_dir.mkdir(parents=True)
-    bench_url = prepare_database(database_url) if database_url else ""
+    if args.reuse:
+        bench_url = bench_database_url(database_url) if database_url else ""
+    else:
+        shutil.rmtree(var_dir, ignore_errors=True)
+        var_dir.mkdir(parents=True)
+        bench_url = prepare_database(database_url) if database_url else ""
     env = bench_environment(var_dir, bench_url)
     when = datetime.now(UTC)
 
     print(f"Benchmark on {backend}: migrating and seeding…", flush=True)
-    info = migrate_and_seed(env, backend)
+    info = migrate_and_seed(env, backend, reuse=args.reuse)
     info["when"] = when.strftime("%Y-%m-%d %H:%M UTC")
     print(
         f"  seeded in {info['seed_seconds']} s: "
@@ -613,7 +639,7 @@ def main(argv: list[str] | None = None) -> int:
         for client in clients:
             client.close()
         stop_server(proc)
-        if bench_url and not args.keep:
+        if bench_url and not (args.keep or args.reuse):
             drop_database(bench_url)
 
     markdown, data = report(backend, info, results, mem)
