@@ -390,3 +390,15 @@ def test_board_queries_do_not_grow_with_the_tasks(
     with django_assert_num_queries(6):
         response = http.get(board_url(personas.a))
     assert page_text(response).count('class="board-title"') == rows
+
+
+def test_a_card_past_its_deadline_is_marked_overdue(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    own = personas.a
+    walk(a_request(own, title="Late one", deadline_at=NOW + timedelta(hours=1)), own, S.ACCEPTED)
+    a_request(own, title="On time", deadline_at=NOW + timedelta(days=3))
+    clock.shift(timedelta(hours=2))
+    text = plain(signed_in(own.owner).get(board_url(own)))
+    assert "Late one Due Mon 23 Nov, 11:00 Overdue" in text
+    assert "On time Due Thu 26 Nov, 10:00 · not assigned" in text

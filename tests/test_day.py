@@ -86,7 +86,7 @@ def test_sections_sort_the_practices_work_by_when_it_is_due(
     assert section(response, "week") == ["Friday"]
     assert section(response, "waiting") == ["Needs the list"]
     text = plain(response)
-    assert "Awaiting the guest list, by Tue 24 Nov, 16:00" in text
+    assert "Waiting for: the guest list, by Tue 24 Nov, 16:00" in text
     assert "Was due Sat 21 Nov, 10:00" in text
     assert "Next Monday" not in text
 

@@ -166,8 +166,10 @@ def test_accepting_in_place_replaces_the_row_with_its_new_state(
     assert ">Accepted</span>" in text
     task.refresh_from_db()
     assert task.status == TaskStatus.ACCEPTED
-    event = TaskEvent.objects.filter(task=task).latest("id")
+    event = TaskEvent.objects.filter(task=task, kind=TaskEvent.Kind.STATUS_CHANGED).latest("id")
     assert (event.actor, event.to_status) == (personas.a.assistant, TaskStatus.ACCEPTED)
+    # Accepting an unassigned request gives it to the assistant who accepted it.
+    assert task.assignee == personas.a.assistant
 
 
 def test_accepting_without_javascript_goes_back_to_the_inbox(
@@ -324,3 +326,12 @@ def test_inbox_queries_do_not_grow_with_the_requests(
     with django_assert_num_queries(5):
         response = http.get(reverse("work:inbox"))
     assert len(titles(response)) == rows
+
+
+def test_a_new_request_past_its_deadline_is_marked_overdue(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    a_request(personas.a, deadline_at=NOW + timedelta(hours=1))
+    clock.shift(timedelta(hours=2))
+    text = plain(signed_in(personas.a.owner).get(reverse("work:inbox")))
+    assert "Due Mon 23 Nov 2026, 11:00 Overdue" in text

@@ -134,9 +134,10 @@ def test_empty_title_is_refused_and_the_rest_is_kept(world: PracticeWorld) -> No
 
 def test_a_target_date_in_the_past_is_refused(world: PracticeWorld) -> None:
     response = signed_in(world.contact1).post(
-        url("project-create", world.client1), form_data(target_on="2026-11-22")
+        url("project-create", world.client1), form_data(title="", target_on="2026-11-22")
     )
     assert response.status_code == 400
+    assert field_error(response, "title") == "Give the project a title."
     assert field_error(response, "target_on") == (
         "The target date has already passed; pick today or a later day."
     )

@@ -9,8 +9,8 @@ urlpatterns = [
     path("", include("tandem.core.urls")),
     path("", include("tandem.clients.urls")),
     path("", include("tandem.work.urls")),
-    path("", include("tandem.inbound.urls")),
     path("", include("tandem.notify.urls")),
+    path("", include("tandem.inbound.urls")),
 ]
 
 handler400 = "tandem.core.views.bad_request"

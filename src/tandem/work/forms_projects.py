@@ -3,9 +3,15 @@ down. They check shapes only; the rules (past target dates, who may act) are the
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
 
+from tandem.clients.models import Client
+from tandem.core.errors import DomainError
 from tandem.core.forms import DomainErrorFormMixin
+from tandem.work import services
 from tandem.work.models import Project
 from tandem.work.services_projects import REASON_MAX, SETTABLE
 
@@ -38,11 +44,28 @@ class ProjectForm(DomainErrorFormMixin, forms.Form):
         error_messages={"invalid": "Give the target date as a date, such as 2026-12-31."},
     )
 
+    def __init__(self, *args: Any, client: Client, project: Project | None = None, **kwargs: Any):
+        """``project`` is the one being edited, if any: its current target date stands."""
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.kept_target = project.target_on if project is not None else None
+
     @classmethod
     def for_project(cls, project: Project) -> ProjectForm:
         """An unbound form showing the project as it is."""
         fields = ("title", "goal", "done_means", "target_on")
-        return cls(initial={name: getattr(project, name) for name in fields})
+        initial = {name: getattr(project, name) for name in fields}
+        return cls(initial=initial, client=project.client, project=project)
+
+    def clean_target_on(self) -> date | None:
+        # The service checks this too; asking here shows it beside any other mistake.
+        target_on: date | None = self.cleaned_data["target_on"]
+        if target_on is not None and target_on != self.kept_target:
+            try:
+                services._check_target(self.client, target_on)
+            except DomainError as error:
+                raise forms.ValidationError(error.message) from None
+        return target_on
 
 
 class ProjectStatusForm(DomainErrorFormMixin, forms.Form):

@@ -181,6 +181,8 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
 class Card:
     task: Task
     moves: list[Move]
+    # Past its deadline and not yet with the client for review.
+    is_late: bool = False
 
 
 @dataclass(frozen=True)
@@ -241,10 +243,16 @@ def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
         ),
     )
     cards = ranked.filter(rank__lte=COLUMN_LIMIT).select_related("assignee").order_by("rank")
-    return Board(client=client, columns=_columns(list(cards), totals, side_for(viewer)))
+    columns = _columns(list(cards), totals, side_for(viewer), now)
+    return Board(client=client, columns=columns)
 
 
-def _columns(tasks: list[Task], totals: dict[str, int], side: Side) -> list[Column]:
+def _is_late(task: Task, now: datetime) -> bool:
+    awaited = task.status in OPEN_STATUSES and task.status != S.DELIVERED
+    return awaited and task.deadline_at is not None and task.deadline_at < now
+
+
+def _columns(tasks: list[Task], totals: dict[str, int], side: Side, now: datetime) -> list[Column]:
     labels = dict(TaskStatus.choices)
     columns = {str(status): Column(status, labels[status]) for status in BOARD_STATUSES}
     columns[CLOSED_COLUMN] = Column(
@@ -252,7 +260,7 @@ def _columns(tasks: list[Task], totals: dict[str, int], side: Side) -> list[Colu
     )
     for task in tasks:
         key = CLOSED_COLUMN if task.status in CLOSED_STATUSES else task.status
-        columns[key].cards.append(Card(task, moves_for(task.status, side)))
+        columns[key].cards.append(Card(task, moves_for(task.status, side), _is_late(task, now)))
     closed_total = sum(totals.get(status, 0) for status in CLOSED_STATUSES)
     return [
         Column(key, c.label, c.cards, closed_total if key == CLOSED_COLUMN else totals.get(key, 0))

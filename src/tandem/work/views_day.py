@@ -92,7 +92,7 @@ def inbox_move(request: MemberRequest, task_id: int) -> HttpResponse:
     outcome = _apply_move(request, task, Side.PRACTICE)
     status = 200 if outcome.moved else 400
     if request.htmx:
-        context = {"task": task, "outcome": outcome}
+        context = {"task": task, "outcome": outcome, "now": timezone.now()}
         return render(request, "work/inbox.html#row", context, status=status)
     if outcome.moved:
         messages.success(request, f"“{task.title}” is now {task.get_status_display().lower()}.")
@@ -111,6 +111,7 @@ def _inbox_page(
     shown = failed is not None and any(task.pk == failed.pk for task in page.tasks)
     context: dict[str, Any] = {
         "inbox": page,
+        "now": timezone.now(),
         "failed_id": failed.pk if failed else None,
         "failed_outcome": outcome,
         # A refusal for a request no longer in the list goes at the top of the page.

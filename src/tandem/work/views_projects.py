@@ -50,7 +50,7 @@ def _practice_project(request: MemberRequest, project_id: int) -> Project:
 def project_create(request: MemberRequest, client_id: int) -> HttpResponse:
     """The practice creates a project here; a contact proposes one with the same form."""
     client = _visible_client(request, client_id)
-    form = ProjectForm(request.POST if request.method == "POST" else None)
+    form = ProjectForm(request.POST if request.method == "POST" else None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
             project = services_projects.start_project(
@@ -88,7 +88,7 @@ def project_edit(request: MemberRequest, project_id: int) -> HttpResponse:
     if request.method == "GET":
         form = ProjectForm.for_project(project)
     else:
-        form = ProjectForm(request.POST)
+        form = ProjectForm(request.POST, client=project.client, project=project)
         if form.is_valid():
             try:
                 services_projects.edit_project(project, actor=request.user, **form.cleaned_data)

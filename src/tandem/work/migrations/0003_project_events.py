@@ -7,50 +7,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0001_initial'),
-        ('core', '0001_initial'),
-        ('work', '0002_attachment'),
+        ("clients", "0001_initial"),
+        ("core", "0001_initial"),
+        ("work", "0002_attachment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProjectEvent',
+            name="ProjectEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('proposed', 'Proposed'), ('edited', 'Edited'), ('put_on_hold', 'Put on hold'), ('resumed', 'Resumed'), ('marked_done', 'Marked done'), ('reopened', 'Reopened'), ('taken_on', 'Taken on'), ('turned_down', 'Turned down')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("proposed", "Proposed"),
+                            ("edited", "Edited"),
+                            ("put_on_hold", "Put on hold"),
+                            ("resumed", "Resumed"),
+                            ("marked_done", "Marked done"),
+                            ("reopened", "Reopened"),
+                            ("taken_on", "Taken on"),
+                            ("turned_down", "Turned down"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.AlterField(
-            model_name='project',
-            name='status',
-            field=models.CharField(choices=[('active', 'Active'), ('on_hold', 'On hold'), ('done', 'Done'), ('turned_down', 'Turned down')], default='active', max_length=16),
+            model_name="project",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("active", "Active"),
+                    ("on_hold", "On hold"),
+                    ("done", "Done"),
+                    ("turned_down", "Turned down"),
+                ],
+                default="active",
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'turned_down'), _negated=True), ('is_proposal', True), _connector='OR'), name='project_only_proposals_turned_down'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "turned_down"), _negated=True),
+                    ("is_proposal", True),
+                    _connector="OR",
+                ),
+                name="project_only_proposals_turned_down",
+            ),
         ),
         migrations.AddField(
-            model_name='projectevent',
-            name='actor',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="projectevent",
+            name="actor",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='projectevent',
-            name='practice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.practice'),
+            model_name="projectevent",
+            name="practice",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.practice"
+            ),
         ),
         migrations.AddField(
-            model_name='projectevent',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='work.project'),
+            model_name="projectevent",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="work.project",
+            ),
         ),
         migrations.AddIndex(
-            model_name='projectevent',
-            index=models.Index(fields=['project', 'created_at'], name='work_projec_project_9a68c7_idx'),
+            model_name="projectevent",
+            index=models.Index(
+                fields=["project", "created_at"], name="work_projec_project_9a68c7_idx"
+            ),
         ),
     ]

@@ -66,7 +66,7 @@ def day_dashboard(context: template.Context) -> dict[str, Any]:
         (section, request_list_url(**SECTION_FILTERS[section.key]) or inbox_url)
         for section in day.sections
     ]
-    return {"day": day, "sections": sections}
+    return {"day": day, "sections": sections, "membership": context.get("membership")}
 
 
 @register.inclusion_tag("work/project_list.html", takes_context=True)
