@@ -7,6 +7,7 @@ Requests are written on Monday 16 November 2026 and the dashboard is read on Mon
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.work.models import Task, TaskStatus
@@ -137,11 +138,12 @@ def test_a_long_section_shows_ten_and_links_to_the_rest(
     response = dashboard(personas.a.owner, clock)
     shown = section(response, "overdue")
     assert shown == [f"Late {i:02}" for i in range(10)]
-    try:
-        more_url = reverse("work:request-list") + "?due=overdue"
-    except NoReverseMatch:  # The request list is not there yet: the inbox stands in.
-        more_url = reverse("work:inbox")
-    assert f'<a href="{more_url}">3 more</a>' in page_text(response)
+    more_url = reverse("work:request-list") + "?status=active&amp;due=overdue&amp;sort=deadline"
+    assert f'<a href="{more_url}">3 more</a>' in response.content.decode()
+    # The list it opens shows the same thirteen.
+    listed = signed_in(personas.a.owner).get(html.unescape(more_url))
+    assert listed.status_code == 200
+    assert len(re.findall(r"Late \d\d", page_text(listed))) == 13
     assert re.search(r"Overdue <span class=\"badge late\">13</span>", page_text(response))
 
 
@@ -231,3 +233,15 @@ def test_assistant_dashboard_queries_do_not_grow_with_the_tasks(
     with django_assert_num_queries(10):
         response = http.get(reverse("clients:dashboard"))
     assert response.status_code == 200
+
+
+def test_past_a_hundred_a_section_says_so_instead_of_counting_on(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    for i in range(101):
+        a_request(personas.a, NOW - timedelta(hours=1, minutes=i), title=f"Late {i:03}")
+    response = dashboard(personas.a.owner, clock)
+    text = page_text(response)
+    assert '<span class="badge late">100+</span>' in text
+    assert ">90+ more</a>" in text
+    assert len(section(response, "overdue")) == 10

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, F, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, F, OrderBy, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from tandem.clients.models import Client
-from tandem.work.models import CLOSED_STATUSES, OPEN_STATUSES, Task, TaskStatus
+from tandem.core.models import Practice
+from tandem.work.models import CLOSED_STATUSES, OPEN_STATUSES, Task, TaskQuerySet, TaskStatus
 from tandem.work.workflow import TRANSITIONS, Move, Need, Side
 
 if TYPE_CHECKING:
@@ -24,9 +25,12 @@ if TYPE_CHECKING:
 
 S = TaskStatus
 
-INBOX_LIMIT = 50
+INBOX_LIMIT = 25
 SECTION_LIMIT = 10
-COLUMN_LIMIT = 50
+# A dashboard section counts up to here and then says "100+": past that the number changes
+# nothing for the reader, and counting stops early instead of reading every late task.
+COUNT_CAP = 100
+COLUMN_LIMIT = 10
 RECENTLY_CLOSED_DAYS = 14
 
 # New requests: waiting for the practice to accept or decline them, or (from e-mail) for
@@ -67,6 +71,33 @@ def input_anchor(move: Move) -> str:
     return f"id_{move.to}_{first_field[move.needs]}" if move.needs else ""
 
 
+def _first(rows: TaskQuerySet, order: list[str | OrderBy], limit: int) -> TaskQuerySet:
+    """The first ``limit`` of ``rows`` in ``order``, as one query that picks their ids first.
+
+    The inner query sorts only what the index holds (status, deadline, id), so ordering the
+    thousands of overdue tasks of a big practice never reads those rows; the outer query
+    then loads the few it shows.
+    """
+    ids = rows.order_by(*order).values("pk")[:limit]
+    return Task.objects.filter(pk__in=ids).order_by(*order)
+
+
+def _count(rows: TaskQuerySet, cap: int | None = None) -> Coalesce:
+    """How many ``rows`` there are (at most ``cap + 1``), as a subquery: every visible row
+    is of one practice."""
+    if cap is not None:
+        rows = Task.objects.filter(pk__in=rows.order_by().values("pk")[: cap + 1])
+    counted = rows.order_by().values("practice_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _counts(viewer: User, counts: dict[str, Coalesce]) -> dict[str, int]:
+    """Several counts in one query, each a tight range of Task's indexes (an OR of them in
+    one aggregate would scan every task of the practice)."""
+    practice = Practice.objects.filter(pk=viewer.membership.practice_id)
+    return dict(practice.annotate(**counts).values(*counts).get())
+
+
 # Inbox ---------------------------------------------------------------------------------------
 
 
@@ -84,11 +115,12 @@ def inbox(*, viewer: User) -> Inbox:
     """New requests of the viewer's clients, oldest first (two queries).
 
     Owners see the whole practice, assistants the clients assigned to them; a contact's
-    scope would be their own client, but the page is for the practice side only.
+    scope would be their own client, but the page is for the practice side only. Ids follow
+    arrival, and ordering by them lets the index alone pick the oldest.
     """
     rows = Task.objects.visible_to(viewer).filter(status__in=INBOX_STATUSES)
-    shown = rows.select_related("client", "created_by").order_by("created_at", "id")
-    return Inbox(tasks=list(shown[:INBOX_LIMIT]), total=rows.count())
+    shown = _first(rows, ["id"], INBOX_LIMIT).select_related("client", "created_by")
+    return Inbox(tasks=list(shown), total=rows.count())
 
 
 # Dashboard -----------------------------------------------------------------------------------
@@ -103,8 +135,18 @@ class Section:
     total: int
 
     @property
-    def more(self) -> int:
-        return self.total - len(self.tasks)
+    def is_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    @property
+    def total_label(self) -> str:
+        return f"{COUNT_CAP}+" if self.is_capped else str(self.total)
+
+    @property
+    def more_label(self) -> str:
+        """How many more than shown: "3", or "90+" past the cap; "" when none."""
+        more = min(self.total, COUNT_CAP) - len(self.tasks)
+        return f"{more}+" if self.is_capped else (str(more) if more else "")
 
 
 @dataclass(frozen=True)
@@ -139,31 +181,30 @@ class Day:
 
 def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
     """Overdue, due today, due this week and waiting on the client, across the viewer's
-    clients: five queries (one aggregate for every total, one LIMITed query per section)."""
+    clients: five queries (one for every total, one LIMITed query per section).
+
+    Each section is ordered by deadline, the waiting one too (the index holds it; what is
+    awaited and by when is shown on each row).
+    """
     bounds = DayBounds.at(now, zone)
-    visible = Task.objects.visible_to(viewer).select_related("client", "assignee")
+    visible = Task.objects.visible_to(viewer)
     practice_work = visible.filter(status__in=PRACTICE_STATUSES)
-    in_practice, waiting = Q(status__in=PRACTICE_STATUSES), Q(status=S.WAITING_ON_CLIENT)
-    new = Q(status__in=INBOX_STATUSES)
-    filters = {
-        "overdue": Q(deadline_at__lt=bounds.now),
-        "today": Q(deadline_at__gte=bounds.now, deadline_at__lt=bounds.tomorrow),
-        "week": Q(deadline_at__gte=bounds.tomorrow, deadline_at__lt=bounds.next_week),
+    rows = {
+        "overdue": practice_work.filter(deadline_at__lt=bounds.now),
+        "today": practice_work.filter(deadline_at__gte=bounds.now, deadline_at__lt=bounds.tomorrow),
+        "week": practice_work.filter(
+            deadline_at__gte=bounds.tomorrow, deadline_at__lt=bounds.next_week
+        ),
+        "waiting": visible.filter(status=S.WAITING_ON_CLIENT),
     }
-    # Only rows some total counts, so the index narrows the scan to them.
-    counted = visible.filter((in_practice & Q(deadline_at__lt=bounds.next_week)) | waiting | new)
-    totals = counted.aggregate(
-        **{key: Count("pk", filter=in_practice & where) for key, where in filters.items()},
-        waiting=Count("pk", filter=waiting),
-        new=Count("pk", filter=new),
-    )
+    counts = {key: _count(qs, COUNT_CAP) for key, qs in rows.items()}
+    totals = _counts(viewer, counts | {"new": _count(visible.filter(status__in=INBOX_STATUSES))})
 
     def section(key: str, title: str, empty: str) -> Section:
-        if key == "waiting":
-            rows = visible.filter(waiting).order_by("waiting_until", "id")
-        else:
-            rows = practice_work.filter(filters[key]).order_by("deadline_at", "id")
-        return Section(key, title, empty, list(rows[:SECTION_LIMIT]), totals[key])
+        shown = _first(rows[key], ["deadline_at", "id"], SECTION_LIMIT)
+        return Section(
+            key, title, empty, list(shown.select_related("client", "assignee")), totals[key]
+        )
 
     sections = [
         section("overdue", "Overdue", "Nothing is overdue."),
@@ -177,10 +218,33 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
 # Board ---------------------------------------------------------------------------------------
 
 
+# What the "Move to…" list says after a status when the move needs more than a click.
+NEEDS_SAYING = {
+    Need.NOTE: " (add a note)",
+    Need.WAITING: " (say what and by when)",
+    Need.DEADLINE: " (give a deadline)",
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a card's "Move to…" list, worded once here rather than per card in
+    the template (a board renders many cards)."""
+
+    to: str
+    label: str
+    needs_input: bool
+
+    @classmethod
+    def of(cls, move: Move) -> Choice:
+        suffix = NEEDS_SAYING[move.needs] if move.needs else ""
+        return cls(str(move.to), f"{move.to.label}{suffix}", move.needs is not None)
+
+
 @dataclass(frozen=True)
 class Card:
     task: Task
-    moves: list[Move]
+    moves: list[Choice]
     # Past its deadline and not yet with the client for review.
     is_late: bool = False
 
@@ -230,19 +294,11 @@ def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
     totals = dict(rows.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     column = Case(When(status__in=CLOSED_STATUSES, then=Value(CLOSED_COLUMN)), default=F("status"))
     closed_at = Case(When(status__in=CLOSED_STATUSES, then=F("updated_at")))
-    ranked = rows.annotate(
-        column=column,
-        rank=Window(
-            RowNumber(),
-            partition_by=[column],
-            order_by=[
-                closed_at.desc(nulls_last=True),
-                F("deadline_at").asc(nulls_first=True),
-                F("id").asc(),
-            ],
-        ),
-    )
-    cards = ranked.filter(rank__lte=COLUMN_LIMIT).select_related("assignee").order_by("rank")
+    order = [closed_at.desc(nulls_last=True), F("deadline_at").asc(nulls_first=True), F("id").asc()]
+    ranked = rows.annotate(rank=Window(RowNumber(), partition_by=[column], order_by=order))
+    # The ids of each column's first cards, then only those rows with their assignees.
+    ids = ranked.filter(rank__lte=COLUMN_LIMIT).values("pk")
+    cards = Task.objects.filter(pk__in=ids).select_related("assignee").order_by(*order)
     columns = _columns(list(cards), totals, side_for(viewer), now)
     return Board(client=client, columns=columns)
 
@@ -260,7 +316,8 @@ def _columns(tasks: list[Task], totals: dict[str, int], side: Side, now: datetim
     )
     for task in tasks:
         key = CLOSED_COLUMN if task.status in CLOSED_STATUSES else task.status
-        columns[key].cards.append(Card(task, moves_for(task.status, side), _is_late(task, now)))
+        choices = [Choice.of(move) for move in moves_for(task.status, side)]
+        columns[key].cards.append(Card(task, choices, _is_late(task, now)))
     closed_total = sum(totals.get(status, 0) for status in CLOSED_STATUSES)
     return [
         Column(key, c.label, c.cards, closed_total if key == CLOSED_COLUMN else totals.get(key, 0))

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.clients.models import Client
@@ -28,15 +28,8 @@ def client_requests(context: template.Context, client: Client) -> dict[str, Any]
 
 
 def request_list_url(**filters: str | int) -> str:
-    """The request list filtered by ``filters``, or "" while that page does not exist yet.
-
-    The list is another part of issue 4; until its URL is there the pages fall back.
-    """
-    try:
-        url = reverse("work:request-list")
-    except NoReverseMatch:
-        return ""
-    return f"{url}?{urlencode(filters)}"
+    """The request list filtered by ``filters`` (see work/forms_lists.py for their values)."""
+    return f"{reverse('work:request-list')}?{urlencode(filters)}"
 
 
 @register.simple_tag
@@ -44,12 +37,13 @@ def requests_url(**filters: str | int) -> str:
     return request_list_url(**filters)
 
 
-# The dashboard's "N more" goes to the request list, filtered like the section.
+# The dashboard's "N more" opens the request list filtered like the section, so it shows
+# exactly what the section counted ("active" is requested, accepted or in progress).
 SECTION_FILTERS: dict[str, dict[str, str]] = {
-    "overdue": {"due": "overdue"},
-    "today": {"due": "today"},
-    "week": {"due": "week"},
-    "waiting": {"status": "waiting_on_client"},
+    "overdue": {"status": "active", "due": "overdue", "sort": "deadline"},
+    "today": {"status": "active", "due": "today", "sort": "deadline"},
+    "week": {"status": "active", "due": "week", "sort": "deadline"},
+    "waiting": {"status": "waiting_on_client", "sort": "deadline"},
 }
 
 
@@ -61,10 +55,8 @@ def day_dashboard(context: template.Context) -> dict[str, Any]:
     day = selectors_day.day_dashboard(
         viewer=viewer, now=timezone.now(), zone=timezone.get_current_timezone()
     )
-    inbox_url = reverse("work:inbox")
     sections = [
-        (section, request_list_url(**SECTION_FILTERS[section.key]) or inbox_url)
-        for section in day.sections
+        (section, request_list_url(**SECTION_FILTERS[section.key])) for section in day.sections
     ]
     return {"day": day, "sections": sections, "membership": context.get("membership")}
 
