@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -211,3 +212,34 @@ def test_search_survives_a_migration_that_rebuilds_the_task_table(personas: Pers
         with connection.schema_editor() as editor:
             editor.alter_field(Task, wider, title)
         ensure_triggers(connection)
+
+
+def _sqlite_plan(sql: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return [row[-1] for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("persona", ["owner", "assistant", "contact1"])
+def test_the_index_drives_the_search_not_the_practices_tasks(
+    personas: Personas, persona: str
+) -> None:
+    """One MATCH, then each task by its id: never the MATCH once per task of the practice
+    (20-50 s at 100,000 tasks), for the count and for the page."""
+    a = personas.a
+    make_task(a.client1, a.contact1, "Marzipan order")
+    query = parse("marzipan")
+    assert query is not None
+    tasks = search_tasks(Task.objects.visible_to(a.persona(persona)), query)
+    with CaptureQueriesContext(connection) as captured:
+        assert tasks.count() == 1
+        assert len(tasks.order_by(F("search_rank").desc(), "-pk")[:25]) == 1
+    for executed in captured.captured_queries:
+        if connection.vendor == "sqlite":
+            plan = _sqlite_plan(executed["sql"])
+            assert plan[0].startswith("SCAN search_document VIRTUAL TABLE"), plan
+            assert any(
+                step.startswith("SEARCH work_task USING INTEGER PRIMARY KEY") for step in plan
+            ), plan
+        else:
+            assert "search_document" in executed["sql"]
