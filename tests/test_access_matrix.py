@@ -215,6 +215,21 @@ MATRIX = [
     Row("work:project-edit", "POST", "project1", (302, 400, 400, 404, 403, 404)),
     Row("work:project-edit", "GET", "other_project1", SIGN_IN_THEN_404),
     Row("work:project-edit", "PUT", "project1", SIGN_IN_THEN_405),
+    # Only the contact who proposed it rewords a pending proposal; the practice has its own
+    # edit page (403); a project the practice started is no proposal, said on its page (400).
+    Row("work:proposal-edit", "GET", "proposal1", (302, 403, 403, 404, 200, 404)),
+    Row("work:proposal-edit", "POST", "proposal1", (302, 403, 403, 404, 400, 404)),
+    Row(
+        "work:proposal-edit",
+        "POST",
+        "proposal1",
+        (302, 403, 403, 404, 302, 404),
+        {"title": "Podcast tour"},
+    ),
+    Row("work:proposal-edit", "GET", "project1", (302, 403, 403, 404, 400, 404)),
+    Row("work:proposal-edit", "GET", "other_proposal1", SIGN_IN_THEN_404),
+    Row("work:proposal-edit", "POST", "other_proposal1", SIGN_IN_THEN_404, {"title": "Tour"}),
+    Row("work:proposal-edit", "PUT", "proposal1", SIGN_IN_THEN_405),
     Row(
         "work:project-status",
         "POST",

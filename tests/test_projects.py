@@ -18,18 +18,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tandem.clients.management import demo
 from tandem.clients.services import archive_client
 from tandem.core.errors import DomainError
+from tandem.core.roles import Role
 from tandem.work.models import Project, ProjectEvent, Task, TaskStatus
 from tandem.work.services import create_task, move_task
 from tandem.work.services_projects import (
     change_project_status,
     edit_project,
+    edit_proposal,
     start_project,
     take_on_proposal,
     turn_down_proposal,
 )
-from tests.conftest import Personas, PracticeWorld, field_error, page_text, signed_in
+from tests.conftest import Personas, PracticeWorld, field_error, join, page_text, signed_in
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 NEXT_MONTH = date(2026, 12, 23)
@@ -378,6 +381,144 @@ def test_a_turned_down_proposal_no_longer_changes(world: PracticeWorld) -> None:
             attempt()
 
 
+# The proposer's edits ---------------------------------------------------------------------
+
+
+def test_contact_edits_their_own_pending_proposal(world: PracticeWorld) -> None:
+    proposal = a_proposal(world)
+    http = signed_in(world.contact1)
+    page = page_text(http.get(url("project-detail", proposal)))
+    assert f'href="{url("proposal-edit", proposal)}">Edit proposal</a>' in page
+    form_page = page_text(http.get(url("proposal-edit", proposal)))
+    assert "Edit your proposal" in form_page
+    assert 'value="Podcast guesting"' in form_page
+    data = form_data(title="Podcast tour", goal="Twelve interviews", target_on="2027-02-01")
+    response = http.post(url("proposal-edit", proposal), data, follow=True)
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.goal, proposal.target_on) == (
+        "Podcast tour",
+        "Twelve interviews",
+        date(2027, 2, 1),
+    )
+    assert (proposal.is_proposal, proposal.status) == (True, Status.ACTIVE)
+    text = words(response)
+    assert "Proposal saved." in text
+    assert (
+        "Edited (title, goal, what done looks like, target date) by contact1, 23 Nov 2026" in text
+    )
+    assert history(proposal) == [ProjectEvent.Kind.PROPOSED, ProjectEvent.Kind.EDITED]
+
+
+def test_another_contact_of_the_same_client_cannot_edit_the_proposal(
+    world: PracticeWorld,
+) -> None:
+    proposal = a_proposal(world)
+    colleague = join(
+        world.owner, "colleague@a.example.com", role=Role.CONTACT, client=world.client1
+    )
+    http = signed_in(colleague)
+    page = page_text(http.get(url("project-detail", proposal)))
+    assert "Podcast guesting" in page
+    assert url("proposal-edit", proposal) not in page
+    refusal = "Only the person who proposed this project can edit the proposal."
+    for response in (
+        http.get(url("proposal-edit", proposal)),
+        http.post(url("proposal-edit", proposal), form_data(title="Mine now")),
+    ):
+        assert response.status_code == 400
+        assert refusal in page_text(response)
+    with pytest.raises(DomainError, match=refusal):
+        edit_proposal(proposal, actor=colleague, title="Mine now")
+    proposal.refresh_from_db()
+    assert proposal.title == "Podcast guesting"
+    assert history(proposal) == [ProjectEvent.Kind.PROPOSED]
+
+
+@pytest.mark.parametrize(
+    ("answer", "refusal"),
+    [
+        ("take_on", "The practice has taken this proposal on, so it is theirs to change now"),
+        ("turn_down", "This proposal was turned down; it can no longer change."),
+    ],
+)
+def test_once_the_practice_answers_the_proposer_can_no_longer_edit_it(
+    world: PracticeWorld, answer: str, refusal: str
+) -> None:
+    proposal = a_proposal(world)
+    if answer == "take_on":
+        take_on_proposal(proposal, actor=world.assistant)
+    else:
+        turn_down_proposal(proposal, actor=world.owner, reason="Not now")
+    http = signed_in(world.contact1)
+    assert "Edit proposal" not in page_text(http.get(url("project-detail", proposal)))
+    for response in (
+        http.get(url("proposal-edit", proposal)),
+        http.post(url("proposal-edit", proposal), form_data(title="Podcast tour")),
+    ):
+        assert response.status_code == 400
+        assert refusal in page_text(response)
+    with pytest.raises(DomainError, match=refusal):
+        edit_proposal(proposal, actor=world.contact1, title="Podcast tour")
+    proposal.refresh_from_db()
+    assert proposal.title == "Podcast guesting"
+
+
+def test_an_edit_racing_the_practices_answer_is_refused(world: PracticeWorld) -> None:
+    proposal = a_proposal(world)
+    seen_by_contact = Project.objects.get(pk=proposal.pk)
+    take_on_proposal(proposal, actor=world.owner)
+    with pytest.raises(DomainError, match="The practice has just answered this proposal"):
+        edit_proposal(seen_by_contact, actor=world.contact1, title="Podcast tour")
+    proposal.refresh_from_db()
+    assert proposal.title == "Podcast guesting"
+    assert ProjectEvent.Kind.EDITED not in history(proposal)
+
+
+def test_editing_a_proposal_with_bad_input_keeps_what_was_typed(world: PracticeWorld) -> None:
+    proposal = a_proposal(world)
+    data = form_data(title=" ", goal="Twelve interviews", target_on="2026-11-22")
+    response = signed_in(world.contact1).post(url("proposal-edit", proposal), data)
+    assert response.status_code == 400
+    assert field_error(response, "title") == "Give the project a title."
+    assert field_error(response, "target_on") == (
+        "The target date has already passed; pick today or a later day."
+    )
+    assert "Twelve interviews" in page_text(response)
+    assert 'value="2026-11-22"' in response.content.decode()
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.goal) == ("Podcast guesting", "Ten interviews")
+    assert history(proposal) == [ProjectEvent.Kind.PROPOSED]
+
+
+def test_practice_edits_a_proposal_on_its_own_page_not_the_proposers(
+    world: PracticeWorld,
+) -> None:
+    proposal = a_proposal(world)
+    http = signed_in(world.owner)
+    assert http.get(url("proposal-edit", proposal)).status_code == 403
+    page = page_text(http.get(url("project-detail", proposal)))
+    assert "Edit proposal" not in page
+    assert f'href="{url("project-edit", proposal)}">Edit</a>' in page
+    response = http.post(url("project-edit", proposal), form_data(title="Podcast season"))
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.is_proposal) == ("Podcast season", True)
+    with pytest.raises(DomainError, match="Only the person who proposed this project"):
+        edit_proposal(proposal, actor=world.owner, title="Podcast tour")
+
+
+def test_proposal_form_renders_in_a_fixed_number_of_queries(
+    world: PracticeWorld, django_assert_num_queries
+) -> None:
+    proposal = a_proposal(world)
+    http = signed_in(world.contact1)
+    # 1. session, 2. user, 3. membership and practice, 4. the project joined to its client,
+    # practice and proposer, 5. the rule's check that the contact still sees it
+    with django_assert_num_queries(5):
+        response = http.get(url("proposal-edit", proposal))
+    assert response.status_code == 200
+
+
 # Scoping ------------------------------------------------------------------------------------
 
 
@@ -387,6 +528,8 @@ def test_a_turned_down_proposal_no_longer_changes(world: PracticeWorld) -> None:
         ("project-detail", None),
         ("project-edit", None),
         ("project-edit", form_data()),
+        ("proposal-edit", None),
+        ("proposal-edit", form_data()),
         ("project-status", {"to": "done"}),
         ("project-take-on", {}),
         ("project-turn-down", {"reason": "No"}),
@@ -588,3 +731,32 @@ def test_portal_queries_do_not_grow_with_projects(world: PracticeWorld) -> None:
         response = http.get("/portal/")
     assert response.content.decode().count('href="/projects/') == 100
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# The demo practice --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_demo_has_an_active_a_paused_and_a_proposed_project_loaded_once() -> None:
+    assert demo.load()
+    projects = {p.title: p for p in Project.objects.select_related("client", "proposed_by")}
+    season = projects["Christmas season"]
+    assert (season.client.name, season.status, season.is_proposal) == (
+        "Bloom Florist",
+        Status.ACTIVE,
+        False,
+    )
+    assert season.tasks.count() == 3
+    workshop = projects["January workshop"]
+    assert (workshop.status, list(workshop.tasks.values_list("status", flat=True))) == (
+        Status.ON_HOLD,
+        [TaskStatus.CANCELLED],
+    )
+    proposal = projects["Document retention schedule"]
+    assert (proposal.is_proposal, proposal.proposed_by.email) == (
+        True,
+        "priya@harbour.example.com",
+    )
+    assert not demo.load()
+    assert Project.objects.count() == 3
+    assert ProjectEvent.objects.count() == 4

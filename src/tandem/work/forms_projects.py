@@ -62,7 +62,7 @@ class ProjectForm(DomainErrorFormMixin, forms.Form):
         target_on: date | None = self.cleaned_data["target_on"]
         if target_on is not None and target_on != self.kept_target:
             try:
-                services._check_target(self.client, target_on)
+                services.check_target(self.client, target_on)
             except DomainError as error:
                 raise forms.ValidationError(error.message) from None
         return target_on

@@ -68,7 +68,9 @@ def _side_for_task(task: Task, actor: User) -> Side:
 # Field checks -------------------------------------------------------------------------------
 
 
-def _require_text(value: str, *, field: str, message: str, limit: int = TITLE_MAX) -> str:
+def require_text(value: str, *, field: str, message: str, limit: int = TITLE_MAX) -> str:
+    """``value`` without surrounding space; refused with ``message`` when empty, or when
+    longer than ``limit``. Shared by every service of ``work`` that takes text."""
     value = value.strip()
     if not value:
         raise DomainError(message, field=field)
@@ -104,7 +106,8 @@ def _check_estimate(estimate_hours: Decimal | None) -> None:
         )
 
 
-def _check_target(client: Client, target_on: date | None) -> None:
+def check_target(client: Client, target_on: date | None) -> None:
+    """Refused when ``target_on`` is already past in the client's time zone; none is fine."""
     today = timezone.localdate(timezone=ZoneInfo(client.time_zone))
     if target_on is not None and target_on < today:
         raise DomainError(
@@ -124,8 +127,8 @@ class ProjectFields:
 
 
 def _save_project(client: Client, fields: ProjectFields, **extra: Any) -> Project:
-    title = _require_text(fields.title, field="title", message="Give the project a title.")
-    _check_target(client, fields.target_on)
+    title = require_text(fields.title, field="title", message="Give the project a title.")
+    check_target(client, fields.target_on)
     with transaction.atomic():
         return Project.objects.create(
             practice_id=client.practice_id,
@@ -195,8 +198,8 @@ def create_task(
     ``uploads`` are the actor's pending uploads to put on it (see ``attachments``).
     """
     _side_for_client(client, actor)
-    title = _require_text(title, field="title", message="Give the request a short title.")
-    expectations = _require_text(
+    title = require_text(title, field="title", message="Give the request a short title.")
+    expectations = require_text(
         expectations,
         field="expectations",
         message="Say what done looks like, so everyone knows when the request is finished.",
@@ -389,7 +392,7 @@ def _changes_for(
 
 
 def _waiting_changes(waiting_for: str, waiting_until: datetime | None) -> dict[str, Any]:
-    waiting_for = _require_text(
+    waiting_for = require_text(
         waiting_for,
         field="waiting_for",
         message="Say what you are waiting for from the client.",
@@ -426,7 +429,7 @@ def add_comment(
     """A comment by anyone who can see the task, on either side, with the actor's pending
     ``uploads`` on it."""
     _side_for_task(task, actor)
-    body = _require_text(
+    body = require_text(
         body_markdown,
         field="body_markdown",
         message="Write something before posting the comment.",

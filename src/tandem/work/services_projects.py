@@ -2,8 +2,10 @@
 status, and answering a contact's proposal.
 
 Only the practice (the owner, or an assistant assigned to the client) changes a project; a
-client's contacts propose one and watch it. Every change is one line on the project's page
-(``ProjectEvent``), not an audit entry: it is the work itself, not a security event.
+client's contacts propose one and watch it. The one exception: the contact who proposed a
+project may reword it until the practice takes it on or turns it down. Every change is one
+line on the project's page (``ProjectEvent``), not an audit entry: it is the work itself,
+not a security event.
 Status changes apply only while the row still has the state the actor saw, so two people
 clicking at once cannot both win.
 """
@@ -129,24 +131,88 @@ def edit_project(
     """
     _check_practice_side(project, actor, what="edit a project")
     _check_open(project)
+    changes = _edits(project, title=title, goal=goal, done_means=done_means, target_on=target_on)
+    if not changes:
+        return project
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(project, name, value)
+        project.save(update_fields=list(changes))
+        _record(project, actor=actor, kind=Kind.EDITED, note=_edited_note(changes))
+    return project
+
+
+def edit_proposal(
+    project: Project,
+    *,
+    actor: User,
+    title: str,
+    goal: str = "",
+    done_means: str = "",
+    target_on: date | None = None,
+) -> Project:
+    """The contact who proposed the project rewords it while the practice has not answered.
+
+    Refused, with a sentence, for anyone but the proposer, once the practice has taken the
+    proposal on or turned it down, and (as for the practice's edit) for an empty title or a
+    new target date already past. The change applies only while the row is still a pending
+    proposal, so an edit racing the practice's answer cannot land after it.
+    """
+    check_proposal_editable(project, actor)
+    changes = _edits(project, title=title, goal=goal, done_means=done_means, target_on=target_on)
+    if not changes:
+        return project
+    with transaction.atomic():
+        pending = Project.objects.filter(pk=project.pk, is_proposal=True, status=Status.ACTIVE)
+        if not pending.update(**changes):
+            raise DomainError(
+                "The practice has just answered this proposal; reload it to see their answer."
+            )
+        for name, value in changes.items():
+            setattr(project, name, value)
+        _record(project, actor=actor, kind=Kind.EDITED, note=_edited_note(changes))
+    return project
+
+
+def check_proposal_editable(project: Project, actor: User) -> None:
+    """Refused unless ``actor`` can see the project, proposed it, and the practice has not
+    taken it on or turned it down yet."""
+    if not Project.objects.visible_to(actor).filter(pk=project.pk).exists():
+        raise DomainError("This project is not one of yours; open it from your portal.")
+    if project.proposed_by_id != actor.pk:
+        raise DomainError("Only the person who proposed this project can edit the proposal.")
+    _check_open(project)
+    if not project.is_proposal:
+        raise DomainError(
+            "The practice has taken this proposal on, so it is theirs to change now; "
+            "ask your assistant."
+        )
+
+
+def may_edit_proposal(project: Project, user: User) -> bool:
+    """Whether the page offers ``user`` "Edit proposal": the proposer, while it is pending.
+    No query; ``check_proposal_editable`` is the rule itself."""
+    is_pending = project.is_proposal and project.status == Status.ACTIVE
+    return is_pending and project.proposed_by_id == user.pk
+
+
+def _edits(
+    project: Project, *, title: str, goal: str, done_means: str, target_on: date | None
+) -> dict[str, Any]:
+    """The checked new values of the fields that change; empty when none does."""
     new = {
-        "title": services._require_text(title, field="title", message="Give the project a title."),
+        "title": services.require_text(title, field="title", message="Give the project a title."),
         "goal": goal.strip(),
         "done_means": done_means.strip(),
         "target_on": target_on,
     }
     if target_on != project.target_on:
-        services._check_target(project.client, target_on)
-    changed = [name for name, value in new.items() if getattr(project, name) != value]
-    if not changed:
-        return project
-    with transaction.atomic():
-        for name in changed:
-            setattr(project, name, new[name])
-        project.save(update_fields=changed)
-        note = ", ".join(EDITABLE[name] for name in changed)
-        _record(project, actor=actor, kind=Kind.EDITED, note=note)
-    return project
+        services.check_target(project.client, target_on)
+    return {name: value for name, value in new.items() if getattr(project, name) != value}
+
+
+def _edited_note(changes: dict[str, Any]) -> str:
+    return ", ".join(EDITABLE[name] for name in changes)
 
 
 # Status -------------------------------------------------------------------------------------
@@ -206,7 +272,7 @@ def turn_down_proposal(project: Project, *, actor: User, reason: str) -> Project
     """The practice says no to a proposal, with a reason the contact reads on its page."""
     _check_practice_side(project, actor, what="turn down a proposal")
     _check_pending_proposal(project)
-    reason = services._require_text(
+    reason = services.require_text(
         reason,
         field="reason",
         message="Say why you are turning this proposal down, so the client knows.",

@@ -56,7 +56,8 @@ urlpatterns = [
         views_day.board_move,
         name="board-move",
     ),
-    # Projects: the practice creates and changes them; a contact proposes one.
+    # Projects: the practice creates and changes them; a contact proposes one and may reword
+    # it until the practice answers.
     path(
         "clients/<int:client_id>/projects/new/",
         views_projects.project_create,
@@ -64,6 +65,11 @@ urlpatterns = [
     ),
     path("projects/<int:project_id>/", views_projects.project_detail, name="project-detail"),
     path("projects/<int:project_id>/edit/", views_projects.project_edit, name="project-edit"),
+    path(
+        "projects/<int:project_id>/proposal/edit/",
+        views_projects.proposal_edit,
+        name="proposal-edit",
+    ),
     path("projects/<int:project_id>/status/", views_projects.project_status, name="project-status"),
     path(
         "projects/<int:project_id>/take-on/",

@@ -2,7 +2,8 @@
 
 Thin: fetch through ``visible_to`` (not visible is a 404), bind, call one service, render or
 redirect. A client's contacts may see a project but not change it: the practice-only pages
-are a 403 for them. A refused change re-renders the project's page (400) with the sentence.
+are a 403 for them; only the proposer may reword a proposal while it is pending. A refused
+change re-renders the project's page (400) with the sentence.
 """
 
 from __future__ import annotations
@@ -103,6 +104,38 @@ def project_edit(request: MemberRequest, project_id: int) -> HttpResponse:
 
 
 @member_required()
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: MemberRequest, project_id: int) -> HttpResponse:
+    """The contact who proposed the project rewords it while it waits for the practice.
+
+    The practice edits projects on their own page (403 here); any other refusal (another
+    contact, a proposal already answered) re-renders the project's page with the sentence.
+    """
+    project = _visible_project(request, project_id)
+    if is_practice_side(request.user.membership):
+        raise PermissionDenied
+    try:
+        services_projects.check_proposal_editable(project, request.user)
+    except DomainError as error:
+        return _project_page(request, project, refusal=error.message, status=400)
+    if request.method == "GET":
+        form = ProjectForm.for_project(project)
+    else:
+        form = ProjectForm(request.POST, client=project.client, project=project)
+        if form.is_valid():
+            try:
+                services_projects.edit_proposal(project, actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, "Proposal saved. The practice reads this version.")
+                return redirect("work:project-detail", project_id=project.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "client": project.client, "project": project, "is_proposal": True}
+    return render(request, "work/project_form.html", context, status=status)
+
+
+@member_required()
 @require_POST
 def project_status(request: MemberRequest, project_id: int) -> HttpResponse:
     project = _practice_project(request, project_id)
@@ -162,6 +195,7 @@ def _project_page(
         "tasks": project_tasks(project),
         "events": project_events(project),
         "can_change": is_practice_side(request.user.membership),
+        "can_edit_proposal": services_projects.may_edit_proposal(project, request.user),
         "status_moves": services_projects.status_moves(project),
         "turn_down_form": turn_down_form or TurnDownForm(),
         "refusal": refusal,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -14,6 +14,11 @@ from tandem.clients.models import Client, ClientContact
 from tandem.core import services as core_services
 from tandem.core.models import Membership
 from tandem.core.roles import Role
+
+if TYPE_CHECKING:
+    # Types only: the demo reaches work through its services, imported where they are used,
+    # so that clients still imports nothing from work when the app loads.
+    from tandem.work.models import Project
 
 PASSWORD = "tandem-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 OWNER = ("Olivia Hart", "owner@demo.example.com")
@@ -64,7 +69,9 @@ def load() -> bool:
                 services.assign_assistant(
                     client, assistant=User.objects.get(email=helper), actor=owner
                 )
-        _requests(by_name)
+        projects = _projects(by_name)
+        _requests(by_name, projects)
+        _settle_projects(projects)
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,
@@ -135,8 +142,9 @@ COMMENTS = [
 ]  # fmt: skip
 
 
-def _requests(clients: dict[str, Client]) -> None:
-    """Requests in every state, written by the contacts and moved by the side whose move it is."""
+def _requests(clients: dict[str, Client], projects: dict[str, Project]) -> None:
+    """Requests in every state, written by the contacts and moved by the side whose move it is.
+    A request named in a project's list of ``PROJECTS`` is written in that project."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -162,6 +170,7 @@ def _requests(clients: dict[str, Client]) -> None:
         task = work.create_task(
             client, actor=contact, title=title, expectations=done, deadline_at=deadline,
             assignee=helper, allow_missing_deadline=deadline is None,
+            project=_project_of(title, projects),
         )  # fmt: skip
         for to, extra in moves:
             if to == "waiting_on_client" and deadline is not None:
@@ -178,3 +187,63 @@ def _requests(clients: dict[str, Client]) -> None:
     )
     for title, author, body in COMMENTS:
         work.add_comment(by_title[title], actor=User.objects.get(email=author), body_markdown=body)
+
+
+# (client, who starts it (an assistant creates a project, a contact proposes one), title, goal,
+#  what done looks like, days until its target, its requests, the status it is left in)
+PROJECTS: list[tuple[str, str, str, str, str, int, list[str], str]] = [
+    ("Bloom Florist", "ada@demo.example.com", "Christmas season",
+     "Make December the shop's best month: customers know the offers and the hours, and "
+     "nothing runs out.",
+     "The December newsletter is sent, the Christmas hours are on Google and the ribbon is "
+     "in stock.",
+     30, ["December newsletter", "Order ribbon from the wholesaler",
+          "Update the opening hours on Google"], "active"),
+    ("Summit Coaching", "ben@demo.example.com", "January workshop",
+     "A one-day goal-setting workshop for twenty coaching clients.",
+     "Venue, invitations and workbook ready, and twenty places booked.",
+     50, ["Book the January workshop venue"], "on_hold"),
+    ("Harbour Legal", "priya@harbour.example.com", "Document retention schedule",
+     "Know which client files we keep, for how long, and when the rest are destroyed.",
+     "A one-page schedule the partners have approved, and last year's closed files archived "
+     "by it.",
+     60, [], "active"),
+]  # fmt: skip
+
+
+def _projects(clients: dict[str, Client]) -> dict[str, Project]:
+    """The projects, all active while their requests are written into them."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from tandem.work.services_projects import start_project
+
+    projects: dict[str, Project] = {}
+    for client_name, starter, title, goal, done, days, _, _ in PROJECTS:
+        client = clients[client_name]
+        today = timezone.localdate(timezone=ZoneInfo(client.time_zone))
+        projects[title] = start_project(
+            client, actor=User.objects.get(email=starter), title=title, goal=goal,
+            done_means=done, target_on=today + timedelta(days=days),
+        )  # fmt: skip
+    return projects
+
+
+def _project_of(request_title: str, projects: dict[str, Project]) -> Project | None:
+    """The demo project a demo request is written in, if any."""
+    for _, _, title, _, _, _, requests, _ in PROJECTS:
+        if request_title in requests:
+            return projects[title]
+    return None
+
+
+def _settle_projects(projects: dict[str, Project]) -> None:
+    """Leave each project in its status, moved by whoever started it."""
+    from tandem.work.services_projects import change_project_status
+
+    for _, starter, title, *_, status in PROJECTS:
+        project = projects[title]
+        if project.status != status:
+            change_project_status(project, actor=User.objects.get(email=starter), to=status)
