@@ -255,6 +255,9 @@ MATRIX = [
     # session, so every persona is refused alike (403 without the secret; 405 for GET).
     Row("inbound:message-receive", "POST", None, (403, 403, 403, 403, 403, 403), {"raw": "x"}),
     Row("inbound:message-receive", "GET", None, (405, 405, 405, 405, 405, 405)),
+    # The mail log is the practice's (contacts 403); each person reads what their scope allows.
+    Row("inbound:message-list", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("inbound:message-list", "POST", None, (302, 405, 405, 405, 403, 403)),
     # Notifications: each person's own; someone else's is missing (404), like any other row.
     Row("notify:notification-list", "GET", None, (302, 200, 200, 200, 200, 200)),
     Row("notify:notification-list", "POST", None, SIGN_IN_THEN_405),

@@ -12,7 +12,7 @@ from tandem.clients.models import Client
 from tandem.core.models import Practice
 from tandem.core.roles import Role
 from tandem.core.tenancy import active_membership
-from tandem.work.models import Comment, Task
+from tandem.work.models import Comment, Task, scoped_by_client
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -30,12 +30,16 @@ class Outcome(models.TextChoices):
 
 class InboundMessageQuerySet(models.QuerySet["InboundMessage"]):
     def visible_to(self, user: User) -> InboundMessageQuerySet:
-        """The owner's practice's rows. Mail to no known address belongs to no practice and
-        is read by the operator in the server log, not by any practice."""
+        """The practice side's log: owners read every row of their practice, assistants the
+        rows of the clients they see (``scoped_by_client``, the tasks' own rule). Contacts
+        read none: the log names strangers who wrote to their address.
+
+        Mail to no known address (or an altered one) belongs to no practice and is read by
+        the operator in the server log, not by any practice."""
         membership = active_membership(user)
-        if membership is None or membership.role != Role.OWNER:
+        if membership is None or membership.role == Role.CONTACT:
             return self.none()
-        return self.filter(practice_id=membership.practice_id)
+        return scoped_by_client(self, user)
 
 
 class InboundMessage(models.Model):
