@@ -132,15 +132,20 @@ def migrate_and_seed(env: dict[str, str], backend: str, *, reuse: bool = False) 
         seeded = seed.seed(random.Random(20240601))
         seeded_file.write_text(json.dumps(seeded.as_dict()))
     if backend == "postgresql":
-        # Autovacuum would gather statistics soon after a bulk load; do it now.
+        # Autovacuum would gather statistics and set the visibility map (which index-only
+        # scans need) soon after a bulk load; do it now.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             db_version = f"PostgreSQL {cursor.fetchone()[0]}"
     else:
         import sqlite3
 
+        from tandem.core.planner import refresh_statistics
+
+        # What the worker's periodic job does on a running install (tandem.core.tasks).
+        refresh_statistics()
         db_version = f"SQLite {sqlite3.sqlite_version}"
     done = time.perf_counter()
     connections.close_all()

@@ -131,6 +131,10 @@ if DATABASE_URL:
     DATABASES = {"default": cast(dict[str, Any], dj_database_url.parse(DATABASE_URL))}
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Two checkouts testing against one server at once each name their own test database
+    # (pytest-xdist adds its worker suffix to whichever name is used).
+    if test_db := os.environ.get("TANDEM_TEST_DB"):
+        DATABASES["default"]["TEST"] = {"NAME": test_db}
 else:
     DATABASES = {
         "default": {

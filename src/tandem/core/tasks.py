@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from tandem.core import jobs, mail
+from tandem.core import jobs, mail, planner
 
 
 @jobs.job()
@@ -30,3 +30,10 @@ def sweep_jobs() -> None:
     DBTaskResult.objects.filter(
         status=TaskResultStatus.SUCCESSFUL, finished_at__lt=week_ago
     ).delete()
+
+
+# Every six hours: tables grow fast in a new practice's first days, and a refresh is cheap.
+@jobs.periodic(every_seconds=6 * 3600)
+@jobs.job(max_attempts=1)
+def refresh_planner_statistics() -> None:
+    planner.refresh_statistics()
