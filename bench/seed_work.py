@@ -146,18 +146,19 @@ def seed_work(practice_id: int, contact_email: str, rng: random.Random) -> dict[
         )
 
         events, watchers = [], []
-        for task_id, _client_id, creator, assignee, status, created in task_rows:
+        for task_id, client_id, creator, assignee, status, created in task_rows:
             first = "needs_deadline" if status == "needs_deadline" else "requested"
             events.append(
                 TaskEvent(
-                    practice_id=practice_id, task_id=task_id, actor_id=creator,
-                    kind="created", to_status=first, created_at=created,
+                    practice_id=practice_id, client_id=client_id, task_id=task_id,
+                    actor_id=creator, kind="created", to_status=first, created_at=created,
                 )
             )  # fmt: skip
             if status != first:
                 events.append(
                     TaskEvent(
-                        practice_id=practice_id, task_id=task_id, actor_id=assignee or owner_id,
+                        practice_id=practice_id, client_id=client_id, task_id=task_id,
+                        actor_id=assignee or owner_id,
                         kind="status_changed", from_status=first, to_status=status,
                         created_at=created + timedelta(hours=2),
                     )
@@ -180,6 +181,7 @@ def seed_work(practice_id: int, contact_email: str, rng: random.Random) -> dict[
                 [
                     Comment(
                         practice_id=practice_id,
+                        client_id=row[1],
                         task_id=row[0],
                         author_id=rng.choice([row[2], row[3] or owner_id]),
                         body_markdown=" ".join(

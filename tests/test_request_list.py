@@ -366,25 +366,29 @@ def test_request_list_queries(
     populate(personas.a, rows)
     http = signed_in(personas.a.persona(persona))
     # 1-3. session, user, membership; 4. the clients the viewer may filter by,
-    # 5. their projects joined to the clients, 6. the count, 7. the page of requests
-    # joined to client, project and assignee
-    with django_assert_num_queries(7):
+    # 5. their projects joined to the clients, 6. the count, 7. the page's ids, in order,
+    # 8. those requests joined to client, project and assignee
+    with django_assert_num_queries(8):
         response = http.get(f"{URL}?{query}")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(rows, 25)
 
 
-def test_a_search_matching_too_much_to_rank_shows_recent_changes_first(
+def test_a_search_matching_too_many_requests_stops_counting_and_shows_the_newest_first(
     personas: Personas, clock, monkeypatch
 ) -> None:
     a = personas.a
-    monkeypatch.setattr("tandem.work.selectors_lists.RANKED_MATCHES_MAX", 2)
+    monkeypatch.setattr("tandem.work.selectors_lists.SEARCH_COUNT_CAP", 2)
     for title in ("Venue venue venue", "Venue booking", "Another venue"):
         make_task(a.client1, a.contact1, title)
         clock.shift(timedelta(minutes=1))
-    response = get(a.contact1, "q=venue")
-    assert titles(response) == ["Another venue", "Venue booking", "Venue venue venue"]
-    assert "too many to rank" in page_text(response)
+    # Whatever the sort asked for, and however well "Venue venue venue" matches; the pages
+    # go as far as the count did.
+    for sort in ("relevance", "deadline"):
+        response = get(a.contact1, f"q=venue&sort={sort}")
+        assert titles(response) == ["Another venue", "Venue booking"]
+        assert "More than 2 requests match, so the newest come first" in page_text(response)
     narrower = get(a.contact1, "q=venue booking")
     assert titles(narrower) == ["Venue booking"]
-    assert "too many to rank" not in page_text(narrower)
+    assert "newest come first" not in page_text(narrower)
+    assert "1 request, best match first" in page_text(narrower)

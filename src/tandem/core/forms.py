@@ -4,6 +4,9 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from tandem.core.errors import DomainError
 from tandem.core.models import WEEKDAYS, Practice, default_working_days
@@ -62,3 +65,26 @@ class TandemFormRenderer(TemplatesSetting):
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+
+class LongSelect(forms.Select):
+    """A select that writes its options in Python instead of one template per option.
+
+    Django renders each option through a template: fine for ten, 15 ms for the 500 clients
+    of a big practice's filter. Only flat choices, which is all a long list here needs.
+    """
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if key in selected else "", label)
+                for key, label in ((str(k), lbl) for k, lbl in self.choices)
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 
+from tandem.core.forms import LongSelect
 from tandem.search.query import parse
 from tandem.work.models import TaskStatus
 from tandem.work.selectors_lists import STATUS_GROUPS, FilterChoices, RequestFilters
@@ -73,6 +74,7 @@ class RequestFilterForm(forms.Form):
     client = forms.TypedChoiceField(
         label="Client",
         required=False,
+        widget=LongSelect,
         coerce=int,
         empty_value=None,
         error_messages={"invalid_choice": _unknown("client")},
@@ -80,6 +82,7 @@ class RequestFilterForm(forms.Form):
     project = forms.TypedChoiceField(
         label="Project",
         required=False,
+        widget=LongSelect,
         coerce=int,
         empty_value=None,
         error_messages={"invalid_choice": _unknown("project")},

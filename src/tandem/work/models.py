@@ -30,11 +30,13 @@ def scoped_by_client(rows: Q, user: User, *, client_field: str = "client") -> Q:
     membership = active_membership(user)
     if membership is None:
         return rows.none()
-    in_practice = rows.filter(practice_id=membership.practice_id)
     if membership.role == Role.OWNER:
-        return in_practice
+        return rows.filter(practice_id=membership.practice_id)
+    # The visible clients are all of the user's practice, so the client filter alone scopes
+    # the rows; adding the practice's would tempt SQLite to walk the whole practice's index
+    # and check each row's client, instead of reading each visible client's range.
     visible_clients = Client.objects.visible_to(user).values("pk")
-    return in_practice.filter(**{f"{client_field}__in": visible_clients})
+    return rows.filter(**{f"{client_field}__in": visible_clients})
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -194,8 +196,13 @@ class Task(models.Model):
         indexes = [
             # The VA's dashboard: open tasks of the practice by how soon they are due.
             models.Index(fields=["practice", "status", "deadline_at"]),
-            # A client's board and the portal's lists, by status.
-            models.Index(fields=["client", "status"]),
+            # A client's board and the portal's lists, by status; an assistant's dashboard
+            # (each of their clients' tasks by how soon they are due).
+            models.Index(fields=["client", "status", "deadline_at"]),
+            # The request list's "Recently updated" and "Priority" for the practice: each
+            # sorts the index's entries, never the rows.
+            models.Index(fields=["practice", "status", "updated_at"]),
+            models.Index(fields=["practice", "status", "priority", "deadline_at"]),
             # An assistant's own work, by status.
             models.Index(fields=["assignee", "status"]),
         ]
@@ -224,7 +231,7 @@ class Task(models.Model):
 
 class TaskEventQuerySet(models.QuerySet["TaskEvent"]):
     def visible_to(self, user: User) -> TaskEventQuerySet:
-        return scoped_by_client(self, user, client_field="task__client")
+        return scoped_by_client(self, user)
 
 
 class TaskEvent(models.Model):
@@ -236,6 +243,9 @@ class TaskEvent(models.Model):
         ASSIGNED = "assigned", "Assigned"
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    # The task's client, kept here so a client's latest changes are one index range (the
+    # portal's recent activity) instead of a sort of every event of its tasks.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -250,7 +260,10 @@ class TaskEvent(models.Model):
     objects = TaskEventQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["task", "created_at"])]
+        indexes = [
+            models.Index(fields=["task", "created_at"]),
+            models.Index(fields=["client", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.from_status} → {self.to_status}"
@@ -258,11 +271,13 @@ class TaskEvent(models.Model):
 
 class CommentQuerySet(models.QuerySet["Comment"]):
     def visible_to(self, user: User) -> CommentQuerySet:
-        return scoped_by_client(self, user, client_field="task__client")
+        return scoped_by_client(self, user)
 
 
 class Comment(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    # The task's client, as on TaskEvent: the portal's recent comments are one index range.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body_markdown = models.TextField("comment")
@@ -271,7 +286,10 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["task", "created_at"])]
+        indexes = [
+            models.Index(fields=["task", "created_at"]),
+            models.Index(fields=["client", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author} on {self.task}"

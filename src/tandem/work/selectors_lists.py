@@ -6,17 +6,19 @@ narrows what the viewer's role lets them see. Each page costs a fixed number of 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tandem.clients.models import Client
-from tandem.search.query import SearchQuery, search_tasks
+from tandem.core.pagination import IdsFirstPaginator
+from tandem.search.query import SearchQuery, newest_matches_first, search_tasks
 from tandem.work.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -113,7 +115,12 @@ def filtered_requests(*, viewer: User, filters: RequestFilters, now: datetime) -
         tasks = tasks.filter(deadline_at__lt=_day_start(filters.deadline_to + timedelta(1)))
     if filters.search is not None:
         tasks = search_tasks(tasks, filters.search)
-    return _ordered(tasks, filters).select_related("client", "project", "assignee")
+    return _ordered(tasks, filters)
+
+
+def _load_rows(ids: Sequence[int]) -> TaskQuerySet:
+    """A page's tasks with what the list shows of them (ids the list already scoped)."""
+    return Task.objects.filter(pk__in=ids).select_related("client", "project", "assignee")
 
 
 PRIORITY_ORDER = Case(
@@ -130,7 +137,8 @@ def _ordered(tasks: TaskQuerySet, filters: RequestFilters) -> TaskQuerySet:
         case "relevance" if filters.search is not None:
             return tasks.order_by(F("search_rank").desc(), "-pk")
         case "newest":
-            return tasks.order_by("-created_at", "-pk")
+            # Ids follow arrival, and every index holds them: no row is read to sort.
+            return tasks.order_by("-pk")
         case "updated":
             return tasks.order_by("-updated_at", "-pk")
         case "priority":
@@ -141,30 +149,37 @@ def _ordered(tasks: TaskQuerySet, filters: RequestFilters) -> TaskQuerySet:
     return tasks.order_by(soonest, "pk")
 
 
-# Ranking costs a score per match: beyond this many (a very common word), the best match
-# means little and the score costs most of the time, so the newest changes come first.
-RANKED_MATCHES_MAX = 2_000
+# Past this many matches (a word found in most requests) a search neither counts them all
+# nor ranks or sorts them: the newest come first, and the page says "2,000+".
+SEARCH_COUNT_CAP = 2_000
 
 
 @dataclass(frozen=True)
 class RequestPage:
     page: Page[Task]
-    # False when a search matched too much to rank: recently updated first instead.
+    # Searched, sorted by relevance and few enough matches to rank.
     ranked: bool
+    # A search matched more than SEARCH_COUNT_CAP: newest first whatever the sort.
+    too_many: bool
 
 
 def request_page(
     *, viewer: User, filters: RequestFilters, page_number: str | None, now: datetime
 ) -> RequestPage:
-    """One page of requests: a count and the page's rows (two queries)."""
+    """One page of requests: a count, the page's ids and the page's rows (three queries)."""
     tasks = filtered_requests(viewer=viewer, filters=filters, now=now)
-    paginator = Paginator(tasks, REQUESTS_PER_PAGE)
-    by_rank = filters.sort == "relevance" and filters.search is not None
-    if by_rank and paginator.count > RANKED_MATCHES_MAX:
+    if filters.search is None:
+        paginator = IdsFirstPaginator(tasks, REQUESTS_PER_PAGE, load=_load_rows)
+        return RequestPage(paginator.get_page(page_number), ranked=False, too_many=False)
+    paginator = IdsFirstPaginator(
+        tasks, REQUESTS_PER_PAGE, load=_load_rows, count_cap=SEARCH_COUNT_CAP
+    )
+    if paginator.is_capped:
         # The count is kept (a cached property); only the order of the rows changes.
-        paginator.object_list = tasks.order_by("-updated_at", "-pk")
-        return RequestPage(paginator.get_page(page_number), ranked=False)
-    return RequestPage(paginator.get_page(page_number), ranked=by_rank)
+        paginator.rows = newest_matches_first(tasks)
+        return RequestPage(paginator.get_page(page_number), ranked=False, too_many=True)
+    by_rank = filters.sort == "relevance"
+    return RequestPage(paginator.get_page(page_number), ranked=by_rank, too_many=False)
 
 
 def has_any_request(*, viewer: User) -> bool:
@@ -244,15 +259,13 @@ def recent_activity(*, viewer: User, client: Client) -> list[Activity]:
     queries, each limited, merged here."""
     events = (
         TaskEvent.objects.visible_to(viewer)
-        .filter(
-            task__client=client, kind__in=[TaskEvent.Kind.CREATED, TaskEvent.Kind.STATUS_CHANGED]
-        )
+        .filter(client=client, kind__in=[TaskEvent.Kind.CREATED, TaskEvent.Kind.STATUS_CHANGED])
         .select_related("actor", "task")
         .order_by("-created_at", "-pk")[:PORTAL_ACTIVITY_SIZE]
     )
     comments = (
         Comment.objects.visible_to(viewer)
-        .filter(task__client=client)
+        .filter(client=client)
         .select_related("author", "task")
         .order_by("-created_at", "-pk")[:PORTAL_ACTIVITY_SIZE]
     )

@@ -414,7 +414,12 @@ def _moved_meanwhile(task: Task) -> str:
 
 def _record(task: Task, *, actor: User, kind: str, **fields: Any) -> TaskEvent:
     event = TaskEvent.objects.create(
-        practice_id=task.practice_id, task=task, actor=actor, kind=kind, **fields
+        practice_id=task.practice_id,
+        client_id=task.client_id,
+        task=task,
+        actor=actor,
+        kind=kind,
+        **fields,
     )
     signals.task_event_recorded.send(sender=TaskEvent, event=event, task=task)
     return event
@@ -437,7 +442,11 @@ def add_comment(
     )
     with transaction.atomic():
         comment = Comment.objects.create(
-            practice_id=task.practice_id, task=task, author=actor, body_markdown=body
+            practice_id=task.practice_id,
+            client_id=task.client_id,
+            task=task,
+            author=actor,
+            body_markdown=body,
         )
         attachments.link_uploads(uploads, actor=actor, task=task, comment=comment)
         signals.comment_posted.send(sender=Comment, comment=comment, task=task)

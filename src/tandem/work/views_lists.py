@@ -32,9 +32,7 @@ def request_list(request: MemberRequest) -> HttpResponse:
     context = {
         "now": now,
         "ranked": result.ranked,
-        "too_many_to_rank": filters.search is not None
-        and filters.sort == "relevance"
-        and not result.ranked,
+        "too_many_matches": result.too_many,
         "form": form,
         "page": page,
         "clients": choices.clients,

@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from tandem.clients.models import Client
 from tandem.core.tenancy import active_membership, is_practice_side
@@ -30,6 +32,17 @@ def client_requests(context: template.Context, client: Client) -> dict[str, Any]
 def request_list_url(**filters: str | int) -> str:
     """The request list filtered by ``filters`` (see work/forms_lists.py for their values)."""
     return f"{reverse('work:request-list')}?{urlencode(filters)}"
+
+
+@register.simple_tag
+def active_client_options(clients: list[Client]) -> SafeString:
+    """``<option>``s of the active ones of ``clients``, written here rather than by a
+    template loop: an owner's "New request" picker lists every client of the practice."""
+    return format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        ((client.pk, client.name) for client in clients if not client.is_archived),
+    )
 
 
 @register.simple_tag
