@@ -92,6 +92,26 @@ def test_sections_sort_the_practices_work_by_when_it_is_due(
     assert "Next Monday" not in text
 
 
+def test_waiting_work_comes_by_when_the_clients_part_is_due_not_by_deadline(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    own = personas.a
+    # Deadlines in one order, the client's answers due in the other.
+    for title, deadline_days, answer_days in (("Later answer", 3, 5), ("Sooner answer", 9, 1)):
+        task = a_request(own, NOW + timedelta(days=deadline_days), title=title)
+        for to in (S.ACCEPTED, S.IN_PROGRESS):
+            move_task(task, to=to, actor=own.owner)
+        move_task(
+            task,
+            to=S.WAITING_ON_CLIENT,
+            actor=own.owner,
+            waiting_for="the figures",
+            waiting_until=NOW + timedelta(days=answer_days),
+        )
+    for viewer in (own.owner, own.assistant):
+        assert section(dashboard(viewer, clock), "waiting") == ["Sooner answer", "Later answer"]
+
+
 def test_delivered_and_closed_work_is_not_late(
     personas: Personas, clock: time_machine.Traveller
 ) -> None:

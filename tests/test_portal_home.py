@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
-from tandem.work.models import Task, TaskStatus
+from tandem.work.models import Comment, Task, TaskEvent, TaskStatus
 from tandem.work.selectors_lists import PORTAL_SECTION_SIZE
 from tandem.work.services import add_comment, create_task, move_task
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
@@ -201,3 +201,26 @@ def test_portal_home_queries(personas: Personas, rows: int, django_assert_num_qu
     with django_assert_num_queries(10):
         response = http.get(URL)
     assert response.context["sections"]["in_progress"].total == rows
+
+
+def test_each_change_and_comment_carries_its_tasks_client_for_the_activity_index(
+    personas: Personas, clock
+) -> None:
+    a = personas.a
+    task = make_task(a.client2, a.contact2, "Renew the lease")
+    move_task(task, to=TaskStatus.ACCEPTED, actor=a.owner)
+    add_comment(task, actor=a.owner, body_markdown="On it.")
+    assert set(TaskEvent.objects.filter(task=task).values_list("client_id", flat=True)) == {
+        a.client2.pk
+    }
+    assert set(Comment.objects.filter(task=task).values_list("client_id", flat=True)) == {
+        a.client2.pk
+    }
+
+
+def test_the_portal_links_to_the_clients_board(personas: Personas, clock) -> None:
+    a = personas.a
+    html = signed_in(a.contact1).get(URL).content.decode()
+    board = f"/clients/{a.client1.pk}/board/"
+    assert f'<a href="{board}">see them on a board by status</a>' in html
+    assert signed_in(a.contact1).get(board).status_code == 200

@@ -392,3 +392,17 @@ def test_a_search_matching_too_many_requests_stops_counting_and_shows_the_newest
     assert titles(narrower) == ["Venue booking"]
     assert "newest come first" not in page_text(narrower)
     assert "1 request, best match first" in page_text(narrower)
+
+
+def test_the_client_pickers_escape_names_and_keep_the_chosen_client(personas: Personas) -> None:
+    a = personas.a
+    a.client1.name = '<b>Bloom</b> & "Co"'
+    a.client1.save()
+    response = get(a.owner, f"client={a.client1.pk}")
+    html = response.content.decode()
+    assert "<b>Bloom</b>" not in html
+    escaped = "&lt;b&gt;Bloom&lt;/b&gt; &amp; &quot;Co&quot;"
+    # The filter keeps the chosen client selected; the "New request" picker lists it too.
+    assert f'<option value="{a.client1.pk}" selected>{escaped}</option>' in html
+    assert html.count(f'<option value="{a.client1.pk}">{escaped}</option>') >= 1
+    assert f'<option value="{a.client2.pk}">' in html

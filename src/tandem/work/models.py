@@ -203,6 +203,17 @@ class Task(models.Model):
             # sorts the index's entries, never the rows.
             models.Index(fields=["practice", "status", "updated_at"]),
             models.Index(fields=["practice", "status", "priority", "deadline_at"]),
+            # The dashboard's "Waiting on the client", by when the client's part is due.
+            models.Index(
+                fields=["practice", "waiting_until"],
+                condition=models.Q(status=TaskStatus.WAITING_ON_CLIENT),
+                name="task_waiting_by_practice",
+            ),
+            models.Index(
+                fields=["client", "waiting_until"],
+                condition=models.Q(status=TaskStatus.WAITING_ON_CLIENT),
+                name="task_waiting_by_client",
+            ),
             # An assistant's own work, by status.
             models.Index(fields=["assignee", "status"]),
         ]

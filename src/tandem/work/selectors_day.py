@@ -183,8 +183,8 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
     """Overdue, due today, due this week and waiting on the client, across the viewer's
     clients: five queries (one for every total, one LIMITed query per section).
 
-    Each section is ordered by deadline, the waiting one too (the index holds it; what is
-    awaited and by when is shown on each row).
+    Each section is ordered by deadline, and the waiting one by when the client's part is
+    due (``waiting_until``): the longest-overdue answer first, for the VA to chase.
     """
     bounds = DayBounds.at(now, zone)
     visible = Task.objects.visible_to(viewer)
@@ -201,7 +201,8 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
     totals = _counts(viewer, counts | {"new": _count(visible.filter(status__in=INBOX_STATUSES))})
 
     def section(key: str, title: str, empty: str) -> Section:
-        shown = _first(rows[key], ["deadline_at", "id"], SECTION_LIMIT)
+        due = "waiting_until" if key == "waiting" else "deadline_at"
+        shown = _first(rows[key], [due, "id"], SECTION_LIMIT)
         return Section(
             key, title, empty, list(shown.select_related("client", "assignee")), totals[key]
         )
