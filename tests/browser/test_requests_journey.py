@@ -298,4 +298,20 @@ def test_portal_lists_the_request_with_its_status(tour: Tour, team: Team) -> Non
     row.get_by_role("link", name=TITLE).click()
     expect(contact.get_by_role("heading", name=TITLE)).to_contain_text("In progress")
 
+    # The board from the portal's top line: a card in a column past the page's right edge
+    # scrolls with the columns, and does not widen the whole page.
+    delivered = services.create_task(
+        team.client,
+        actor=team.contact,
+        title="Send the summer newsletter",
+        expectations="The newsletter is in every subscriber's inbox.",
+        deadline_at=datetime(2030, 6, 13, 12, tzinfo=LONDON),
+    )
+    for status in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED):
+        services.move_task(delivered, to=status, actor=team.assistant)
+    contact.goto(reverse("clients:portal-home"))
+    contact.get_by_role("link", name="see them on a board by status").click()
+    expect(contact.get_by_role("heading", name="Delivered for review")).to_be_visible()
+    tour.check(contact, "board-contact")
+
     assert not tour.problems, "\n".join(tour.problems)
