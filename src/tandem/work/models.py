@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, TypeVar
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
 from tandem.clients.models import Client
+from tandem.core.indexes import SortIndex
 from tandem.core.models import Practice
 from tandem.core.roles import Role
 from tandem.core.tenancy import active_membership
@@ -203,6 +205,15 @@ class Task(models.Model):
             # sorts the index's entries, never the rows.
             models.Index(fields=["practice", "status", "updated_at"]),
             models.Index(fields=["practice", "status", "priority", "deadline_at"]),
+            # Open requests by deadline, those without one first: the request list's first
+            # page and the dashboard's sections read their first rows in this order.
+            SortIndex(
+                F("practice"),
+                F("deadline_at").asc(nulls_first=True),
+                F("id"),
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="task_open_by_deadline",
+            ),
             # The dashboard's "Waiting on the client", by when the client's part is due.
             models.Index(
                 fields=["practice", "waiting_until"],
