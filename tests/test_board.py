@@ -406,3 +406,17 @@ def test_a_card_past_its_deadline_is_marked_overdue(
     text = plain(signed_in(own.owner).get(board_url(own)))
     assert "Late one Due Mon 23 Nov, 11:00 Overdue" in text
     assert "On time Due Thu 26 Nov, 10:00 · not assigned" in text
+
+
+def test_the_move_to_list_starts_on_no_choice_and_an_empty_choice_moves_nothing(
+    personas: Personas, clock: Any
+) -> None:
+    own = personas.a
+    task = walk(a_request(own), own, S.ACCEPTED, S.IN_PROGRESS)
+    html = page_text(signed_in(own.owner).get(board_url(own)))
+    # Not "Cancelled" (the workflow's first move from in progress) waiting behind a click.
+    assert f'<select id="move-{task.pk}" name="to" required>\n' in html
+    assert '<option value="">Choose a status</option>' in html
+    response = signed_in(own.owner).post(move_url(own, task), {"from": "in_progress", "to": ""})
+    assert response.status_code == 400
+    assert status_of(task) == S.IN_PROGRESS
