@@ -330,3 +330,21 @@ def test_the_log_costs_the_same_queries_for_few_and_many_messages(
         response = http.get(URL)
     assert response.status_code == 200
     assert len(rows(response)) == min(visible, MESSAGES_PER_PAGE) > 0
+
+
+def test_an_out_of_office_to_a_clients_address_is_listed_under_that_client(
+    personas: Personas,
+) -> None:
+    world, other = personas.a, personas.b
+    raw = (
+        message("Out of office", "I am away until Monday.", sender=world.contact1.email,
+                to=client_address(world.client1))
+        .replace(b"Subject:", b"Auto-Submitted: auto-replied\nSubject:")
+    )  # fmt: skip
+    assert receive_message(raw).outcome == Outcome.AUTOMATIC
+
+    [row] = rows(signed_in(world.owner).get(URL, {"outcome": Outcome.AUTOMATIC}))
+    assert "Out of office" in row
+    assert world.client1.name in row
+    assert "Out of office" in page_text(signed_in(world.assistant).get(URL))
+    assert "Out of office" not in page_text(signed_in(other.owner).get(URL))

@@ -148,10 +148,23 @@ def _act(
     if target is None:
         return Receipt(Outcome.UNKNOWN_ADDRESS, note="Not sent to an address of ours.")
     if message.is_automatic:
+        _file_under_client(target, log)
         return Receipt(Outcome.AUTOMATIC, note="A bounce or automatic reply; not answered.")
     if isinstance(target, ClientAddress):
         return _new_request(message, target, log)
     return _reply(message, target, log)
+
+
+def _file_under_client(target: ClientAddress | ReplyAddress, log: InboundMessage) -> None:
+    """Log an ignored message against the client its address belongs to, so the practice
+    sees it in the mail log (an out-of-office from a contact, a bounce)."""
+    if isinstance(target, ClientAddress):
+        rows = Client.objects.filter(pk=target.client_id).values_list("practice_id", "pk")
+    else:
+        rows = Task.objects.filter(pk=target.task_id).values_list("practice_id", "client_id")
+    found = rows.first()
+    if found is not None:
+        log.practice_id, log.client_id = found
 
 
 # A new request ------------------------------------------------------------------------------
