@@ -158,11 +158,13 @@ def _act(
 def _file_under_client(target: ClientAddress | ReplyAddress, log: InboundMessage) -> None:
     """Log an ignored message against the client its address belongs to, so the practice
     sees it in the mail log (an out-of-office from a contact, a bounce)."""
+    found: tuple[int, int] | None
     if isinstance(target, ClientAddress):
-        rows = Client.objects.filter(pk=target.client_id).values_list("practice_id", "pk")
+        clients = Client.objects.filter(pk=target.client_id)
+        found = clients.values_list("practice_id", "pk").first()
     else:
-        rows = Task.objects.filter(pk=target.task_id).values_list("practice_id", "client_id")
-    found = rows.first()
+        tasks = Task.objects.filter(pk=target.task_id)
+        found = tasks.values_list("practice_id", "client_id").first()
     if found is not None:
         log.practice_id, log.client_id = found
 
