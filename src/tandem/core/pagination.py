@@ -15,7 +15,8 @@ class IdsFirstPaginator(Paginator):
 
     Sorting 40,000 open tasks for page one costs little when the database sorts their ids
     from an index, and a lot when it sorts whole rows with their joins (380 ms on SQLite).
-    So ``object_list`` is used for the count and the page's ids, and ``load(ids)`` fetches
+    So ``object_list`` (kept as ``rows``, which a caller may re-order once it has the count)
+    gives the count and the page's ids, and ``load(ids)`` fetches
     the page's rows with whatever they show (select_related and so on): one query more than
     Django's Paginator, whatever the list's size.
 

@@ -8,6 +8,7 @@ change re-renders the project's page (400) with the sentence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -86,21 +87,7 @@ def project_detail(request: MemberRequest, project_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_edit(request: MemberRequest, project_id: int) -> HttpResponse:
     project = _practice_project(request, project_id)
-    if request.method == "GET":
-        form = ProjectForm.for_project(project)
-    else:
-        form = ProjectForm(request.POST, client=project.client, project=project)
-        if form.is_valid():
-            try:
-                services_projects.edit_project(project, actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                form.add_domain_error(error)
-            else:
-                messages.success(request, "Project saved.")
-                return redirect("work:project-detail", project_id=project.pk)
-    status = 400 if form.errors else 200
-    context = {"form": form, "client": project.client, "project": project}
-    return render(request, "work/project_form.html", context, status=status)
+    return _edit_page(request, project, save=services_projects.edit_project, saved="Project saved.")
 
 
 @member_required()
@@ -118,21 +105,42 @@ def proposal_edit(request: MemberRequest, project_id: int) -> HttpResponse:
         services_projects.check_proposal_editable(project, request.user)
     except DomainError as error:
         return _project_page(request, project, refusal=error.message, status=400)
+    return _edit_page(
+        request,
+        project,
+        save=services_projects.edit_proposal,
+        saved="Proposal saved. The practice reads this version.",
+        is_proposal=True,
+    )
+
+
+def _edit_page(
+    request: MemberRequest,
+    project: Project,
+    *,
+    save: Callable[..., Any],
+    saved: str,
+    is_proposal: bool = False,
+) -> HttpResponse:
+    """The project form: shown, or sent to ``save`` (a service taking the project, the
+    actor and the form's fields), whose refusal lands next to its field."""
     if request.method == "GET":
         form = ProjectForm.for_project(project)
     else:
         form = ProjectForm(request.POST, client=project.client, project=project)
         if form.is_valid():
             try:
-                services_projects.edit_proposal(project, actor=request.user, **form.cleaned_data)
+                save(project, actor=request.user, **form.cleaned_data)
             except DomainError as error:
                 form.add_domain_error(error)
             else:
-                messages.success(request, "Proposal saved. The practice reads this version.")
+                messages.success(request, saved)
                 return redirect("work:project-detail", project_id=project.pk)
     status = 400 if form.errors else 200
-    context = {"form": form, "client": project.client, "project": project, "is_proposal": True}
-    return render(request, "work/project_form.html", context, status=status)
+    context = {"form": form, "client": project.client, "project": project}
+    return render(
+        request, "work/project_form.html", context | {"is_proposal": is_proposal}, status=status
+    )
 
 
 @member_required()
