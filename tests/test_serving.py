@@ -83,3 +83,17 @@ def test_server_error_shows_a_calm_page_without_a_trace(settings):
     response = server_error(HttpClient().get("/healthz").wsgi_request)
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
+
+
+def test_a_server_process_compiles_every_template_before_its_first_request():
+    from django.template.loader import get_template
+
+    from tandem.warmup import tandem_template_names, warm_up
+
+    names = tandem_template_names()
+    assert {"core/base.html", "work/board.html", "clients/dashboard.html"} <= set(names)
+    # The cached loader, behind template-partials' wrapper; emptied of other tests' pages.
+    cached = get_template("core/base.html").backend.engine.template_loaders[0].loaders[0]
+    cached.reset()
+    warm_up()
+    assert set(names) <= set(cached.get_template_cache)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Set
+from html import escape as escape_text
 from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from tandem.core.errors import DomainError
@@ -67,6 +69,21 @@ class TandemFormRenderer(TemplatesSetting):
     field_template_name = "core/forms/field.html"
 
 
+def option_tags(choices: Iterable[tuple[object, object]], selected: Set[str] = frozenset()) -> str:
+    """``<option>``s for flat ``choices``, escaped with the standard library's escape.
+
+    Django's ``format_html`` costs several calls per value; for the 500 clients of a big
+    practice, written up to three times on one page, that was a tenth of the page's time.
+    """
+    tags = []
+    for value, label in choices:
+        key = str(value)
+        chosen = " selected" if key in selected else ""
+        text = escape_text(str(label))
+        tags.append(f'<option value="{escape_text(key)}"{chosen}>{text}</option>')
+    return "".join(tags)
+
+
 class LongSelect(forms.Select):
     """A select that writes its options in Python instead of one template per option.
 
@@ -78,13 +95,5 @@ class LongSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
-        selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if key in selected else "", label)
-                for key, label in ((str(k), lbl) for k, lbl in self.choices)
-            ),
-        )
+        options = mark_safe(option_tags(self.choices, set(self.format_value(value))))  # noqa: S308
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)

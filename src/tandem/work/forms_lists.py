@@ -113,7 +113,7 @@ class RequestFilterForm(forms.Form):
             del self.fields["client"]
         project_field: forms.TypedChoiceField = self.fields["project"]  # type: ignore[assignment]
         project_field.choices = [("", "All projects")] + [
-            (p.pk, f"{p.client.name}: {p.title}" if practice_side else p.title)
+            (p.pk, f"{p.client_name}: {p.title}" if practice_side else p.title)
             for p in choices.projects
         ]
 

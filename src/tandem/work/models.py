@@ -157,8 +157,16 @@ class TaskQuerySet(models.QuerySet["Task"]):
 class Task(models.Model):
     """One written request from (or for) a client, with a real deadline."""
 
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="tasks")
+    # No index of their own for practice, client and assignee: each leads one of the
+    # composite indexes below, which serve the same lookups. A lone (client) index also
+    # tempted PostgreSQL to filter a client's every task instead of reading the
+    # (client, status, deadline) range an assistant's dashboard needs.
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="tasks", db_index=False
+    )
     project = models.ForeignKey(
         Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
     )
@@ -180,6 +188,7 @@ class Task(models.Model):
         null=True,
         blank=True,
         related_name="assigned_tasks",
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -214,14 +223,15 @@ class Task(models.Model):
                 condition=models.Q(status__in=sorted(OPEN_STATUSES)),
                 name="task_open_by_deadline",
             ),
-            # The dashboard's "Waiting on the client", by when the client's part is due.
+            # The dashboard's "Waiting on the client", by when the client's part is due (id
+            # breaks ties, so PostgreSQL reads the first rows in order instead of sorting).
             models.Index(
-                fields=["practice", "waiting_until"],
+                fields=["practice", "waiting_until", "id"],
                 condition=models.Q(status=TaskStatus.WAITING_ON_CLIENT),
                 name="task_waiting_by_practice",
             ),
             models.Index(
-                fields=["client", "waiting_until"],
+                fields=["client", "waiting_until", "id"],
                 condition=models.Q(status=TaskStatus.WAITING_ON_CLIENT),
                 name="task_waiting_by_client",
             ),
@@ -266,9 +276,10 @@ class TaskEvent(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     # The task's client, kept here so a client's latest changes are one index range (the
-    # portal's recent activity) instead of a sort of every event of its tasks.
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    # portal's recent activity) instead of a sort of every event of its tasks. Client and
+    # task are indexed by the (client, created_at) and (task, created_at) indexes alone.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", db_index=False)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events", db_index=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -299,8 +310,11 @@ class CommentQuerySet(models.QuerySet["Comment"]):
 class Comment(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     # The task's client, as on TaskEvent: the portal's recent comments are one index range.
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    # Both indexed by the composite indexes below alone.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", db_index=False)
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body_markdown = models.TextField("comment")
     created_at = models.DateTimeField(default=timezone.now)

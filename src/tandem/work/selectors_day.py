@@ -250,7 +250,9 @@ class Choice:
 @dataclass(frozen=True)
 class Card:
     task: Task
-    moves: list[Choice]
+    # The same list object for every card of one status: the template writes its options
+    # once per status, not once per card.
+    moves: tuple[Choice, ...]
     # Past its deadline and not yet with the client for review.
     is_late: bool = False
 
@@ -320,10 +322,13 @@ def _columns(tasks: list[Task], totals: dict[str, int], side: Side, now: datetim
     columns[CLOSED_COLUMN] = Column(
         CLOSED_COLUMN, f"Closed in the last {RECENTLY_CLOSED_DAYS} days"
     )
+    choices = {
+        str(status): tuple(Choice.of(move) for move in moves_for(status, side))
+        for status in TaskStatus
+    }
     for task in tasks:
         key = CLOSED_COLUMN if task.status in CLOSED_STATUSES else task.status
-        choices = [Choice.of(move) for move in moves_for(task.status, side)]
-        columns[key].cards.append(Card(task, choices, _is_late(task, now)))
+        columns[key].cards.append(Card(task, choices[task.status], _is_late(task, now)))
     closed_total = sum(totals.get(status, 0) for status in CLOSED_STATUSES)
     return [
         Column(key, c.label, c.cards, closed_total if key == CLOSED_COLUMN else totals.get(key, 0))

@@ -5,6 +5,7 @@ A template tag, so that ``clients`` never imports ``work``: imports point from w
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,12 +13,14 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from tandem.clients.models import Client
+from tandem.core.forms import option_tags
 from tandem.core.tenancy import active_membership, is_practice_side
 from tandem.work import selectors_day, selectors_lists
 from tandem.work.selectors import open_requests
+from tandem.work.selectors_lists import ClientChoice
 from tandem.work.selectors_projects import client_projects as projects_of
 
 register = template.Library()
@@ -35,13 +38,25 @@ def request_list_url(**filters: str | int) -> str:
 
 
 @register.simple_tag
-def active_client_options(clients: list[Client]) -> SafeString:
+def active_client_options(clients: list[ClientChoice]) -> SafeString:
     """``<option>``s of the active ones of ``clients``, written here rather than by a
     template loop: an owner's "New request" picker lists every client of the practice."""
+    active = ((client.pk, client.name) for client in clients if not client.is_archived)
+    return mark_safe(option_tags(active))  # noqa: S308 (option_tags escapes every value)
+
+
+@register.simple_tag
+@lru_cache(maxsize=64)
+def move_options(moves: tuple[selectors_day.Choice, ...]) -> SafeString:
+    """A board card's "Move to…" options. Every card of one status offers the same moves
+    (the same tuple), so each list is written once rather than once per card."""
     return format_html_join(
         "",
-        '<option value="{}">{}</option>',
-        ((client.pk, client.name) for client in clients if not client.is_archived),
+        '<option value="{}"{}>{}</option>',
+        (
+            (move.to, mark_safe(" data-needs-input") if move.needs_input else "", move.label)
+            for move in moves
+        ),
     )
 
 
