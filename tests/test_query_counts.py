@@ -172,9 +172,9 @@ def test_task_page(personas: Personas, rows: int, persona: str, django_assert_nu
 def test_owner_dashboard(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.owner)
-    # 4.-8. the day's sections (tests/test_day.py), 9. the onboarding checklist (one
-    # query of EXISTS), 10. the first clients with a contact count, 11. their assignments
-    with django_assert_num_queries(11):
+    # 4.-5. the day's totals and sections (tests/test_day.py), 6. the onboarding checklist
+    # (one query of EXISTS), 7. the first clients with a contact count
+    with django_assert_num_queries(7):
         response = http.get("/dashboard/")
     assert response.status_code == 200
 
@@ -183,8 +183,8 @@ def test_owner_dashboard(personas: Personas, rows: int, django_assert_num_querie
 def test_assistant_dashboard(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.assistant)
-    # 4.-8. the day's sections (tests/test_day.py), 9. the first assigned clients with a
-    # contact count, 10. their assignments (prefetch)
-    with django_assert_num_queries(10):
+    # 4.-5. the day's totals and sections (tests/test_day.py), 6. the first assigned
+    # clients with a contact count
+    with django_assert_num_queries(6):
         response = http.get("/dashboard/")
     assert response.status_code == 200

@@ -46,6 +46,14 @@ def clients_for_list(*, viewer: User, search: str = "", archived: bool = False) 
     )
 
 
+def first_clients(*, viewer: User, limit: int) -> list[Client]:
+    """The viewer's first active clients by name with a contact count, for the dashboard
+    (one query: its cards show no assistants)."""
+    clients = Client.objects.visible_to(viewer).filter(archived_at__isnull=True)
+    counted = clients.annotate(contact_count=Count("contacts", distinct=True))
+    return list(counted.order_by("name", "id")[:limit])
+
+
 def client_page(
     *, viewer: User, search: str, archived: bool, page_number: str | None
 ) -> Page[Client]:

@@ -31,7 +31,7 @@ def dashboard(request: MemberRequest) -> HttpResponse:
     is_owner = user.membership.role == Role.OWNER
     context = {
         "onboarding": selectors.onboarding(viewer=user) if is_owner else None,
-        "clients": list(selectors.clients_for_list(viewer=user)[:8]),
+        "clients": selectors.first_clients(viewer=user, limit=8),
     }
     return render(request, "clients/dashboard.html", context)
 

@@ -182,7 +182,7 @@ class Day:
 
 def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
     """Overdue, due today, due this week and waiting on the client, across the viewer's
-    clients: five queries (one for every total, one LIMITed query per section).
+    clients: two queries (every total in one; every section's first tasks in another).
 
     Each section is ordered by deadline, and the waiting one by when the client's part is
     due (``waiting_until``): the longest-overdue answer first, for the VA to chase.
@@ -200,25 +200,54 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
     }
     counts = {key: _count(qs, COUNT_CAP) for key, qs in rows.items()}
     totals = _counts(viewer, counts | {"new": _count(visible.filter(status__in=INBOX_STATUSES))})
-
-    def section(key: str, title: str, empty: str) -> Section:
-        # Nulls first, as Task's index of open work keeps them (no section has any): so
-        # PostgreSQL reads the first ten from it instead of sorting every late task.
-        due = (
-            F("waiting_until").asc() if key == "waiting" else F("deadline_at").asc(nulls_first=True)
-        )
-        shown = _first(rows[key], [due, "id"], SECTION_LIMIT)
-        return Section(
-            key, title, empty, list(shown.select_related("client", "assignee")), totals[key]
-        )
-
+    shown = _sections_first_tasks(rows, bounds)
     sections = [
-        section("overdue", "Overdue", "Nothing is overdue."),
-        section("today", "Due today", "Nothing else is due today."),
-        section("week", "Due later this week", "Nothing else is due this week."),
-        section("waiting", "Waiting on the client", "Nothing is waiting on a client."),
+        Section(key, title, empty, shown[key], totals[key]) for key, title, empty in SECTIONS
     ]
     return Day(sections=sections, new_requests=totals["new"])
+
+
+SECTIONS = [
+    ("overdue", "Overdue", "Nothing is overdue."),
+    ("today", "Due today", "Nothing else is due today."),
+    ("week", "Due later this week", "Nothing else is due this week."),
+    ("waiting", "Waiting on the client", "Nothing is waiting on a client."),
+]
+
+
+def _sections_first_tasks(
+    rows: dict[str, TaskQuerySet], bounds: DayBounds
+) -> dict[str, list[Task]]:
+    """The first ``SECTION_LIMIT`` tasks of every section, in one query.
+
+    Each section picks its ids in its own order from its own index range (the same LIMITed
+    subquery as ``_first``), the four lists are joined with UNION ALL, and the rows come
+    back together with their client and assignee; they are put back in their sections here.
+    The sections never overlap, so a task's section follows from its status and deadline.
+    """
+    by_deadline = [F("deadline_at").asc(nulls_first=True), "id"]
+    orders = dict.fromkeys(rows, by_deadline) | {"waiting": [F("waiting_until").asc(), "id"]}
+    picks = [
+        _first(qs, orders[key], SECTION_LIMIT).order_by().values("pk") for key, qs in rows.items()
+    ]
+    union = picks[0].union(*picks[1:], all=True)
+    tasks = Task.objects.filter(pk__in=union).select_related("client", "assignee")
+    shown: dict[str, list[Task]] = {key: [] for key in rows}
+    for task in tasks:
+        shown[_section_of(task, bounds)].append(task)
+    for key, section_tasks in shown.items():
+        due = "waiting_until" if key == "waiting" else "deadline_at"
+        section_tasks.sort(key=lambda task, due=due: (getattr(task, due), task.pk))
+    return shown
+
+
+def _section_of(task: Task, bounds: DayBounds) -> str:
+    if task.status == S.WAITING_ON_CLIENT:
+        return "waiting"
+    assert task.deadline_at is not None  # every section but "waiting" filters on it
+    if task.deadline_at < bounds.now:
+        return "overdue"
+    return "today" if task.deadline_at < bounds.tomorrow else "week"
 
 
 # Board ---------------------------------------------------------------------------------------
