@@ -119,7 +119,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tandem.core.context_processors.tenancy",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                # {{ instant|time_tag:"D j M, H:i" }} on every page that lists instants.
+                "tandem.core.templatetags.when",
+            ],
         },
     }
 ]

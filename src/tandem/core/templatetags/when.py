@@ -1,0 +1,61 @@
+"""``{{ instant|time_tag:"D j M, H:i" }}``: a ``<time>`` element for a stored instant.
+
+The element's ``datetime`` is the instant in UTC (ISO 8601); its text is the instant in the
+viewer's time zone, in a Django date format. Lists show one or two per row, and Django's
+``date`` filter looks up the language's formats on every call: a board of 70 cards spent
+5 ms on its dates. Here each format is translated to ``strftime`` once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import lru_cache
+from html import escape
+
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# The Django format characters Tandem's pages use, as strftime directives (English names:
+# Tandem is written in English, and Python's C locale names days and months in English).
+STRFTIME = {
+    "D": "%a",
+    "l": "%A",
+    "M": "%b",
+    "F": "%B",
+    "Y": "%Y",
+    "H": "%H",
+    "i": "%M",
+}
+
+
+@lru_cache(maxsize=64)
+def formatter(django_format: str) -> Callable[[datetime], str]:
+    """A function writing a local datetime in ``django_format``; Django's own ``dateformat``
+    for a format using any letter beyond the ones above and "j"."""
+    if any(char.isalpha() and char not in STRFTIME and char != "j" for char in django_format):
+        return lambda moment: dateformat.format(moment, django_format)
+    # "j" (the day without a leading zero) has no portable strftime directive: the format
+    # is cut at each "j" and the day put back between the pieces.
+    pieces = [
+        "".join(STRFTIME.get(char, "%%" if char == "%" else char) for char in piece)
+        for piece in django_format.split("j")
+    ]
+
+    def write(moment: datetime) -> str:
+        return str(moment.day).join(moment.strftime(piece) for piece in pieces)
+
+    return write
+
+
+@register.filter
+def time_tag(instant: datetime | None, django_format: str) -> SafeString | str:
+    """``<time datetime="(UTC)">(local, formatted)</time>``; nothing for no instant."""
+    if instant is None:
+        return ""
+    text = formatter(django_format)(timezone.localtime(instant))
+    stamp = instant.astimezone(UTC).isoformat()
+    return mark_safe(f'<time datetime="{stamp}">{escape(text)}</time>')  # noqa: S308
