@@ -153,7 +153,11 @@ else:
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("TANDEM_TEST_DB") or None},
+            # A file, not Django's default shared in-memory database: pytest-django's live
+            # server (the browser tests) shares one in-memory connection across its request
+            # threads, and htmx's parallel requests then failed with "database table is
+            # locked". On a file each thread has its own connection, as in production.
+            "TEST": {"NAME": os.environ.get("TANDEM_TEST_DB") or str(VAR_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
