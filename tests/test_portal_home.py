@@ -195,10 +195,10 @@ def test_portal_home_queries(personas: Personas, rows: int, django_assert_num_qu
     delivered(a, "Delivered")
     http = signed_in(a.contact1)
     # 1-3. session, user, membership; 4. the client joined to its practice, 5. its
-    # assistants, 6. its contacts, 7. its work in sections (one windowed query: the first
-    # rows of each section and each section's total), 8. its latest changes, 9. its latest
-    # comments, 10. its projects
-    with django_assert_num_queries(10):
+    # assistants, 6. its contacts, 7. its open work counted by status (each section's
+    # total), 8. each section's first rows (UNION ALL of their ids), 9. its latest changes,
+    # 10. its latest comments, 11. its projects
+    with django_assert_num_queries(11):
         response = http.get(URL)
     assert response.context["sections"]["in_progress"].total == rows
 

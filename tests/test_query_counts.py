@@ -99,9 +99,10 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     populate(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # 4. the contact's client joined to its practice, 5. its assistants joined to users,
-    # 6. its contacts joined to users, 7. its work in sections (one windowed query),
-    # 8. its latest changes, 9. its latest comments, 10. its projects with progress
-    with django_assert_num_queries(10):
+    # 6. its contacts joined to users, 7.-8. its work in sections (totals by status, then
+    # each section's first rows), 9. its latest changes, 10. its latest comments, 11. its
+    # projects with progress
+    with django_assert_num_queries(11):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["portal"].assistants) == rows + 1
@@ -132,9 +133,9 @@ def test_portal_home_with_requests(
 ) -> None:
     populate_tasks(personas.a, rows)
     http = signed_in(personas.a.contact1)
-    # 4. the client, 5. its assistants, 6. its contacts, 7. its work in sections,
-    # 8. its latest changes, 9. its latest comments, 10. its projects with progress
-    with django_assert_num_queries(10):
+    # 4. the client, 5. its assistants, 6. its contacts, 7.-8. its work in sections,
+    # 9. its latest changes, 10. its latest comments, 11. its projects with progress
+    with django_assert_num_queries(11):
         response = http.get("/portal/")
     assert response.context["sections"]["in_progress"].total == rows
 
