@@ -160,6 +160,17 @@ def test_recent_activity_says_who_did_what_and_when(personas: Personas, clock) -
     assert "Wed 25 Nov, 12:10" in text
 
 
+def test_recent_activity_quotes_a_comment_as_its_reader_sees_it(personas: Personas, clock) -> None:
+    a = personas.a
+    task = make_task(a.client1, a.contact1, "Newsletter")
+    body = "Put the **wreath workshop** first.\n\n- a <b>bold</b> claim\n- [prices](https://x.test)"
+    add_comment(task, actor=a.assistant, body_markdown=body)
+    response = signed_in(a.contact1).get(URL)
+    text = section(response, "activity-h")
+    # No Markdown marks, and what someone typed as HTML stays text.
+    assert "“Put the wreath workshop first. a &lt;b&gt;bold&lt;/b&gt; claim prices”" in text
+
+
 def test_the_portal_never_shows_another_clients_work(personas: Personas, clock) -> None:
     a, b = personas.a, personas.b
     task = make_task(a.client2, a.contact2, "Client two secret")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -22,3 +25,10 @@ def render_markdown(text: str) -> SafeString:
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
     cleaned = nh3.clean(html, url_schemes={"http", "https", "mailto"})
     return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
+
+
+def markdown_text(text: str) -> str:
+    """What a reader sees of ``text``, as plain text on one line: for a short quote of a
+    comment, where "**wreath workshop**" should read as "wreath workshop"."""
+    without_tags = nh3.clean(render_markdown(text), tags=set())
+    return re.sub(r"\s+", " ", html.unescape(without_tags)).strip()
