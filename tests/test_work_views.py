@@ -327,3 +327,81 @@ def test_a_vague_by_when_is_refused(world: PracticeWorld) -> None:
     assert response.status_code == 400
     assert "soon" in field_error(response, "waiting_on_client_waiting_until")
     assert 'value="The guest list"' in response.content.decode()
+
+
+# Picking a date and time instead of typing a phrase -------------------------------------------
+
+
+def test_a_picked_date_and_time_is_the_deadline_when_no_phrase_was_typed(
+    world: PracticeWorld,
+) -> None:
+    # Without JavaScript the picker's own value arrives; it is read in the client's zone.
+    data = form_data(deadline="", deadline_picked="2026-12-04T17:30")
+    response = signed_in(world.contact1).post(new_url(world), data)
+    assert response.status_code == 302
+    assert Task.objects.get().deadline_at == datetime(2026, 12, 4, 17, 30, tzinfo=UTC)
+
+
+def test_a_typed_phrase_wins_over_a_picked_date(world: PracticeWorld) -> None:
+    data = form_data(deadline="next Friday 5pm", deadline_picked="2026-12-04T17:30")
+    signed_in(world.contact1).post(new_url(world), data)
+    assert Task.objects.get().deadline_at == FRIDAY_5PM
+
+
+def test_a_picked_date_in_the_past_is_refused_and_shown_back_in_the_phrase_box(
+    world: PracticeWorld,
+) -> None:
+    data = form_data(deadline="", deadline_picked="2026-11-20T09:00")
+    response = signed_in(world.contact1).post(new_url(world), data)
+    assert response.status_code == 400
+    assert "already passed" in field_error(response, "deadline")
+    assert 'value="2026-11-20 09:00"' in response.content.decode()
+
+
+def test_a_garbled_picked_value_counts_as_no_deadline(world: PracticeWorld) -> None:
+    data = form_data(deadline="", deadline_picked="<script>2026</script>")
+    response = signed_in(world.contact1).post(new_url(world), data)
+    assert response.status_code == 400
+    assert field_error(response, "deadline") == (
+        "Give the request a deadline, such as “next Friday 5pm”."
+    )
+    assert not Task.objects.exists()
+
+
+def test_every_phrase_field_offers_a_picker_and_a_live_preview(world: PracticeWorld) -> None:
+    task = a_request(world)
+    move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
+    move_task(task, to=TaskStatus.IN_PROGRESS, actor=world.assistant)
+    page = signed_in(world.assistant).get(task_url(task)).content.decode()
+    preview_url = reverse("work:deadline-preview", args=[world.client1.pk])
+    # The waiting move's "Needed by": read as typed into its own preview.
+    assert f'hx-get="{preview_url}?field=waiting_until"' in page
+    assert 'hx-target="#id_waiting_on_client_waiting_until_preview"' in page
+    assert 'id="id_waiting_on_client_waiting_until_preview"' in page
+    assert 'name="waiting_until_picked"' in page
+    assert 'data-phrase-for="id_waiting_on_client_waiting_until"' in page
+    form = signed_in(world.contact1).get(new_url(world)).content.decode()
+    assert f'hx-get="{preview_url}?field=deadline"' in form
+    assert 'type="datetime-local" id="id_deadline_picked" name="deadline_picked"' in form
+
+
+def test_a_request_waiting_for_a_deadline_can_get_a_picked_one(world: PracticeWorld) -> None:
+    task = a_request(world, deadline_at=None, allow_missing_deadline=True)
+    data = {"to": "requested", "deadline": "", "deadline_picked": "2026-11-27T17:00"}
+    response = signed_in(world.contact1).post(task_url(task, "work:task-move"), data)
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.deadline_at == FRIDAY_5PM
+
+
+def test_preview_of_when_the_client_is_needed_says_needed_by(world: PracticeWorld) -> None:
+    url = reverse("work:deadline-preview", args=[world.client1.pk])
+    http = signed_in(world.assistant)
+    response = http.get(url, {"field": "waiting_until", "waiting_until": "Wednesday 5pm"})
+    assert "Needed by Wednesday 25 November, 17:00 (Europe/London)" in page_text(response)
+    refused = page_text(http.get(url, {"field": "waiting_until", "waiting_until": "soon"}))
+    # The choices fill the field that asked.
+    assert refused.count('name="waiting_until"') == 3
+    # An unknown field name reads the deadline, as before.
+    response = http.get(url, {"field": "password", "deadline": "next Friday 5pm"})
+    assert "Due Friday 27 November, 17:00" in page_text(response)

@@ -108,7 +108,7 @@ def sign_in(page: Page, email: str) -> None:
 
 
 def preview(page: Page) -> Locator:
-    return page.locator("#deadline-preview")
+    return page.locator("#id_deadline_preview")
 
 
 def expect_refusal_with_choices(region: Locator) -> None:
@@ -183,6 +183,11 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     expect(contact.get_by_label("Title")).to_have_value(TITLE)
     assert not Task.objects.exists()
     tour.check(contact, "request-new-asap-refused")
+
+    # A date and time can be picked instead: it goes into the phrase box and is read back.
+    contact.get_by_label("or pick a date and time").fill("2030-06-20T15:00")
+    expect(deadline).to_have_value("2030-06-20 15:00")
+    expect(preview(contact)).to_have_text("Due Thursday 20 June, 15:00 (Europe/London)")
 
     # "Next Friday 5pm" is shown back as the concrete date and time before saving.
     deadline.fill("next Friday 5pm")

@@ -6,6 +6,7 @@ practice's working days and hours, so the services only ever see an aware instan
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -42,14 +43,39 @@ def resolve_for(client: Client, phrase: str) -> Deadline:
     )
 
 
-def _phrase_field(label: str, help_text: str = "", **kwargs: Any) -> forms.CharField:
+# What a date-and-time picker (``<input type="datetime-local">``) sends.
+PICKED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
+
+
+class PhraseInput(forms.TextInput):
+    """A phrase, with a date-and-time picker under it (work/phrase_field.html) for those who
+    would rather pick.
+
+    tandem.js copies a picked date and time into the phrase, so the live preview reads it
+    like anything typed; without JavaScript the picker's value is taken when no phrase was
+    typed. Either way the field sees one phrase ("2026-12-04 17:30" reads as it says, in the
+    client's time zone), and a form sent back shows it in the phrase box.
+    """
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        phrase = super().value_from_datadict(data, files, name)
+        picked = str(data.get(f"{name}_picked") or "").strip()
+        if not str(phrase or "").strip() and PICKED.fullmatch(picked):
+            return picked.replace("T", " ")
+        return phrase
+
+
+def _phrase_field(label: str, help_text: str = "") -> forms.CharField:
+    # The field's template renders the live preview and the suggested deadlines (django-stubs
+    # does not know Field's template_name argument, new in Django 5.0).
+    options: dict[str, Any] = {"template_name": "work/phrase_field.html"}
     return forms.CharField(
         label=label,
-        **kwargs,
         max_length=PHRASE_MAX,
         required=False,
         help_text=help_text,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": PHRASE_MAX}),
+        widget=PhraseInput(attrs={"autocomplete": "off", "maxlength": PHRASE_MAX}),
+        **options,
     )
 
 
@@ -59,6 +85,19 @@ class PhraseMixin(DomainErrorFormMixin):
     client: Client
     resolved: Deadline | None = None
     suggestions: tuple[Suggestion, ...] = ()
+
+    def _preview_live(self, name: str) -> None:
+        """Resolve field ``name`` as it is typed, into the preview under it."""
+        field: forms.Field = self.fields[name]  # type: ignore[attr-defined]
+        auto_id: str = self.auto_id  # type: ignore[attr-defined]
+        url = reverse("work:deadline-preview", args=[self.client.pk])
+        field.widget.attrs.update(
+            {
+                "hx-get": f"{url}?field={name}",
+                "hx-target": f"#{auto_id % name}_preview",
+                "hx-trigger": "input changed delay:400ms",
+            }
+        )
 
     def _resolve_phrase(self, phrase: str, *, empty: str) -> datetime:
         if not phrase.strip():
@@ -197,10 +236,7 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         error_messages={"required": "Say what done looks like, so everyone knows when it is."},
     )
     deadline = _phrase_field(
-        "Deadline",
-        "A date and time or a phrase, such as “next Friday 5pm” or “in 3 days”.",
-        # Renders the live preview and the suggested deadlines under the input.
-        template_name="work/deadline_field.html",
+        "Deadline", "A date and time or a phrase, such as “next Friday 5pm” or “in 3 days”."
     )
     estimate_hours = forms.DecimalField(
         label="Estimate in hours (optional)",
@@ -232,13 +268,7 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         """``assignees`` is None for the client's contacts: they do not choose who works."""
         super().__init__(*args, client=client, **kwargs)
         self.assignees = {user.pk: user for user in assignees or []}
-        self.fields["deadline"].widget.attrs.update(
-            {
-                "hx-get": reverse("work:deadline-preview", args=[client.pk]),
-                "hx-target": "#deadline-preview",
-                "hx-trigger": "input changed delay:400ms",
-            }
-        )
+        self._preview_live("deadline")
         if assignees is None:
             del self.fields["assignee"]
         else:
@@ -311,6 +341,8 @@ class MoveForm(PhraseMixin, forms.Form):
             self.auto_id = f"id_{move.to}_%s"
             if "note" in self.fields:
                 self.fields["note"].label = self.NOTE_LABELS.get(move.to, "Note")
+            for name in {"waiting_until", "deadline"} & set(self.fields):
+                self._preview_live(name)
 
     def add_prefix(self, field_name: str) -> str:
         # Ids are per move (several forms on one page); posted names stay plain.

@@ -80,13 +80,20 @@ def task_create(request: MemberRequest, client_id: int) -> HttpResponse:
     return render(request, "work/task_form.html", {"form": form, "client": client}, status=status)
 
 
+# The phrase fields the preview reads: a request's deadline, and when the client's part of
+# a task waiting on them is needed by.
+PHRASE_FIELDS = ("deadline", "waiting_until")
+
+
 @member_required()
 @require_GET
 def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
     """The phrase as the date and time it will be saved as, or why it cannot be: a partial."""
     client = _visible_client(request, client_id)
-    phrase = request.GET.get("deadline", "").strip()
-    context: dict[str, Any] = {"client": client, "phrase": phrase}
+    asked = request.GET.get("field", "")
+    field_name = asked if asked in PHRASE_FIELDS else "deadline"
+    phrase = request.GET.get(field_name, "").strip()
+    context: dict[str, Any] = {"client": client, "phrase": phrase, "field_name": field_name}
     if phrase:
         try:
             context["deadline"] = resolve_for(client, phrase)

@@ -18,6 +18,16 @@
       input.removeAttribute("aria-invalid");
     }
   });
+  // A date and time picked beside a phrase field becomes the phrase, so the live preview
+  // reads it like anything typed (and says it back in words).
+  document.addEventListener("change", function (event) {
+    var forId = event.target.getAttribute && event.target.getAttribute("data-phrase-for");
+    var phrase = forId && document.getElementById(forId);
+    if (phrase && event.target.value) {
+      phrase.value = event.target.value.replace("T", " ");
+      phrase.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  });
   // Forms that do something hard to undo ask first.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
