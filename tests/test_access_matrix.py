@@ -165,7 +165,9 @@ MATRIX = [
     # Accepting is the practice's move: the client's contact is told so on the page (400).
     Row("work:task-move", "POST", "task1", (302, 302, 302, 404, 400, 404), {"to": "accepted"}),
     Row("work:task-move", "POST", "other_task1", SIGN_IN_THEN_404, {"to": "accepted"}),
-    Row("work:task-move", "GET", "task1", SIGN_IN_THEN_405),
+    # Opened again after a refused form: back to the task, if it is visible.
+    Row("work:task-move", "GET", "task1", (302, 302, 302, 404, 302, 404)),
+    Row("work:task-move", "GET", "other_task1", SIGN_IN_THEN_404),
     Row(
         "work:task-comment",
         "POST",
@@ -174,7 +176,9 @@ MATRIX = [
         {"body_markdown": "Hi"},
     ),
     Row("work:task-comment", "POST", "other_task1", SIGN_IN_THEN_404, {"body_markdown": "Hi"}),
-    Row("work:task-comment", "GET", "task1", SIGN_IN_THEN_405),
+    # Opened again after a refused form: back to the task, if it is visible.
+    Row("work:task-comment", "GET", "task1", (302, 302, 302, 404, 302, 404)),
+    Row("work:task-comment", "GET", "other_task1", SIGN_IN_THEN_404),
     # Watchers: whoever sees the task may watch it, stop watching, or add someone who sees it.
     Row("work:watchers", "GET", "task1", (302, 200, 200, 404, 200, 404)),
     Row("work:watchers", "GET", "other_task1", SIGN_IN_THEN_404),
@@ -283,7 +287,9 @@ MATRIX = [
     Row("work:attachment-upload", "GET", "client1", SIGN_IN_THEN_405),
     Row("work:attachment-add", "POST", "task1", (302, 400, 400, 404, 400, 404)),
     Row("work:attachment-add", "POST", "other_task1", SIGN_IN_THEN_404),
-    Row("work:attachment-add", "GET", "task1", SIGN_IN_THEN_405),
+    # Opened again after a refused form: back to the task, if it is visible.
+    Row("work:attachment-add", "GET", "task1", (302, 302, 302, 404, 302, 404)),
+    Row("work:attachment-add", "GET", "other_task1", SIGN_IN_THEN_404),
     Row("work:attachment-download", "GET", "attachment1", (302, 200, 200, 404, 200, 404)),
     Row("work:attachment-download", "GET", "other_attachment1", SIGN_IN_THEN_404),
     # A pending upload is on no task yet: nobody downloads it, its uploader neither.

@@ -405,3 +405,30 @@ def test_preview_of_when_the_client_is_needed_says_needed_by(world: PracticeWorl
     # An unknown field name reads the deadline, as before.
     response = http.get(url, {"field": "password", "deadline": "next Friday 5pm"})
     assert "Due Friday 27 November, 17:00" in page_text(response)
+
+
+def test_waiting_on_the_client_names_every_missing_part_at_once(world: PracticeWorld) -> None:
+    task = a_request(world)
+    move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
+    move_task(task, to=TaskStatus.IN_PROGRESS, actor=world.assistant)
+    data = {"to": "waiting_on_client", "waiting_for": " ", "waiting_until": ""}
+    response = signed_in(world.assistant).post(task_url(task, "work:task-move"), data)
+    assert response.status_code == 400
+    assert field_error(response, "waiting_on_client_waiting_for") == (
+        "Say what you are waiting for from the client."
+    )
+    assert field_error(response, "waiting_on_client_waiting_until") == (
+        "Say by when you need it from the client."
+    )
+
+
+@pytest.mark.parametrize("view", ["work:task-move", "work:task-comment", "work:attachment-add"])
+def test_opening_a_task_forms_address_again_shows_the_task(world: PracticeWorld, view: str) -> None:
+    # A refused form leaves its own address in the browser; coming back to it is no error.
+    task = a_request(world)
+    http = signed_in(world.contact1)
+    assert http.post(task_url(task, "work:task-comment"), {"body_markdown": ""}).status_code == 400
+    response = http.get(task_url(task, view))
+    assert (response.status_code, response["Location"]) == (302, task_url(task))
+    # Someone who may not see the task learns nothing from the address.
+    assert signed_in(world.contact2).get(task_url(task, view)).status_code == 404

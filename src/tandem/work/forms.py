@@ -22,6 +22,7 @@ from tandem.work import attachments
 from tandem.work.deadlines import Deadline, Suggestion, VagueDeadline, resolve_deadline
 from tandem.work.models import Attachment, Priority, Project, TaskStatus
 from tandem.work.selectors_projects import active_projects
+from tandem.work.services import WAITING_FOR_MISSING
 from tandem.work.workflow import Move, Need
 
 if TYPE_CHECKING:
@@ -347,6 +348,13 @@ class MoveForm(PhraseMixin, forms.Form):
     def add_prefix(self, field_name: str) -> str:
         # Ids are per move (several forms on one page); posted names stay plain.
         return field_name
+
+    def clean_waiting_for(self) -> str:
+        # The service says so too; said here as well, both missing parts show at once.
+        text: str = self.cleaned_data["waiting_for"].strip()
+        if not text:
+            raise forms.ValidationError(WAITING_FOR_MISSING)
+        return text
 
     def clean_waiting_until(self) -> datetime:
         empty = "Say by when you need it from the client."

@@ -391,12 +391,12 @@ def _changes_for(
     return {}
 
 
+WAITING_FOR_MISSING = "Say what you are waiting for from the client."
+
+
 def _waiting_changes(waiting_for: str, waiting_until: datetime | None) -> dict[str, Any]:
     waiting_for = require_text(
-        waiting_for,
-        field="waiting_for",
-        message="Say what you are waiting for from the client.",
-        limit=300,
+        waiting_for, field="waiting_for", message=WAITING_FOR_MISSING, limit=300
     )
     if waiting_until is None:
         raise DomainError("Say by when you need it from the client.", field="waiting_until")

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
@@ -109,10 +109,22 @@ def task_detail(request: MemberRequest, task_id: int) -> HttpResponse:
     return _task_page(request, _visible_task(request, task_id))
 
 
+# A form sent back with a mistake leaves its own address (…/move/, …/comment/, …/files/) in
+# the browser. Opened again later (Enter in the address bar, a bookmark), it shows the task
+# instead of an error page; the task must still be visible, or it is missing (404).
+TASK_FORM_METHODS = ["GET", "POST"]
+
+
+def back_to_task(task: Task) -> HttpResponse:
+    return redirect("work:task-detail", task_id=task.pk)
+
+
 @member_required()
-@require_POST
+@require_http_methods(TASK_FORM_METHODS)
 def task_move(request: MemberRequest, task_id: int) -> HttpResponse:
     task = _visible_task(request, task_id)
+    if request.method == "GET":
+        return back_to_task(task)
     moves = {str(move.to): move for move in allowed_moves(task, request.user)}
     form = MoveForm(request.POST, client=task.client, move=moves.get(request.POST.get("to", "")))
     if form.is_valid():
@@ -129,9 +141,11 @@ def task_move(request: MemberRequest, task_id: int) -> HttpResponse:
 
 
 @member_required()
-@require_POST
+@require_http_methods(TASK_FORM_METHODS)
 def task_comment(request: MemberRequest, task_id: int) -> HttpResponse:
     task = _visible_task(request, task_id)
+    if request.method == "GET":
+        return back_to_task(task)
     form = CommentForm(request.POST, request.FILES, client=task.client, uploader=request.user)
     if form.is_valid():
         try:

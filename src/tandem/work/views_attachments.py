@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.clients.models import Client
 from tandem.core.errors import DomainError
@@ -22,7 +22,7 @@ from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import attachments
 from tandem.work.forms import FILES_AUTO_ID, AttachmentsForm
 from tandem.work.models import Attachment
-from tandem.work.views import _task_page, _visible_task
+from tandem.work.views import TASK_FORM_METHODS, _task_page, _visible_task, back_to_task
 
 # Multipart framing around one file; a body larger than the limit plus this is refused
 # before Django reads it.
@@ -68,10 +68,12 @@ def _content_length(request: MemberRequest) -> int:
 
 
 @member_required()
-@require_POST
+@require_http_methods(TASK_FORM_METHODS)
 def attachment_add(request: MemberRequest, task_id: int) -> HttpResponse:
     """“Add files” on a task: anyone who sees the task may add files to it."""
     task = _visible_task(request, task_id)
+    if request.method == "GET":
+        return back_to_task(task)
     form = AttachmentsForm(
         request.POST,
         request.FILES,
