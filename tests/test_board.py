@@ -319,8 +319,10 @@ def test_moves_that_need_input_open_the_task_page_at_their_form(
     assert submitted.status_code == 302
     assert submitted["Location"] == expected
     assert status_of(task) == task.status
-    # The anchor is a field on the task page.
-    assert f'id="{anchor}"' in http.get(expected).content.decode()
+    # The anchor is a field on the task page, which says what to fill in.
+    page = http.get(expected).content.decode()
+    assert f'id="{anchor}"' in page
+    assert f"To move “{task.title}” to “{S(to).label}”" in page
 
 
 def test_a_card_someone_else_moved_meanwhile_is_not_moved(personas: Personas, clock: Any) -> None:

@@ -404,9 +404,12 @@ def test_marking_read_one_and_all(personas: Personas) -> None:
     first.refresh_from_db()
     assert first.read_at is not None
     assert ">2<" in http.get("/notifications/bell/").content.decode()
+    assert "Mark all read" in http.get("/notifications/").content.decode()
     http.post("/notifications/read-all/")
     assert Notification.objects.filter(recipient=a.assistant, read_at__isnull=True).count() == 0
     assert "bell-count" not in http.get("/notifications/bell/").content.decode()
+    # Nothing left to mark: the button is gone.
+    assert "Mark all read" not in http.get("/notifications/").content.decode()
 
 
 def test_someone_elses_notification_cannot_be_marked_read(personas: Personas) -> None:

@@ -101,7 +101,8 @@ def test_three_changes_within_the_window_make_one_mail_per_recipient(
     text, html = text_and_html(mail)
     assert "assistant accepted the request." in text
     assert "assistant moved it from “Accepted” to “In progress”." in text
-    assert "assistant commented: “I have *called* the venue.”" in text
+    # The comment as its reader sees it: no Markdown marks in the mail.
+    assert "assistant commented: “I have called the venue.”" in text
     assert f"http://127.0.0.1:8000/tasks/{task.pk}/" in text
     assert f'href="http://127.0.0.1:8000/tasks/{task.pk}/"' in html
     # The assistant heard only of the new request (their own moves are not news to them).

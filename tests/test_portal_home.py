@@ -131,7 +131,7 @@ def test_sections_are_limited_with_a_link_to_the_filtered_list(personas: Persona
     ]
     assert response.context["sections"]["in_progress"].total == PORTAL_SECTION_SIZE + 2
     text = section(response, "active-h")
-    assert f"See all {PORTAL_SECTION_SIZE + 2} in progress" in text
+    assert f"See all {PORTAL_SECTION_SIZE + 2} with your assistant" in text
     assert 'href="/requests/?status=active"' in response.content.decode()
     # The link shows exactly the tasks the section counted.
     listed = signed_in(a.contact1).get("/requests/?status=active")
@@ -187,7 +187,7 @@ def test_empty_sections_say_what_happens_next(personas: Personas, clock) -> None
     text = page_text(response)
     assert "Nothing is waiting on you" in text
     assert "Nothing to review" in text
-    assert "Nothing in progress" in text
+    assert "Nothing is with your assistant right now" in text
     assert "No activity yet" in text
     assert f"/clients/{a.client1.pk}/requests/new/" in text
     assert "New request" in text

@@ -432,3 +432,45 @@ def test_opening_a_task_forms_address_again_shows_the_task(world: PracticeWorld,
     assert (response.status_code, response["Location"]) == (302, task_url(task))
     # Someone who may not see the task learns nothing from the address.
     assert signed_in(world.contact2).get(task_url(task, view)).status_code == 404
+
+
+def test_the_client_answers_a_wait_in_their_own_words(world: PracticeWorld) -> None:
+    task = a_request(world)
+    move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
+    move_task(task, to=TaskStatus.IN_PROGRESS, actor=world.assistant)
+    move_task(
+        task,
+        to=TaskStatus.WAITING_ON_CLIENT,
+        actor=world.assistant,
+        waiting_for="The guest list",
+        waiting_until=FRIDAY_5PM,
+    )
+    assert ">Resume work</button>" in page_text(signed_in(world.assistant).get(task_url(task)))
+    contact = signed_in(world.contact1)
+    assert ">I have sent what you needed</button>" in page_text(contact.get(task_url(task)))
+    response = contact.post(task_url(task, "work:task-move"), {"to": "in_progress"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.IN_PROGRESS
+
+
+def test_work_sent_back_says_so_on_the_timeline(world: PracticeWorld) -> None:
+    task = a_request(world)
+    for status in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED):
+        move_task(task, to=status, actor=world.assistant)
+    data = {"to": "in_progress", "note": "Make the date bigger."}
+    signed_in(world.contact1).post(task_url(task, "work:task-move"), data)
+    text = page_text(signed_in(world.assistant).get(task_url(task)))
+    assert "Sent it back for more work. <q>Make the date bigger.</q>" in text
+
+
+def test_too_long_or_negative_values_are_refused_in_words_that_say_what_to_do(
+    world: PracticeWorld,
+) -> None:
+    data = form_data(title="x" * 300, estimate_hours="-2")
+    response = signed_in(world.contact1).post(new_url(world), data)
+    assert response.status_code == 400
+    assert field_error(response, "title") == "Shorten this to 200 characters; it has 300."
+    assert "below nothing" in field_error(response, "estimate_hours")
+    # What was typed is kept.
+    assert 'value="' + "x" * 300 + '"' in response.content.decode()

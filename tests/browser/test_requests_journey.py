@@ -283,7 +283,7 @@ def test_portal_lists_the_request_with_its_status(tour: Tour, team: Team) -> Non
     contact = tour.new_page()
     sign_in(contact, team.contact.email)
     expect(contact).to_have_url(re.compile(r"/portal/$"))
-    under_way = contact.get_by_role("region", name=re.compile(r"^In progress"))
+    under_way = contact.get_by_role("region", name=re.compile(r"^With your assistant"))
     item = under_way.get_by_role("listitem").filter(has_text=TITLE)
     expect(item.get_by_role("link", name=TITLE)).to_have_attribute("href", task_path)
     expect(item).to_contain_text("Fri 14 Jun, 17:00")

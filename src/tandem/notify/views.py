@@ -29,7 +29,12 @@ def _id_or_none(value: str | None) -> int | None:
 def notification_list(request: MemberRequest) -> HttpResponse:
     before_id = _id_or_none(request.GET.get("before"))
     page = selectors.notification_page(viewer=request.user, before_id=before_id)
-    context = {"page": page, "is_first_page": before_id is None}
+    context = {
+        "page": page,
+        "is_first_page": before_id is None,
+        # Unread ones come first in time order, so the page shown says enough (no count).
+        "has_unread": any(item.notification.read_at is None for item in page.items),
+    }
     template = "notify/notification_list.html"
     return render(request, f"{template}#items" if request.htmx else template, context)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from tandem.core.markdown import markdown_text
 from tandem.notify.models import Kind, Notification
 from tandem.work.models import TaskEvent, TaskStatus
 
@@ -64,7 +65,8 @@ def sentence(notification: Notification, zone: ZoneInfo) -> str:
         return f"Due {when}." if kind == Kind.DUE_TOMORROW else f"Overdue: it was due {when}."
     if comment is not None:
         verb = "mentioned you" if kind == Kind.MENTION else "commented"
-        return f"{who} {verb}: “{_excerpt(comment.body_markdown)}”"
+        # As the reader sees the comment: "**prices**" reads "prices".
+        return f"{who} {verb}: “{_excerpt(markdown_text(comment.body_markdown))}”"
     if event is None:
         return f"{who} changed this task."
     return f"{who} {_event_words(event)}"

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from tandem.accounts.models import User
 
 PHRASE_MAX = 100
+# Browsers stop typing at maxlength; text pasted past it, or sent by a script, hears this.
+TOO_LONG = "Shorten this to %(limit_value)d characters; it has %(show_value)d."
 
 
 def resolve_for(client: Client, phrase: str) -> Deadline:
@@ -221,12 +223,13 @@ class TaskForm(PhraseMixin, AttachmentsForm):
 
     title = forms.CharField(
         max_length=200,
-        error_messages={"required": "Give the request a short title."},
+        error_messages={"required": "Give the request a short title.", "max_length": TOO_LONG},
     )
     request_markdown = forms.CharField(
         label="Request",
         required=False,
         max_length=20_000,
+        error_messages={"max_length": TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Markdown: **bold**, lists, links.",
     )
@@ -234,7 +237,10 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         label="What done looks like",
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say what done looks like, so everyone knows when it is."},
+        error_messages={
+            "required": "Say what done looks like, so everyone knows when it is.",
+            "max_length": TOO_LONG,
+        },
     )
     deadline = _phrase_field(
         "Deadline", "A date and time or a phrase, such as “next Friday 5pm” or “in 3 days”."
@@ -245,7 +251,13 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         min_value=0,
         max_value=9999,
         decimal_places=2,
-        error_messages={"invalid": "Give the estimate as a number of hours, such as 1.5."},
+        error_messages={
+            "invalid": "Give the estimate as a number of hours, such as 1.5.",
+            "min_value": "An estimate cannot be below nothing; give the hours, such as 1.5.",
+            "max_value": "Give an estimate under %(limit_value)s hours, or split the work up.",
+            "max_decimal_places": "Give the hours with at most two decimals, such as 1.25.",
+            "max_digits": "Give an estimate under 10,000 hours, or split the work up.",
+        },
     )
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
     project = forms.TypedChoiceField(
@@ -311,9 +323,15 @@ class MoveForm(PhraseMixin, forms.Form):
 
     to = forms.ChoiceField(choices=TaskStatus.choices, widget=forms.HiddenInput)
     note = forms.CharField(
-        label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Note",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": TOO_LONG},
     )
-    waiting_for = forms.CharField(label="Waiting for", required=False, max_length=300)
+    waiting_for = forms.CharField(
+        label="Waiting for", required=False, max_length=300, error_messages={"max_length": TOO_LONG}
+    )
     waiting_until = _phrase_field("Needed by", "Such as “Friday 5pm”.")
     deadline = _phrase_field("Deadline", "Such as “next Friday 5pm”.")
 
@@ -380,5 +398,8 @@ class CommentForm(AttachmentsForm):
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Markdown works here too.",
-        error_messages={"required": "Write something before posting the comment."},
+        error_messages={
+            "required": "Write something before posting the comment.",
+            "max_length": TOO_LONG,
+        },
     )

@@ -57,12 +57,27 @@ CLOSED_COLUMN = "closed"
 def moves_for(status: str, side: Side) -> list[Move]:
     """The moves ``side`` may make from ``status``: ``workflow.allowed_moves`` without its
     visibility query, for pages that have already scoped every task they show."""
-    return [t.move for t in TRANSITIONS if t.from_status == status and side in t.sides]
+    return [
+        t.move.for_side(side) for t in TRANSITIONS if t.from_status == status and side in t.sides
+    ]
 
 
 def side_for(viewer: User) -> Side:
     """The viewer's side on any task they can see (pages have already scoped the tasks)."""
     return Side.CLIENT if viewer.membership.is_contact else Side.PRACTICE
+
+
+NEEDS_SENTENCE = {
+    Need.NOTE: "add a note below",
+    Need.WAITING: "say below what you need from the client and by when",
+    Need.DEADLINE: "give it a deadline below",
+}
+
+
+def what_a_move_needs(task: Task, move: Move) -> str:
+    """What to fill in on the task page before a move that needs more than a click."""
+    assert move.needs is not None
+    return f"To move “{task.title}” to “{move.to.label}”, {NEEDS_SENTENCE[move.needs]}."
 
 
 def input_anchor(move: Move) -> str:

@@ -154,6 +154,8 @@ def board_move(request: MemberRequest, client_id: int, task_id: int) -> HttpResp
             + "#"
             + selectors_day.input_anchor(needing_input)
         )
+        # Said on the task page, so nobody wonders why the card did not move.
+        messages.info(request, selectors_day.what_a_move_needs(task, needing_input))
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     outcome = _apply_move(request, task, side)
     if not outcome.moved:

@@ -9,7 +9,7 @@ back, because "done" means the person who asked is satisfied.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -48,6 +48,13 @@ class Move:
     to: TaskStatus
     label: str
     needs: Need | None = None
+    # The button's words for the client, where theirs differ from the practice's.
+    client_label: str = ""
+
+    def for_side(self, side: Side) -> Move:
+        if side == Side.CLIENT and self.client_label:
+            return replace(self, label=self.client_label)
+        return self
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,10 @@ def _client(from_status: S, to: S, label: str, what: str, needs: Need | None = N
     return Transition(from_status, Move(to, label, needs), CLIENT, ONLY_CLIENT.format(what))
 
 
-def _either(from_status: S, to: S, label: str, needs: Need | None = None) -> Transition:
-    return Transition(from_status, Move(to, label, needs), BOTH, "")
+def _either(
+    from_status: S, to: S, label: str, needs: Need | None = None, *, client_label: str = ""
+) -> Transition:
+    return Transition(from_status, Move(to, label, needs, client_label), BOTH, "")
 
 
 # Either side may call off an open request: the client no longer wants it, or the practice
@@ -99,7 +108,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _practice(S.IN_PROGRESS, S.DELIVERED, "Deliver for review", "deliver work for review"),
     # Either side: the client sends what was asked for, or the practice resumes on receipt.
-    _either(S.WAITING_ON_CLIENT, S.IN_PROGRESS, "Resume work"),
+    _either(
+        S.WAITING_ON_CLIENT,
+        S.IN_PROGRESS,
+        "Resume work",
+        client_label="I have sent what you needed",
+    ),
     _client(S.DELIVERED, S.DONE, "Accept the work", "accept delivered work"),
     _client(S.DELIVERED, S.IN_PROGRESS, "Send back", "send delivered work back", Need.NOTE),
     *CANCELLING,
@@ -131,7 +145,7 @@ def allowed_moves(task: Task, user: User) -> list[Move]:
     if side is None:
         return []
     return [
-        transition.move
+        transition.move.for_side(side)
         for transition in TRANSITIONS
         if transition.from_status == task.status and side in transition.sides
     ]
