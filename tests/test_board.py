@@ -226,10 +226,12 @@ def test_the_move_to_form_works_without_javascript(personas: Personas, clock: An
     http = signed_in(own.owner)
     response = http.post(move_url(own, task), {"from": "accepted", "to": "in_progress"})
     assert response.status_code == 302
-    assert response["Location"] == board_url(own)
-    follow = http.get(response["Location"])
+    # Back at the moved card, so a keyboard user keeps their place on the board.
+    assert response["Location"] == f"{board_url(own)}#card-{task.pk}"
+    follow = http.get(board_url(own))
     assert "Moved “Book the venue” to “In progress”." in page_text(follow)
     assert column(follow, "in_progress") == ["Book the venue"]
+    assert f'id="card-{task.pk}"' in follow.content.decode()
 
 
 def test_contact_accepts_delivered_work_by_moving_it_to_closed(

@@ -164,6 +164,8 @@ def test_accepting_in_place_replaces_the_row_with_its_new_state(
     assert text.lstrip().startswith(f'<li class="card inbox-row" id="inbox-task-{task.pk}">')
     assert 'role="status"' in text
     assert ">Accepted</span>" in text
+    # htmx focuses the row's link after the swap: a keyboard user stays on this row.
+    assert f'href="/tasks/{task.pk}/" autofocus>Open the task</a>' in text
     task.refresh_from_db()
     assert task.status == TaskStatus.ACCEPTED
     event = TaskEvent.objects.filter(task=task, kind=TaskEvent.Kind.STATUS_CHANGED).latest("id")

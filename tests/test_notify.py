@@ -401,6 +401,9 @@ def test_marking_read_one_and_all(personas: Personas) -> None:
     assert http.get("/notifications/bell/").content.decode().count(">3<") == 1
     response = http.post(f"/notifications/{first.pk}/read/")
     assert response.status_code == 302
+    # Back at the item marked read.
+    assert response["Location"] == f"/notifications/#notification-{first.pk}"
+    assert f'id="notification-{first.pk}"' in http.get("/notifications/").content.decode()
     first.refresh_from_db()
     assert first.read_at is not None
     assert ">2<" in http.get("/notifications/bell/").content.decode()

@@ -233,6 +233,8 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     row.get_by_role("button", name=f"Accept “{TITLE}”").click()
     expect(row.get_by_role("status")).to_contain_text("Accepted")
     assert assistant.url == inbox_url  # accepted in place, no page load
+    # The keyboard's place stays on the row: its link has the focus.
+    expect(row.get_by_role("link", name="Open the task")).to_be_focused()
     tour.check(assistant, "inbox-accepted")
 
     # ... opens the task and starts work.

@@ -59,7 +59,8 @@ def notification_read(request: MemberRequest, notification_id: int) -> HttpRespo
         services.mark_read(notification_id, actor=request.user)
     except DomainError:
         raise Http404 from None
-    return redirect("notify:notification-list")
+    # Back at the item, so someone going down the list by keyboard keeps their place.
+    return redirect(reverse("notify:notification-list") + f"#notification-{notification_id}")
 
 
 @member_required()

@@ -164,7 +164,9 @@ def board_move(request: MemberRequest, client_id: int, task_id: int) -> HttpResp
     if request.htmx:
         return _board_page(request, client, notice=notice)
     messages.success(request, notice)
-    return redirect("work:board", client_id=client.pk)
+    # Back at the moved card: the browser scrolls to it and the next Tab starts from there,
+    # so someone moving cards by keyboard keeps their place.
+    return redirect(reverse("work:board", args=[client.pk]) + f"#card-{task.pk}")
 
 
 def _move_needing_input(request: MemberRequest, task: Task, side: Side) -> Move | None:
