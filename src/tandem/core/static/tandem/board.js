@@ -26,6 +26,19 @@
     return direct[0] || matching[0] || null;
   }
 
+  // Which edges of the board hide columns: the page fades them (tandem.css).
+  function markEdges() {
+    var board = document.getElementById("board");
+    var row = board && board.querySelector(".board-columns");
+    if (!row) return;
+    var hidden = row.scrollWidth - row.clientWidth;
+    board.classList.toggle("more-left", row.scrollLeft > 4);
+    board.classList.toggle("more-right", hidden - row.scrollLeft > 4);
+  }
+  document.addEventListener("scroll", markEdges, true);
+  window.addEventListener("resize", markEdges);
+  document.addEventListener("DOMContentLoaded", markEdges);
+
   function swapBoard(html) {
     var holder = document.createElement("template");
     holder.innerHTML = html;
@@ -33,6 +46,7 @@
     var current = document.getElementById("board");
     if (!fresh || !current) return false;
     current.replaceWith(fresh);
+    markEdges();
     announce(fresh.getAttribute("data-message"), fresh.getAttribute("data-message-kind"));
     return true;
   }
