@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.work.models import Task, TaskStatus
+from tandem.work.selectors_day import week_ends_on
 from tandem.work.services import create_task, move_task
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
 
@@ -148,6 +149,37 @@ def test_today_and_this_week_follow_the_viewers_time_zone(
     assert section(in_auckland, "week") == ["Late Monday in UTC"]
     assert "Due Tue 24 Nov, 12:00" in plain(in_auckland)
     assert "times in Pacific/Auckland" in plain(in_auckland)
+
+
+def test_at_the_weekend_the_week_is_the_coming_one(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    own = personas.a
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    clock.move_to(saturday - timedelta(days=1))
+    a_request(own, datetime(2026, 11, 29, 17, 0, tzinfo=UTC), title="Sunday")
+    a_request(own, datetime(2026, 12, 4, 17, 0, tzinfo=UTC), title="Next Friday")
+    a_request(own, datetime(2026, 12, 7, 9, 0, tzinfo=UTC), title="Monday after")
+    clock.move_to(saturday)
+    response = signed_in(own.owner).get(reverse("clients:dashboard"))
+    assert section(response, "week") == ["Sunday", "Next Friday"]
+    assert "Due in the coming week" in plain(response)
+    # Its "more" link lists the same tasks: the request list reads "week" the same way.
+    listed = signed_in(own.owner).get(reverse("work:request-list"), {"due": "week"})
+    assert [task.title for task in listed.context["page"].object_list] == ["Sunday", "Next Friday"]
+
+
+@pytest.mark.parametrize(
+    ("today", "ends"),
+    [
+        (date(2026, 11, 23), date(2026, 11, 30)),  # Monday: this week
+        (date(2026, 11, 27), date(2026, 11, 30)),  # Friday: this week
+        (date(2026, 11, 28), date(2026, 12, 7)),  # Saturday: the coming week
+        (date(2026, 11, 29), date(2026, 12, 7)),  # Sunday: the coming week
+    ],
+)
+def test_the_week_ends_on_the_monday_after_this_working_week(today: date, ends: date) -> None:
+    assert week_ends_on(today) == ends
 
 
 def test_a_long_section_shows_ten_and_links_to_the_rest(

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 S = TaskStatus
 
+SATURDAY = 5
 INBOX_LIMIT = 25
 SECTION_LIMIT = 10
 # A dashboard section counts up to here and then says "100+": past that the number changes
@@ -165,22 +166,36 @@ class Section:
         return f"{more}+" if self.is_capped else (str(more) if more else "")
 
 
+def week_ends_on(today: date) -> date:
+    """The Monday that ends "this week" seen from ``today``: weeks start on Monday, and on
+    a Saturday or Sunday "this week" is the coming one, so the weekend's dashboard shows
+    the work ahead instead of an empty week."""
+    two_days_on = today + timedelta(days=2)
+    return two_days_on + timedelta(days=7 - two_days_on.weekday())
+
+
+def is_weekend(today: date) -> bool:
+    return today.weekday() >= SATURDAY
+
+
 @dataclass(frozen=True)
 class DayBounds:
-    """Now, the start of tomorrow and the start of next week, in the viewer's zone."""
+    """Now, the start of tomorrow and the end of this week (see week_ends_on), in the
+    viewer's zone."""
 
     now: datetime
     tomorrow: datetime
     next_week: datetime
+    is_weekend: bool = False
 
     @classmethod
     def at(cls, now: datetime, zone: tzinfo) -> DayBounds:
         today = now.astimezone(zone).date()
-        # Weeks start on Monday: "this week" runs to the end of Sunday.
         return cls(
             now=now,
             tomorrow=_midnight(today + timedelta(days=1), zone),
-            next_week=_midnight(today + timedelta(days=7 - today.weekday()), zone),
+            next_week=_midnight(week_ends_on(today), zone),
+            is_weekend=is_weekend(today),
         )
 
 
@@ -216,18 +231,22 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
     counts = {key: _count(qs, COUNT_CAP) for key, qs in rows.items()}
     totals = _counts(viewer, counts | {"new": _count(visible.filter(status__in=INBOX_STATUSES))})
     shown = _sections_first_tasks(rows, bounds)
+    titles = SECTIONS | (WEEKEND_SECTIONS if bounds.is_weekend else {})
     sections = [
-        Section(key, title, empty, shown[key], totals[key]) for key, title, empty in SECTIONS
+        Section(key, title, empty, shown[key], totals[key])
+        for key, (title, empty) in titles.items()
     ]
     return Day(sections=sections, new_requests=totals["new"])
 
 
-SECTIONS = [
-    ("overdue", "Overdue", "Nothing is overdue."),
-    ("today", "Due today", "Nothing else is due today."),
-    ("week", "Due later this week", "Nothing else is due this week."),
-    ("waiting", "Waiting on the client", "Nothing is waiting on a client."),
-]
+SECTIONS = {
+    "overdue": ("Overdue", "Nothing is overdue."),
+    "today": ("Due today", "Nothing else is due today."),
+    "week": ("Due later this week", "Nothing else is due this week."),
+    "waiting": ("Waiting on the client", "Nothing is waiting on a client."),
+}
+# At the weekend "this week" is the coming one (week_ends_on), and says so.
+WEEKEND_SECTIONS = {"week": ("Due in the coming week", "Nothing is due in the coming week.")}
 
 
 def _sections_first_tasks(

@@ -29,6 +29,7 @@ from tandem.work.models import (
     TaskQuerySet,
     TaskStatus,
 )
+from tandem.work.selectors_day import week_ends_on
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -110,15 +111,15 @@ def _day_start(day: date) -> datetime:
 def _due_range(due: str, now: datetime) -> Q:
     """The dashboard's sections, so its "see all" links show what it counted: overdue is
     past its deadline; today is from now to midnight; the week is from tomorrow to the end
-    of Sunday (weeks start on Monday), all in the viewer's time zone."""
+    of Sunday (weeks start on Monday; at the weekend, the coming week's Sunday), all in the
+    viewer's time zone."""
     today = timezone.localdate(now)
     tomorrow = _day_start(today + timedelta(days=1))
     if due == "overdue":
         return Q(deadline_at__lt=now)
     if due == "today":
         return Q(deadline_at__gte=now, deadline_at__lt=tomorrow)
-    next_monday = _day_start(today + timedelta(days=7 - today.weekday()))
-    return Q(deadline_at__gte=tomorrow, deadline_at__lt=next_monday)
+    return Q(deadline_at__gte=tomorrow, deadline_at__lt=_day_start(week_ends_on(today)))
 
 
 def filtered_requests(*, viewer: User, filters: RequestFilters, now: datetime) -> TaskQuerySet:
