@@ -97,3 +97,17 @@ def test_a_server_process_compiles_every_template_before_its_first_request():
     cached.reset()
     warm_up()
     assert set(names) <= set(cached.get_template_cache)
+
+
+@pytest.mark.django_db
+def test_postgresql_answers_pages_without_parallel_workers():
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        # Nothing to set on SQLite.
+        assert "options" not in settings.DATABASES["default"].get("OPTIONS", {})
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
