@@ -138,11 +138,14 @@ if DATABASE_URL:
     # Pages run short queries, where a parallel worker's start-up costs more than it saves,
     # and on a small machine the worker competes with the web process for a core: the
     # owner's search at 100,000 tasks ran 55 ms (median) with one and 38 ms without.
-    parallel = int(os.environ.get("TANDEM_PG_PARALLEL_WORKERS", "0"))
-    db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    db_options["options"] = " ".join(
-        filter(None, [db_options.get("options"), f"-c max_parallel_workers_per_gather={parallel}"])
-    )
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        parallel = int(os.environ.get("TANDEM_PG_PARALLEL_WORKERS", "0"))
+        db_options = DATABASES["default"].setdefault("OPTIONS", {})
+        db_options["options"] = " ".join(
+            filter(
+                None, [db_options.get("options"), f"-c max_parallel_workers_per_gather={parallel}"]
+            )
+        )
     # Two checkouts testing against one server at once each name their own test database
     # (pytest-xdist adds its worker suffix to whichever name is used).
     if test_db := os.environ.get("TANDEM_TEST_DB"):
