@@ -8,11 +8,12 @@ not show. Counts for "N more" come from one aggregate each, served by Task's ind
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, F, OrderBy, Q, Subquery, Value, When, Window
+from django.db.models import Case, Count, F, OrderBy, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from tandem.clients.models import Client
@@ -87,7 +88,7 @@ def input_anchor(move: Move) -> str:
     return f"id_{move.to}_{first_field[move.needs]}" if move.needs else ""
 
 
-def _first(rows: TaskQuerySet, order: list[str | OrderBy], limit: int) -> TaskQuerySet:
+def _first(rows: QuerySet[Task, Any], order: list[str | OrderBy], limit: int) -> TaskQuerySet:
     """The first ``limit`` of ``rows`` in ``order``, as one query that picks their ids first.
 
     The inner query sorts only what the index holds (status, deadline, id), so ordering the
@@ -96,6 +97,17 @@ def _first(rows: TaskQuerySet, order: list[str | OrderBy], limit: int) -> TaskQu
     """
     ids = rows.order_by(*order).values("pk")[:limit]
     return Task.objects.filter(pk__in=ids).order_by(*order)
+
+
+def firsts_of_each(
+    groups: Sequence[tuple[QuerySet[Task, Any], list[str | OrderBy]]], limit: int
+) -> TaskQuerySet:
+    """The tasks that are among the first ``limit`` of each group in that group's order, in
+    one query: each group picks its ids from its own index range and the picks are joined
+    with UNION ALL. (SQLite refuses a LIMIT in a member of a compound query, so each pick's
+    LIMIT sits inside a ``pk__in``.) The rows come back unordered; callers sort them."""
+    picks = [_first(rows, order, limit).order_by().values("pk") for rows, order in groups]
+    return Task.objects.filter(pk__in=picks[0].union(*picks[1:], all=True))
 
 
 def _count(rows: TaskQuerySet, cap: int | None = None) -> Coalesce:
@@ -259,12 +271,8 @@ def _sections_first_tasks(
     back together with their client and assignee; they are put back in their sections here.
     The sections never overlap, so a task's section follows from its status and deadline.
     """
-    picks = [
-        _first(qs, _section_order(key), SECTION_LIMIT).order_by().values("pk")
-        for key, qs in rows.items()
-    ]
-    union = picks[0].union(*picks[1:], all=True)
-    tasks = Task.objects.filter(pk__in=union).select_related("client", "assignee")
+    groups = [(qs, _section_order(key)) for key, qs in rows.items()]
+    tasks = firsts_of_each(groups, SECTION_LIMIT).select_related("client", "assignee")
     shown: dict[str, list[Task]] = {key: [] for key in rows}
     for task in tasks:
         shown[_section_of(task, bounds)].append(task)

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, OrderBy, Q, Value, When
 from django.utils import timezone
 
 from tandem.clients.models import Client
@@ -29,7 +29,7 @@ from tandem.work.models import (
     TaskQuerySet,
     TaskStatus,
 )
-from tandem.work.selectors_day import week_ends_on
+from tandem.work.selectors_day import firsts_of_each, week_ends_on
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -249,16 +249,12 @@ def portal_sections(*, viewer: User, client: Client) -> dict[str, PortalSection]
         When(status=TaskStatus.WAITING_ON_CLIENT, then=F("waiting_until")),
         default=F("deadline_at"),
     )
-    picks = [
-        Task.objects.filter(
-            pk__in=tasks.filter(status__in=sorted(statuses))
-            .annotate(due_at=due)
-            .order_by(F("due_at").asc(nulls_first=True), "pk")
-            .values("pk")[:PORTAL_SECTION_SIZE]
-        ).values("pk")
+    soonest_due: list[str | OrderBy] = [F("due_at").asc(nulls_first=True), "pk"]
+    groups = [
+        (tasks.filter(status__in=sorted(statuses)).annotate(due_at=due), soonest_due)
         for statuses in PORTAL_GROUPS.values()
     ]
-    shown = Task.objects.filter(pk__in=picks[0].union(*picks[1:], all=True))
+    shown = firsts_of_each(groups, PORTAL_SECTION_SIZE)
     sections = {
         key: PortalSection(key, [], sum(by_status.get(status, 0) for status in statuses))
         for key, statuses in PORTAL_GROUPS.items()
