@@ -32,7 +32,8 @@ def notification_list(request: MemberRequest) -> HttpResponse:
     context = {
         "page": page,
         "is_first_page": before_id is None,
-        # Unread ones come first in time order, so the page shown says enough (no count).
+        # Judged from the items shown, not a count query: what is unread is nearly always
+        # the newest, and an older unread one can still be marked read on its own.
         "has_unread": any(item.notification.read_at is None for item in page.items),
     }
     template = "notify/notification_list.html"

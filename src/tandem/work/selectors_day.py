@@ -266,9 +266,8 @@ def _sections_first_tasks(
 ) -> dict[str, list[Task]]:
     """The first ``SECTION_LIMIT`` tasks of every section, in one query.
 
-    Each section picks its ids in its own order from its own index range (the same LIMITed
-    subquery as ``_first``), the four lists are joined with UNION ALL, and the rows come
-    back together with their client and assignee; they are put back in their sections here.
+    ``firsts_of_each`` picks each section's ids from its own index range and loads the rows
+    together with their client and assignee; they are put back in their sections here.
     The sections never overlap, so a task's section follows from its status and deadline.
     """
     groups = [(qs, _section_order(key)) for key, qs in rows.items()]
