@@ -13,7 +13,8 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.clients.models import Client
 from tandem.work.models import Priority, Task, TaskStatus
-from tandem.work.services import add_comment, create_project, create_task, move_task
+from tandem.work.services import add_comment, create_task, move_task
+from tandem.work.services_projects import create_project
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
 
 URL = "/requests/"

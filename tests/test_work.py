@@ -32,11 +32,10 @@ from tandem.work.services import (
     add_comment,
     add_watcher,
     assign_task,
-    create_project,
     create_task,
     move_task,
-    propose_project,
 )
+from tandem.work.services_projects import create_project, propose_project
 from tandem.work.workflow import allowed_moves
 from tests.conftest import Personas, PracticeWorld
 

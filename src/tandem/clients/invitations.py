@@ -17,13 +17,12 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client, ClientContact, Invitation
-from tandem.core import audit
+from tandem.core import access, audit
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
 from tandem.core.mail import deliver, render_email, store_email
 from tandem.core.models import Membership
-from tandem.core.roles import Role
-from tandem.core.tenancy import active_membership
+from tandem.core.roles import Capability
 
 TOKEN_SALT = "tandem.invitation"  # noqa: S105 (a namespace, not a secret)
 INVALID_LINK = (
@@ -72,11 +71,16 @@ def check_usable(invitation: Invitation) -> None:
         raise DomainError("This client's account is no longer active with the practice.")
 
 
-def _owner(actor: User) -> Membership:
-    membership = active_membership(actor)
-    if membership is None or membership.role != Role.OWNER:
+def _owner(actor: User, capability: Capability = Capability.INVITE_MEMBERS) -> Membership:
+    membership = access.member(actor)
+    if membership is None or not access.role_allows(membership.role, capability):
         raise DomainError("Only the practice owner can invite people.")
     return membership
+
+
+def _speaks_for_a_client(role: str) -> bool:
+    """Whether people of ``role`` belong to one client (and are invited for it)."""
+    return access.side_of_role(role) == access.Side.CLIENT
 
 
 def _queue_invitation_mail(invitation: Invitation) -> None:
@@ -95,11 +99,16 @@ def invite(
     request: HttpRequest | None = None,
 ) -> Invitation:
     """Invite someone by e-mail as an assistant, an owner, or a contact of ``client``."""
-    membership = _owner(actor)
+    for_client = _speaks_for_a_client(role)
+    membership = _owner(
+        actor, Capability.INVITE_CONTACTS if for_client else Capability.INVITE_MEMBERS
+    )
     email = email.strip().lower()
-    if role == Role.CONTACT and client is None:
+    if not for_client and not access.can_hold_role(role):
+        raise DomainError("Invite people as an owner or an assistant.", field="role")
+    if for_client and client is None:
         raise DomainError("Pick the client this contact speaks for.", field="client")
-    if role != Role.CONTACT:
+    if not for_client:
         client = None
     if client is not None and (client.practice_id != membership.practice_id or client.is_archived):
         raise DomainError("Pick one of your active clients.", field="client")
@@ -226,7 +235,7 @@ def accept_invitation(
             raise DomainError("This invitation has already been used. Sign in instead.")
         user = existing or _create_user(invitation, name=name, password=password)
         Membership.objects.create(practice=invitation.practice, user=user, role=invitation.role)
-        if invitation.role == Role.CONTACT and invitation.client is not None:
+        if _speaks_for_a_client(invitation.role) and invitation.client is not None:
             ClientContact.objects.create(
                 practice=invitation.practice, client=invitation.client, user=user
             )

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tandem.core import access
+from tandem.core.access import Reach
 from tandem.core.models import Practice, time_zone_choices
-from tandem.core.roles import Role
-from tandem.core.tenancy import active_membership
+from tandem.core.roles import Capability, Role
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -20,27 +21,52 @@ class ClientQuerySet(models.QuerySet["Client"]):
     def visible_to(self, user: User) -> ClientQuerySet:
         """Owner: every client of the practice, archived ones too. Assistant: the active
         clients assigned to them. Contact: their own client while it is active."""
-        membership = active_membership(user)
-        if membership is None:
+        reach = access.reach_of(user)
+        if reach is None:
             return self.none()
-        in_practice = self.filter(practice_id=membership.practice_id)
-        if membership.role == Role.OWNER:
+        in_practice = self.filter(practice_id=user.membership.practice_id)
+        if reach == Reach.PRACTICE:
             return in_practice
-        if membership.role == Role.ASSISTANT:
-            return in_practice.filter(archived_at__isnull=True, assignments__user_id=user.pk)
-        return in_practice.filter(archived_at__isnull=True, contacts__user_id=user.pk)
+        return in_practice.filter(archived_at__isnull=True, **{REACH_LOOKUPS[reach]: user.pk})
 
     def active(self) -> ClientQuerySet:
         return self.filter(archived_at__isnull=True)
 
 
+# How a member is linked to a client for each reach of the access policy but the whole
+# practice's: the lookup from Client to the linked user's id.
+REACH_LOOKUPS = {Reach.ASSIGNED: "assignments__user_id", Reach.OWN: "contacts__user_id"}
+
+
+class Phase(models.IntegerChoices):
+    """How far the client trusts the practice (article 001): the access policy reads it."""
+
+    CLERICAL = 1, "Phase I: clerical"
+    ADMINISTRATIVE = 2, "Phase II: secretarial and administrative"
+    EXECUTIVE = 3, "Phase III: personal executive assistant"
+
+
 class Client(models.Model):
+    """A client of the practice, and the state of the relationship with it.
+
+    The relationship's state (phase, agreements, notice) is what the access policy's
+    requirements read (``core.access.REQUIREMENTS``); later capabilities keep it current.
+    """
+
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
     name = models.CharField("business name", max_length=160)
     time_zone = models.CharField(max_length=64, choices=time_zone_choices, default="UTC")
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The relationship's state.
+    phase = models.PositiveSmallIntegerField(choices=Phase.choices, default=Phase.CLERICAL)
+    # Whether requests wait for signed service and confidentiality agreements, and since
+    # when the agreements are in force (none yet: null).
+    requires_agreements = models.BooleanField(default=False)
+    agreements_in_force_at = models.DateTimeField(null=True, blank=True)
+    # Working days of notice the practice asks for new work; less is short notice.
+    notice_working_days = models.PositiveSmallIntegerField(default=2)
 
     objects = ClientQuerySet.as_manager()
 
@@ -53,6 +79,27 @@ class Client(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    def is_reached_by(self, user_id: int, reach: Reach) -> bool:
+        """Whether the user is linked to this client through ``reach``: one query."""
+        if reach == Reach.PRACTICE:
+            return True
+        return Client.objects.filter(pk=self.pk, **{REACH_LOOKUPS[reach]: user_id}).exists()
+
+    def audience(self) -> models.Q:
+        """Who sees this client, as a filter on users: the set form of ``access.standing``."""
+        in_practice = models.Q(membership__practice_id=self.practice_id, membership__is_active=True)
+        sees = models.Q(membership__role__in=access.roles_reaching(Reach.PRACTICE))
+        if not self.is_archived:
+            sees |= models.Q(
+                membership__role__in=access.roles_reaching(Reach.ASSIGNED),
+                assignments__client_id=self.pk,
+            )
+            sees |= models.Q(
+                membership__role__in=access.roles_reaching(Reach.OWN),
+                client_contact__client_id=self.pk,
+            )
+        return in_practice & sees
 
 
 class Assignment(models.Model):
@@ -87,13 +134,16 @@ class ClientContact(models.Model):
         return f"{self.user} for {self.client}"
 
 
+# People of these roles speak for one client, so their invitation names it.
+CLIENT_SIDE_ROLES = access.roles_on_side(access.Side.CLIENT)
+
+
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def visible_to(self, user: User) -> InvitationQuerySet:
         """Only owners manage invitations, for their own practice."""
-        membership = active_membership(user)
-        if membership is None or membership.role != Role.OWNER:
+        if not access.allows(user, Capability.INVITE_MEMBERS):
             return self.none()
-        return self.filter(practice_id=membership.practice_id)
+        return self.filter(practice_id=user.membership.practice_id)
 
     def pending(self) -> InvitationQuerySet:
         return self.filter(
@@ -135,8 +185,8 @@ class Invitation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(role=Role.CONTACT, client__isnull=False)
-                    | (~models.Q(role=Role.CONTACT) & models.Q(client__isnull=True))
+                    models.Q(role__in=CLIENT_SIDE_ROLES, client__isnull=False)
+                    | (~models.Q(role__in=CLIENT_SIDE_ROLES) & models.Q(client__isnull=True))
                 ),
                 name="invitation_contact_has_client",
             )

@@ -18,8 +18,9 @@ from django.db.models import (
 )
 
 from tandem.clients.models import Assignment, Client, ClientContact, Invitation
+from tandem.core import access
+from tandem.core.access import Reach, Side
 from tandem.core.models import Membership, Practice
-from tandem.core.roles import Role
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -85,7 +86,7 @@ def client_detail(*, viewer: User, client: Client) -> ClientDetail:
         m
         for m in Membership.objects.visible_to(viewer)
         .active()
-        .filter(role__in=[Role.OWNER, Role.ASSISTANT])
+        .filter(role__in=access.roles_on_side(Side.PRACTICE))
         .select_related("user")
         .order_by("user__name", "user__email")
         if m.user_id not in assigned_ids
@@ -104,7 +105,7 @@ def people_page(*, viewer: User) -> PeoplePage:
     invitations still open. Contacts are listed on each client's page instead."""
     members = list(
         Membership.objects.visible_to(viewer)
-        .filter(role__in=[Role.OWNER, Role.ASSISTANT])
+        .filter(role__in=access.roles_on_side(Side.PRACTICE))
         .select_related("user")
         .annotate(
             client_count=Count(
@@ -143,14 +144,17 @@ def onboarding(*, viewer: User) -> Onboarding:
     """What a new practice still has to do, in one query of three EXISTS."""
     practice_id = viewer.membership.practice_id
     open_invitations = Invitation.objects.filter(practice_id=practice_id, revoked_at__isnull=True)
-    teammates = Membership.objects.filter(practice_id=practice_id, role=Role.ASSISTANT)
-    contacts = Membership.objects.filter(practice_id=practice_id, role=Role.CONTACT)
+    # A teammate is someone who works on assigned clients; a contact speaks for a client.
+    teammate_roles = access.roles_reaching(Reach.ASSIGNED)
+    contact_roles = access.roles_on_side(Side.CLIENT)
+    teammates = Membership.objects.filter(practice_id=practice_id, role__in=teammate_roles)
+    contacts = Membership.objects.filter(practice_id=practice_id, role__in=contact_roles)
     flags = (
         Practice.objects.filter(pk=practice_id)
         .annotate(
-            has_teammate=either(teammates, open_invitations.exclude(role=Role.CONTACT)),
+            has_teammate=either(teammates, open_invitations.exclude(role__in=contact_roles)),
             has_client=Exists(Client.objects.filter(practice_id=practice_id)),
-            has_contact=either(contacts, open_invitations.filter(role=Role.CONTACT)),
+            has_contact=either(contacts, open_invitations.filter(role__in=contact_roles)),
         )
         .values("has_teammate", "has_client", "has_contact")
         .get()

@@ -9,20 +9,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tandem.clients.models import Assignment, Client
-from tandem.core import audit
+from tandem.core import access, audit
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
 from tandem.core.models import Membership
-from tandem.core.roles import Role
-from tandem.core.tenancy import active_membership
+from tandem.core.roles import Capability
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
 
 
-def _practice_of(actor: User) -> Membership:
-    membership = active_membership(actor)
-    if membership is None or membership.role != Role.OWNER:
+def _practice_of(actor: User, capability: Capability = Capability.MANAGE_CLIENTS) -> Membership:
+    """The actor's membership, when their role may ``capability``; refused otherwise."""
+    membership = access.member(actor)
+    if membership is None or not access.role_allows(membership.role, capability):
         raise DomainError("Only the practice owner can change clients.")
     return membership
 
@@ -117,12 +117,12 @@ def assign_assistant(
     client: Client, *, assistant: User, actor: User, request: HttpRequest | None = None
 ) -> Assignment:
     """Let an assistant (or owner) of the same practice work on the client."""
-    membership = _practice_of(actor)
-    target = active_membership(assistant)
+    membership = _practice_of(actor, Capability.ASSIGN_ASSISTANTS)
+    target = access.member(assistant)
     if (
         target is None
         or target.practice_id != membership.practice_id
-        or target.role == Role.CONTACT
+        or not access.is_practice_side(target)
     ):
         raise DomainError("Pick an assistant of your practice.", field="assistant")
     if client.is_archived:
@@ -150,7 +150,7 @@ def assign_assistant(
 def unassign_assistant(
     client: Client, *, assistant: User, actor: User, request: HttpRequest | None = None
 ) -> None:
-    _practice_of(actor)
+    _practice_of(actor, Capability.ASSIGN_ASSISTANTS)
     with transaction.atomic():
         deleted, _ = Assignment.objects.filter(client=client, user=assistant).delete()
         if not deleted:

@@ -11,6 +11,7 @@ from tandem.accounts.models import User
 from tandem.clients import invitations, selectors, services
 from tandem.clients.forms import AssignForm, ClientForm, InviteContactForm
 from tandem.clients.models import Client
+from tandem.core import access
 from tandem.core.errors import DomainError
 from tandem.core.models import Membership
 from tandem.core.roles import Capability, Role
@@ -28,9 +29,9 @@ def _visible_client(request: MemberRequest, client_id: int) -> Client:
 @require_GET
 def dashboard(request: MemberRequest) -> HttpResponse:
     user: User = request.user
-    is_owner = user.membership.role == Role.OWNER
+    runs_practice = access.allows(user, Capability.MANAGE_PRACTICE)
     context = {
-        "onboarding": selectors.onboarding(viewer=user) if is_owner else None,
+        "onboarding": selectors.onboarding(viewer=user) if runs_practice else None,
         "clients": selectors.first_clients(viewer=user, limit=8),
     }
     return render(request, "clients/dashboard.html", context)
@@ -40,7 +41,9 @@ def dashboard(request: MemberRequest) -> HttpResponse:
 @require_GET
 def client_list(request: MemberRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
-    archived = request.GET.get("archived") == "1" and request.user.membership.role == Role.OWNER
+    archived = request.GET.get("archived") == "1" and access.sees_whole_practice(
+        request.user.membership
+    )
     page = selectors.client_page(
         viewer=request.user,
         search=search,

@@ -2,15 +2,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from tandem.core.roles import ROLE_CAPABILITIES
-from tandem.core.tenancy import active_membership
+from tandem.core import access
 
 
 def tenancy(request: HttpRequest) -> dict[str, Any]:
-    membership = active_membership(getattr(request, "user", None))
-    capabilities = ROLE_CAPABILITIES.get(membership.role, frozenset()) if membership else ()
+    membership = access.member(getattr(request, "user", None))
     return {
         "membership": membership,
         "practice": membership.practice if membership else None,
-        "capabilities": {str(c) for c in capabilities},
+        "capabilities": access.capabilities_of(membership),
     }

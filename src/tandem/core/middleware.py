@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.core import access
 from tandem.core.tenancy import active_membership
 
 # Paths a member without two-factor may still use when their practice requires it. allauth
@@ -60,7 +61,7 @@ class RequireTwoFactorMiddleware:
         membership = active_membership(request.user)
         if (
             membership is not None
-            and not membership.is_contact
+            and access.is_practice_side(membership)
             and membership.practice.requires_two_factor
             and not request.path.startswith(TWO_FACTOR_SETUP_PREFIXES)
             and not has_two_factor(request.user.pk)

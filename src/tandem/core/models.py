@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from tandem.core.roles import Role
+from tandem.core import access
+from tandem.core.roles import Capability, Role
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -73,10 +74,9 @@ class Practice(models.Model):
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def visible_to(self, user: User) -> MembershipQuerySet:
         """Owners and assistants see their practice's members; contacts see no one."""
-        membership = getattr(user, "membership", None) if user.is_authenticated else None
-        if membership is None or membership.role == Role.CONTACT:
+        if not access.allows(user, Capability.VIEW_PEOPLE):
             return self.none()
-        return self.filter(practice_id=membership.practice_id)
+        return self.filter(practice_id=user.membership.practice_id)
 
     def active(self) -> MembershipQuerySet:
         return self.filter(is_active=True)
@@ -103,20 +103,21 @@ class Membership(models.Model):
 
     @property
     def is_owner(self) -> bool:
-        return self.role == Role.OWNER
+        """Whether the member sees the whole practice (the pages' "every client" wording)."""
+        return access.sees_whole_practice(self)
 
     @property
     def is_contact(self) -> bool:
-        return self.role == Role.CONTACT
+        """Whether the member is on the client side (the portal)."""
+        return access.side_of_member(self) == access.Side.CLIENT
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def visible_to(self, user: User) -> AuditEntryQuerySet:
         """Only a practice's owners read its audit log."""
-        membership = getattr(user, "membership", None) if user.is_authenticated else None
-        if membership is None or not membership.is_active or membership.role != Role.OWNER:
+        if not access.allows(user, Capability.READ_AUDIT_LOG):
             return self.none()
-        return self.filter(practice_id=membership.practice_id)
+        return self.filter(practice_id=user.membership.practice_id)
 
 
 class AuditEntry(models.Model):

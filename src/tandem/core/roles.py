@@ -1,4 +1,7 @@
-"""Roles and what each may do: the one table every permission check reads."""
+"""Roles and capabilities: the names the access policy (``core/access.py``) is written in.
+
+What each role may do, and for which client, is decided by ``core.access`` alone.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ class Role(models.TextChoices):
 
 
 class Capability(StrEnum):
+    # The practice as a whole.
     MANAGE_PRACTICE = "manage_practice"
     VIEW_PEOPLE = "view_people"
     INVITE_MEMBERS = "invite_members"
@@ -24,26 +28,22 @@ class Capability(StrEnum):
     INVITE_CONTACTS = "invite_contacts"
     READ_AUDIT_LOG = "read_audit_log"
     USE_PORTAL = "use_portal"
-
-
-ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.OWNER: frozenset(
-        {
-            Capability.MANAGE_PRACTICE,
-            Capability.VIEW_PEOPLE,
-            Capability.INVITE_MEMBERS,
-            Capability.CHANGE_ROLES,
-            Capability.VIEW_CLIENTS,
-            Capability.MANAGE_CLIENTS,
-            Capability.ASSIGN_ASSISTANTS,
-            Capability.INVITE_CONTACTS,
-            Capability.READ_AUDIT_LOG,
-        }
-    ),
-    Role.ASSISTANT: frozenset({Capability.VIEW_CLIENTS, Capability.VIEW_PEOPLE}),
-    Role.CONTACT: frozenset({Capability.USE_PORTAL}),
-}
-
-
-def role_can(role: str, capability: Capability) -> bool:
-    return capability in ROLE_CAPABILITIES.get(role, frozenset())
+    # Told of a new request for a client nobody is assigned to yet.
+    HEAR_OF_UNASSIGNED_REQUESTS = "hear_of_unassigned_requests"
+    # One client's work: asked with the client, so the relationship's state can weigh in.
+    SEE_CLIENT = "see_client"
+    ADD_REQUEST = "add_request"
+    COMMENT = "comment"
+    CANCEL_REQUEST = "cancel_request"
+    SET_DEADLINE = "set_deadline"
+    # Accept a request (take it on); declining is part of working on requests.
+    TAKE_ON_REQUEST = "take_on_request"
+    # Decline, start, wait for the client, deliver, resume, assign, and add people to watch.
+    WORK_ON_REQUEST = "work_on_request"
+    MANAGE_WATCHERS = "manage_watchers"
+    # Take up waiting work again: the client has sent what was needed, or it has arrived.
+    RESUME_WORK = "resume_work"
+    # Accept delivered work or send it back.
+    REVIEW_DELIVERY = "review_delivery"
+    RUN_PROJECTS = "run_projects"
+    PROPOSE_PROJECTS = "propose_projects"

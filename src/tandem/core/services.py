@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.http import HttpRequest
 
-from tandem.core import audit
+from tandem.core import access, audit
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
 from tandem.core.models import Membership, Practice
-from tandem.core.roles import Role
+from tandem.core.roles import Capability, Role
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -123,10 +123,12 @@ def update_practice(
 
 
 def _only_owner_left(membership: Membership) -> bool:
+    """Whether ``membership`` is the last active member who can manage the practice."""
+    managers = access.roles_with(Capability.MANAGE_PRACTICE)
     return (
-        membership.role == Role.OWNER
+        access.role_allows(membership.role, Capability.MANAGE_PRACTICE)
         and not Membership.objects.active()
-        .filter(practice_id=membership.practice_id, role=Role.OWNER)
+        .filter(practice_id=membership.practice_id, role__in=managers)
         .exclude(pk=membership.pk)
         .exists()
     )
@@ -136,7 +138,7 @@ def change_role(
     membership: Membership, *, role: str, actor: User, request: HttpRequest | None = None
 ) -> Membership:
     """Make a member an owner or an assistant. A practice always keeps one owner."""
-    if role not in (Role.OWNER, Role.ASSISTANT) or membership.role == Role.CONTACT:
+    if not access.can_hold_role(role) or not access.is_practice_side(membership):
         raise DomainError("Members can be owners or assistants.", field="role")
     if membership.role == role:
         return membership

@@ -12,8 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_htmx.middleware import HtmxDetails
 
+from tandem.core import access
 from tandem.core.models import Membership
-from tandem.core.roles import Capability, Role, role_can
+from tandem.core.roles import Capability
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -32,18 +33,11 @@ class MemberRequest(HttpRequest):
 
 def active_membership(user: User | Any) -> Membership | None:
     """The acting user's membership, or None for visitors and people with no practice."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        membership: Membership = user.membership
-    except Membership.DoesNotExist:
-        return None
-    return membership if membership.is_active else None
+    return access.member(user)
 
 
 def can(user: User | Any, capability: Capability) -> bool:
-    membership = active_membership(user)
-    return membership is not None and role_can(membership.role, capability)
+    return access.allows(user, capability)
 
 
 def member_required(capability: Capability | None = None) -> Callable[[View], View]:
@@ -58,17 +52,13 @@ def member_required(capability: Capability | None = None) -> Callable[[View], Vi
             membership = active_membership(request.user)
             if membership is None:
                 return redirect("accounts:practice-create")
-            if capability is not None and not role_can(membership.role, capability):
+            if capability is not None and not access.role_allows(membership.role, capability):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
 
     return decorator
-
-
-def is_practice_side(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in (Role.OWNER, Role.ASSISTANT)
 
 
 def require(user: User | Any, capability: Capability) -> None:

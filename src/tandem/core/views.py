@@ -10,12 +10,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tandem.core import selectors, services
+from tandem.core import access, selectors, services
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
 from tandem.core.forms import PracticeSettingsForm
 from tandem.core.models import Membership
-from tandem.core.roles import Capability, Role
+from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, active_membership, member_required
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if Membership.objects.filter(user_id=request.user.pk).exists():
             return render(request, "core/no_access.html", status=403)
         return redirect("accounts:practice-create")
-    if membership.role == Role.CONTACT:
+    if access.allows(request.user, Capability.USE_PORTAL):
         return redirect("clients:portal-home")
     return redirect("clients:dashboard")
 

@@ -9,9 +9,9 @@ from django.db import models
 from django.utils import timezone
 
 from tandem.clients.models import Client
+from tandem.core import access
 from tandem.core.models import Practice
-from tandem.core.roles import Role
-from tandem.core.tenancy import active_membership
+from tandem.core.roles import Capability
 from tandem.work.models import Comment, Task, scoped_by_client
 
 if TYPE_CHECKING:
@@ -36,8 +36,7 @@ class InboundMessageQuerySet(models.QuerySet["InboundMessage"]):
 
         Mail to no known address (or an altered one) belongs to no practice and is read by
         the operator in the server log, not by any practice."""
-        membership = active_membership(user)
-        if membership is None or membership.role == Role.CONTACT:
+        if not access.allows(user, Capability.VIEW_CLIENTS):
             return self.none()
         return scoped_by_client(self, user)
 

@@ -27,9 +27,10 @@ from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
+from tandem.core import access
+from tandem.core.access import Side
 from tandem.core.errors import DomainError
 from tandem.core.mail import queue_email, render_email
-from tandem.core.roles import Role
 from tandem.inbound.addresses import ClientAddress, ReplyAddress, parse_address
 from tandem.inbound.cues import find_deadline, find_expectations
 from tandem.inbound.models import InboundMessage, Outcome
@@ -210,7 +211,7 @@ def _contact(client: Client, address: str) -> User | None:
             email__iexact=address,
             client_contact__client=client,
             membership__practice_id=client.practice_id,
-            membership__role=Role.CONTACT,
+            membership__role__in=access.roles_on_side(Side.CLIENT),
             membership__is_active=True,
         )
         .first()

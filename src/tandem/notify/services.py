@@ -29,8 +29,9 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.clients.models import Assignment
+from tandem.core import access
 from tandem.core.errors import DomainError
-from tandem.core.roles import Role
+from tandem.core.roles import Capability
 from tandem.notify.mentions import mentioned
 from tandem.notify.models import Channel, Kind, Notification, Preference
 from tandem.work import services as work_services
@@ -59,7 +60,8 @@ def _practice_side_of_client(task: Task) -> set[int]:
     if assigned:
         return assigned
     owners = User.objects.filter(
-        membership__practice_id=task.practice_id, membership__role=Role.OWNER
+        membership__practice_id=task.practice_id,
+        membership__role__in=access.roles_with(Capability.HEAR_OF_UNASSIGNED_REQUESTS),
     )
     return set(owners.values_list("pk", flat=True))
 

@@ -11,10 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from tandem.clients.models import Client
+from tandem.core import access
 from tandem.core.indexes import SortIndex
 from tandem.core.models import Practice
-from tandem.core.roles import Role
-from tandem.core.tenancy import active_membership
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -29,11 +28,11 @@ def scoped_by_client(rows: Q, user: User, *, client_field: str = "client") -> Q:
     the rows of the clients ``Client.objects.visible_to`` gives them (assigned and active
     for assistants, their own active client for contacts), so the two can never disagree.
     """
-    membership = active_membership(user)
-    if membership is None:
+    reach = access.reach_of(user)
+    if reach is None:
         return rows.none()
-    if membership.role == Role.OWNER:
-        return rows.filter(practice_id=membership.practice_id)
+    if reach == access.Reach.PRACTICE:
+        return rows.filter(practice_id=user.membership.practice_id)
     # The visible clients are all of the user's practice, so the client filter alone scopes
     # the rows; adding the practice's would tempt SQLite to walk the whole practice's index
     # and check each row's client, instead of reading each visible client's range.

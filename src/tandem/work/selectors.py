@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from tandem.clients.models import Client
-from tandem.core.roles import Role
 from tandem.work.models import Attachment, Comment, Task, TaskEvent
 
 if TYPE_CHECKING:
@@ -73,22 +72,15 @@ def open_requests(*, viewer: User, client: Client) -> list[Task]:
 
 
 def task_audience(task: Task) -> QuerySet[User]:
-    """Everyone who can see ``task``, in one query: the set form of ``workflow.side_of``.
-
-    Owners always; while the client is active, also its assigned assistants and its
-    contacts. Inactive members see nothing. Mentions, watchers and notifications all draw
-    from this, so none of them can reach someone the task page would 404 for.
+    """Everyone who can see ``task``, in one query: its client's audience, the set form of
+    ``core.access.standing`` (owners always; while the client is active, also its assigned
+    assistants and its contacts; inactive members see nothing). Mentions, watchers and
+    notifications all draw from this, so none of them can reach someone the task page would
+    404 for.
     """
     from tandem.accounts.models import User
 
-    in_practice = User.objects.filter(
-        membership__practice_id=task.practice_id, membership__is_active=True
-    )
-    sees = Q(membership__role=Role.OWNER)
-    if not task.client.is_archived:
-        sees |= Q(membership__role=Role.ASSISTANT, assignments__client_id=task.client_id)
-        sees |= Q(membership__role=Role.CONTACT, client_contact__client_id=task.client_id)
-    return in_practice.filter(sees).distinct()
+    return User.objects.filter(task.client.audience()).distinct()
 
 
 @dataclass(frozen=True)

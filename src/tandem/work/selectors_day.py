@@ -17,6 +17,7 @@ from django.db.models import Case, Count, F, OrderBy, Q, QuerySet, Subquery, Val
 from django.db.models.functions import Coalesce, RowNumber
 
 from tandem.clients.models import Client
+from tandem.core import access
 from tandem.core.models import Practice
 from tandem.work.models import CLOSED_STATUSES, OPEN_STATUSES, Task, TaskQuerySet, TaskStatus
 from tandem.work.workflow import TRANSITIONS, Move, Need, Side
@@ -66,7 +67,10 @@ def moves_for(status: str, side: Side) -> list[Move]:
 
 def side_for(viewer: User) -> Side:
     """The viewer's side on any task they can see (pages have already scoped the tasks)."""
-    return Side.CLIENT if viewer.membership.is_contact else Side.PRACTICE
+    side = access.side_of(viewer)
+    if side is None:
+        raise ValueError("side_for needs a member of a practice")
+    return side
 
 
 NEEDS_SENTENCE = {

@@ -5,7 +5,6 @@ the audit log: they are the work itself, not security events."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -15,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.clients.models import Assignment, Client
+from tandem.core import access
+from tandem.core.access import Standing
 from tandem.core.errors import DomainError
-from tandem.core.roles import Role
-from tandem.core.tenancy import active_membership
+from tandem.core.roles import Capability
 from tandem.work import attachments, signals
 from tandem.work.models import (
     CLOSED_STATUSES,
@@ -29,7 +29,7 @@ from tandem.work.models import (
     TaskStatus,
     Watcher,
 )
-from tandem.work.workflow import Need, Side, Transition, find_transition, side_of
+from tandem.work.workflow import Need, Transition, find_transition, side_of
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -48,21 +48,31 @@ NOTE_PROMPTS = {
 # Who is acting ------------------------------------------------------------------------------
 
 
-def _side_for_client(client: Client, actor: User) -> Side:
-    """The actor's side for ``client``; refused when the client is not one of theirs."""
-    membership = active_membership(actor)
-    if membership is None or not Client.objects.visible_to(actor).filter(pk=client.pk).exists():
+NOT_YOUR_TASK = "This task is not one of yours; open it from your own task list."
+
+
+def standing_for_client(
+    client: Client, actor: User, capability: Capability, *, wrong_role: str = ""
+) -> Standing:
+    """The actor's standing with ``client``, refused unless the policy grants
+    ``capability`` there; refused too when the client is archived."""
+    standing = access.standing(actor, client)
+    if not standing.sees:
         raise DomainError("Pick one of your own clients.", field="client")
     if client.is_archived:
         raise DomainError(f"Restore {client.name} before adding work for it.", field="client")
-    return Side.CLIENT if membership.role == Role.CONTACT else Side.PRACTICE
+    standing.require(capability, wrong_role=wrong_role)
+    return standing
 
 
-def _side_for_task(task: Task, actor: User) -> Side:
-    side = side_of(task, actor)
-    if side is None:
-        raise DomainError("This task is not one of yours; open it from your own task list.")
-    return side
+def _standing_for_task(
+    task: Task, actor: User, capability: Capability, *, wrong_role: str = ""
+) -> Standing:
+    """The actor's standing with the task's client, refused unless they see the task and
+    the policy grants ``capability`` on it."""
+    standing = access.standing(actor, task.client)
+    standing.require(capability, unseen=NOT_YOUR_TASK, wrong_role=wrong_role)
+    return standing
 
 
 # Field checks -------------------------------------------------------------------------------
@@ -89,9 +99,9 @@ def _future_instant(value: datetime, *, field: str, what: str) -> datetime:
 
 
 def _check_assignee(client: Client, assignee: User) -> None:
-    membership = active_membership(assignee)
+    membership = access.member(assignee)
     works_on_client = Assignment.objects.filter(client=client, user=assignee).exists()
-    if membership is None or membership.role == Role.CONTACT or not works_on_client:
+    if not access.is_practice_side(membership) or not works_on_client:
         raise DomainError(
             f"{assignee.display_name} does not work on {client.name}; "
             "pick an assistant assigned to this client.",
@@ -113,63 +123,6 @@ def check_target(client: Client, target_on: date | None) -> None:
         raise DomainError(
             "The target date has already passed; pick today or a later day.", field="target_on"
         )
-
-
-# Projects -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProjectFields:
-    title: str
-    goal: str = ""
-    done_means: str = ""
-    target_on: date | None = None
-
-
-def _save_project(client: Client, fields: ProjectFields, **extra: Any) -> Project:
-    title = require_text(fields.title, field="title", message="Give the project a title.")
-    check_target(client, fields.target_on)
-    with transaction.atomic():
-        return Project.objects.create(
-            practice_id=client.practice_id,
-            client=client,
-            title=title,
-            goal=fields.goal.strip(),
-            done_means=fields.done_means.strip(),
-            target_on=fields.target_on,
-            **extra,
-        )
-
-
-def create_project(
-    client: Client,
-    *,
-    actor: User,
-    title: str,
-    goal: str = "",
-    done_means: str = "",
-    target_on: date | None = None,
-) -> Project:
-    """A project for one of the actor's clients. Owners and assigned assistants only."""
-    if _side_for_client(client, actor) != Side.PRACTICE:
-        raise DomainError("Only the practice can start a project; propose one instead.")
-    return _save_project(client, ProjectFields(title, goal, done_means, target_on))
-
-
-def propose_project(
-    client: Client,
-    *,
-    actor: User,
-    title: str,
-    goal: str = "",
-    done_means: str = "",
-    target_on: date | None = None,
-) -> Project:
-    """A contact proposes a project for their own client; the practice takes it on later."""
-    if _side_for_client(client, actor) != Side.CLIENT:
-        raise DomainError("Only the client's contacts propose projects; create it instead.")
-    fields = ProjectFields(title, goal, done_means, target_on)
-    return _save_project(client, fields, proposed_by=actor, is_proposal=True)
 
 
 # Tasks --------------------------------------------------------------------------------------
@@ -197,7 +150,7 @@ def create_task(
     deadline in the future is required. The creator and the assignee watch the task.
     ``uploads`` are the actor's pending uploads to put on it (see ``attachments``).
     """
-    _side_for_client(client, actor)
+    standing_for_client(client, actor, Capability.ADD_REQUEST)
     title = require_text(title, field="title", message="Give the request a short title.")
     expectations = require_text(
         expectations,
@@ -263,8 +216,12 @@ def _check_related(
 
 def assign_task(task: Task, *, actor: User, assignee: User | None) -> Task:
     """Give the task to an assistant of its client, or to nobody. Practice side only."""
-    if _side_for_task(task, actor) != Side.PRACTICE:
-        raise DomainError("Only the practice can choose who works on a task.")
+    _standing_for_task(
+        task,
+        actor,
+        Capability.WORK_ON_REQUEST,
+        wrong_role="Only the practice can choose who works on a task.",
+    )
     if assignee is not None:
         _check_assignee(task.client, assignee)
     with transaction.atomic():
@@ -332,8 +289,7 @@ def move_task(
 def _take_on(task: Task, *, actor: User) -> None:
     """An assistant of the client who accepts an unassigned request is the one doing it,
     so the client sees a name. An owner accepting leaves the choice open."""
-    membership = active_membership(actor)
-    if membership is None or membership.role != Role.ASSISTANT:
+    if access.reach_of(actor) != access.Reach.ASSIGNED:
         return
     if not Assignment.objects.filter(client_id=task.client_id, user=actor).exists():
         return
@@ -349,7 +305,9 @@ def _label(status: str) -> str:
 
 
 def _check_move(task: Task, *, to: str, actor: User) -> Transition:
-    side = _side_for_task(task, actor)
+    standing = access.standing(actor, task.client)
+    if not standing.sees:
+        raise DomainError(NOT_YOUR_TASK)
     if task.status in CLOSED_STATUSES:
         raise DomainError(f"This task is {_label(task.status).lower()}; it can no longer change.")
     transition = find_transition(task.status, to)
@@ -358,8 +316,7 @@ def _check_move(task: Task, *, to: str, actor: User) -> Transition:
             f"A task in “{_label(task.status)}” cannot be moved to “{_label(to)}”.",
             field="status",
         )
-    if side not in transition.sides:
-        raise DomainError(transition.refusal, field="status")
+    standing.require(transition.capability, wrong_role=transition.refusal, field="status")
     return transition
 
 
@@ -433,7 +390,7 @@ def add_comment(
 ) -> Comment:
     """A comment by anyone who can see the task, on either side, with the actor's pending
     ``uploads`` on it."""
-    _side_for_task(task, actor)
+    _standing_for_task(task, actor, Capability.COMMENT)
     body = require_text(
         body_markdown,
         field="body_markdown",
@@ -456,7 +413,7 @@ def add_comment(
 def add_watcher(task: Task, *, actor: User, user: User) -> Watcher:
     """Let ``user`` hear about the task. Both must be able to see it; watching twice is
     the same as watching once."""
-    _side_for_task(task, actor)
+    _standing_for_task(task, actor, Capability.SEE_CLIENT)
     if side_of(task, user) is None:
         raise DomainError(
             f"{user.display_name} cannot see this task, so they cannot watch it.", field="user"
@@ -471,8 +428,8 @@ def add_watcher(task: Task, *, actor: User, user: User) -> Watcher:
 def remove_watcher(task: Task, *, actor: User, user: User) -> None:
     """Stop ``user`` hearing about the task. Anyone may stop watching; only the practice
     may take someone else off the list. Not watching already is not an error."""
-    side = _side_for_task(task, actor)
-    if user.pk != actor.pk and side != Side.PRACTICE:
+    standing = _standing_for_task(task, actor, Capability.SEE_CLIENT)
+    if user.pk != actor.pk and not standing.allows(Capability.MANAGE_WATCHERS):
         raise DomainError(
             f"Only {user.display_name} or the practice can stop them watching this request.",
             field="user",

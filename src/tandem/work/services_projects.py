@@ -12,14 +12,15 @@ clicking at once cannot both win.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from tandem.core import access
 from tandem.core.errors import DomainError
-from tandem.core.roles import Role
-from tandem.core.tenancy import active_membership
+from tandem.core.roles import Capability
 from tandem.work import services
 from tandem.work.models import Project, ProjectEvent
 
@@ -56,12 +57,11 @@ MOVE_LABELS: dict[str, str] = {
 
 def _check_practice_side(project: Project, actor: User, *, what: str) -> None:
     """Refused unless ``actor`` is on the practice side of a project they can see."""
-    membership = active_membership(actor)
-    visible = Project.objects.visible_to(actor).filter(pk=project.pk).exists()
-    if membership is None or not visible:
-        raise DomainError("This project is not one of yours; open it from your client's page.")
-    if membership.role == Role.CONTACT:
-        raise DomainError(f"Only the practice can {what}; ask your assistant.")
+    access.standing(actor, project.client).require(
+        Capability.RUN_PROJECTS,
+        unseen="This project is not one of yours; open it from your client's page.",
+        wrong_role=f"Only the practice can {what}; ask your assistant.",
+    )
     if project.client.is_archived:
         raise DomainError(f"Restore {project.client.name} before changing its projects.")
 
@@ -74,6 +74,51 @@ def _check_open(project: Project) -> None:
 # Starting a project -------------------------------------------------------------------------
 
 
+def create_project(
+    client: Client,
+    *,
+    actor: User,
+    title: str,
+    goal: str = "",
+    done_means: str = "",
+    target_on: date | None = None,
+) -> Project:
+    """A project for one of the actor's clients, by the practice (owners and assigned
+    assistants). Refused, with a sentence, for a client the actor cannot see, an archived
+    client, an empty title or a target date already past in the client's time zone."""
+    services.standing_for_client(
+        client,
+        actor,
+        Capability.RUN_PROJECTS,
+        wrong_role="Only the practice can start a project; propose one instead.",
+    )
+    fields = ProjectFields(title, goal, done_means, target_on)
+    return _save_project(client, fields, actor=actor, kind=Kind.CREATED)
+
+
+def propose_project(
+    client: Client,
+    *,
+    actor: User,
+    title: str,
+    goal: str = "",
+    done_means: str = "",
+    target_on: date | None = None,
+) -> Project:
+    """A contact proposes a project for their own client; the practice takes it on later.
+    Refused as ``create_project`` is, and for anyone on the practice's side."""
+    services.standing_for_client(
+        client,
+        actor,
+        Capability.PROPOSE_PROJECTS,
+        wrong_role="Only the client's contacts propose projects; create it instead.",
+    )
+    fields = ProjectFields(title, goal, done_means, target_on)
+    return _save_project(
+        client, fields, actor=actor, kind=Kind.PROPOSED, proposed_by=actor, is_proposal=True
+    )
+
+
 def start_project(
     client: Client,
     *,
@@ -83,25 +128,39 @@ def start_project(
     done_means: str = "",
     target_on: date | None = None,
 ) -> Project:
-    """The practice creates a project; a contact of the client proposes one.
+    """The page's one door: the practice creates a project, a contact proposes one."""
+    start = propose_project if access.allows(actor, Capability.PROPOSE_PROJECTS) else create_project
+    return start(
+        client, actor=actor, title=title, goal=goal, done_means=done_means, target_on=target_on
+    )
 
-    Refused, with a sentence, for a client the actor cannot see, an archived client, an
-    empty title or a target date already past in the client's time zone.
-    """
-    fields: dict[str, Any] = {
-        "title": title,
-        "goal": goal,
-        "done_means": done_means,
-        "target_on": target_on,
-    }
-    membership = active_membership(actor)
-    is_contact = membership is not None and membership.role == Role.CONTACT
+
+@dataclass(frozen=True)
+class ProjectFields:
+    title: str
+    goal: str = ""
+    done_means: str = ""
+    target_on: date | None = None
+
+
+def _save_project(
+    client: Client, fields: ProjectFields, *, actor: User, kind: str, **extra: Any
+) -> Project:
+    """The one place a project is created: checked, saved and its first event recorded in
+    one transaction."""
+    title = services.require_text(fields.title, field="title", message="Give the project a title.")
+    services.check_target(client, fields.target_on)
     with transaction.atomic():
-        if is_contact:
-            project = services.propose_project(client, actor=actor, **fields)
-        else:
-            project = services.create_project(client, actor=actor, **fields)
-        _record(project, actor=actor, kind=Kind.PROPOSED if is_contact else Kind.CREATED)
+        project = Project.objects.create(
+            practice_id=client.practice_id,
+            client=client,
+            title=title,
+            goal=fields.goal.strip(),
+            done_means=fields.done_means.strip(),
+            target_on=fields.target_on,
+            **extra,
+        )
+        _record(project, actor=actor, kind=kind)
     return project
 
 

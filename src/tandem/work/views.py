@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
+from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
-from tandem.core.tenancy import MemberRequest, is_practice_side, member_required
+from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import services
 from tandem.work.deadlines import VagueDeadline
 from tandem.work.forms import (

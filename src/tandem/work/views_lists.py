@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tandem.clients.models import Client
-from tandem.core.tenancy import MemberRequest, is_practice_side, member_required
+from tandem.core.access import is_practice_side
+from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import selectors_lists
 from tandem.work.forms_lists import RequestFilterForm
 

@@ -18,8 +18,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.clients.models import Client
+from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
-from tandem.core.tenancy import MemberRequest, is_practice_side, member_required
+from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import services_projects
 from tandem.work.forms_projects import ProjectForm, ProjectStatusForm, TurnDownForm
 from tandem.work.models import Project

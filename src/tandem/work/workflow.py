@@ -13,19 +13,16 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from tandem.core.roles import Role
-from tandem.core.tenancy import active_membership
+from tandem.core import access
+from tandem.core.access import Side
+from tandem.core.roles import Capability
 from tandem.work.models import OPEN_STATUSES, Task, TaskStatus
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
 
 S = TaskStatus
-
-
-class Side(StrEnum):
-    PRACTICE = "practice"
-    CLIENT = "client"
+C = Capability
 
 
 class Need(StrEnum):
@@ -34,11 +31,6 @@ class Need(StrEnum):
     NOTE = "note"
     WAITING = "waiting"
     DEADLINE = "deadline"
-
-
-BOTH = frozenset({Side.PRACTICE, Side.CLIENT})
-PRACTICE = frozenset({Side.PRACTICE})
-CLIENT = frozenset({Side.CLIENT})
 
 
 @dataclass(frozen=True)
@@ -59,11 +51,21 @@ class Move:
 
 @dataclass(frozen=True)
 class Transition:
+    """A move from one status, and the capability (on the task's client) it takes.
+
+    Which side may make it is the access policy's answer for that capability, and the
+    relationship's state can refuse it too (``core.access.REQUIREMENTS``).
+    """
+
     from_status: TaskStatus
     move: Move
-    sides: frozenset[Side]
+    capability: Capability
     # Said to someone on the wrong side who tries the move anyway.
     refusal: str
+
+    @property
+    def sides(self) -> frozenset[Side]:
+        return access.sides_with(self.capability)
 
 
 ONLY_PRACTICE = "Only the practice can {}; ask your assistant."
@@ -71,47 +73,66 @@ ONLY_CLIENT = "Only the client can {}."
 
 
 def _practice(
-    from_status: S, to: S, label: str, what: str, needs: Need | None = None
+    from_status: S, to: S, label: str, what: str, needs: Need | None = None, *, cap: C
 ) -> Transition:
-    return Transition(from_status, Move(to, label, needs), PRACTICE, ONLY_PRACTICE.format(what))
+    return Transition(from_status, Move(to, label, needs), cap, ONLY_PRACTICE.format(what))
 
 
 def _client(from_status: S, to: S, label: str, what: str, needs: Need | None = None) -> Transition:
-    return Transition(from_status, Move(to, label, needs), CLIENT, ONLY_CLIENT.format(what))
+    move = Move(to, label, needs)
+    return Transition(from_status, move, C.REVIEW_DELIVERY, ONLY_CLIENT.format(what))
 
 
 def _either(
-    from_status: S, to: S, label: str, needs: Need | None = None, *, client_label: str = ""
+    from_status: S,
+    to: S,
+    label: str,
+    needs: Need | None = None,
+    *,
+    cap: C,
+    client_label: str = "",
 ) -> Transition:
-    return Transition(from_status, Move(to, label, needs, client_label), BOTH, "")
+    return Transition(from_status, Move(to, label, needs, client_label), cap, "")
 
 
 # Either side may call off an open request: the client no longer wants it, or the practice
 # cannot do it after all. A reason is always kept.
 CANCELLING = tuple(
-    _either(status, S.CANCELLED, "Cancel the request", Need.NOTE)
+    _either(status, S.CANCELLED, "Cancel the request", Need.NOTE, cap=C.CANCEL_REQUEST)
     for status in TaskStatus
     if status in OPEN_STATUSES
 )
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _either(S.NEEDS_DEADLINE, S.REQUESTED, "Set a deadline", Need.DEADLINE),
-    _practice(S.REQUESTED, S.ACCEPTED, "Accept", "accept a request"),
-    _practice(S.REQUESTED, S.DECLINED, "Decline", "decline a request", Need.NOTE),
-    _practice(S.ACCEPTED, S.IN_PROGRESS, "Start work", "start work on a request"),
+    _either(S.NEEDS_DEADLINE, S.REQUESTED, "Set a deadline", Need.DEADLINE, cap=C.SET_DEADLINE),
+    _practice(S.REQUESTED, S.ACCEPTED, "Accept", "accept a request", cap=C.TAKE_ON_REQUEST),
+    _practice(
+        S.REQUESTED, S.DECLINED, "Decline", "decline a request", Need.NOTE, cap=C.WORK_ON_REQUEST
+    ),
+    _practice(
+        S.ACCEPTED, S.IN_PROGRESS, "Start work", "start work on a request", cap=C.WORK_ON_REQUEST
+    ),
     _practice(
         S.IN_PROGRESS,
         S.WAITING_ON_CLIENT,
         "Wait for the client",
         "mark a task as waiting on the client",
         Need.WAITING,
+        cap=C.WORK_ON_REQUEST,
     ),
-    _practice(S.IN_PROGRESS, S.DELIVERED, "Deliver for review", "deliver work for review"),
+    _practice(
+        S.IN_PROGRESS,
+        S.DELIVERED,
+        "Deliver for review",
+        "deliver work for review",
+        cap=C.WORK_ON_REQUEST,
+    ),
     # Either side: the client sends what was asked for, or the practice resumes on receipt.
     _either(
         S.WAITING_ON_CLIENT,
         S.IN_PROGRESS,
         "Resume work",
+        cap=C.RESUME_WORK,
         client_label="I have sent what you needed",
     ),
     _client(S.DELIVERED, S.DONE, "Accept the work", "accept delivered work"),
@@ -128,24 +149,20 @@ def find_transition(from_status: str, to: str) -> Transition | None:
 
 
 def side_of(task: Task, user: User) -> Side | None:
-    """Which side ``user`` acts on for ``task``, or None when they cannot see it.
-
-    Visibility is the task's own scoped query (one query), so an archived client, another
-    practice or an unassigned assistant gets None, exactly as the pages would 404.
-    """
-    membership = active_membership(user)
-    if membership is None or not Task.objects.visible_to(user).filter(pk=task.pk).exists():
-        return None
-    return Side.CLIENT if membership.role == Role.CONTACT else Side.PRACTICE
+    """Which side ``user`` acts on for ``task``, or None when they cannot see it: the access
+    policy's standing with the task's client (no query for owners, one for anyone else)."""
+    return access.standing(user, task.client).side
 
 
 def allowed_moves(task: Task, user: User) -> list[Move]:
-    """The moves ``user`` may make from the task's current status, in display order."""
-    side = side_of(task, user)
+    """The moves ``user`` may make from the task's current status, in display order: those
+    whose capability the policy grants on the task's client in its current state."""
+    standing = access.standing(user, task.client)
+    side = standing.side
     if side is None:
         return []
     return [
         transition.move.for_side(side)
         for transition in TRANSITIONS
-        if transition.from_status == task.status and side in transition.sides
+        if transition.from_status == task.status and standing.allows(transition.capability)
     ]

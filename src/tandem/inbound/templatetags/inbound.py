@@ -10,7 +10,7 @@ from typing import Any
 from django import template
 
 from tandem.clients.models import Client
-from tandem.core.tenancy import is_practice_side
+from tandem.core.access import is_practice_side
 from tandem.inbound.addresses import client_address
 
 register = template.Library()

@@ -16,8 +16,9 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from tandem.clients.models import Client
+from tandem.core import access
+from tandem.core.access import is_practice_side
 from tandem.core.forms import option_tags
-from tandem.core.tenancy import active_membership, is_practice_side
 from tandem.work import selectors_day, selectors_lists
 from tandem.work.selectors import open_requests
 from tandem.work.selectors_lists import ClientChoice
@@ -96,7 +97,7 @@ def client_projects(context: template.Context, client: Client) -> dict[str, Any]
     return {
         "client": client,
         "projects": projects_of(viewer=viewer, client=client),
-        "is_contact": not is_practice_side(active_membership(viewer)),
+        "is_contact": not is_practice_side(access.member(viewer)),
     }
 
 

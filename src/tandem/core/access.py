@@ -1,0 +1,340 @@
+"""The access policy: who may do what, for which client, in which state of the relationship.
+
+Every question of the form "may this person do this (for this client)?" is answered here,
+and nowhere else compares roles. Three tables hold the answers:
+
+- ``ROLES``: for each role, the side it acts on (the practice or the client), which of the
+  practice's clients it reaches, and its capabilities.
+- ``REQUIREMENTS``: for a client-scoped capability, conditions on the client relationship's
+  state (its phase, agreements in force, per-assistant limits, …) that must also hold. Each
+  is a row of data with the sentence said when it does not; adding one changes every service
+  and page that asks for that capability, with no new ``if`` anywhere else.
+- the reach lookups of ``Client.objects.visible_to`` and a task's audience, which the
+  ``clients`` app writes from ``ROLES`` (``reach_of``, ``roles_reaching``), so what a person
+  may see and what they may do can never disagree.
+
+A decision about one client starts from its ``Standing``: the member, the relationship and
+whether the member reaches it, loaded once (at most one query) and then asked any number of
+capabilities without touching the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
+
+from tandem.core.errors import DomainError
+from tandem.core.roles import Capability, Role
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+    from tandem.core.models import Membership
+
+
+class Side(StrEnum):
+    """The two sides of every client relationship."""
+
+    PRACTICE = "practice"
+    CLIENT = "client"
+
+
+class Reach(StrEnum):
+    """Which of the practice's clients a member can see."""
+
+    # Every client of the practice, archived ones too.
+    PRACTICE = "practice"
+    # The active clients the member is assigned to.
+    ASSIGNED = "assigned"
+    # The one client the member speaks for, while it is active.
+    OWN = "own"
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    side: Side
+    reach: Reach
+    capabilities: frozenset[Capability]
+
+
+C = Capability
+
+# What any member of the practice side may do on a client they reach.
+_PRACTICE_WORK = frozenset(
+    {
+        C.VIEW_CLIENTS,
+        C.VIEW_PEOPLE,
+        C.SEE_CLIENT,
+        C.ADD_REQUEST,
+        C.COMMENT,
+        C.CANCEL_REQUEST,
+        C.SET_DEADLINE,
+        C.RESUME_WORK,
+        C.TAKE_ON_REQUEST,
+        C.WORK_ON_REQUEST,
+        C.MANAGE_WATCHERS,
+        C.RUN_PROJECTS,
+    }
+)
+
+ROLES: dict[str, RolePolicy] = {
+    Role.OWNER: RolePolicy(
+        Side.PRACTICE,
+        Reach.PRACTICE,
+        _PRACTICE_WORK
+        | {
+            C.MANAGE_PRACTICE,
+            C.INVITE_MEMBERS,
+            C.CHANGE_ROLES,
+            C.MANAGE_CLIENTS,
+            C.ASSIGN_ASSISTANTS,
+            C.INVITE_CONTACTS,
+            C.READ_AUDIT_LOG,
+            C.HEAR_OF_UNASSIGNED_REQUESTS,
+        },
+    ),
+    Role.ASSISTANT: RolePolicy(Side.PRACTICE, Reach.ASSIGNED, _PRACTICE_WORK),
+    Role.CONTACT: RolePolicy(
+        Side.CLIENT,
+        Reach.OWN,
+        frozenset(
+            {
+                C.USE_PORTAL,
+                C.SEE_CLIENT,
+                C.ADD_REQUEST,
+                C.COMMENT,
+                C.CANCEL_REQUEST,
+                C.SET_DEADLINE,
+                C.RESUME_WORK,
+                C.REVIEW_DELIVERY,
+                C.PROPOSE_PROJECTS,
+            }
+        ),
+    ),
+}
+
+# Roles a person can be given inside the practice (invited as, or changed to).
+MEMBER_ROLES = (Role.OWNER, Role.ASSISTANT)
+
+
+def _policy(role: str) -> RolePolicy | None:
+    return ROLES.get(role)
+
+
+# Members ------------------------------------------------------------------------------------
+
+
+def member(user: User | Any) -> Membership | None:
+    """The acting user's active membership, or None for visitors and people with no practice.
+
+    Uses the membership the tenancy middleware loaded; no query when it did."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    # A missing reverse one-to-one raises an AttributeError subclass, so getattr answers None.
+    membership: Membership | None = getattr(user, "membership", None)
+    return membership if membership is not None and membership.is_active else None
+
+
+def role_allows(role: str, capability: Capability) -> bool:
+    """Whether ``role`` carries ``capability`` at all, before any client is considered."""
+    policy = _policy(role)
+    return policy is not None and capability in policy.capabilities
+
+
+def allows(user: User | Any, capability: Capability, *, client: Relationship | None = None) -> bool:
+    """Whether ``user`` may exercise ``capability``; for a client-scoped capability, on
+    ``client`` in its relationship's current state (at most one query)."""
+    if client is not None:
+        return standing(user, client).allows(capability)
+    membership = member(user)
+    return membership is not None and role_allows(membership.role, capability)
+
+
+def capabilities_of(membership: Membership | None) -> frozenset[str]:
+    """The capability names the member's role carries (for templates: ``"x" in capabilities``)."""
+    policy = _policy(membership.role) if membership is not None else None
+    return frozenset(str(c) for c in policy.capabilities) if policy is not None else frozenset()
+
+
+def side_of_role(role: str) -> Side | None:
+    policy = _policy(role)
+    return policy.side if policy is not None else None
+
+
+def side_of_member(membership: Membership | None) -> Side | None:
+    """The side a member acts on, whichever client it is; None without a membership."""
+    policy = _policy(membership.role) if membership is not None else None
+    return policy.side if policy is not None else None
+
+
+def side_of(user: User | Any) -> Side | None:
+    return side_of_member(member(user))
+
+
+def is_practice_side(membership: Membership | None) -> bool:
+    return side_of_member(membership) == Side.PRACTICE
+
+
+def reach_of(user: User | Any) -> Reach | None:
+    """Which clients ``user`` sees (for ``visible_to``); None when they see none."""
+    membership = member(user)
+    policy = _policy(membership.role) if membership is not None else None
+    return policy.reach if policy is not None else None
+
+
+def sees_whole_practice(membership: Membership | None) -> bool:
+    """Whether the member sees every client of the practice (the pages' "every client")."""
+    policy = _policy(membership.role) if membership is not None else None
+    return policy is not None and policy.reach == Reach.PRACTICE
+
+
+def roles_reaching(reach: Reach) -> list[str]:
+    """The roles that see clients through ``reach`` (for a task's audience query)."""
+    return [role for role, policy in ROLES.items() if policy.reach == reach]
+
+
+def roles_on_side(side: Side) -> list[str]:
+    return [role for role, policy in ROLES.items() if policy.side == side]
+
+
+def roles_with(capability: Capability) -> list[str]:
+    """The roles that carry ``capability`` (for "the practice's owners" style queries)."""
+    return [role for role, policy in ROLES.items() if capability in policy.capabilities]
+
+
+def sides_with(capability: Capability) -> frozenset[Side]:
+    """The sides whose roles carry ``capability``: the workflow's "only the client can…"."""
+    return frozenset(policy.side for policy in ROLES.values() if capability in policy.capabilities)
+
+
+def can_hold_role(role: str) -> bool:
+    """Whether ``role`` is one a member of the practice side can be given."""
+    return role in MEMBER_ROLES
+
+
+# Client relationships -----------------------------------------------------------------------
+
+
+class Relationship(Protocol):
+    """What the policy reads of a client relationship (``clients.Client`` is one).
+
+    Its state fields (phase, agreements in force, notice) are what ``REQUIREMENTS`` read.
+    """
+
+    pk: Any
+    practice_id: int
+    name: str
+
+    @property
+    def is_archived(self) -> bool: ...
+
+    def is_reached_by(self, user_id: int, reach: Reach) -> bool:
+        """Whether the user is linked to this client through ``reach`` (one query)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One member's standing with one client relationship: everything a decision reads."""
+
+    membership: Membership | None
+    relationship: Relationship
+    # Whether the member can see this client at all; nothing is allowed when not.
+    sees: bool
+
+    @property
+    def side(self) -> Side | None:
+        """The side the member acts on for this client; None when they cannot see it."""
+        return side_of_member(self.membership) if self.sees else None
+
+    def allows(self, capability: Capability) -> bool:
+        return self.refusal(capability) is None
+
+    def refusal(self, capability: Capability) -> str | None:
+        """None when allowed; otherwise why not, as a sentence for the person acting."""
+        if not self.sees or self.membership is None:
+            return NOT_YOURS
+        if not role_allows(self.membership.role, capability):
+            return ONLY_OTHER_SIDE
+        for requirement in REQUIREMENTS.get(capability, ()):
+            if not requirement.holds(self):
+                return requirement.refusal.format(client=self.relationship.name)
+        return None
+
+    def require(
+        self,
+        capability: Capability,
+        *,
+        unseen: str = "",
+        wrong_role: str = "",
+        field: str | None = None,
+    ) -> None:
+        """Raise ``DomainError`` unless allowed: with ``unseen`` when the member cannot see
+        the client, ``wrong_role`` when their role lacks the capability, and a requirement's
+        own sentence when the relationship's state says no."""
+        refusal = self.refusal(capability)
+        if refusal is None:
+            return
+        if refusal == NOT_YOURS:
+            refusal = unseen or refusal
+        elif refusal == ONLY_OTHER_SIDE:
+            refusal = wrong_role or refusal
+        raise DomainError(refusal, field=field)
+
+
+NOT_YOURS = "This is not one of your clients; open it from your own list."
+ONLY_OTHER_SIDE = "Your role does not allow this."
+
+
+def standing(user: User | Any, relationship: Relationship) -> Standing:
+    """``user``'s standing with ``relationship``: whether they see it, from the role's reach.
+
+    Owners see every client of their practice with no query; everyone else sees an active
+    client they are linked to (one query). A client of another practice is never seen.
+    """
+    membership = member(user)
+    policy = _policy(membership.role) if membership is not None else None
+    if membership is None or policy is None:
+        return Standing(membership, relationship, sees=False)
+    if relationship.practice_id != membership.practice_id:
+        return Standing(membership, relationship, sees=False)
+    if policy.reach == Reach.PRACTICE:
+        return Standing(membership, relationship, sees=True)
+    sees = not relationship.is_archived and relationship.is_reached_by(user.pk, policy.reach)
+    return Standing(membership, relationship, sees=sees)
+
+
+# Requirements on the relationship's state ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A condition on a client relationship that a capability needs beyond the role.
+
+    ``holds`` reads only the standing (its relationship's state fields), never the database;
+    ``refusal`` is the sentence said when it does not hold (``{client}`` is the client's name).
+    """
+
+    name: str
+    holds: Callable[[Standing], bool]
+    refusal: str
+
+
+# Empty today: trust phases, agreements in force and per-assistant limits arrive as rows here.
+REQUIREMENTS: dict[Capability, tuple[Requirement, ...]] = {}
+
+
+@contextmanager
+def requirement_added(capability: Capability, requirement: Requirement) -> Iterator[None]:
+    """``requirement`` applies to ``capability`` inside the block (tests, and a way to try a
+    rule before it becomes a permanent row of ``REQUIREMENTS``)."""
+    before = REQUIREMENTS.get(capability, ())
+    REQUIREMENTS[capability] = (*before, requirement)
+    try:
+        yield
+    finally:
+        REQUIREMENTS[capability] = before
+        if not before:
+            del REQUIREMENTS[capability]
