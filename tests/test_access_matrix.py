@@ -26,6 +26,7 @@ from tandem.work.models import Attachment, Task
 from tandem.work.services import create_task
 from tandem.work.services_projects import start_project
 from tests.conftest import PERSONA_KINDS, Personas, PracticeWorld, signed_in
+from tests.reactions import react_now
 
 PERSONAS = ("anonymous", *PERSONA_KINDS)
 
@@ -389,6 +390,7 @@ def request_for(world: PracticeWorld) -> Task:
 def notification_for(world: PracticeWorld) -> Notification:
     """The assistant's notification of a new request of client 1."""
     request_for(world)
+    react_now()  # notifications are reactions: let them run, as the worker would
     return Notification.objects.get(recipient=world.assistant)
 
 

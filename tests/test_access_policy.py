@@ -271,3 +271,17 @@ def test_the_role_check_finds_a_comparison():
         assert _role_comparisons(ast.parse(sample)), sample
     assert not _role_comparisons(ast.parse("Membership.objects.create(role=Role.OWNER)"))
     assert not _role_comparisons(ast.parse("membership.role == new_role"))
+
+
+def test_a_relationship_rule_reaches_the_board(personas: Personas, agreements_rule):
+    a = personas.a
+    _request(a)
+    browser = HttpClient()
+    browser.login(email=a.assistant.email, password=PASSWORD)
+    before = browser.get(f"/clients/{a.client1.pk}/board/").content.decode()
+    assert 'value="accepted"' in before
+    a.client1.requires_agreements = True
+    a.client1.save(update_fields=["requires_agreements"])
+    after = browser.get(f"/clients/{a.client1.pk}/board/").content.decode()
+    assert 'value="accepted"' not in after
+    assert 'value="declined"' in after

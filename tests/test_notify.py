@@ -1,8 +1,8 @@
 """Notifications: who hears about what, preferences, mentions, reminders, and the pages.
 
-State changes go through the work services, exactly as the pages make them; the receivers
-answer the work app's signals inside the same transaction. Mail delivery itself (batching,
-digest, SMTP, crashes) is in test_notify_mail.py.
+State changes go through the work services, exactly as the pages make them; notifications
+are reactions on the event path, run here with ``react_now`` as a worker would run them.
+Mail delivery itself (batching, digest, SMTP, crashes) is in test_notify_mail.py.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from tandem.clients.services import archive_client, unassign_assistant
 from tandem.core.models import Membership
 from tandem.core.services import deactivate_member
 from tandem.notify import services
-from tandem.notify.mentions import mentioned
 from tandem.notify.models import Channel, Kind, Notification, Preference
+from tandem.work.mentions import mentioned
 from tandem.work.models import Task, TaskStatus, Watcher
 from tandem.work.services import add_comment, assign_task, create_task, move_task
 from tandem.work.workflow import side_of
 from tests.conftest import PERSONA_KINDS, Personas, PracticeWorld, field_error, page_text, signed_in
+from tests.reactions import react_now
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,15 @@ def request_for(world: PracticeWorld, *, client: str = "client1", **kwargs: obje
     return create_task(getattr(world, client), **{**defaults, **kwargs})  # type: ignore[arg-type]
 
 
+def forget_notifications() -> None:
+    """Let the reactions queued so far run, then forget what they wrote."""
+    react_now()
+    Notification.objects.all().delete()
+
+
 def told(user: User, kind: str | None = None) -> list[Notification]:
+    """What ``user`` has been told once the reactions queued so far have run."""
+    react_now()
     rows = Notification.objects.filter(recipient=user).order_by("id")
     return list(rows.filter(kind=kind) if kind else rows)
 
@@ -54,6 +63,7 @@ def kinds_by_person(world: PracticeWorld) -> dict[str, list[str]]:
 
 
 def everyone_in_b_hears_nothing(personas: Personas) -> None:
+    react_now()
     assert Notification.objects.filter(practice=personas.b.practice).count() == 0
 
 
@@ -87,7 +97,7 @@ def test_a_request_the_owner_writes_for_a_client_is_not_told_to_the_owner(
 def test_accepting_tells_the_client_who_asked_but_not_the_assistant(personas: Personas) -> None:
     a = personas.a
     task = request_for(a, assignee=a.assistant)
-    Notification.objects.all().delete()
+    forget_notifications()
     move_task(task, to=TaskStatus.ACCEPTED, actor=a.assistant)
     [notification] = told(a.contact1)
     assert notification.kind == Kind.DECIDED
@@ -114,6 +124,7 @@ def test_each_move_is_told_as_its_own_kind(personas: Personas) -> None:
 def test_a_new_assignee_is_told_and_starts_watching(personas: Personas) -> None:
     a = personas.a
     task = request_for(a, client="client2")
+    react_now()
     unassign_assistant(a.client1, assistant=a.assistant, actor=a.owner)
     from tandem.clients.services import assign_assistant
 
@@ -127,7 +138,7 @@ def test_a_new_assignee_is_told_and_starts_watching(personas: Personas) -> None:
 def test_a_comment_reaches_the_watchers_but_not_its_author(personas: Personas) -> None:
     a = personas.a
     task = request_for(a, assignee=a.assistant)
-    Notification.objects.all().delete()
+    forget_notifications()
     add_comment(task, actor=a.contact1, body_markdown="The venue holds 80 people.")
     assert kinds_by_person(a) == {"assistant": [Kind.COMMENT]}
 
@@ -140,7 +151,7 @@ def test_a_mention_by_name_with_spaces_tells_that_person_and_makes_them_watch(
 ) -> None:
     a = personas.a
     task = request_for(a, assignee=a.assistant)
-    Notification.objects.all().delete()
+    forget_notifications()
     add_comment(task, actor=a.contact1, body_markdown="@Owner A, can you sign off the budget?")
     assert kinds_by_person(a) == {"owner": [Kind.MENTION], "assistant": [Kind.COMMENT]}
     assert Watcher.objects.filter(task=task, user=a.owner).exists()
@@ -154,7 +165,7 @@ def test_a_mention_by_e_mail_local_part_is_one_mention_not_also_a_comment(
 ) -> None:
     a = personas.a
     task = request_for(a, assignee=a.assistant)
-    Notification.objects.all().delete()
+    forget_notifications()
     add_comment(task, actor=a.contact1, body_markdown="Thanks @assistant.")
     assert kinds_by_person(a) == {"assistant": [Kind.MENTION]}
 
@@ -162,7 +173,7 @@ def test_a_mention_by_e_mail_local_part_is_one_mention_not_also_a_comment(
 def test_mentioning_people_who_cannot_see_the_task_does_nothing(personas: Personas) -> None:
     a, b = personas.a, personas.b
     task = request_for(a, assignee=a.assistant)
-    Notification.objects.all().delete()
+    forget_notifications()
     body = (
         "@unassigned @contact2 @contact2@a.example.com @contact1@b.example.com "
         "@owner@b.example.com please look"
@@ -197,7 +208,7 @@ def test_watchers_who_cannot_see_the_task_are_never_told(personas: Personas) -> 
     # Watcher rows written behind the services' back, as if by guessed ids.
     for user in (a.unassigned, a.contact2, b.owner, b.contact1):
         Watcher.objects.create(practice_id=task.practice_id, task=task, user=user)
-    Notification.objects.all().delete()
+    forget_notifications()
     add_comment(task, actor=a.assistant, body_markdown="Booked a viewing.")
     move_task(task, to=TaskStatus.ACCEPTED, actor=a.assistant)
     assert kinds_by_person(a) == {"contact1": [Kind.COMMENT, Kind.DECIDED]}
@@ -208,7 +219,7 @@ def test_an_assistant_taken_off_the_client_hears_nothing_more(personas: Personas
     a = personas.a
     task = request_for(a, assignee=a.assistant)
     unassign_assistant(a.client1, assistant=a.assistant, actor=a.owner)
-    Notification.objects.all().delete()
+    forget_notifications()
     add_comment(task, actor=a.contact1, body_markdown="Any news?")
     assert told(a.assistant) == []
     # What they were told before is no longer listed for them either.
@@ -298,6 +309,7 @@ def test_turning_the_digest_off_mails_what_waited_for_it(personas: Personas) -> 
     channels = dict.fromkeys(Kind.values, Channel.EMAIL)
     services.save_preferences(a.assistant, actor=a.assistant, channels=channels, wants_digest=True)
     task = request_for(a)
+    react_now()
     services.save_preferences(a.assistant, actor=a.assistant, channels=channels, wants_digest=False)
     [job] = mail_jobs()
     assert job.args_kwargs["args"] == [a.assistant.pk, task.pk]
@@ -318,7 +330,7 @@ def test_due_tomorrow_and_overdue_are_each_told_once_per_deadline(personas: Pers
     task = request_for(a, assignee=a.assistant)
     move_task(task, to=TaskStatus.ACCEPTED, actor=a.assistant)
     assert task.deadline_at is not None
-    Notification.objects.all().delete()
+    forget_notifications()
 
     assert services.remind_deadlines() == []  # three days ahead: nothing yet
     with time_machine.travel(task.deadline_at - timedelta(hours=20), tick=False):
@@ -361,6 +373,7 @@ def test_the_notifications_page_lists_newest_first_with_words_and_links(
     task = request_for(a, assignee=a.assistant)
     move_task(task, to=TaskStatus.ACCEPTED, actor=a.assistant)
     add_comment(task, actor=a.assistant, body_markdown="I have called the venue.")
+    react_now()
     response = signed_in(a.contact1).get("/notifications/")
     assert response.status_code == 200
     text = page_text(response)
@@ -380,6 +393,7 @@ def test_the_page_pages_by_id(personas: Personas) -> None:
     task = request_for(a, assignee=a.assistant)
     for i in range(32):
         add_comment(task, actor=a.assistant, body_markdown=f"Note {i:02}")
+    react_now()
     http = signed_in(a.contact1)
     first = http.get("/notifications/")
     assert first.context["page"].older_than_id is not None
@@ -440,6 +454,7 @@ def test_the_bell_counts_only_unread_notifications_about_visible_tasks(
 ) -> None:
     a = personas.a
     request_for(a)
+    react_now()
     response = signed_in(a.assistant).get("/notifications/bell/", headers={"HX-Request": "true"})
     assert '<span class="bell-count">1<' in response.content.decode()
     unassign_assistant(a.client1, assistant=a.assistant, actor=a.owner)
@@ -521,6 +536,7 @@ def populate(world: PracticeWorld, rows: int) -> Task:
         join(world.owner, f"colleague{i}@more.example.com", role=Role.CONTACT, client=world.client1)
         helper = join(world.owner, f"helper{i}@more.example.com", role=Role.ASSISTANT)
         assign_assistant(world.client1, assistant=helper, actor=world.owner)
+    react_now()
     return task
 
 

@@ -306,6 +306,12 @@ def standing(user: User | Any, relationship: Relationship) -> Standing:
     return Standing(membership, relationship, sees=sees)
 
 
+def standing_of_visible(user: User | Any, relationship: Relationship) -> Standing:
+    """The standing with a client the caller has just fetched through ``visible_to(user)``
+    (so it is seen): no query. Anywhere else, use ``standing``."""
+    return Standing(member(user), relationship, sees=True)
+
+
 # Requirements on the relationship's state ---------------------------------------------------
 
 

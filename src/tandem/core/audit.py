@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.http import HttpRequest
 
+from tandem.core import events
 from tandem.core.models import AuditEntry, Practice
 
 if TYPE_CHECKING:
@@ -57,8 +58,9 @@ def record(
     request: HttpRequest | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. Call it inside the transaction of the change it records."""
-    return AuditEntry.objects.create(
+    """Append one entry, through the one event path (``security.<action>``). Call it inside
+    the transaction of the change it records."""
+    entry = AuditEntry(
         practice=practice,
         actor=actor if actor is not None and actor.pk else None,
         actor_label=actor.email if actor is not None and actor.pk else "",
@@ -70,3 +72,4 @@ def record(
         ip_address=client_ip(request),
         data=data or {},
     )
+    return events.record(entry, kind=f"security.{action}")

@@ -205,3 +205,25 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.slot_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ReactionRun(models.Model):
+    """One reaction to one event has run (``core.events``): the unique triple makes a
+    retried or duplicated reaction job change nothing the second time."""
+
+    reaction = models.CharField(max_length=100)
+    # The event's row: its model's label and id.
+    source = models.CharField(max_length=100)
+    source_id = models.BigIntegerField()
+    ran_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reaction", "source", "source_id"], name="reaction_runs_once"
+            )
+        ]
+        indexes = [models.Index(fields=["ran_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reaction} on {self.source} {self.source_id}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from tandem.core import jobs, mail, planner
+from tandem.core import events, jobs, mail, planner
 
 
 @jobs.job()
@@ -21,12 +21,13 @@ def send_outbound_email(email_id: int) -> None:
 @jobs.job(max_attempts=1)
 def sweep_jobs() -> None:
     """Schedule the next sweep first, so a crash here cannot break the chain."""
-    from tandem.core.models import ScheduledRun
+    from tandem.core.models import ReactionRun, ScheduledRun
 
     jobs.ensure_scheduled()
     jobs.reap_orphaned_jobs()
     week_ago = timezone.now() - timedelta(days=7)
     ScheduledRun.objects.filter(slot_at__lt=week_ago).delete()
+    ReactionRun.objects.filter(ran_at__lt=timezone.now() - events.REMEMBER_RUNS).delete()
     DBTaskResult.objects.filter(
         status=TaskResultStatus.SUCCESSFUL, finished_at__lt=week_ago
     ).delete()

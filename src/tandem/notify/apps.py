@@ -7,8 +7,5 @@ class NotifyConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from tandem.notify import receivers
-        from tandem.work import signals
-
-        signals.task_event_recorded.connect(receivers.on_task_event, dispatch_uid="notify-event")
-        signals.comment_posted.connect(receivers.on_comment, dispatch_uid="notify-comment")
+        # Registers notifications as reactions to task events and comments.
+        from tandem.notify import reactions  # noqa: F401

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tandem.notify import wording
-from tandem.notify.mentions import short_handle
 from tandem.notify.models import Notification
 from tandem.notify.services import audience
+from tandem.work.mentions import short_handle
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User

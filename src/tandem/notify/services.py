@@ -1,17 +1,16 @@
 """Writes for notifications: who hears about a change, marking read, preferences.
 
-``notify_event`` and ``notify_comment`` run inside the change's own transaction (the work
-app's signals), so a notification commits with its change or not at all. They enqueue the
-e-mail job in that same transaction: the queue is a table of the same database, so the job
-row commits with the notification too, and a crash between commit and an ``on_commit``
-callback cannot lose it.
+``notify_event`` and ``notify_comment`` are reactions on the one event path
+(``notify/reactions.py``): they run from a job queued with the change, in that job's own
+transaction, once per event. They enqueue the e-mail job in that same transaction: the queue
+is a table of the same database, so the mail job commits with the notifications.
 
 Who hears:
 - a change or comment: the task's watchers;
 - a new request: its watchers and the practice side of its client, that is the people
   assigned to the client, or, when nobody is assigned yet, the practice's owners (someone
   must see that a request arrived);
-- a mention: the person mentioned, who also starts watching the task.
+- a mention: the person mentioned (``work.services.add_comment`` has made them a watcher).
 Never the person who made the change, and only people who can still see the task.
 """
 
@@ -32,9 +31,8 @@ from tandem.clients.models import Assignment
 from tandem.core import access
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
-from tandem.notify.mentions import mentioned
 from tandem.notify.models import Channel, Kind, Notification, Preference
-from tandem.work import services as work_services
+from tandem.work.mentions import mentioned
 from tandem.work.models import Comment, Task, TaskEvent, TaskStatus
 from tandem.work.selectors import task_audience
 
@@ -82,6 +80,13 @@ class Change:
     deadline_at: datetime | None = None
     recipients: list[User] = field(default_factory=list)
 
+    @property
+    def happened_at(self) -> datetime:
+        """When the change was made (a reminder: now). The mail's batch window counts from
+        here, not from when the reaction ran."""
+        source = self.event or self.comment
+        return source.created_at if source is not None else timezone.now()
+
 
 def _preferences(users: Iterable[User]) -> dict[int, Preference]:
     ids = [user.pk for user in users]
@@ -105,7 +110,8 @@ def record(changes: list[Change]) -> list[Notification]:
                 continue
             rows.append(_row(change, user, by_mail=channel == Channel.EMAIL))
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    _schedule_mail(rows, preferences)
+    earliest = min((change.happened_at for change in changes), default=timezone.now())
+    _schedule_mail(rows, preferences, happened_at=earliest)
     return rows
 
 
@@ -124,10 +130,12 @@ def _row(change: Change, user: User, *, by_mail: bool) -> Notification:
     )
 
 
-def _schedule_mail(rows: list[Notification], preferences: dict[int, Preference]) -> None:
+def _schedule_mail(
+    rows: list[Notification], preferences: dict[int, Preference], *, happened_at: datetime
+) -> None:
     from tandem.notify.tasks import send_task_mail
 
-    run_after = timezone.now() + timedelta(seconds=settings.TANDEM_NOTIFY_BATCH_SECONDS)
+    run_after = happened_at + timedelta(seconds=settings.TANDEM_NOTIFY_BATCH_SECONDS)
     pairs = {
         (row.recipient_id, row.task_id)
         for row in rows
@@ -172,15 +180,13 @@ def notify_event(event: TaskEvent, task: Task) -> list[Notification]:
 
 
 def notify_comment(comment: Comment, task: Task) -> list[Notification]:
-    """Mentioned people get a mention (and start watching); other watchers a comment."""
+    """Mentioned people get a mention; other watchers a comment."""
     author = comment.author
     named = [
         person
         for person in mentioned(comment.body_markdown, audience(task))
         if person.pk != author.pk
     ]
-    for person in named:
-        work_services.add_watcher(task, actor=author, user=person)
     named_ids = {person.pk for person in named}
     watchers = [user for user in _recipients(task, actor=author) if user.pk not in named_ids]
     key = f"comment:{comment.pk}"

@@ -18,9 +18,10 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from tandem.clients.models import Client
 from tandem.core import access
+from tandem.core.access import Standing
 from tandem.core.models import Practice
 from tandem.work.models import CLOSED_STATUSES, OPEN_STATUSES, Task, TaskQuerySet, TaskStatus
-from tandem.work.workflow import TRANSITIONS, Move, Need, Side
+from tandem.work.workflow import Move, Need, moves_for
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -55,22 +56,6 @@ CLOSED_COLUMN = "closed"
 
 
 # Moves ---------------------------------------------------------------------------------------
-
-
-def moves_for(status: str, side: Side) -> list[Move]:
-    """The moves ``side`` may make from ``status``: ``workflow.allowed_moves`` without its
-    visibility query, for pages that have already scoped every task they show."""
-    return [
-        t.move.for_side(side) for t in TRANSITIONS if t.from_status == status and side in t.sides
-    ]
-
-
-def side_for(viewer: User) -> Side:
-    """The viewer's side on any task they can see (pages have already scoped the tasks)."""
-    side = access.side_of(viewer)
-    if side is None:
-        raise ValueError("side_for needs a member of a practice")
-    return side
 
 
 NEEDS_SENTENCE = {
@@ -395,7 +380,8 @@ def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
     # The ids of each column's first cards, then only those rows with their assignees.
     ids = ranked.filter(rank__lte=COLUMN_LIMIT).values("pk")
     cards = Task.objects.filter(pk__in=ids).select_related("assignee").order_by(*order)
-    columns = _columns(list(cards), totals, side_for(viewer), now)
+    standing = access.standing_of_visible(viewer, client)
+    columns = _columns(list(cards), totals, standing, now)
     return Board(client=client, columns=columns)
 
 
@@ -404,14 +390,16 @@ def _is_late(task: Task, now: datetime) -> bool:
     return awaited and task.deadline_at is not None and task.deadline_at < now
 
 
-def _columns(tasks: list[Task], totals: dict[str, int], side: Side, now: datetime) -> list[Column]:
+def _columns(
+    tasks: list[Task], totals: dict[str, int], standing: Standing, now: datetime
+) -> list[Column]:
     labels = dict(TaskStatus.choices)
     columns = {str(status): Column(status, labels[status]) for status in BOARD_STATUSES}
     columns[CLOSED_COLUMN] = Column(
         CLOSED_COLUMN, f"Closed in the last {RECENTLY_CLOSED_DAYS} days"
     )
     choices = {
-        str(status): tuple(Choice.of(move) for move in moves_for(status, side))
+        str(status): tuple(Choice.of(move) for move in moves_for(status, standing))
         for status in TaskStatus
     }
     for task in tasks:

@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.clients.models import Assignment, Client
-from tandem.core import access
+from tandem.core import access, events
 from tandem.core.access import Standing
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
-from tandem.work import attachments, signals
+from tandem.work import attachments
+from tandem.work.mentions import mentioned
 from tandem.work.models import (
     CLOSED_STATUSES,
     Comment,
@@ -29,6 +30,7 @@ from tandem.work.models import (
     TaskStatus,
     Watcher,
 )
+from tandem.work.selectors import task_audience
 from tandem.work.workflow import Need, Transition, find_transition, side_of
 
 if TYPE_CHECKING:
@@ -370,7 +372,8 @@ def _moved_meanwhile(task: Task) -> str:
 
 
 def _record(task: Task, *, actor: User, kind: str, **fields: Any) -> TaskEvent:
-    event = TaskEvent.objects.create(
+    """A line on the task's timeline, recorded through the one event path."""
+    event = TaskEvent(
         practice_id=task.practice_id,
         client_id=task.client_id,
         task=task,
@@ -378,8 +381,7 @@ def _record(task: Task, *, actor: User, kind: str, **fields: Any) -> TaskEvent:
         kind=kind,
         **fields,
     )
-    signals.task_event_recorded.send(sender=TaskEvent, event=event, task=task)
-    return event
+    return events.record(event, kind=f"task.{kind}")
 
 
 # Conversation -------------------------------------------------------------------------------
@@ -389,7 +391,7 @@ def add_comment(
     task: Task, *, actor: User, body_markdown: str, uploads: Sequence[int] = ()
 ) -> Comment:
     """A comment by anyone who can see the task, on either side, with the actor's pending
-    ``uploads`` on it."""
+    ``uploads`` on it. People it @mentions who can see the task start watching it."""
     _standing_for_task(task, actor, Capability.COMMENT)
     body = require_text(
         body_markdown,
@@ -398,16 +400,33 @@ def add_comment(
         limit=COMMENT_MAX,
     )
     with transaction.atomic():
-        comment = Comment.objects.create(
+        comment = Comment(
             practice_id=task.practice_id,
             client_id=task.client_id,
             task=task,
             author=actor,
             body_markdown=body,
         )
+        events.record(comment, kind=COMMENT_POSTED)
         attachments.link_uploads(uploads, actor=actor, task=task, comment=comment)
-        signals.comment_posted.send(sender=Comment, comment=comment, task=task)
+        _watch_mentioned(task, comment)
     return comment
+
+
+COMMENT_POSTED = "comment.posted"
+
+
+def _watch_mentioned(task: Task, comment: Comment) -> None:
+    """Whoever the comment names (among those who see the task) watches it from now on."""
+    named = [
+        person
+        for person in mentioned(comment.body_markdown, task_audience(task))
+        if person.pk != comment.author_id
+    ]
+    Watcher.objects.bulk_create(
+        [Watcher(practice_id=task.practice_id, task=task, user=person) for person in named],
+        ignore_conflicts=True,
+    )
 
 
 def add_watcher(task: Task, *, actor: User, user: User) -> Watcher:

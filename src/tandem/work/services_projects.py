@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from tandem.core import access
+from tandem.core import access, events
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
 from tandem.work import services
@@ -359,6 +359,7 @@ def _apply(
 
 
 def _record(project: Project, *, actor: User, kind: str, note: str = "") -> ProjectEvent:
-    return ProjectEvent.objects.create(
+    event = ProjectEvent(
         practice_id=project.practice_id, project=project, actor=actor, kind=kind, note=note
     )
+    return events.record(event, kind=f"project.{kind}")

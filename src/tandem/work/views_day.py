@@ -21,13 +21,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from tandem.clients.models import Client
+from tandem.core import access
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import selectors_day, services
 from tandem.work.forms import MoveForm
 from tandem.work.models import Task, TaskStatus
-from tandem.work.workflow import Move, Side
+from tandem.work.workflow import Move, moves_for
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Outcome:
         return str(errors[0]) if errors else ""
 
 
-def _apply_move(request: MemberRequest, task: Task, side: Side) -> Outcome:
+def _apply_move(request: MemberRequest, task: Task) -> Outcome:
     """Applies the posted move to ``task`` as it was when the person saw it.
 
     ``from`` is the status the page showed: when someone moved the task since, the
@@ -56,7 +57,8 @@ def _apply_move(request: MemberRequest, task: Task, side: Side) -> Outcome:
     seen = request.POST.get("from", "")
     if seen in TaskStatus.values:
         task.status = seen
-    moves = {str(move.to): move for move in selectors_day.moves_for(task.status, side)}
+    standing = access.standing_of_visible(request.user, task.client)
+    moves = {str(move.to): move for move in moves_for(task.status, standing)}
     form = MoveForm(request.POST, client=task.client, move=moves.get(request.POST.get("to", "")))
     if form.is_valid():
         try:
@@ -89,7 +91,7 @@ def inbox(request: MemberRequest) -> HttpResponse:
 def inbox_move(request: MemberRequest, task_id: int) -> HttpResponse:
     tasks = Task.objects.visible_to(request.user).select_related("client__practice", "created_by")
     task = get_object_or_404(tasks, pk=task_id)
-    outcome = _apply_move(request, task, Side.PRACTICE)
+    outcome = _apply_move(request, task)
     status = 200 if outcome.moved else 400
     if request.htmx:
         context = {"task": task, "outcome": outcome, "now": timezone.now()}
@@ -146,8 +148,7 @@ def board_move(request: MemberRequest, client_id: int, task_id: int) -> HttpResp
     client = _visible_client(request, client_id)
     tasks = Task.objects.visible_to(request.user).filter(client=client)
     task = get_object_or_404(tasks.select_related("client__practice"), pk=task_id)
-    side = selectors_day.side_for(request.user)
-    needing_input = _move_needing_input(request, task, side)
+    needing_input = _move_needing_input(request, task)
     if needing_input is not None:
         url = (
             reverse("work:task-detail", args=[task.pk])
@@ -157,7 +158,7 @@ def board_move(request: MemberRequest, client_id: int, task_id: int) -> HttpResp
         # Said on the task page, so nobody wonders why the card did not move.
         messages.info(request, selectors_day.what_a_move_needs(task, needing_input))
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-    outcome = _apply_move(request, task, side)
+    outcome = _apply_move(request, task)
     if not outcome.moved:
         return _board_page(request, client, refusal=outcome.refusal or outcome.note_error)
     notice = f"Moved “{task.title}” to “{task.get_status_display()}”."
@@ -169,10 +170,10 @@ def board_move(request: MemberRequest, client_id: int, task_id: int) -> HttpResp
     return redirect(reverse("work:board", args=[client.pk]) + f"#card-{task.pk}")
 
 
-def _move_needing_input(request: MemberRequest, task: Task, side: Side) -> Move | None:
+def _move_needing_input(request: MemberRequest, task: Task) -> Move | None:
     """The posted move when it is allowed from the task's current status and needs input."""
     to = request.POST.get("to", "")
-    moves = selectors_day.moves_for(task.status, side)
+    moves = moves_for(task.status, access.standing_of_visible(request.user, task.client))
     return next((move for move in moves if move.to == to and move.needs), None)
 
 

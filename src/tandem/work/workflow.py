@@ -155,14 +155,19 @@ def side_of(task: Task, user: User) -> Side | None:
 
 
 def allowed_moves(task: Task, user: User) -> list[Move]:
-    """The moves ``user`` may make from the task's current status, in display order: those
-    whose capability the policy grants on the task's client in its current state."""
-    standing = access.standing(user, task.client)
+    """The moves ``user`` may make from the task's current status, in display order."""
+    return moves_for(task.status, access.standing(user, task.client))
+
+
+def moves_for(status: str, standing: access.Standing) -> list[Move]:
+    """The moves from ``status`` whose capability the policy grants in ``standing`` (the
+    person's standing with the task's client, in the relationship's current state): no
+    query, so a page of many tasks of one client asks once."""
     side = standing.side
     if side is None:
         return []
     return [
         transition.move.for_side(side)
         for transition in TRANSITIONS
-        if transition.from_status == task.status and standing.allows(transition.capability)
+        if transition.from_status == status and standing.allows(transition.capability)
     ]
