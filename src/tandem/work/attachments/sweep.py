@@ -100,7 +100,12 @@ def _referenced(keys: list[str]) -> set[str]:
 
 
 def _written_before(key: str, moment: datetime) -> bool:
+    """False for a key deleted since it was listed (by a sweep running at the same time).
+    Local storage then raises FileNotFoundError, S3's its own 404 error: whatever was raised,
+    it is the key's absence that makes it no error."""
     try:
         return default_storage.get_modified_time(key) < moment
-    except FileNotFoundError:
-        return False  # deleted since it was listed
+    except Exception:
+        if default_storage.exists(key):
+            raise
+        return False
