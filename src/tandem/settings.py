@@ -7,6 +7,7 @@ generated and kept there, uploads under ``var/media/`` and e-mail printed to the
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
@@ -236,8 +237,55 @@ MEDIA_URL = "/media/"
 # `tandem serve` runs collectstatic and then serves compressed, cache-busted files; the
 # test suite and `make dev` read files straight from the apps.
 STATIC_COLLECTED = env_bool("TANDEM_STATIC_COLLECTED", False)
+
+
+def file_storage(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Where uploaded files go: under MEDIA_ROOT, or, when ``TANDEM_S3_BUCKET`` is set, in
+    that S3-compatible bucket (AWS S3, MinIO, Ceph, R2...), which several web servers and
+    workers can share.
+
+    The bucket's objects are never linked to: files go out only through Tandem's download
+    view, which checks who asks and streams the bytes from storage. So objects are private,
+    ``url()`` signs nothing (a page that printed one would leak no working link), and each
+    object is stored as opaque bytes to download (what a file is sent as is in its row).
+    """
+    bucket = environ.get("TANDEM_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "endpoint_url": environ.get("TANDEM_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("TANDEM_S3_REGION") or None,
+        "location": environ.get("TANDEM_S3_PREFIX", "").strip("/"),
+        # "path" for servers that do not answer at <bucket>.<host> (often MinIO).
+        "addressing_style": environ.get("TANDEM_S3_ADDRESSING_STYLE") or None,
+        # AWS buckets with ACLs disabled (the default since 2023) refuse any ACL but none:
+        # TANDEM_S3_ACL= (empty) sends none; their objects are private to the owner anyway.
+        "default_acl": environ.get("TANDEM_S3_ACL", "private") or None,
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "object_parameters": {
+            "ContentType": "application/octet-stream",
+            "ContentDisposition": "attachment",
+        },
+        # A file read (a download, an image for its thumbnail) is buffered in memory up to
+        # this, then in a temporary file, rather than whole in the web process's memory.
+        "max_memory_size": 5 * 1024 * 1024,
+    }
+    access_key = environ.get("TANDEM_S3_ACCESS_KEY", "")
+    secret_key = environ.get("TANDEM_S3_SECRET_KEY", "")
+    if bool(access_key) != bool(secret_key):
+        raise RuntimeError(
+            "Set both TANDEM_S3_ACCESS_KEY and TANDEM_S3_SECRET_KEY, or neither (boto3 then "
+            "reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or an instance role)."
+        )
+    if access_key:
+        options |= {"access_key": access_key, "secret_key": secret_key}
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

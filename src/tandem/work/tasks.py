@@ -4,6 +4,6 @@
 rules they serve.
 """
 
-from tandem.work.attachments import delete_stale_uploads, make_thumbnail
+from tandem.work.attachments import delete_stale_uploads, make_thumbnail, sweep_orphaned_files
 
-__all__ = ["delete_stale_uploads", "make_thumbnail"]
+__all__ = ["delete_stale_uploads", "make_thumbnail", "sweep_orphaned_files"]
