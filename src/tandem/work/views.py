@@ -18,6 +18,7 @@ from tandem.clients.models import Client
 from tandem.core.errors import DomainError
 from tandem.core.tenancy import MemberRequest, is_practice_side, member_required
 from tandem.work import services
+from tandem.work.deadline_phrases import resolve_for
 from tandem.work.deadlines import VagueDeadline
 from tandem.work.forms import (
     FILES_AUTO_ID,
@@ -25,7 +26,6 @@ from tandem.work.forms import (
     CommentForm,
     MoveForm,
     TaskForm,
-    resolve_for,
 )
 from tandem.work.models import Task
 from tandem.work.selectors import task_files, task_timeline
