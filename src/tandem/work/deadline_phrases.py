@@ -20,12 +20,9 @@ PHRASE_MAX = 100
 
 def resolve_for(client: Client, phrase: str) -> Deadline:
     """``phrase`` as one instant for ``client``; raises VagueDeadline with three choices."""
-    practice = client.practice
     return resolve_deadline(
         phrase[:PHRASE_MAX],
         time_zone=client.time_zone,
         now=timezone.now(),
-        working_days=practice.working_days,
-        work_starts_at=practice.work_starts_at,
-        work_ends_at=practice.work_ends_at,
+        calendar=client.practice.calendar(),
     )

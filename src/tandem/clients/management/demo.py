@@ -163,9 +163,7 @@ def _requests(clients: dict[str, Client], projects: dict[str, Project]) -> None:
         deadline = None
         if phrase is not None:
             deadline = resolve_deadline(
-                phrase, time_zone=client.time_zone, now=now,
-                working_days=practice.working_days, work_starts_at=practice.work_starts_at,
-                work_ends_at=practice.work_ends_at,
+                phrase, time_zone=client.time_zone, now=now, calendar=practice.calendar()
             ).at  # fmt: skip
         task = work.create_task(
             client, actor=contact, title=title, expectations=done, deadline_at=deadline,
