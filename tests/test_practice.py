@@ -122,6 +122,17 @@ def test_owner_chooses_the_bank_holidays_by_country_and_region_name(personas: Pe
     assert 'value="ENG"' in page
 
 
+def test_a_region_with_a_long_name_is_kept_as_its_code(personas: Personas) -> None:
+    a = personas.a
+    response = signed_in(a.owner).post(
+        "/settings/practice/",
+        settings_form(a, country="US", subdivision="United States Minor Outlying Islands"),
+    )
+    assert response.status_code == 302
+    a.practice.refresh_from_db()
+    assert (a.practice.country, a.practice.subdivision) == ("US", "UM")
+
+
 def test_owner_can_go_back_to_no_bank_holidays(personas: Personas) -> None:
     a = personas.a
     http = signed_in(a.owner)

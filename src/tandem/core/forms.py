@@ -10,7 +10,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from tandem.core.calendar import country_choices
+from tandem.core.calendar import UnknownRegion, country_choices, normalize_region
 from tandem.core.errors import DomainError
 from tandem.core.models import WEEKDAYS, Practice, default_working_days
 
@@ -102,7 +102,7 @@ class PracticeSettingsForm(PracticeForm):
         required=False,
         choices=bank_holiday_options,
         widget=LongSelect,
-        help_text="Its bank holidays are days off: “in 3 working days” and “EOD” skip them.",
+        help_text="That country's bank holidays are days off: “in 3 working days” skips them.",
         error_messages={
             "invalid_choice": (
                 "No bank holiday calendar for “%(value)s”: pick a country from the list, or none."
@@ -126,3 +126,16 @@ class PracticeSettingsForm(PracticeForm):
             **PracticeForm.Meta.labels,
             "requires_two_factor": "Require two-factor authentication for owners and assistants",
         }
+
+    def clean(self) -> dict[str, Any]:
+        # A region typed by name ("Northern Ireland") becomes its code before the model
+        # checks its length; a wrong one is said now, beside the other fields' messages.
+        data = super().clean() or {}
+        if "country" in data and "subdivision" in data:
+            try:
+                data["country"], data["subdivision"] = normalize_region(
+                    data["country"], data["subdivision"]
+                )
+            except UnknownRegion as error:
+                self.add_error(error.field, error.message)
+        return data
