@@ -24,6 +24,8 @@ def require_two_factor(world: PracticeWorld) -> None:
         working_days=practice.working_days,
         work_starts_at=practice.work_starts_at,
         work_ends_at=practice.work_ends_at,
+        country=practice.country,
+        subdivision=practice.subdivision,
         requires_two_factor=True,
     )
 

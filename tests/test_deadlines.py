@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tandem.core.calendar import PracticeCalendar
 from tandem.core.errors import DomainError
 from tandem.work.deadlines import Deadline, VagueDeadline, resolve_deadline, warm_up
 
@@ -48,8 +49,21 @@ def utc(text: str) -> datetime:
 
 
 def resolve(text: str, **kwargs: object) -> Deadline:
+    """Resolve with the practice's days, close and bank holidays (``country``: "GB-ENG")
+    given as keywords, each defaulting to the practice described at the top."""
+    calendar_options: dict[str, object] = {}
+    if "working_days" in kwargs:
+        calendar_options["working_days"] = frozenset(kwargs.pop("working_days"))  # type: ignore[arg-type]
+    if "work_ends_at" in kwargs:
+        calendar_options["work_ends_at"] = kwargs.pop("work_ends_at")
+    country, _, subdivision = str(kwargs.pop("country", None) or "").partition("-")
+    calendar = PracticeCalendar(
+        **calendar_options,  # type: ignore[arg-type]
+        country=country,
+        subdivision=subdivision,
+    )
     options: dict[str, object] = {"time_zone": LONDON, "now": MONDAY_10AM, **kwargs}
-    return resolve_deadline(text, **options)  # type: ignore[arg-type]
+    return resolve_deadline(text, calendar=calendar, **options)  # type: ignore[arg-type]
 
 
 def check(text: str, expected: str | Refused, **kwargs: object) -> None:
@@ -377,6 +391,13 @@ def test_cli_rejects_an_unknown_zone_or_reference_time_as_a_usage_error(args, er
     result = cli(*args)
     assert result.returncode == 2
     assert error in result.stderr
+
+
+@pytest.mark.slow
+def test_cli_refuses_a_country_without_bank_holidays_as_a_usage_error():
+    result = cli("in 3 working days", "--country", "XX")
+    assert result.returncode == 2
+    assert "No bank holiday calendar for “XX”" in result.stderr
 
 
 @pytest.mark.slow

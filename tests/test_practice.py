@@ -22,6 +22,8 @@ def settings_form(world: PracticeWorld, **changes: object) -> dict[str, object]:
         "working_days": practice.working_days,
         "work_starts_at": "09:00",
         "work_ends_at": "17:00",
+        "country": practice.country,
+        "subdivision": practice.subdivision,
     }
     data.update(changes)
     return data
@@ -74,7 +76,7 @@ def test_settings_end_before_start_is_explained_next_to_the_field(personas: Pers
         "/settings/practice/",
         settings_form(a, name="Renamed Practice", work_starts_at="18:00", work_ends_at="08:00"),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "work_ends_at") == (
         "The working day must end after it starts, for example 09:00 to 17:00."
     )
@@ -94,7 +96,7 @@ def test_settings_oversized_name_is_a_message(personas: Personas) -> None:
     response = signed_in(personas.a.owner).post(
         "/settings/practice/", settings_form(personas.a, name="n" * 10_000)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "at most 120 characters" in field_error(response, "name")
 
 
@@ -102,8 +104,91 @@ def test_settings_bad_time_is_a_message(personas: Personas) -> None:
     response = signed_in(personas.a.owner).post(
         "/settings/practice/", settings_form(personas.a, work_starts_at="25:99")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "work_starts_at")
+
+
+def test_owner_chooses_the_bank_holidays_by_country_and_region_name(personas: Personas) -> None:
+    a = personas.a
+    http = signed_in(a.owner)
+    response = http.post(
+        "/settings/practice/", settings_form(a, country="GB", subdivision="england")
+    )
+    assert response.status_code == 302
+    a.practice.refresh_from_db()
+    assert (a.practice.country, a.practice.subdivision) == ("GB", "ENG")
+    page = http.get("/settings/practice/").content.decode()
+    assert '<option value="GB" selected>United Kingdom</option>' in page
+    assert 'value="ENG"' in page
+
+
+def test_a_region_with_a_long_name_is_kept_as_its_code(personas: Personas) -> None:
+    a = personas.a
+    response = signed_in(a.owner).post(
+        "/settings/practice/",
+        settings_form(a, country="US", subdivision="United States Minor Outlying Islands"),
+    )
+    assert response.status_code == 302
+    a.practice.refresh_from_db()
+    assert (a.practice.country, a.practice.subdivision) == ("US", "UM")
+
+
+def test_owner_can_go_back_to_no_bank_holidays(personas: Personas) -> None:
+    a = personas.a
+    http = signed_in(a.owner)
+    http.post("/settings/practice/", settings_form(a, country="US", subdivision="NY"))
+    response = http.post("/settings/practice/", settings_form(a, country="", subdivision=""))
+    assert response.status_code == 302
+    a.practice.refresh_from_db()
+    assert (a.practice.country, a.practice.subdivision) == ("", "")
+
+
+def test_settings_unknown_country_is_refused_beside_it_with_the_typed_values_kept(
+    personas: Personas,
+) -> None:
+    a = personas.a
+    response = signed_in(a.owner).post(
+        "/settings/practice/", settings_form(a, name="Typed Name", country="XX")
+    )
+    assert response.status_code == 400
+    assert field_error(response, "country") == (
+        "No bank holiday calendar for “XX”: pick a country from the list, or none."
+    )
+    assert 'value="Typed Name"' in response.content.decode()
+    a.practice.refresh_from_db()
+    assert (a.practice.name, a.practice.country) == ("Practice A", "")
+
+
+def test_settings_unknown_region_names_the_countrys_regions_beside_it(
+    personas: Personas,
+) -> None:
+    a = personas.a
+    response = signed_in(a.owner).post(
+        "/settings/practice/",
+        settings_form(a, name="Typed Name", country="GB", subdivision="Narnia"),
+    )
+    assert response.status_code == 400
+    assert field_error(response, "subdivision") == (
+        "“Narnia” is not a region of United Kingdom with bank holidays of its own. Write one "
+        "of England (ENG), Northern Ireland (NIR), Scotland (SCT), Wales (WLS), or leave the "
+        "region empty."
+    )
+    content = response.content.decode()
+    assert 'value="Typed Name"' in content
+    assert 'value="Narnia"' in content
+    assert '<option value="GB" selected>' in content
+    a.practice.refresh_from_db()
+    assert (a.practice.name, a.practice.country) == ("Practice A", "")
+
+
+def test_settings_region_without_a_country_asks_for_the_country(personas: Personas) -> None:
+    response = signed_in(personas.a.owner).post(
+        "/settings/practice/", settings_form(personas.a, country="", subdivision="ENG")
+    )
+    assert response.status_code == 400
+    assert field_error(response, "subdivision") == (
+        "Pick the country first: a region only narrows a country's bank holidays."
+    )
 
 
 def test_requiring_two_factor_is_audited_on_its_own(personas: Personas) -> None:

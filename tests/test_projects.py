@@ -18,10 +18,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tandem.clients.management import demo
 from tandem.clients.services import archive_client
 from tandem.core.errors import DomainError
 from tandem.core.roles import Role
+from tandem.demo import loader as demo
 from tandem.work.models import Project, ProjectEvent, Task, TaskStatus
 from tandem.work.services import create_task, move_task
 from tandem.work.services_projects import (

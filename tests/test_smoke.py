@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client as HttpClient
 
-from tandem.clients.management import demo
+from tandem.demo import loader as demo
 
 
 @pytest.mark.django_db

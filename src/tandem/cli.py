@@ -125,14 +125,18 @@ def deadline(args: argparse.Namespace) -> int:
     """Resolve a deadline phrase without Django or a database: print ISO 8601, or refuse."""
     from zoneinfo import ZoneInfo
 
+    from tandem.core.calendar import PracticeCalendar
     from tandem.work.deadlines import VagueDeadline, resolve_deadline
 
     zone = ZoneInfo(args.tz)
     now = args.now or datetime.now(zone)
     if now.tzinfo is None:
         now = now.replace(tzinfo=zone)  # --now without an offset is the wall clock in --tz
+    # Monday to Friday, 9:00 to 17:00, in the client's zone: a practice's default week.
+    country, subdivision = args.country
+    calendar = PracticeCalendar(time_zone=args.tz, country=country, subdivision=subdivision)
     try:
-        resolved = resolve_deadline(args.phrase, time_zone=args.tz, now=now, country=args.country)
+        resolved = resolve_deadline(args.phrase, time_zone=args.tz, now=now, calendar=calendar)
     except VagueDeadline as refusal:
         print(refusal.message, file=sys.stderr)
         print("Try one of:", file=sys.stderr)
@@ -180,7 +184,12 @@ def _add_deadline_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     sub.add_argument(
         "--now", type=_instant, help="the reference time, ISO 8601 (default: the current time)"
     )
-    sub.add_argument("--country", help="bank holidays to skip, e.g. GB-ENG or US")
+    sub.add_argument(
+        "--country",
+        type=_region,
+        default=("", ""),
+        help="bank holidays to skip: a country's ISO code, optionally with a region (GB-ENG, US)",
+    )
 
 
 def _instant(text: str) -> datetime:
@@ -188,6 +197,17 @@ def _instant(text: str) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {text!r}") from error
+
+
+def _region(text: str) -> tuple[str, str]:
+    """ "GB-ENG" as ("GB", "ENG"): the country and region whose bank holidays are days off."""
+    from tandem.core.calendar import UnknownRegion, normalize_region
+
+    country, _, subdivision = text.partition("-")
+    try:
+        return normalize_region(country, subdivision)
+    except UnknownRegion as error:
+        raise argparse.ArgumentTypeError(error.message) from error
 
 
 def _time_zone(name: str) -> str:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tandem.search",
     "tandem.notify",
     "tandem.inbound",
+    "tandem.demo",
     "allauth",
     "allauth.account",
     "allauth.mfa",

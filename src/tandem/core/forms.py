@@ -10,6 +10,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from tandem.core.calendar import UnknownRegion, country_choices, normalize_region
 from tandem.core.errors import DomainError
 from tandem.core.models import WEEKDAYS, Practice, default_working_days
 
@@ -53,15 +54,6 @@ class PracticeForm(DomainErrorFormMixin, forms.ModelForm[Practice]):
         self.fields["name"].widget.attrs.update(maxlength=120, autofocus=True)
 
 
-class PracticeSettingsForm(PracticeForm):
-    class Meta(PracticeForm.Meta):
-        fields = [*PracticeForm.Meta.fields, "requires_two_factor"]
-        labels = {
-            **PracticeForm.Meta.labels,
-            "requires_two_factor": "Require two-factor authentication for owners and assistants",
-        }
-
-
 class TandemFormRenderer(TemplatesSetting):
     """Every form renders as labelled fields with their errors and help beside them."""
 
@@ -97,3 +89,53 @@ class LongSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, attrs)
         options = mark_safe(option_tags(self.choices, set(self.format_value(value))))  # noqa: S308
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
+
+
+def bank_holiday_options() -> list[tuple[str, str]]:
+    return [("", "None: no bank holidays"), *country_choices()]
+
+
+class PracticeSettingsForm(PracticeForm):
+    # Its own field, for the choice of none and the message; the service checks it again.
+    country = forms.ChoiceField(
+        label="Bank holidays of",
+        required=False,
+        choices=bank_holiday_options,
+        widget=LongSelect,
+        help_text="That country's bank holidays are days off: “in 3 working days” skips them.",
+        error_messages={
+            "invalid_choice": (
+                "No bank holiday calendar for “%(value)s”: pick a country from the list, or none."
+            )
+        },
+    )
+    subdivision = forms.CharField(
+        label="Region (optional)",
+        required=False,
+        max_length=40,
+        help_text=(
+            "For a region's own bank holidays, its name or code: England (ENG), Scotland (SCT), "
+            "New York (NY)."
+        ),
+        error_messages={"max_length": "Write the region's name or code, such as ENG or England."},
+    )
+
+    class Meta(PracticeForm.Meta):
+        fields = [*PracticeForm.Meta.fields, "country", "subdivision", "requires_two_factor"]
+        labels = {
+            **PracticeForm.Meta.labels,
+            "requires_two_factor": "Require two-factor authentication for owners and assistants",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        # A region typed by name ("Northern Ireland") becomes its code before the model
+        # checks its length; a wrong one is said now, beside the other fields' messages.
+        data = super().clean() or {}
+        if "country" in data and "subdivision" in data:
+            try:
+                data["country"], data["subdivision"] = normalize_region(
+                    data["country"], data["subdivision"]
+                )
+            except UnknownRegion as error:
+                self.add_error(error.field, error.message)
+        return data

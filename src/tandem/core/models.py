@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from tandem.core import access
+from tandem.core.calendar import PracticeCalendar, country_choices
 from tandem.core.roles import Capability, Role
 
 if TYPE_CHECKING:
@@ -60,6 +61,10 @@ class Practice(models.Model):
     working_days = models.JSONField(default=default_working_days)
     work_starts_at = models.TimeField(default=time(9, 0))
     work_ends_at = models.TimeField(default=time(17, 0))
+    # Whose bank holidays are days off: an ISO 3166 code, blank for none, and optionally a
+    # region with holidays of its own ("ENG" in "GB"). Checked by calendar.normalize_region.
+    country = models.CharField(max_length=2, blank=True, default="", choices=country_choices)
+    subdivision = models.CharField(max_length=20, blank=True, default="")
     requires_two_factor = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -69,6 +74,17 @@ class Practice(models.Model):
     @property
     def working_days_label(self) -> str:
         return ", ".join(WEEKDAYS[day] for day in sorted(self.working_days))
+
+    def calendar(self) -> PracticeCalendar:
+        """The practice's working days and hours in its zone, with its bank holidays."""
+        return PracticeCalendar(
+            time_zone=self.time_zone,
+            working_days=frozenset(self.working_days),
+            work_starts_at=self.work_starts_at,
+            work_ends_at=self.work_ends_at,
+            country=self.country,
+            subdivision=self.subdivision,
+        )
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

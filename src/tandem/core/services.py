@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from tandem.core import access, audit
 from tandem.core.audit import Action
+from tandem.core.calendar import UnknownRegion, normalize_region
 from tandem.core.errors import DomainError
 from tandem.core.models import Membership, Practice
 from tandem.core.roles import Capability, Role
@@ -26,6 +27,13 @@ def _check_hours(working_days: list[int], starts: time, ends: time) -> None:
             "The working day must end after it starts, for example 09:00 to 17:00.",
             field="work_ends_at",
         )
+
+
+def _check_region(country: str, subdivision: str) -> tuple[str, str]:
+    try:
+        return normalize_region(country, subdivision)
+    except UnknownRegion as error:
+        raise DomainError(error.message, field=error.field) from None
 
 
 def create_practice(
@@ -73,11 +81,18 @@ def update_practice(
     working_days: list[int],
     work_starts_at: time,
     work_ends_at: time,
+    country: str,
+    subdivision: str,
     requires_two_factor: bool,
     request: HttpRequest | None = None,
 ) -> Practice:
-    """Change the practice's settings; a change to the 2FA requirement is audited on its own."""
+    """Change the practice's settings; a change to the 2FA requirement is audited on its own.
+
+    ``country`` (ISO code, blank for none) and ``subdivision`` (a region's code or name)
+    choose the bank holidays that are days off; an unknown one is refused beside its field.
+    """
     _check_hours(working_days, work_starts_at, work_ends_at)
+    country, subdivision = _check_region(country, subdivision)
     with transaction.atomic():
         # Read from the database, not from ``practice``: a bound ModelForm has already copied
         # the new value onto the instance, which would hide the change.
@@ -91,6 +106,8 @@ def update_practice(
         practice.working_days = sorted(working_days)
         practice.work_starts_at = work_starts_at
         practice.work_ends_at = work_ends_at
+        practice.country = country
+        practice.subdivision = subdivision
         practice.requires_two_factor = requires_two_factor
         practice.save(
             update_fields=[
@@ -100,6 +117,8 @@ def update_practice(
                 "working_days",
                 "work_starts_at",
                 "work_ends_at",
+                "country",
+                "subdivision",
                 "requires_two_factor",
             ]
         )

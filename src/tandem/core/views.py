@@ -70,7 +70,9 @@ def practice_settings(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(request, "Practice settings saved.")
             return redirect("core:practice-settings")
-    return render(request, "core/practice_settings.html", {"form": form})
+    # Refused input: the form again, typed values kept, each message beside its field.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "core/practice_settings.html", {"form": form}, status=status)
 
 
 class AuditFilterForm(forms.Form):

@@ -15,8 +15,8 @@ import re
 from datetime import datetime
 
 from tandem.clients.models import Client
+from tandem.work.deadline_phrases import resolve_for
 from tandem.work.deadlines import VagueDeadline
-from tandem.work.forms import resolve_for
 
 _CUE_RE = re.compile(
     r"\b(?:deadline|due(?:\s+(?:by|on|date))?|by|no\s+later\s+than|before)\b\s*:?\s*"

@@ -37,8 +37,8 @@ from tandem.inbound.models import InboundMessage, Outcome
 from tandem.inbound.parsing import Attachment, ParsedMessage, parse_message
 from tandem.work import services as work
 from tandem.work.attachments import store_attachment
+from tandem.work.deadline_phrases import resolve_for
 from tandem.work.deadlines import Suggestion, VagueDeadline
-from tandem.work.forms import resolve_for
 from tandem.work.models import Comment, Task, TaskStatus
 
 if TYPE_CHECKING:

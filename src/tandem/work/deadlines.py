@@ -1,18 +1,21 @@
 """Turn what a person wrote as a deadline into one instant, or refuse it and say why.
 
 Pure: no models, no database, no Django settings. The caller passes the client's time zone,
-the practice's working days and hours, and the current instant.
+the practice's calendar (``core.calendar.PracticeCalendar``: working days and hours, bank
+holidays) and the current instant; ``deadline_phrases.resolve_for`` does that for a client.
 
 Decisions worth knowing:
 
+* A phrase is read on the client's clock: the practice's hours apply in the client's zone
+  (a London practice closing at 17:00 gives a New York client 17:00 New York time).
 * A phrase without a clock time ("Friday", "3 December", "in 3 days", "EOD tomorrow") is due
   at the practice's close of business (``work_ends_at``) on that day.
 * Bare "EOD" / "end of day" / "COB" pins today's close of business when today is a working
   day and the close is still ahead; otherwise it is refused, because it no longer says which
   day. "today" on its own pins today's close in the same way, but any day may be written.
-* "in N working days" counts days that are working days and not bank holidays (``country``),
-  starting after today; "end of week" and "end of month" are the last such day of this
-  ISO week (Monday to Sunday) or calendar month.
+* "in N working days" counts the calendar's working days (its weekdays that are not bank
+  holidays of its country), starting after today; "end of week" and "end of month" are the
+  last such day of this ISO week (Monday to Sunday) or calendar month.
 * Whole weeks, months and years ("next week", "in May", "2027") are refused; offsets of
   weeks or months ("in 2 weeks") are a day and are accepted.
 * dateparser reads the phrase as a wall-clock time in the client's zone; we attach the zone
@@ -30,10 +33,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateparser.date import DateDataParser
 from dateparser.timezone_parser import pop_tz_offset_from_string
 
+from tandem.core.calendar import PracticeCalendar
 from tandem.core.errors import DomainError
 
 EXAMPLES = "such as “next Friday 5pm”, “tomorrow noon” or “3 December”"
@@ -115,32 +118,16 @@ class _RefusalError(Exception):
 
 
 @dataclass(frozen=True)
-class _Practice:
-    zone: ZoneInfo
-    now: datetime  # aware, in ``zone``
-    working_days: frozenset[int]
-    work_ends_at: time
-    bank_holidays: holidays.HolidayBase | None
+class _Reading:
+    """The practice's calendar on the client's clock, and the moment the phrase is read."""
+
+    calendar: PracticeCalendar  # in the client's zone
+    now: datetime  # aware, in the client's zone
     date_order: str
 
     @property
     def today(self) -> date:
         return self.now.date()
-
-    def is_working_day(self, day: date) -> bool:
-        if day.weekday() not in self.working_days:
-            return False
-        return self.bank_holidays is None or day not in self.bank_holidays
-
-    def working_day_after(self, day: date) -> date:
-        for offset in range(1, 400):  # bounded: a year of holidays cannot hide every day
-            candidate = day + timedelta(days=offset)
-            if self.is_working_day(candidate):
-                return candidate
-        raise ValueError("The practice has no working days in the coming year.")
-
-    def close_on(self, day: date) -> datetime:
-        return _localise(datetime.combine(day, self.work_ends_at), self.zone)
 
 
 def resolve_deadline(
@@ -148,85 +135,53 @@ def resolve_deadline(
     *,
     time_zone: str,
     now: datetime,
-    working_days: Sequence[int] = (0, 1, 2, 3, 4),
-    work_starts_at: time = time(9),
-    work_ends_at: time = time(17),
-    country: str | None = None,
+    calendar: PracticeCalendar,
     date_order: str = "DMY",
 ) -> Deadline:
-    """Resolve ``text`` in the client's ``time_zone`` against the practice's hours.
+    """Resolve ``text`` in the client's ``time_zone`` against the practice's ``calendar``.
 
-    ``work_starts_at`` is accepted for symmetry with the practice's settings; only the close
-    of business sets times today. Raises VagueDeadline (a DomainError) with a sentence and
-    three concrete suggestions when the phrase is vague, too broad, past or unreadable.
+    Only the calendar's close of business sets times; its own zone is replaced by the
+    client's. Raises VagueDeadline (a DomainError) with a sentence and three concrete
+    suggestions when the phrase is vague, too broad, past or unreadable.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime.")
-    if not working_days:
-        raise ValueError("The practice needs at least one working day.")
-    practice = _practice(time_zone, now, working_days, work_ends_at, country, date_order)
+    local_calendar = calendar.in_time_zone(time_zone)
+    reading = _Reading(
+        calendar=local_calendar, now=now.astimezone(local_calendar.zone), date_order=date_order
+    )
     try:
-        local, explanation = _resolve(text, practice)
-        if local <= practice.now:
+        local, explanation = _resolve(text, reading)
+        if local <= reading.now:
             raise _RefusalError(
                 f"“{text.strip()}” is {_describe(local)}, which has already passed. "
                 f"Write a time that is still ahead, {EXAMPLES}."
             )
     except _RefusalError as refusal:
-        raise VagueDeadline(str(refusal), suggest(practice)) from None
+        raise VagueDeadline(str(refusal), suggest(reading)) from None
     return Deadline(at=local.astimezone(UTC), local=local, explanation=explanation)
 
 
-def suggest(practice: _Practice) -> list[Suggestion]:
+def suggest(reading: _Reading) -> list[Suggestion]:
     """End of the next working day still open, the working day after it, and 3 working days."""
-    first = practice.today
-    if not practice.is_working_day(first) or practice.close_on(first) <= practice.now:
-        first = practice.working_day_after(first)
-    second = practice.working_day_after(first)
-    third = practice.today
-    for _ in range(3):
-        third = practice.working_day_after(third)
+    calendar, today = reading.calendar, reading.today
+    first = today
+    if not calendar.is_working_day(first) or calendar.closes_on(first) <= reading.now:
+        first = calendar.next_working_day(first)
+    second = calendar.next_working_day(first)
     choices = [
-        (f"end of {_day_name(first, practice.today)}", first),
-        (f"{_day_name(second, practice.today)} {_clock(practice.work_ends_at)}", second),
-        ("in 3 working days", third),
+        (f"end of {_day_name(first, today)}", first),
+        (f"{_day_name(second, today)} {_clock(calendar.work_ends_at)}", second),
+        ("in 3 working days", calendar.add_working_days(today, 3)),
     ]
-    return [_suggestion(label, practice.close_on(day)) for label, day in choices]
+    return [_suggestion(label, calendar.closes_on(day)) for label, day in choices]
 
 
 def warm_up() -> None:
     """dateparser loads its language data on first use (~0.2 s); do it before a user waits."""
-    resolve_deadline("tomorrow 5pm", time_zone="UTC", now=datetime.now(UTC))
-
-
-def _practice(
-    time_zone: str,
-    now: datetime,
-    working_days: Sequence[int],
-    work_ends_at: time,
-    country: str | None,
-    date_order: str,
-) -> _Practice:
-    zone = ZoneInfo(time_zone)
-    return _Practice(
-        zone=zone,
-        now=now.astimezone(zone),
-        working_days=frozenset(working_days),
-        work_ends_at=work_ends_at,
-        bank_holidays=_bank_holidays(country),
-        date_order=date_order,
+    resolve_deadline(
+        "tomorrow 5pm", time_zone="UTC", now=datetime.now(UTC), calendar=PracticeCalendar()
     )
-
-
-def _bank_holidays(country: str | None) -> holidays.HolidayBase | None:
-    """``country`` is an ISO code, optionally with a subdivision: "GB-ENG", "US-NY"."""
-    if not country:
-        return None
-    code, _, subdivision = country.partition("-")
-    try:
-        return holidays.country_holidays(code.upper(), subdiv=subdivision.upper() or None)
-    except NotImplementedError as error:
-        raise ValueError(f"No bank holiday calendar for {country!r}.") from error
 
 
 def _suggestion(label: str, local: datetime) -> Suggestion:
@@ -236,19 +191,19 @@ def _suggestion(label: str, local: datetime) -> Suggestion:
 # Resolution, most specific rule first. Each returns (local instant, explanation) or None.
 
 
-def _resolve(text: str, practice: _Practice) -> tuple[datetime, str]:
+def _resolve(text: str, reading: _Reading) -> tuple[datetime, str]:
     phrase = _strip_vague(text)
-    rules: tuple[Callable[[str, _Practice], tuple[datetime, str] | None], ...] = (
+    rules: tuple[Callable[[str, _Reading], tuple[datetime, str] | None], ...] = (
         _end_of_period,
         _working_days_ahead,
         _clock_offset,
         _end_of_day,
     )
     for rule in rules:
-        resolved = rule(phrase, practice)
+        resolved = rule(phrase, reading)
         if resolved is not None:
             return resolved
-    return _parse(phrase, practice)
+    return _parse(phrase, reading)
 
 
 def _strip_vague(text: str) -> str:
@@ -268,21 +223,19 @@ def _strip_vague(text: str) -> str:
     return rest
 
 
-def _end_of_period(phrase: str, practice: _Practice) -> tuple[datetime, str] | None:
+def _end_of_period(phrase: str, reading: _Reading) -> tuple[datetime, str] | None:
     match = _END_OF_PERIOD_RE.match(phrase)
     if match is None:
         return None
     period = "week" if (match["short"] or match["period"]).lower() in ("w", "week") else "month"
-    first, last = _period_bounds(period, practice.today, is_next=bool(match["next"]))
-    day = last
-    while day >= first and not practice.is_working_day(day):
-        day -= timedelta(days=1)
+    first, last = _period_bounds(period, reading.today, is_next=bool(match["next"]))
+    day = reading.calendar.previous_working_day(last + timedelta(days=1))
     if day < first:
         raise _RefusalError(
             f"There is no working day left in that {period}. Write the day instead."
         )
     explanation = f"the last working day of the {period}, at close of business"
-    return practice.close_on(day), explanation
+    return reading.calendar.closes_on(day), explanation
 
 
 def _period_bounds(period: str, today: date, *, is_next: bool) -> tuple[date, date]:
@@ -296,31 +249,29 @@ def _period_bounds(period: str, today: date, *, is_next: bool) -> tuple[date, da
     return first, following - timedelta(days=1)
 
 
-def _working_days_ahead(phrase: str, practice: _Practice) -> tuple[datetime, str] | None:
+def _working_days_ahead(phrase: str, reading: _Reading) -> tuple[datetime, str] | None:
     match = _WORKING_DAYS_RE.match(phrase)
     if match is None:
         return None
     count = _number(match[1])
     if not 1 <= count <= 250:
         raise _RefusalError("Write between 1 and 250 working days, such as “in 3 working days”.")
-    day = practice.today
-    for _ in range(count):
-        day = practice.working_day_after(day)
+    day = reading.calendar.add_working_days(reading.today, count)
     explanation = f"{count} working days after today, skipping days off, at close of business"
-    return practice.close_on(day), explanation
+    return reading.calendar.closes_on(day), explanation
 
 
-def _clock_offset(phrase: str, practice: _Practice) -> tuple[datetime, str] | None:
+def _clock_offset(phrase: str, reading: _Reading) -> tuple[datetime, str] | None:
     match = _CLOCK_OFFSET_RE.match(phrase)
     if match is None or not (match[1] or match[2]):
         return None
     delta = timedelta(hours=_number(match[1] or "0"), minutes=_number(match[2] or "0"))
     # Elapsed time, so add in UTC: across a clock change "in 2 hours" is still 2 hours.
-    local = (practice.now.astimezone(UTC) + delta).astimezone(practice.zone)
+    local = (reading.now.astimezone(UTC) + delta).astimezone(reading.calendar.zone)
     return local, f"{_duration(delta)} from now"
 
 
-def _end_of_day(phrase: str, practice: _Practice) -> tuple[datetime, str] | None:
+def _end_of_day(phrase: str, reading: _Reading) -> tuple[datetime, str] | None:
     day_phrase = _EOD_RE.sub(" ", phrase).strip(" ,-")
     if day_phrase == phrase.strip():
         named = _END_OF_DAY_NAME_RE.match(phrase)
@@ -328,30 +279,30 @@ def _end_of_day(phrase: str, practice: _Practice) -> tuple[datetime, str] | None
             return None
         day_phrase = named["day"]
     if day_phrase:
-        return _parse(day_phrase, practice)
-    return _todays_close(phrase, practice), "today at close of business"
+        return _parse(day_phrase, reading)
+    return _todays_close(phrase, reading), "today at close of business"
 
 
-def _todays_close(phrase: str, practice: _Practice) -> datetime:
-    if not practice.is_working_day(practice.today):
+def _todays_close(phrase: str, reading: _Reading) -> datetime:
+    if not reading.calendar.is_working_day(reading.today):
         raise _RefusalError(
             f"Today is not a working day, so “{phrase}” does not say which day. "
             "Write the day too, such as “EOD Monday”."
         )
-    close = practice.close_on(practice.today)
-    if close <= practice.now:
+    close = reading.calendar.closes_on(reading.today)
+    if close <= reading.now:
         raise _RefusalError(
-            f"Today's close of business ({_clock(practice.work_ends_at)}) has passed, so "
+            f"Today's close of business ({_clock(reading.calendar.work_ends_at)}) has passed, so "
             f"“{phrase}” does not say which day. Write the day too, such as “EOD tomorrow”."
         )
     return close
 
 
-def _parse(phrase: str, practice: _Practice) -> tuple[datetime, str]:
+def _parse(phrase: str, reading: _Reading) -> tuple[datetime, str]:
     # dateparser reads "5:30pm" but not the common "5.30pm".
     phrase = _DOTTED_TIME_RE.sub(r"\1:\2\3", phrase)
     written = _written_times(phrase)
-    parsed, period = _dateparser(phrase, practice)
+    parsed, period = _dateparser(phrase, reading)
     if parsed is None:
         if _PERIOD_WORDS_RE.search(phrase):
             raise _too_broad(phrase)
@@ -360,22 +311,22 @@ def _parse(phrase: str, practice: _Practice) -> tuple[datetime, str]:
         raise _too_broad(phrase)
     _check_time_was_read(phrase, parsed, written)
     if written or _CLOCK_WORDS_RE.search(phrase):
-        return _localise(parsed.replace(microsecond=0), practice.zone), "as written"
-    local = practice.close_on(parsed.date())
+        return _localise(parsed.replace(microsecond=0), reading.calendar.zone), "as written"
+    local = reading.calendar.closes_on(parsed.date())
     return local, "no time given, so at close of business"
 
 
-def _dateparser(phrase: str, practice: _Practice) -> tuple[datetime | None, str | None]:
-    base = practice.now.replace(tzinfo=None, microsecond=_SENTINEL_MICROSECOND)
+def _dateparser(phrase: str, reading: _Reading) -> tuple[datetime | None, str | None]:
+    base = reading.now.replace(tzinfo=None, microsecond=_SENTINEL_MICROSECOND)
     parser = DateDataParser(
         languages=["en"],
         settings={
             "PREFER_DATES_FROM": "future",
             "RELATIVE_BASE": base,
-            "TIMEZONE": practice.zone.key,
+            "TIMEZONE": reading.calendar.zone.key,
             # Wall-clock time in the client's zone; _localise attaches the offset.
             "RETURN_AS_TIMEZONE_AWARE": False,
-            "DATE_ORDER": practice.date_order,
+            "DATE_ORDER": reading.date_order,
         },
     )
     data = parser.get_date_data(phrase)

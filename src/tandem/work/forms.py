@@ -1,7 +1,8 @@
 """Forms for requests: the new-request form, one form per status move, and the comment form.
 
-A deadline is typed as a phrase and resolved here, in the client's time zone against the
-practice's working days and hours, so the services only ever see an aware instant.
+A deadline is typed as a phrase and resolved here (``deadline_phrases.resolve_for``: in the
+client's time zone, against the practice's calendar), so the services only ever see an aware
+instant.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from tandem.clients.models import Client
 from tandem.core.errors import DomainError
 from tandem.core.forms import DomainErrorFormMixin
 from tandem.work import attachments
-from tandem.work.deadlines import Deadline, Suggestion, VagueDeadline, resolve_deadline
+from tandem.work.deadline_phrases import PHRASE_MAX, resolve_for
+from tandem.work.deadlines import Deadline, Suggestion, VagueDeadline
 from tandem.work.models import Attachment, Priority, Project, TaskStatus
 from tandem.work.selectors_projects import active_projects
 from tandem.work.services import WAITING_FOR_MISSING
@@ -28,22 +29,8 @@ from tandem.work.workflow import Move, Need
 if TYPE_CHECKING:
     from tandem.accounts.models import User
 
-PHRASE_MAX = 100
 # Browsers stop typing at maxlength; text pasted past it, or sent by a script, hears this.
 TOO_LONG = "Shorten this to %(limit_value)d characters; it has %(show_value)d."
-
-
-def resolve_for(client: Client, phrase: str) -> Deadline:
-    """``phrase`` as one instant for ``client``; raises VagueDeadline with three choices."""
-    practice = client.practice
-    return resolve_deadline(
-        phrase[:PHRASE_MAX],
-        time_zone=client.time_zone,
-        now=timezone.now(),
-        working_days=practice.working_days,
-        work_starts_at=practice.work_starts_at,
-        work_ends_at=practice.work_ends_at,
-    )
 
 
 # What a date-and-time picker (``<input type="datetime-local">``) sends.

@@ -19,6 +19,7 @@ from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import services
+from tandem.work.deadline_phrases import resolve_for
 from tandem.work.deadlines import VagueDeadline
 from tandem.work.forms import (
     FILES_AUTO_ID,
@@ -26,7 +27,6 @@ from tandem.work.forms import (
     CommentForm,
     MoveForm,
     TaskForm,
-    resolve_for,
 )
 from tandem.work.models import Task
 from tandem.work.selectors import task_files, task_timeline

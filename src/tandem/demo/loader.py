@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import time
-from typing import TYPE_CHECKING, Any
+from datetime import time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.clients import invitations, services
@@ -14,11 +16,11 @@ from tandem.clients.models import Client, ClientContact
 from tandem.core import services as core_services
 from tandem.core.models import Membership
 from tandem.core.roles import Role
-
-if TYPE_CHECKING:
-    # Types only: the demo reaches work through its services, imported where they are used,
-    # so that clients still imports nothing from work when the app loads.
-    from tandem.work.models import Project
+from tandem.work import services as work
+from tandem.work.deadlines import resolve_deadline
+from tandem.work.models import Project, Task
+from tandem.work.services_projects import change_project_status, start_project
+from tandem.work.workflow import Side, find_transition
 
 PASSWORD = "tandem-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 OWNER = ("Olivia Hart", "owner@demo.example.com")
@@ -32,6 +34,10 @@ CLIENTS = [
     ("Harbour Legal", "Australia/Sydney", "Confidential: handle with care.", "Priya Shah",
      "priya@harbour.example.com", ["ben@demo.example.com"]),
 ]  # fmt: skip
+SETTINGS: dict[str, Any] = {
+    "name": "Northwind Virtual Assistance", "time_zone": "Europe/London", "currency": "GBP",
+    "working_days": [0, 1, 2, 3, 4], "work_starts_at": time(9), "work_ends_at": time(17, 30),
+}  # fmt: skip
 PENDING = [("Dana Lopez", "dana@demo.example.com", Role.ASSISTANT, None),
            ("Sam Ito", "sam@summit.example.com", Role.CONTACT, "Summit Coaching")]  # fmt: skip
 
@@ -48,10 +54,11 @@ def load() -> bool:
         return False
     with transaction.atomic():
         owner = _person(*OWNER)
-        practice = core_services.create_practice(
-            owner=owner, name="Northwind Virtual Assistance", time_zone="Europe/London",
-            currency="GBP", working_days=[0, 1, 2, 3, 4], work_starts_at=time(9),
-            work_ends_at=time(17, 30),
+        practice = core_services.create_practice(owner=owner, **SETTINGS)
+        # England's bank holidays are days off, set as an owner sets them in Settings.
+        core_services.update_practice(
+            practice, actor=owner, **SETTINGS, country="GB", subdivision="ENG",
+            requires_two_factor=False,
         )  # fmt: skip
         owner.membership = Membership.objects.get(user=owner)
         for name, email in ASSISTANTS:
@@ -145,28 +152,16 @@ COMMENTS = [
 def _requests(clients: dict[str, Client], projects: dict[str, Project]) -> None:
     """Requests in every state, written by the contacts and moved by the side whose move it is.
     A request named in a project's list of ``PROJECTS`` is written in that project."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from tandem.work import services as work
-    from tandem.work.deadlines import resolve_deadline
-    from tandem.work.models import Task
-    from tandem.work.workflow import Side, find_transition
-
     now = timezone.now()
     by_title: dict[str, Any] = {}
     for client_name, contact_email, assistant, title, done, phrase, moves in REQUESTS:
         client, helper = clients[client_name], User.objects.get(email=assistant)
         contact = User.objects.get(email=contact_email)
-        practice = client.practice
         deadline = None
         if phrase is not None:
             deadline = resolve_deadline(
-                phrase, time_zone=client.time_zone, now=now,
-                working_days=practice.working_days, work_starts_at=practice.work_starts_at,
-                work_ends_at=practice.work_ends_at,
-            ).at  # fmt: skip
+                phrase, time_zone=client.time_zone, now=now, calendar=client.practice.calendar()
+            ).at
         task = work.create_task(
             client, actor=contact, title=title, expectations=done, deadline_at=deadline,
             assignee=helper, allow_missing_deadline=deadline is None,
@@ -213,13 +208,6 @@ PROJECTS: list[tuple[str, str, str, str, str, int, list[str], str]] = [
 
 def _projects(clients: dict[str, Client]) -> dict[str, Project]:
     """The projects, all active while their requests are written into them."""
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
-    from tandem.work.services_projects import start_project
-
     projects: dict[str, Project] = {}
     for client_name, starter, title, goal, done, days, _, _ in PROJECTS:
         client = clients[client_name]
@@ -241,8 +229,6 @@ def _project_of(request_title: str, projects: dict[str, Project]) -> Project | N
 
 def _settle_projects(projects: dict[str, Project]) -> None:
     """Leave each project in its status, moved by whoever started it."""
-    from tandem.work.services_projects import change_project_status
-
     for _, starter, title, *_, status in PROJECTS:
         project = projects[title]
         if project.status != status:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tandem.clients.management import demo
+from tandem.demo import loader as demo
 
 
 class Command(BaseCommand):
