@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "tandem.core"
     label = "core"
     verbose_name = "Tandem core"
+
+    def ready(self) -> None:
+        # Unsent mail is sealed; `rotate_keys` re-seals every place registered like this.
+        from tandem.core import mail, rotation
+
+        rotation.register("core.unsent_mail", mail.reseal_unsent_mail)
