@@ -187,8 +187,8 @@ def seal(plaintext: bytes | str, *, context: str) -> str:
     wrap_nonce, data_nonce = os.urandom(NONCE_BYTES), os.urandom(NONCE_BYTES)
     wrapped = AESGCM(master.secret).encrypt(wrap_nonce, data_key, _wrap_aad(master.key_id, context))
     ciphertext = AESGCM(data_key).encrypt(data_nonce, data, _data_aad(context))
-    payload = base64.urlsafe_b64encode(wrap_nonce + wrapped + data_nonce + ciphertext)
-    return f"{VERSION}:{master.key_id}:{payload.rstrip(b'=').decode()}"
+    payload = _encode(wrap_nonce + wrapped + data_nonce + ciphertext)
+    return f"{VERSION}:{master.key_id}:{payload}"
 
 
 def unseal(token: str, *, context: str) -> bytes:
@@ -235,12 +235,22 @@ def _parts(token: str) -> tuple[str, bytes]:
     if version != VERSION or not key_id or not encoded:
         raise UnsealError(f"This is not a sealed value: it should start with '{VERSION}:'.")
     try:
-        payload = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        payload = base64.b64decode(
+            encoded + "=" * (-len(encoded) % 4), altchars=b"-_", validate=True
+        )
     except (binascii.Error, ValueError):
-        raise UnsealError("This sealed value is damaged: its body is not base64.") from None
+        payload = b""
+    # Only the one canonical spelling is accepted, so that no character of a token can be
+    # changed without the token being refused (base64's last character has spare bits).
+    if _encode(payload) != encoded:
+        raise UnsealError("This sealed value is damaged: its body is not base64.")
     if len(payload) < 2 * NONCE_BYTES + WRAPPED_KEY_BYTES + TAG_BYTES:
         raise UnsealError("This sealed value is damaged: it is too short.")
     return key_id, payload
+
+
+def _encode(payload: bytes) -> str:
+    return base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
 
 
 def _wrap_aad(key_id: str, context: str) -> bytes:
