@@ -222,3 +222,13 @@ def test_production_start_up_stops_without_a_master_key(tmp_path):
 def test_a_context_is_required(keys):
     with pytest.raises(ValueError, match="needs a context"):
         crypto.seal("secret", context="")
+
+
+def test_the_start_up_check_stops_a_mistyped_key_with_its_sentence(keys):
+    assert crypto.check_master_keys() == []
+    keys("k1:c2hvcnQ=")
+
+    [error] = crypto.check_master_keys()
+
+    assert error.id == "tandem.E001"
+    assert error.msg.startswith("TANDEM_MASTER_KEY's key number 1 is 5 bytes long")

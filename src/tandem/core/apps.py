@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Unsent mail is sealed; `rotate_keys` re-seals every place registered like this.
-        from tandem.core import mail, rotation
+        from django.core import checks
+
+        from tandem.core import crypto, mail, rotation
 
         rotation.register("core.unsent_mail", mail.reseal_unsent_mail)
+        checks.register(crypto.check_master_keys)

@@ -31,6 +31,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 VERSION = "tdm1"
@@ -75,6 +76,16 @@ class Keyring:
             "Put that key back in TANDEM_MASTER_KEY (after the newest one) until "
             "`tandem manage rotate_keys` has re-sealed everything under the newest key."
         )
+
+
+def check_master_keys(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """At start-up (``migrate``, ``runserver``, ``tandem serve``): a missing or mistyped key
+    stops the server with its sentence, rather than failing the first sign-in later."""
+    try:
+        keyring()
+    except MasterKeyError as error:
+        return [checks.Error(str(error), id="tandem.E001")]
+    return []
 
 
 def generate_key() -> str:

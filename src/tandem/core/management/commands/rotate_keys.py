@@ -33,7 +33,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be 1 or more.")
-        ring = crypto.keyring()
+        try:
+            ring = crypto.keyring()
+        except crypto.MasterKeyError as error:
+            raise CommandError(str(error)) from None
         older = [key.key_id for key in ring.keys[1:]]
         self.stdout.write(
             f"Newest master key: {ring.newest.key_id!r}"
