@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "TANDEM_ENV": "production",
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghij",
     "ALLOWED_HOSTS": "tandem.example.com",
+    "TANDEM_MASTER_KEY": "prod-1:bW9ja21hc3RlcmtleW1vY2ttYXN0ZXJrZXltb2NrbWE=",
 }
 
 

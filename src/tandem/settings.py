@@ -218,6 +218,21 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tandem"
+# TOTP secrets and recovery-code seeds are sealed with the master key (below).
+MFA_ADAPTER = "tandem.accounts.mfa.MFAAdapter"
+
+# --- Secrets at rest ------------------------------------------------------------------
+# The master keys that seal two-factor secrets and unsent mail live outside the database:
+# "id:base64key" pairs, comma-separated, newest first (tandem.core.crypto). Without the
+# variable, the file below; development creates it on first use, production requires one.
+TANDEM_MASTER_KEY = os.environ.get("TANDEM_MASTER_KEY", "")
+TANDEM_MASTER_KEY_FILE = VAR_DIR / "master_key"
+if IS_PRODUCTION and not TANDEM_MASTER_KEY.strip() and not TANDEM_MASTER_KEY_FILE.exists():
+    raise RuntimeError(
+        "Set the TANDEM_MASTER_KEY environment variable (or put the key file at "
+        f"{TANDEM_MASTER_KEY_FILE}): production needs a master key to seal two-factor secrets "
+        "and unsent mail."
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from tandem.core import audit
 from tandem.core.audit import Action
-from tandem.core.mail import queue_email
+from tandem.core.mail import one_time, queue_email
 from tandem.core.models import Membership, Practice
 
 
@@ -20,6 +20,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # Rendered here (allauth's templates need the request) and sent by the mail job, so a
         # slow or failing mail server never holds up a page and a failed send is retried.
+        # A sign-in, confirmation or reset code must not stay in the stored copy once sent.
+        if "code" in context:
+            context = {**context, "code": one_time(str(context["code"]))}
         message = self.render_mail(template_prefix, email, context)
         html = next(
             (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), ""
