@@ -212,7 +212,7 @@ def test_the_migrations_seal_what_was_stored_in_the_clear_and_redact_sent_mail()
     )
 
     migration("accounts", "0002_seal_two_factor_secrets").seal_in_the_clear(apps, None)
-    migration("core", "0002_seal_unsent_mail_redact_sent_mail").seal_unsent_and_redact_sent(
+    migration("core", "0004_seal_unsent_mail_redact_sent_mail").seal_unsent_and_redact_sent(
         apps, None
     )
 
@@ -240,7 +240,7 @@ def test_the_migrations_run_backwards_to_values_in_the_clear():
     queue("backwards:unsent", text="Plain words")
 
     migration("accounts", "0002_seal_two_factor_secrets").open_sealed(apps, None)
-    migration("core", "0002_seal_unsent_mail_redact_sent_mail").open_unsent(apps, None)
+    migration("core", "0004_seal_unsent_mail_redact_sent_mail").open_unsent(apps, None)
 
     assert Authenticator.objects.get(type="totp").data["secret"] == secret
     assert OutboundEmail.objects.get(key="backwards:unsent").text_body == "Plain words"
