@@ -8,7 +8,15 @@
 Steps: a fresh var dir (bench/work/<backend>/), migrate, seed with bulk_create (see
 seed.py), start `tandem serve --workers 1` on a free loopback port with TANDEM_BENCH=1,
 sign in over HTTP as an owner, an assistant and a contact, then per page 10 warm-up and
-100 measured GETs, one at a time.
+100 measured GETs, one at a time. `--scale 0.02` seeds 2 % of the data, to try the bench
+itself quickly; its results are no measure of anything.
+
+The floor. Absolute times on a shared machine move by half from one run to the next, so
+every page is also given as a ratio of its median to the floor's: a plain page (25 tasks
+joined to their client, one query, a minimal template, no sign-in; tandem.work.views_bench)
+measured first and again last in the same run, both runs' samples pooled. The ratio is what
+later changes are held to. The 1-minute load average at the start and end of each page is
+in the table too: anything else running on the machine shows there and in the tails.
 
 Timing. "app" is the server's own time for the request, read from the `Server-Timing:
 app;dur=<ms>` header that tandem.core.middleware.ServerTimingMiddleware adds when
@@ -105,7 +113,9 @@ def bench_environment(var_dir: Path, database_url: str) -> dict[str, str]:
 SEEDED_FILE = "seeded.json"
 
 
-def migrate_and_seed(env: dict[str, str], backend: str, *, reuse: bool = False) -> dict[str, Any]:
+def migrate_and_seed(
+    env: dict[str, str], backend: str, *, reuse: bool = False, scale: float = 1.0
+) -> dict[str, Any]:
     """In this process: Django reads the same environment the server will.
 
     With ``reuse``, the data a previous run seeded into the same var dir (or the kept
@@ -129,7 +139,7 @@ def migrate_and_seed(env: dict[str, str], backend: str, *, reuse: bool = False) 
         seeded = seed.Seeded(**json.loads(seeded_file.read_text()))
         seeded.counts = seed.counts()
     else:
-        seeded = seed.seed(random.Random(20240601))
+        seeded = seed.seed(random.Random(20240601), scale=scale)
         seeded_file.write_text(json.dumps(seeded.as_dict()))
     if backend == "postgresql":
         # Autovacuum would gather statistics and set the visibility map (which index-only
@@ -336,6 +346,9 @@ class PageResult:
     size_bytes: int
     p95_pass: bool
     queries_pass: bool
+    load_before: float = 0.0  # 1-minute load average when the page's warm-up began
+    load_after: float = 0.0  # and when its last request was answered
+    floor_ratio: float | None = None  # app median / the floor's app median
     app_samples_ms: list[float] = field(default_factory=list)
 
 
@@ -355,9 +368,11 @@ def measure(
     def once() -> Sample:
         return fetch(client, path) if form is None else post_form(client, path, form)
 
+    load_before = os.getloadavg()[0]
     for _ in range(warmup):
         once()
     samples = [once() for _ in range(requests)]
+    load_after = os.getloadavg()[0]
     apps = [s.app_ms for s in samples if s.app_ms is not None]
     walls = [s.wall_ms for s in samples]
     queries = sorted({s.queries for s in samples if s.queries is not None})
@@ -383,6 +398,8 @@ def measure(
         size_bytes=int(statistics.median(s.size for s in samples)),
         p95_pass=p95(timed) < target,
         queries_pass=fixed,
+        load_before=round(load_before, 2),
+        load_after=round(load_after, 2),
         app_samples_ms=[round(a, 2) for a in apps],
     )
 
@@ -454,18 +471,43 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
+FLOOR_PAGE = "floor"
+FLOOR_PATH = "/bench/floor/"
+
+
+def floor_median(results: list[PageResult]) -> float | None:
+    """The median of every app time the floor's runs measured (first and last, pooled)."""
+    samples = [ms for r in results if r.page == FLOOR_PAGE for ms in r.app_samples_ms]
+    return round(statistics.median(samples), 2) if samples else None
+
+
+def set_ratios(results: list[PageResult]) -> float | None:
+    floor = floor_median(results)
+    for r in results:
+        if floor and r.app_median_ms is not None:
+            r.floor_ratio = round(r.app_median_ms / floor, 1)
+    return floor
+
+
+def ratio(r: PageResult) -> str:
+    return f"{r.floor_ratio}x" if r.floor_ratio is not None else "-"
+
+
 def table(results: list[PageResult]) -> list[str]:
     head = (
-        "| page | viewer | n | app median ms | app p95 ms | wall median ms | wall p95 ms "
-        "| queries | probe queries | size KB | p95 under target | fixed queries |"
+        "| page | viewer | n | app median ms | x floor | app p95 ms | wall median ms "
+        "| wall p95 ms | queries | probe queries | size KB | load 1 min start→end "
+        "| p95 under target | fixed queries |"
     )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:
         lines.append(
-            f"| {r.page} | {r.viewer} | {r.requests} | {r.app_median_ms} | {r.app_p95_ms} "
-            f"| {r.wall_median_ms} | {r.wall_p95_ms} | {'/'.join(map(str, r.queries))} "
+            f"| {r.page} | {r.viewer} | {r.requests} | {r.app_median_ms} | {ratio(r)} "
+            f"| {r.app_p95_ms} | {r.wall_median_ms} | {r.wall_p95_ms} "
+            f"| {'/'.join(map(str, r.queries))} "
             f"| {r.probe_queries if r.probe_queries is not None else '-'} "
-            f"| {r.size_bytes / 1024:.1f} | {verdict(r.p95_pass)} | {verdict(r.queries_pass)} |"
+            f"| {r.size_bytes / 1024:.1f} | {r.load_before}→{r.load_after} "
+            f"| {verdict(r.p95_pass)} | {verdict(r.queries_pass)} |"
         )
     return lines
 
@@ -479,13 +521,16 @@ def report(
     rss_pass = 0 < worker_rss < RSS_TARGET_MB
     all_pass = rss_pass and all(r.p95_pass and r.queries_pass for r in results)
     counts = info["counts"]
+    floor = set_ratios(results)
     lines = [
         f"# Tandem page benchmark: {backend}",
         "",
         f"- When: {info['when']}",
         f"- Database: {info['db_version']}; Python {platform.python_version()}; "
         f"{os.cpu_count()} CPUs; granian, 1 worker, requests one at a time over loopback",
-        "- Data: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items()),
+        "- Data: "
+        + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
+        + (f" (scaled by {info['scale']}: a trial run)" if info.get("scale", 1.0) != 1.0 else ""),
         f"- Viewers: owner {info['owner_email']}; assistant {info['assistant_email']} "
         f"({info['assistant_clients']} clients; probe {info['probe_assistant_email']} with "
         f"{info['probe_assistant_clients']}); contact {info['contact_email']}",
@@ -493,6 +538,9 @@ def report(
         f"server up in {info['server_start_seconds']} s, measuring {info['measure_seconds']} s",
         f"- Load average (1/5/15 min) before measuring {info['load_before']}, after "
         f"{info['load_after']}: anything else running on the machine shows in the tails",
+        f"- Floor: {floor} ms, the app median of a plain page (25 tasks joined to their "
+        "client, one query, a minimal template, no sign-in) measured first and last; "
+        "x floor = a page's app median divided by it, the number to compare across runs",
         "- app = the server's own time (Server-Timing header, outermost middleware); "
         "wall = client time over loopback; queries = X-Tandem-Queries; probe = one request "
         "by a second viewer with a different amount of data (same count expected)",
@@ -524,6 +572,8 @@ def report(
             "total_rss_mb": total_rss,
             "rss_pass": rss_pass,
         },
+        "floor_median_ms": floor,
+        "load_average": {"before": info["load_before"], "after": info["load_after"]},
         "targets": {"p95_ms": P95_TARGET_MS, "rss_mb": RSS_TARGET_MB},
         "pass": all_pass,
     }
@@ -538,6 +588,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=100, help="measured requests a page")
     parser.add_argument("--warmup", type=int, default=10, help="warm-up requests a page")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="share of the full data to seed (0.02 to try the bench quickly); results of a "
+        "scaled run are written under bench/work/, not bench/results/",
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -558,8 +615,9 @@ def main(argv: list[str] | None = None) -> int:
     when = datetime.now(UTC)
 
     print(f"Benchmark on {backend}: migrating and seeding…", flush=True)
-    info = migrate_and_seed(env, backend, reuse=args.reuse)
+    info = migrate_and_seed(env, backend, reuse=args.reuse, scale=args.scale)
     info["when"] = when.strftime("%Y-%m-%d %H:%M UTC")
+    info["scale"] = args.scale
     print(
         f"  seeded in {info['seed_seconds']} s: "
         + ", ".join(f"{v:,} {k}" for k, v in info["counts"].items()),
@@ -581,9 +639,13 @@ def main(argv: list[str] | None = None) -> int:
         probe_assistant = sign_in(base_url, info["probe_assistant_email"], password)
         contact = sign_in(base_url, info["contact_email"], password)
         probe_contact = sign_in(base_url, info["probe_contact_email"], password)
+        visitor = httpx.Client(base_url=base_url, timeout=30, follow_redirects=False)
         clients = [owner, probe_owner, assistant, probe_assistant, contact, probe_contact]
+        clients.append(visitor)
 
+        floor: PageSpec = (FLOOR_PAGE, "visitor", visitor, FLOOR_PATH, None)
         pages: list[PageSpec] = [
+            floor,
             ("clients", "owner", owner, "/clients/", ("owner", owner, "/clients/?page=5")),
             (
                 "clients",
@@ -620,6 +682,7 @@ def main(argv: list[str] | None = None) -> int:
         measuring = time.perf_counter()
         create_path, create_form = new_request_form(info)
         pages.append(("new request (POST)", "contact", contact, create_path, None))
+        pages.append(floor)  # again last: a floor that moved during the run shows here
         for name, viewer, client, path, probe in pages:
             result = measure(
                 name,
@@ -633,8 +696,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             results.append(result)
             print(
-                f"  {name:8} {viewer:10} app p95 {result.app_p95_ms} ms, "
-                f"queries {result.queries}, {result.size_bytes / 1024:.1f} KB",
+                f"  {name:8} {viewer:10} app median {result.app_median_ms} ms, "
+                f"p95 {result.app_p95_ms} ms, queries {result.queries}, "
+                f"{result.size_bytes / 1024:.1f} KB, load {result.load_before}"
+                f"→{result.load_after}",
                 flush=True,
             )
         info["measure_seconds"] = round(time.perf_counter() - measuring, 1)
@@ -648,8 +713,10 @@ def main(argv: list[str] | None = None) -> int:
             drop_database(bench_url)
 
     markdown, data = report(backend, info, results, mem)
-    RESULTS_DIR.mkdir(exist_ok=True)
-    stem = RESULTS_DIR / f"{when:%Y-%m-%d}-{backend}"
+    # A scaled run tries the bench itself; only full runs are results worth keeping.
+    results_dir = RESULTS_DIR if args.scale == 1.0 else var_dir
+    results_dir.mkdir(exist_ok=True)
+    stem = results_dir / f"{when:%Y-%m-%d}-{backend}"
     stem.with_suffix(".md").write_text(markdown)
     stem.with_suffix(".json").write_text(json.dumps(data, indent=2, default=str) + "\n")
     print()

@@ -2,7 +2,8 @@
 
 Everything goes in with ``bulk_create``, not through the services: the point is the data's
 shape, not the paths that write it. One password is hashed once and shared by every user.
-Call ``seed()`` after ``django.setup()``.
+Call ``seed()`` after ``django.setup()``. ``scale`` shrinks every count (not below what the
+measured pages need), to try the benchmark itself in a minute.
 """
 
 from __future__ import annotations
@@ -56,11 +57,16 @@ class Seeded:
         return asdict(self)
 
 
+def scaled(count: int, scale: float, *, least: int = 1) -> int:
+    """``count`` times ``scale``, and at least ``least``."""
+    return max(least, round(count * scale))
+
+
 def _name(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
-def seed(rng: random.Random | None = None) -> Seeded:
+def seed(rng: random.Random | None = None, *, scale: float = 1.0) -> Seeded:
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
@@ -73,6 +79,9 @@ def seed(rng: random.Random | None = None) -> Seeded:
     from tandem.core.roles import Role
 
     rng = rng or random.Random(20240601)
+    clients_per_practice = scaled(CLIENTS_PER_PRACTICE, scale, least=60)
+    contacts_per_practice = scaled(CONTACTS_PER_PRACTICE, scale, least=2 * clients_per_practice)
+    assistants_per_practice = scaled(ASSISTANTS_PER_PRACTICE, scale, least=4)
     password_hash = make_password(PASSWORD)
     now = timezone.now()
     seeded: dict[str, Any] = {}
@@ -84,11 +93,11 @@ def seed(rng: random.Random | None = None) -> Seeded:
                 [(f"owner{number}@bench.test", Role.OWNER)]
                 + [
                     (f"assistant{number}-{i:02}@bench.test", Role.ASSISTANT)
-                    for i in range(ASSISTANTS_PER_PRACTICE)
+                    for i in range(assistants_per_practice)
                 ]
                 + [
                     (f"contact{number}-{i:04}@bench.test", Role.CONTACT)
-                    for i in range(CONTACTS_PER_PRACTICE)
+                    for i in range(contacts_per_practice)
                 ]
             )
             User.objects.bulk_create(
@@ -122,7 +131,7 @@ def seed(rng: random.Random | None = None) -> Seeded:
                         notes="Prefers e-mail. Invoices monthly." if i % 3 == 0 else "",
                         archived_at=now if rng.random() < ARCHIVED_SHARE else None,
                     )
-                    for i in range(CLIENTS_PER_PRACTICE)
+                    for i in range(clients_per_practice)
                 ],
                 batch_size=BATCH,
             )
@@ -142,7 +151,8 @@ def seed(rng: random.Random | None = None) -> Seeded:
 
             assistant_emails = [email for email, role in emails if role == Role.ASSISTANT]
             per_assistant = {
-                email: rng.sample(active, rng.randint(25, 50)) for email in assistant_emails
+                email: rng.sample(active, min(len(active), rng.randint(25, 50)))
+                for email in assistant_emails
             }
             Assignment.objects.bulk_create(
                 [
@@ -173,14 +183,21 @@ def seed(rng: random.Random | None = None) -> Seeded:
                     ]
                 )
 
-            total = AUDIT_ENTRIES_PRACTICE_1 if number == 1 else AUDIT_ENTRIES_PRACTICE_2
+            total = scaled(
+                AUDIT_ENTRIES_PRACTICE_1 if number == 1 else AUDIT_ENTRIES_PRACTICE_2,
+                scale,
+                least=100,
+            )
             _audit(
                 AuditEntry,
                 Action,
                 rng,
                 practice=practice,
-                actors=[users[email] for email, _ in emails[: 1 + ASSISTANTS_PER_PRACTICE]]
-                + [users[email] for email in rng.sample(contact_emails, 200)],
+                actors=[users[email] for email, _ in emails[: 1 + assistants_per_practice]]
+                + [
+                    users[email]
+                    for email in rng.sample(contact_emails, min(200, len(contact_emails)))
+                ],
                 clients=clients,
                 total=total,
                 now=now,
@@ -209,7 +226,7 @@ def seed(rng: random.Random | None = None) -> Seeded:
     import seed_work  # bench/seed_work.py, beside this file
 
     practice_1 = Practice.objects.get(name="Bench Practice 1")
-    work = seed_work.seed_work(practice_1.pk, seeded["contact_email"], rng)
+    work = seed_work.seed_work(practice_1.pk, seeded["contact_email"], rng, scale=scale)
     seeded.update(page_task_id=work["page_task_id"], busiest_client_id=work["busiest_client_id"])
 
     return Seeded(password=PASSWORD, counts=counts(), **seeded)

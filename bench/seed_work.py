@@ -64,14 +64,25 @@ def _sentence(rng: random.Random, words: int) -> str:
     return " ".join(chosen).capitalize() + "."
 
 
-def seed_work(practice_id: int, contact_email: str, rng: random.Random) -> dict[str, Any]:
-    """Fill practice ``practice_id``; returns the ids and counts the benchmark needs."""
+def seed_work(
+    practice_id: int, contact_email: str, rng: random.Random, *, scale: float = 1.0
+) -> dict[str, Any]:
+    """Fill practice ``practice_id``; returns the ids and counts the benchmark needs.
+
+    ``scale`` shrinks the counts (see seed.py); the busiest client keeps enough requests
+    for a full board and an open one to measure.
+    """
     from django.apps import apps
     from django.db import transaction
     from django.utils import timezone
 
     from tandem.clients.models import Assignment, Client, ClientContact
     from tandem.work.models import Comment, Task, TaskEvent, Watcher
+
+    tasks_total = max(1_000, round(TASKS * scale))
+    busiest_tasks = max(200, round(BUSIEST_CLIENT_TASKS * scale))
+    comments_total = max(2 * TASK_PAGE_COMMENTS, round(COMMENTS * scale))
+    attachments_total = max(100, round(ATTACHMENTS * scale))
 
     now = timezone.now()
     clients = list(Client.objects.filter(practice_id=practice_id, archived_at=None).order_by("id"))
@@ -93,8 +104,8 @@ def seed_work(practice_id: int, contact_email: str, rng: random.Random) -> dict[
     )
 
     others = [c for c in clients if c.pk != busiest.pk]
-    plan = [busiest] * BUSIEST_CLIENT_TASKS + [
-        others[i % len(others)] for i in range(TASKS - BUSIEST_CLIENT_TASKS)
+    plan = [busiest] * busiest_tasks + [
+        others[i % len(others)] for i in range(tasks_total - busiest_tasks)
     ]
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
@@ -105,7 +116,7 @@ def seed_work(practice_id: int, contact_email: str, rng: random.Random) -> dict[
         for i, client in enumerate(plan):
             status = rng.choices(statuses, weights)[0]
             created = (
-                start + timedelta(days=730) * (i / TASKS)
+                start + timedelta(days=730) * (i / tasks_total)
                 if client is not busiest
                 else (now - timedelta(days=rng.uniform(1, 700)))
             )
@@ -174,9 +185,9 @@ def seed_work(practice_id: int, contact_email: str, rng: random.Random) -> dict[
             row for row in task_rows if row[1] == busiest.pk and row[4] == "in_progress"
         )
         comment_tasks = [page_task] * TASK_PAGE_COMMENTS + rng.choices(
-            task_rows, k=COMMENTS - TASK_PAGE_COMMENTS
+            task_rows, k=comments_total - TASK_PAGE_COMMENTS
         )
-        for offset in range(0, COMMENTS, BATCH):
+        for offset in range(0, comments_total, BATCH):
             Comment.objects.bulk_create(
                 [
                     Comment(
@@ -193,7 +204,7 @@ def seed_work(practice_id: int, contact_email: str, rng: random.Random) -> dict[
                 ],
                 batch_size=BATCH,
             )
-        attachments = _attachments(practice_id, task_rows, page_task, rng, now)
+        attachments = _attachments(practice_id, task_rows, page_task, rng, now, attachments_total)
 
     return {
         "page_task_id": page_task[0],
@@ -208,13 +219,18 @@ def seed_work(practice_id: int, contact_email: str, rng: random.Random) -> dict[
 
 
 def _attachments(
-    practice_id: int, task_rows: list[Any], page_task: Any, rng: random.Random, now: datetime
+    practice_id: int,
+    task_rows: list[Any],
+    page_task: Any,
+    rng: random.Random,
+    now: datetime,
+    total: int,
 ) -> int:
     """Metadata rows only: the measured pages list files but never read them."""
     from tandem.work.models import Attachment
 
-    rows = [page_task] * 8 + rng.choices(task_rows, k=ATTACHMENTS - 8)
-    for offset in range(0, ATTACHMENTS, BATCH):
+    rows = [page_task] * 8 + rng.choices(task_rows, k=total - 8)
+    for offset in range(0, total, BATCH):
         objects = []
         for i, row in enumerate(rows[offset : offset + BATCH], start=offset):
             name, content_type, size = rng.choice(FILES)

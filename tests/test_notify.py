@@ -19,7 +19,7 @@ from tandem.accounts.models import User
 from tandem.clients.services import archive_client, unassign_assistant
 from tandem.core.models import Membership
 from tandem.core.services import deactivate_member
-from tandem.notify import services
+from tandem.notify import reminders, services
 from tandem.notify.models import Channel, Kind, Notification, Preference
 from tandem.work.mentions import mentioned
 from tandem.work.models import Task, TaskStatus, Watcher
@@ -332,18 +332,18 @@ def test_due_tomorrow_and_overdue_are_each_told_once_per_deadline(personas: Pers
     assert task.deadline_at is not None
     forget_notifications()
 
-    assert services.remind_deadlines() == []  # three days ahead: nothing yet
+    assert reminders.remind_deadlines() == []  # three days ahead: nothing yet
     with time_machine.travel(task.deadline_at - timedelta(hours=20), tick=False):
-        first = services.remind_deadlines()
-        again = services.remind_deadlines()
+        first = reminders.remind_deadlines()
+        again = reminders.remind_deadlines()
     assert {(n.recipient_id, n.kind) for n in first} == {
         (a.contact1.pk, Kind.DUE_TOMORROW),
         (a.assistant.pk, Kind.DUE_TOMORROW),
     }
     assert again == []
     with time_machine.travel(task.deadline_at + timedelta(hours=1), tick=False):
-        late = services.remind_deadlines()
-        assert services.remind_deadlines() == []
+        late = reminders.remind_deadlines()
+        assert reminders.remind_deadlines() == []
     assert {(n.recipient_id, n.kind) for n in late} == {
         (a.contact1.pk, Kind.OVERDUE),
         (a.assistant.pk, Kind.OVERDUE),
@@ -360,7 +360,7 @@ def test_delivered_and_closed_work_gets_no_reminders(personas: Personas) -> None
     move_task(declined, to=TaskStatus.DECLINED, actor=a.assistant, note="Not this month")
     assert task.deadline_at is not None
     with time_machine.travel(task.deadline_at + timedelta(days=1), tick=False):
-        assert services.remind_deadlines() == []
+        assert reminders.remind_deadlines() == []
 
 
 # Pages ---------------------------------------------------------------------------------------

@@ -101,12 +101,14 @@ MIDDLEWARE = [
     "tandem.core.middleware.TenancyMiddleware",
     "tandem.core.middleware.RequireTwoFactorMiddleware",
 ]
-# Benchmarks only: time each request and count its queries, in response headers.
+# Benchmarks only: time each request and count its queries, in response headers, and serve
+# the benchmark's floor page (tandem.urls_bench), which lists tasks to anyone: never set it
+# on a real install.
 TANDEM_BENCH = env_bool("TANDEM_BENCH", False)
 if TANDEM_BENCH:
     MIDDLEWARE.insert(0, "tandem.core.middleware.ServerTimingMiddleware")
 
-ROOT_URLCONF = "tandem.urls"
+ROOT_URLCONF = "tandem.urls_bench" if TANDEM_BENCH else "tandem.urls"
 WSGI_APPLICATION = "tandem.wsgi.application"
 
 TEMPLATES = [

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Set
 from html import escape as escape_text
 from typing import Any
@@ -13,6 +14,27 @@ from django.utils.safestring import SafeString, mark_safe
 from tandem.core.calendar import UnknownRegion, country_choices, normalize_region
 from tandem.core.errors import DomainError
 from tandem.core.models import WEEKDAYS, Practice, default_working_days
+
+# The largest id a row can have (SQLite's INTEGER, PostgreSQL's bigint). A bigger number sent
+# by a client reached the query and SQLite raised OverflowError: a 500 instead of a refusal.
+MAX_ID = 2**63 - 1
+# ASCII digits only: int() also reads "١٢" and str.isdigit() passes "²", which int() refuses.
+_ID_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def parse_id(value: object) -> int | None:
+    """``value`` from a client (a posted field, a query string) as a row id, or None.
+
+    An id is a whole number from 1 to MAX_ID written in ASCII digits, spaces around it
+    allowed; "-1", "0", "1.5", "1e3", "abc" and anything past MAX_ID are not. Every id a
+    form or view takes from the client goes through here, so none can reach a query
+    unchecked; the caller says what to fix, or ignores the value, when it is None.
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not _ID_DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
 
 
 class DomainErrorFormMixin:

@@ -9,7 +9,7 @@ more than once: every job must be idempotent (take ids, re-load, re-check state)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
+from django_tasks.signals import task_enqueued
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import normalize_json
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 logger = logging.getLogger(__name__)
@@ -75,6 +78,46 @@ def _retry(
     """Queue the next attempt after a backoff, as a new row: the failed row stays as a record."""
     run_after = timezone.now() + backoff(attempt)
     the_task.using(run_after=run_after).enqueue(*args, **{**kwargs, ATTEMPT_KWARG: attempt + 1})
+
+
+def enqueue_many(
+    the_task: Task[Any, Any],
+    calls: Sequence[Sequence[Any]],
+    *,
+    run_after: datetime | None = None,
+) -> None:
+    """Queue one run of ``the_task`` per argument list in ``calls``, with one INSERT.
+
+    ``enqueue`` writes a row per call; a scan that queues a job per row it finds would
+    then run a query per row. The rows are those ``enqueue`` writes (the library's
+    ``_task_to_db_task``); another backend gets the calls one by one. SQLite takes at most
+    999 parameters a statement, so Django splits more than 66 rows into several INSERTs.
+    """
+    if not calls:
+        return
+    if run_after is not None:
+        the_task = the_task.using(run_after=run_after)
+    backend = the_task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        for args in calls:
+            the_task.enqueue(*args)
+        return
+    backend.validate_task(the_task)
+    rows = [
+        DBTaskResult(
+            args_kwargs=normalize_json({"args": list(args), "kwargs": {}}),
+            priority=the_task.priority,
+            task_path=the_task.module_path,
+            queue_name=the_task.queue_name,
+            # enqueue's pre_save handler does this; bulk_create sends no signals.
+            run_after=the_task.run_after or get_date_max(),
+            backend_name=backend.alias,
+        )
+        for args in calls
+    ]
+    DBTaskResult.objects.bulk_create(rows)
+    for row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)
 
 
 def reap_orphaned_jobs(*, now: datetime | None = None) -> int:

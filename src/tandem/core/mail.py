@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -93,12 +94,24 @@ def readable_bodies(email: OutboundEmail) -> tuple[str, str]:
 
 
 def render_email(template_prefix: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """Subject, plain text and HTML from ``<prefix>_subject.txt``, ``.txt`` and ``.html``."""
+    """Subject, plain text and HTML from ``<prefix>_subject.txt``, ``.txt`` and ``.html``.
+
+    The subject and the text are plain text, rendered without HTML escaping (a name like
+    "O'Brien & Sons" arrives as written, not as "O&#x27;Brien &amp; Sons"); the HTML part
+    is escaped as every page is.
+    """
     context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
-    text = render_to_string(f"{template_prefix}.txt", context).strip()
+    subject = " ".join(render_plain_text(f"{template_prefix}_subject.txt", context).split())
+    text = render_plain_text(f"{template_prefix}.txt", context).strip()
     html = render_to_string(f"{template_prefix}.html", context).strip()
     return subject, text, html
+
+
+def render_plain_text(template_name: str, context: dict[str, Any]) -> str:
+    """A template that is not HTML, rendered without escaping (and without context
+    processors: a mail has no request), by the project's own template engine."""
+    template = Engine.get_default().get_template(template_name)
+    return template.render(Context(context, autoescape=False))
 
 
 def store_email(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tandem.core import access, selectors, services
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
-from tandem.core.forms import PracticeSettingsForm
+from tandem.core.forms import PracticeSettingsForm, parse_id
 from tandem.core.models import Membership
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, active_membership, member_required
@@ -91,7 +91,6 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To"
     )
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, viewer: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,7 +131,9 @@ def audit_log(request: MemberRequest) -> HttpResponse:
             actor_id=data["who"],
             since=data["since"],
             until=data["until"],
-            before_id=data["before"],
+            # The "Older entries" link's cursor, kept apart from the filters the person
+            # typed: a cursor that is not an id is ignored (the newest entries), not an error.
+            before_id=parse_id(request.GET.get("before")),
         )
     page = selectors.audit_page(
         viewer=request.user,

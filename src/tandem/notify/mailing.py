@@ -12,6 +12,7 @@ Both follow the same two steps, each safe to repeat after a crash or by a second
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
@@ -20,11 +21,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.core.mail import deliver, render_email, store_email
-from tandem.core.models import OutboundEmail
+from tandem.core.models import OutboundEmail, Practice
 from tandem.inbound.addresses import reply_address
 from tandem.notify import wording
 from tandem.notify.models import Notification, Preference
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 
 # The digest goes out at this hour of the recipient's own day (their profile's time zone).
 DIGEST_HOUR = 8
+# Readers looked at per query by the scan that plans the digests.
+DIGEST_BATCH_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -162,21 +166,42 @@ def digest_key(user_id: int, on: date) -> str:
     return f"notify:digest:{user_id}:{on.isoformat()}"
 
 
-def due_digests(now: datetime) -> list[tuple[int, date]]:
-    """(user id, their local date) for every digest reader with mail waiting whose day has
-    reached DIGEST_HOUR and who has not had today's digest yet."""
-    readers = (
-        Preference.objects.filter(wants_digest=True, user__notifications__mail_pending=True)
-        .select_related("user")
-        .distinct()
+def due_digest_batches(
+    now: datetime, *, size: int = DIGEST_BATCH_SIZE
+) -> Iterator[list[tuple[int, date]]]:
+    """The digests due, practice by practice, in batches of at most ``size`` readers."""
+    for practice_id in Practice.objects.order_by("pk").values_list("pk", flat=True):
+        after: int | None = 0
+        while after is not None:
+            due, after = due_digests(now, practice_id=practice_id, after=after, size=size)
+            if due:
+                yield due
+
+
+def due_digests(
+    now: datetime, *, practice_id: int, after: int = 0, size: int = DIGEST_BATCH_SIZE
+) -> tuple[list[tuple[int, date]], int | None]:
+    """(user id, their local date) for the practice's next ``size`` digest readers by id
+    after ``after`` who have mail waiting, whose day has reached DIGEST_HOUR and who have
+    not had that day's digest yet; and the id the next batch starts after (None when this
+    batch was the last). Two queries, whatever the batch's size."""
+    waiting = Notification.objects.filter(recipient_id=OuterRef("user_id"), mail_pending=True)
+    readers = list(
+        Preference.objects.filter(practice_id=practice_id, wants_digest=True, user_id__gt=after)
+        .filter(Exists(waiting))
+        .order_by("user_id")
+        .values_list("user_id", "user__time_zone")[:size]
     )
+    if not readers:
+        return [], None
     due: dict[str, tuple[int, date]] = {}
-    for pref in readers:
-        local = now.astimezone(ZoneInfo(pref.user.time_zone))
+    for user_id, time_zone in readers:
+        local = now.astimezone(ZoneInfo(time_zone))
         if local.hour >= DIGEST_HOUR:
-            due[digest_key(pref.user_id, local.date())] = (pref.user_id, local.date())
+            due[digest_key(user_id, local.date())] = (user_id, local.date())
     sent = set(OutboundEmail.objects.filter(key__in=due).values_list("key", flat=True))
-    return [pair for key, pair in sorted(due.items()) if key not in sent]
+    next_after = readers[-1][0] if len(readers) == size else None
+    return [pair for key, pair in due.items() if key not in sent], next_after
 
 
 def send_digest(user_id: int, on: date) -> int:

@@ -12,6 +12,7 @@ Who hears:
   must see that a request arrived);
 - a mention: the person mentioned (``work.services.add_comment`` has made them a watcher).
 Never the person who made the change, and only people who can still see the task.
+Deadline reminders are in ``reminders``; they write their rows through ``record`` too.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.clients.models import Assignment
-from tandem.core import access
+from tandem.core import access, jobs
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
 from tandem.notify.models import Channel, Kind, Notification, Preference
@@ -38,8 +39,6 @@ from tandem.work.selectors import task_audience
 
 if TYPE_CHECKING:
     from tandem.core.models import Practice
-
-DAY = timedelta(days=1)
 
 
 # Who can see a task ----------------------------------------------------------------------------
@@ -142,8 +141,8 @@ def _schedule_mail(
         if row.mail_pending
         and not (row.recipient_id in preferences and preferences[row.recipient_id].wants_digest)
     }
-    for recipient_id, task_id in sorted(pairs):
-        send_task_mail.using(run_after=run_after).enqueue(recipient_id, task_id)
+    # One INSERT for all of them: a reminder batch queues a job per recipient and task.
+    jobs.enqueue_many(send_task_mail, sorted(pairs), run_after=run_after)
 
 
 def _recipients(task: Task, *, actor: User | None, extra: Iterable[int] = ()) -> list[User]:
@@ -196,45 +195,6 @@ def notify_comment(comment: Comment, task: Task) -> list[Notification]:
             Change(task, Kind.COMMENT, key, author, comment=comment, recipients=watchers),
         ]
     )
-
-
-# Deadline reminders ------------------------------------------------------------------------
-
-# Work still owed: a delivered task has met its deadline, a closed one no longer has one.
-REMINDED_STATUSES = (
-    TaskStatus.REQUESTED,
-    TaskStatus.ACCEPTED,
-    TaskStatus.IN_PROGRESS,
-    TaskStatus.WAITING_ON_CLIENT,
-)
-
-
-def remind_deadlines(*, now: datetime | None = None) -> list[Notification]:
-    """ "Due within a day" and "overdue" for every open task's watchers, once per deadline.
-
-    Tasks already reminded about their current deadline are skipped in the query; the
-    unique key per (task, kind, deadline, recipient) makes a second worker's scan harmless.
-    A moved deadline is a new deadline, reminded again.
-    """
-    now = now or timezone.now()
-    owed = Task.objects.filter(status__in=REMINDED_STATUSES).select_related("client")
-    windows = (
-        (Kind.DUE_TOMORROW, owed.filter(deadline_at__gt=now, deadline_at__lte=now + DAY)),
-        (Kind.OVERDUE, owed.filter(deadline_at__lte=now)),
-    )
-    changes = []
-    with transaction.atomic():
-        for kind, tasks in windows:
-            reminded = Notification.objects.filter(
-                task_id=OuterRef("pk"), kind=kind, deadline_at=OuterRef("deadline_at")
-            )
-            for task in tasks.exclude(Exists(reminded)).order_by("pk"):
-                key = f"{kind}:{task.pk}:{int(task.deadline_at.timestamp())}"  # type: ignore[union-attr]
-                recipients = _recipients(task, actor=None)
-                changes.append(
-                    Change(task, kind, key, deadline_at=task.deadline_at, recipients=recipients)
-                )
-        return record(changes)
 
 
 # Reading -----------------------------------------------------------------------------------

@@ -13,21 +13,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.errors import DomainError
+from tandem.core.forms import parse_id
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.notify import selectors, services
 from tandem.notify.forms import PreferenceForm
 from tandem.work.models import Task
 
 
-def _id_or_none(value: str | None) -> int | None:
-    """A page cursor from the address; anything else is the first page."""
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
-
-
 @member_required()
 @require_GET
 def notification_list(request: MemberRequest) -> HttpResponse:
-    before_id = _id_or_none(request.GET.get("before"))
+    # A page cursor from the address; anything else is the first page.
+    before_id = parse_id(request.GET.get("before"))
     page = selectors.notification_page(viewer=request.user, before_id=before_id)
     context = {
         "page": page,

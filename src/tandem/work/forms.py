@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from tandem.clients.models import Client
 from tandem.core.errors import DomainError
-from tandem.core.forms import DomainErrorFormMixin
+from tandem.core.forms import DomainErrorFormMixin, parse_id
 from tandem.work import attachments
 from tandem.work.deadline_phrases import PHRASE_MAX, resolve_for
 from tandem.work.deadlines import Deadline, Suggestion, VagueDeadline
@@ -192,12 +192,13 @@ class AttachmentsForm(DomainErrorFormMixin, forms.Form):
         return cleaned
 
     def _posted_upload_ids(self) -> list[int]:
+        """The ids upload.js put in the form; anything that is not an id refuses the post."""
         values = self.data.getlist("upload") if hasattr(self.data, "getlist") else []
-        try:
-            return list(dict.fromkeys(int(value) for value in values))
-        except ValueError:
+        ids = [parse_id(value) for value in values]
+        if None in ids:
             self.add_error("attachments", "One of the files could not be read; add it again.")
             return []
+        return list(dict.fromkeys(id_ for id_ in ids if id_ is not None))
 
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

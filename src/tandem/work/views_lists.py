@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from tandem.clients.models import Client
 from tandem.core.access import is_practice_side
+from tandem.core.forms import parse_id
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import selectors_lists
 from tandem.work.forms_lists import RequestFilterForm
@@ -53,10 +54,10 @@ def request_list(request: MemberRequest) -> HttpResponse:
 def request_new(request: MemberRequest) -> HttpResponse:
     """The practice side's "New request": the chosen client's request form. A client the
     viewer may not see is missing (404); no client chosen goes back to the list."""
-    client_id = request.GET.get("client", "")
-    if not client_id.isdigit():
+    client_id = parse_id(request.GET.get("client"))
+    if client_id is None:
         return redirect("work:request-list")
-    client = get_object_or_404(Client.objects.visible_to(request.user), pk=int(client_id))
+    client = get_object_or_404(Client.objects.visible_to(request.user), pk=client_id)
     return redirect("work:task-create", client_id=client.pk)
 
 

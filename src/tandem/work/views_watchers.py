@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
+from tandem.core.forms import parse_id
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import services
 from tandem.work.models import Task
@@ -43,10 +44,10 @@ def _done(request: MemberRequest, task: Task, message: str) -> HttpResponse:
 
 def _person(request: MemberRequest, task: Task) -> User | None:
     """The person named in the form, among those who can see the task; None otherwise."""
-    value = request.POST.get("user", "")
-    if not value.isdigit() or len(value) > 18:
+    user_id = parse_id(request.POST.get("user"))
+    if user_id is None:
         return None
-    return task_audience(task).filter(pk=int(value)).first()
+    return task_audience(task).filter(pk=user_id).first()
 
 
 @member_required()
