@@ -25,6 +25,7 @@ from tandem.work.models import Attachment, Task
 from tandem.work.services import create_task
 from tandem.work.services_projects import start_project
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
+from tests.reactions import react_now
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,7 @@ def world(personas: Personas) -> World:
         client=a.client1, uploaded_by=a.contact1, name="brief.pdf", content=pdf, task=task
     )
     upload = store_attachment(client=a.client1, uploaded_by=a.owner, name="u.pdf", content=pdf)
+    react_now()  # the assistant's notification of the new request
     return World(
         a=a,
         task=task,

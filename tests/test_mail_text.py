@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tandem.clients import invitations
 from tandem.clients.services import assign_assistant, create_client
+from tandem.core import mail
 from tandem.core.models import OutboundEmail
 from tandem.core.roles import Role
 from tandem.inbound.addresses import client_address
@@ -21,6 +22,7 @@ from tandem.notify.models import Channel, Kind
 from tandem.work.models import TaskStatus
 from tandem.work.services import create_task, move_task
 from tests.conftest import join, make_owner, make_practice
+from tests.reactions import react_now
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +90,7 @@ def test_the_needs_a_deadline_reply_is_plain(world, settings) -> None:
     assert email.subject == f"By when do you need “{TITLE}”?"
     assert_plain_and_escaped_once(
         email.subject,
-        email.text_body,
-        email.html_body,
+        *mail.readable_bodies(email),
         in_subject=[TITLE],
         in_text=[TITLE, PRACTICE],
     )
@@ -104,13 +105,13 @@ def test_notification_mail_and_the_digest_are_plain(world) -> None:
         expectations="Done",
         deadline_at=timezone.now() + timedelta(days=3),
     )
+    react_now()  # the notification is written by a reaction to the new request
     assert mailing.send_task_mail(assistant.pk, task.pk) == 1
     email = OutboundEmail.objects.get(key__startswith=f"notify:task:{assistant.pk}:")
     assert email.subject == f"New request: {TITLE} ({CLIENT})"
     assert_plain_and_escaped_once(
         email.subject,
-        email.text_body,
-        email.html_body,
+        *mail.readable_bodies(email),
         in_subject=[TITLE, CLIENT],
         in_text=[TITLE, CLIENT],
     )
@@ -119,9 +120,10 @@ def test_notification_mail_and_the_digest_are_plain(world) -> None:
     channels = dict.fromkeys(Kind.values, str(Channel.EMAIL))
     services.save_preferences(contact, actor=contact, channels=channels, wants_digest=True)
     move_task(task, to=TaskStatus.ACCEPTED, actor=assistant)
+    react_now()
     today = timezone.now().date()
     assert mailing.send_digest(contact.pk, today) == 1
     digest = OutboundEmail.objects.get(key=mailing.digest_key(contact.pk, today))
     assert_plain_and_escaped_once(
-        digest.subject, digest.text_body, digest.html_body, in_subject=[], in_text=[TITLE, CLIENT]
+        digest.subject, *mail.readable_bodies(digest), in_subject=[], in_text=[TITLE, CLIENT]
     )

@@ -23,6 +23,7 @@ from tandem.notify.models import Channel, Kind, Notification
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import add_watcher, create_task, move_task
 from tests.conftest import Personas, PracticeWorld
+from tests.reactions import react_now
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,7 @@ def test_the_digest_scan_runs_the_same_queries_for_one_reader_as_for_four(
     [for_owner] = requests(a, 1, client="client2")
     move_task(for_owner, to=TaskStatus.ACCEPTED, actor=a.owner)  # so does contact 2
     requests(b, 1, client="client2")
+    react_now()
     waiting = set(
         Notification.objects.filter(mail_pending=True).values_list("recipient_id", flat=True)
     )
@@ -143,6 +145,7 @@ def test_the_digest_scan_goes_through_every_practice_in_batches(personas: Person
             )
         [task] = requests(world, 1)
         move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
+    react_now()
     batches = list(mailing.due_digest_batches(DUE.replace(hour=12), size=1))
     assert [[user_id for user_id, _ in batch] for batch in batches] == [
         [personas.a.assistant.pk],
