@@ -62,7 +62,7 @@ def test_practice_form_end_before_start_keeps_the_name(db) -> None:
             "work_ends_at": "09:00",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "work_ends_at").startswith("The working day must end after")
     assert 'value="Typed Practice"' in response.content.decode()
     assert not Practice.objects.exists()
@@ -74,7 +74,7 @@ def test_settings_end_before_start_is_explained_next_to_the_field(personas: Pers
         "/settings/practice/",
         settings_form(a, name="Renamed Practice", work_starts_at="18:00", work_ends_at="08:00"),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "work_ends_at") == (
         "The working day must end after it starts, for example 09:00 to 17:00."
     )
@@ -94,7 +94,7 @@ def test_settings_oversized_name_is_a_message(personas: Personas) -> None:
     response = signed_in(personas.a.owner).post(
         "/settings/practice/", settings_form(personas.a, name="n" * 10_000)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "at most 120 characters" in field_error(response, "name")
 
 
@@ -102,7 +102,7 @@ def test_settings_bad_time_is_a_message(personas: Personas) -> None:
     response = signed_in(personas.a.owner).post(
         "/settings/practice/", settings_form(personas.a, work_starts_at="25:99")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "work_starts_at")
 
 

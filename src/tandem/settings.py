@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tandem.search",
     "tandem.notify",
     "tandem.inbound",
+    "tandem.home",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -69,7 +69,13 @@ class AssignForm(DomainErrorFormMixin, forms.Form):
 
 
 class RoleForm(DomainErrorFormMixin, forms.Form):
-    role = forms.ChoiceField(choices=[(Role.ASSISTANT, "Assistant"), (Role.OWNER, "Owner")])
+    role = forms.ChoiceField(
+        choices=[(Role.ASSISTANT, "Assistant"), (Role.OWNER, "Owner")],
+        error_messages={
+            "required": "Pick owner or assistant.",
+            "invalid_choice": "Pick owner or assistant.",
+        },
+    )
 
 
 class AcceptInvitationForm(DomainErrorFormMixin, forms.Form):
