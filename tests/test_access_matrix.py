@@ -19,7 +19,9 @@ from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tandem.clients.invitations import make_token
+from tandem.clients.invitations import invite, make_token
+from tandem.clients.models import Invitation
+from tandem.core.roles import Role
 from tandem.notify.models import Notification
 from tandem.work.attachments import make_thumbnail, store_attachment
 from tandem.work.models import Attachment, Task
@@ -91,38 +93,58 @@ MATRIX = [
     Row("core:practice-settings", "DELETE", None, (302, 405, 403, 403, 403, 403)),
     Row("core:audit-log", "GET", None, (302, 200, 403, 403, 403, 403)),
     Row("core:audit-log", "POST", None, (302, 405, 403, 403, 403, 403)),
-    Row("clients:dashboard", "GET", None, (302, 200, 200, 200, 403, 403)),
-    Row("clients:dashboard", "POST", None, (302, 405, 405, 405, 403, 403)),
+    Row("home:dashboard", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("home:dashboard", "POST", None, (302, 405, 405, 405, 403, 403)),
     Row("clients:client-list", "GET", None, (302, 200, 200, 200, 403, 403)),
     Row("clients:client-list", "POST", None, (302, 405, 405, 405, 403, 403)),
     Row("clients:client-create", "GET", None, (302, 200, 403, 403, 403, 403)),
     Row("clients:client-create", "PUT", None, (302, 405, 403, 403, 403, 403)),
-    Row("clients:client-detail", "GET", "client1", (302, 200, 200, 404, 403, 404)),
-    Row("clients:client-detail", "GET", "client2", (302, 200, 404, 404, 404, 403)),
-    Row("clients:client-detail", "GET", "other_client1", SIGN_IN_THEN_404),
-    Row("clients:client-detail", "POST", "client1", SIGN_IN_THEN_405),
+    Row("home:client-detail", "GET", "client1", (302, 200, 200, 404, 403, 404)),
+    Row("home:client-detail", "GET", "client2", (302, 200, 404, 404, 404, 403)),
+    Row("home:client-detail", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("home:client-detail", "POST", "client1", SIGN_IN_THEN_405),
     Row("clients:client-edit", "GET", "client1", (302, 200, 403, 404, 403, 404)),
     Row("clients:client-edit", "GET", "client2", (302, 200, 404, 404, 404, 403)),
     Row("clients:client-edit", "GET", "other_client1", SIGN_IN_THEN_404),
     Row("clients:client-edit", "PUT", "client1", SIGN_IN_THEN_405),
-    Row("clients:client-archive", "POST", "client1", (302, 302, 403, 404, 403, 404)),
-    Row("clients:client-archive", "POST", "client2", (302, 302, 404, 404, 404, 403)),
-    Row("clients:client-archive", "POST", "other_client1", SIGN_IN_THEN_404),
-    Row("clients:client-archive", "GET", "client1", SIGN_IN_THEN_405),
-    # Restoring an active client is refused with a message, and the page reloads.
-    Row("clients:client-restore", "POST", "client1", (302, 302, 403, 404, 403, 404)),
-    Row("clients:client-restore", "POST", "client2", (302, 302, 404, 404, 404, 403)),
-    Row("clients:client-restore", "POST", "other_client1", SIGN_IN_THEN_404),
-    Row("clients:client-restore", "GET", "client1", SIGN_IN_THEN_405),
-    Row("clients:client-assign", "POST", "client1", (302, 302, 403, 404, 403, 404)),
-    Row("clients:client-assign", "POST", "client2", (302, 302, 404, 404, 404, 403)),
-    Row("clients:client-assign", "POST", "other_client1", SIGN_IN_THEN_404),
-    Row("clients:client-assign", "GET", "client1", SIGN_IN_THEN_405),
-    Row("clients:client-unassign", "POST", "client1", (302, 302, 403, 404, 403, 404)),
+    Row("home:client-archive", "POST", "client1", (302, 302, 403, 404, 403, 404)),
+    Row("home:client-archive", "POST", "client2", (302, 302, 404, 404, 404, 403)),
+    Row("home:client-archive", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("home:client-archive", "GET", "client1", SIGN_IN_THEN_405),
+    # Restoring an active client is refused: the client's page comes back (400) saying so.
+    Row("home:client-restore", "POST", "client1", (302, 400, 403, 404, 403, 404)),
+    Row("home:client-restore", "POST", "client2", (302, 400, 404, 404, 404, 403)),
+    Row("home:client-restore", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("home:client-restore", "GET", "client1", SIGN_IN_THEN_405),
+    Row("home:client-assign", "POST", "client1", (302, 302, 403, 404, 403, 404)),
+    Row("home:client-assign", "POST", "client2", (302, 302, 404, 404, 404, 403)),
+    Row("home:client-assign", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("home:client-assign", "GET", "client1", SIGN_IN_THEN_405),
+    Row("home:client-unassign", "POST", "client1", (302, 302, 403, 404, 403, 404)),
     # Nobody is assigned to client 2: the assignment itself is missing.
-    Row("clients:client-unassign", "POST", "client2", (302, 404, 404, 404, 404, 403)),
-    Row("clients:client-unassign", "POST", "other_client1", SIGN_IN_THEN_404),
-    Row("clients:client-unassign", "GET", "client1", SIGN_IN_THEN_405),
+    Row("home:client-unassign", "POST", "client2", (302, 404, 404, 404, 404, 403)),
+    Row("home:client-unassign", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("home:client-unassign", "GET", "client1", SIGN_IN_THEN_405),
+    # A contact's invitation, from the client's page: only owners see invitations at all, and
+    # only through the client it is for.
+    Row(
+        "home:contact-invitation-resend",
+        "POST",
+        "contact_invitation",
+        (302, 302, 404, 404, 404, 404),
+    ),
+    Row("home:contact-invitation-resend", "POST", "other_contact_invitation", SIGN_IN_THEN_404),
+    Row("home:contact-invitation-resend", "POST", "client2_with_invitation", SIGN_IN_THEN_404),
+    Row("home:contact-invitation-resend", "GET", "contact_invitation", SIGN_IN_THEN_405),
+    Row(
+        "home:contact-invitation-revoke",
+        "POST",
+        "contact_invitation",
+        (302, 302, 404, 404, 404, 404),
+    ),
+    Row("home:contact-invitation-revoke", "POST", "other_contact_invitation", SIGN_IN_THEN_404),
+    Row("home:contact-invitation-revoke", "POST", "client2_with_invitation", SIGN_IN_THEN_404),
+    Row("home:contact-invitation-revoke", "GET", "contact_invitation", SIGN_IN_THEN_405),
     Row("clients:contact-invite", "GET", "client1", (302, 200, 403, 404, 403, 404)),
     Row("clients:contact-invite", "GET", "client2", (302, 200, 404, 404, 404, 403)),
     Row("clients:contact-invite", "GET", "other_client1", SIGN_IN_THEN_404),
@@ -151,8 +173,8 @@ MATRIX = [
     Row("clients:invitation-accept", "GET", "tampered_token", (404, 404, 404, 404, 404, 404)),
     Row("clients:invitation-accept", "POST", "tampered_token", (404, 404, 404, 404, 404, 404)),
     Row("clients:invitation-accept", "PUT", "token", (405, 405, 405, 405, 405, 405)),
-    Row("clients:portal-home", "GET", None, (302, 403, 403, 403, 200, 200)),
-    Row("clients:portal-home", "POST", None, (302, 403, 403, 403, 405, 405)),
+    Row("home:portal-home", "GET", None, (302, 403, 403, 403, 200, 200)),
+    Row("home:portal-home", "POST", None, (302, 403, 403, 403, 405, 405)),
     # Requests: whoever sees the client may write one for it (practice side and its contacts).
     Row("work:task-create", "GET", "client1", (302, 200, 200, 404, 200, 404)),
     Row("work:task-create", "GET", "client2", (302, 200, 404, 404, 404, 200)),
@@ -346,6 +368,13 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
             return [own.pending_invitation.pk]
         case "other_invitation":
             return [other.pending_invitation.pk]
+        case "contact_invitation":
+            return [own.client1.pk, contact_invitation_for(own).pk]
+        case "other_contact_invitation":
+            return [other.client1.pk, contact_invitation_for(other).pk]
+        case "client2_with_invitation":
+            # Client 1's invitation through client 2's address.
+            return [own.client2.pk, contact_invitation_for(own).pk]
         case "token":
             return [make_token(own.pending_invitation)]
         case "other_token":
@@ -391,6 +420,14 @@ def request_for(world: PracticeWorld) -> Task:
     )
 
 
+def contact_invitation_for(world: PracticeWorld) -> Invitation:
+    """A pending invitation of a new contact of client 1."""
+    return invite(
+        actor=world.owner, email=f"newcontact@{world.practice.pk}.example.com",
+        role=Role.CONTACT, client=world.client1,
+    )  # fmt: skip
+
+
 def notification_for(world: PracticeWorld) -> Notification:
     """The assistant's notification of a new request of client 1."""
     request_for(world)
@@ -421,7 +458,7 @@ def attachment_for(world: PracticeWorld, *, kind: str) -> Attachment:
 
 def build_url(row: Row, own: PracticeWorld, other: PracticeWorld) -> str:
     args = url_args(row.target, own, other)
-    if row.name == "clients:client-unassign":
+    if row.name == "home:client-unassign":
         world = other if row.target == "other_client1" else own
         args.append(world.assistant.pk)
     if row.name == "work:request-new" and args:
@@ -431,7 +468,7 @@ def build_url(row: Row, own: PracticeWorld, other: PracticeWorld) -> str:
 
 def post_data(row: Row, own: PracticeWorld, other: PracticeWorld) -> dict[str, Any]:
     world = other if row.target and row.target.startswith("other") else own
-    if row.name == "clients:client-assign":
+    if row.name == "home:client-assign":
         return {"assistant": world.unassigned.pk}
     if row.name == "clients:member-role":
         return {"role": "owner"}

@@ -196,7 +196,7 @@ def test_another_practices_board_is_missing(personas: Personas, clock: Any) -> N
 
 def test_client_page_links_to_the_board(personas: Personas, clock: Any) -> None:
     response = signed_in(personas.a.owner).get(
-        reverse("clients:client-detail", args=[personas.a.client1.pk])
+        reverse("home:client-detail", args=[personas.a.client1.pk])
     )
     assert f'href="{board_url(personas.a)}"' in response.content.decode()
 

@@ -122,7 +122,7 @@ def test_client_form_empty_name_keeps_the_notes(personas: Personas) -> None:
     response = signed_in(personas.a.owner).post(
         "/clients/new/", {"name": "", "time_zone": "UTC", "notes": "Prefers calls on Tuesdays"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "name") == "Enter the client's business name."
     assert "Prefers calls on Tuesdays" in page_text(response)
 
@@ -131,7 +131,7 @@ def test_client_form_oversized_name_is_a_message(personas: Personas) -> None:
     response = signed_in(personas.a.owner).post(
         "/clients/new/", {"name": "n" * 10_000, "time_zone": "UTC", "notes": "x" * 10_000}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "at most 160 characters" in field_error(response, "name")
     assert "at most 5000 characters" in field_error(response, "notes")
 
@@ -140,7 +140,7 @@ def test_client_form_unknown_time_zone_is_a_message(personas: Personas) -> None:
     response = signed_in(personas.a.owner).post(
         "/clients/new/", {"name": "Tz Co", "time_zone": "Mars/Olympus", "notes": ""}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "time_zone")
     assert 'value="Tz Co"' in response.content.decode()
 
@@ -150,7 +150,7 @@ def test_edit_form_keeps_typed_values(personas: Personas) -> None:
     response = signed_in(a.owner).post(
         f"/clients/{a.client1.pk}/edit/", {"name": "", "time_zone": "UTC", "notes": "New notes"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "name")
     assert "New notes" in page_text(response)
     a.client1.refresh_from_db()

@@ -59,7 +59,7 @@ def plain(response: Any) -> str:
 
 def dashboard(user: User, clock: time_machine.Traveller) -> Any:
     clock.move_to(NOW)
-    return signed_in(user).get(reverse("clients:dashboard"))
+    return signed_in(user).get(reverse("home:dashboard"))
 
 
 def test_sections_sort_the_practices_work_by_when_it_is_due(
@@ -161,7 +161,7 @@ def test_at_the_weekend_the_week_is_the_coming_one(
     a_request(own, datetime(2026, 12, 4, 17, 0, tzinfo=UTC), title="Next Friday")
     a_request(own, datetime(2026, 12, 7, 9, 0, tzinfo=UTC), title="Monday after")
     clock.move_to(saturday)
-    response = signed_in(own.owner).get(reverse("clients:dashboard"))
+    response = signed_in(own.owner).get(reverse("home:dashboard"))
     assert section(response, "week") == ["Sunday", "Next Friday"]
     assert "Due in the coming week" in plain(response)
     # Its "more" link lists the same tasks: the request list reads "week" the same way.
@@ -268,7 +268,7 @@ def test_owner_dashboard_queries_do_not_grow_with_the_tasks(
     # every section (UNION ALL of each section's ids) joined to client and assignee,
     # 6. the onboarding checklist, 7. the first clients with a contact count
     with django_assert_num_queries(7):
-        response = http.get(reverse("clients:dashboard"))
+        response = http.get(reverse("home:dashboard"))
     listed = sum(len(section(response, key)) for key in ("overdue", "today", "week", "waiting"))
     assert listed == (2 if rows == 2 else 10 + 10 + 10 + 10)
 
@@ -283,7 +283,7 @@ def test_assistant_dashboard_queries_do_not_grow_with_the_tasks(
     # 1.-3. session, user, membership; 4. the totals, 5. the four sections' first tasks,
     # 6. the first assigned clients with a contact count
     with django_assert_num_queries(6):
-        response = http.get(reverse("clients:dashboard"))
+        response = http.get(reverse("home:dashboard"))
     assert response.status_code == 200
 
 

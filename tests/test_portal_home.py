@@ -64,7 +64,7 @@ def delivered(world: PracticeWorld, title: str) -> Task:
 
 
 def section_titles(response, key: str) -> list[str]:
-    return [task.title for task in response.context["sections"][key].tasks]
+    return [task.title for task in response.context["page"].sections[key].tasks]
 
 
 def section(response, heading_id: str) -> str:
@@ -129,7 +129,7 @@ def test_sections_are_limited_with_a_link_to_the_filtered_list(personas: Persona
     assert section_titles(response, "in_progress") == [
         f"Request {i}" for i in range(PORTAL_SECTION_SIZE)
     ]
-    assert response.context["sections"]["in_progress"].total == PORTAL_SECTION_SIZE + 2
+    assert response.context["page"].sections["in_progress"].total == PORTAL_SECTION_SIZE + 2
     text = section(response, "active-h")
     assert f"See all {PORTAL_SECTION_SIZE + 2} with your assistant" in text
     assert 'href="/requests/?status=active"' in response.content.decode()
@@ -146,7 +146,7 @@ def test_recent_activity_says_who_did_what_and_when(personas: Personas, clock) -
     clock.shift(timedelta(minutes=5))
     add_comment(task, actor=a.assistant, body_markdown="Two venues are free on the 3rd.")
     response = signed_in(a.contact1).get(URL)
-    entries = response.context["activity"]
+    entries = response.context["page"].activity
     assert [(e.comment is not None, e.actor) for e in entries] == [
         (True, a.assistant),
         (False, a.assistant),
@@ -211,7 +211,7 @@ def test_portal_home_queries(personas: Personas, rows: int, django_assert_num_qu
     # 10. its latest comments, 11. its projects
     with django_assert_num_queries(11):
         response = http.get(URL)
-    assert response.context["sections"]["in_progress"].total == rows
+    assert response.context["page"].sections["in_progress"].total == rows
 
 
 def test_each_change_and_comment_carries_its_tasks_client_for_the_activity_index(

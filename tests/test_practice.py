@@ -64,7 +64,7 @@ def test_practice_form_end_before_start_keeps_the_name(db) -> None:
             "work_ends_at": "09:00",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "work_ends_at").startswith("The working day must end after")
     assert 'value="Typed Practice"' in response.content.decode()
     assert not Practice.objects.exists()

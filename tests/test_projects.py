@@ -579,7 +579,7 @@ def test_client_page_and_portal_list_projects_in_status_order_with_progress(
         move_task(tasks[1], to=move, actor=world.assistant)
     move_task(tasks[1], to=TaskStatus.DONE, actor=world.contact1)
 
-    client_page = reverse("clients:client-detail", args=[world.client1.pk])
+    client_page = reverse("home:client-detail", args=[world.client1.pk])
     for persona, page, action in [
         ("owner", client_page, "New project"),
         ("assistant", client_page, "New project"),
@@ -716,7 +716,7 @@ def test_client_page_queries_do_not_grow_with_projects(
     # 7. pending invitations, 8. members who could be assigned, 9. open requests,
     # 10. its projects with their task counts
     with django_assert_num_queries(10):
-        response = http.get(reverse("clients:client-detail", args=[world.client1.pk]))
+        response = http.get(reverse("home:client-detail", args=[world.client1.pk]))
     assert response.content.decode().count('href="/projects/') == 2 * rows
 
 

@@ -105,7 +105,7 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     with django_assert_num_queries(11):
         response = http.get("/portal/")
     assert response.status_code == 200
-    assert len(response.context["portal"].assistants) == rows + 1
+    assert len(response.context["page"].assistants) == rows + 1
 
 
 def populate_tasks(world: PracticeWorld, rows: int) -> Task:
@@ -137,7 +137,7 @@ def test_portal_home_with_requests(
     # 9. its latest changes, 10. its latest comments, 11. its projects with progress
     with django_assert_num_queries(11):
         response = http.get("/portal/")
-    assert response.context["sections"]["in_progress"].total == rows
+    assert response.context["page"].sections["in_progress"].total == rows
 
 
 @pytest.mark.parametrize("rows", SIZES)

@@ -92,7 +92,7 @@ def test_a_server_process_compiles_every_template_before_its_first_request():
     from tandem.warmup import tandem_template_names, warm_up
 
     names = tandem_template_names()
-    assert {"core/base.html", "work/board.html", "clients/dashboard.html"} <= set(names)
+    assert {"core/base.html", "work/board.html", "home/dashboard.html"} <= set(names)
     # The cached loader, behind template-partials' wrapper; emptied of other tests' pages.
     cached = get_template("core/base.html").backend.engine.template_loaders[0].loaders[0]
     cached.reset()

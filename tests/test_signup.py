@@ -83,7 +83,7 @@ def test_practice_form_keeps_what_was_typed_when_hours_are_backwards(locmem_mail
             "work_ends_at": "09:00",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"The working day must end after it starts" in response.content
     assert b'value="Backwards Hours VA"' in response.content
     assert not Practice.objects.filter(name="Backwards Hours VA").exists()

@@ -288,7 +288,7 @@ def test_client_page_and_portal_list_open_requests(world: PracticeWorld) -> None
     task = a_request(world, title="Order the badges")
     closed = a_request(world, title="Old thing")
     move_task(closed, to=TaskStatus.CANCELLED, actor=world.contact1, note="Not needed")
-    detail = reverse("clients:client-detail", args=[world.client1.pk])
+    detail = reverse("home:client-detail", args=[world.client1.pk])
     for http, url in ((signed_in(world.owner), detail), (signed_in(world.contact1), "/portal/")):
         content = page_text(http.get(url))
         assert "Order the badges" in content

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tandem.search",
     "tandem.notify",
     "tandem.inbound",
+    "tandem.home",
     "tandem.demo",
     "allauth",
     "allauth.account",

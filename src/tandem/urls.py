@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("tandem.work.urls")),
     path("", include("tandem.notify.urls")),
     path("", include("tandem.inbound.urls")),
+    path("", include("tandem.home.urls")),
 ]
 
 handler400 = "tandem.core.views.bad_request"

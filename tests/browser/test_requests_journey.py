@@ -316,7 +316,7 @@ def test_portal_lists_the_request_with_its_status(tour: Tour, team: Team) -> Non
     )
     for status in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED):
         services.move_task(delivered, to=status, actor=team.assistant)
-    contact.goto(reverse("clients:portal-home"))
+    contact.goto(reverse("home:portal-home"))
     contact.get_by_role("link", name="see them on a board by status").click()
     expect(contact.get_by_role("heading", name="Delivered for review")).to_be_visible()
     tour.check(contact, "board-contact")

@@ -12,7 +12,7 @@ from tandem.accounts.forms import ProfileForm
 from tandem.accounts.models import User
 from tandem.core import services as core_services
 from tandem.core.errors import DomainError
-from tandem.core.forms import PracticeForm
+from tandem.core.forms import PracticeForm, form_status
 from tandem.core.models import Membership
 from tandem.core.tenancy import MemberRequest
 
@@ -27,7 +27,8 @@ def profile(request: MemberRequest) -> HttpResponse:
         messages.success(request, "Profile saved.")
         return redirect("accounts:profile")
     has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    return render(request, "accounts/profile.html", {"form": form, "has_totp": has_totp})
+    context = {"form": form, "has_totp": has_totp}
+    return render(request, "accounts/profile.html", context, status=form_status(form))
 
 
 @login_required
@@ -45,4 +46,6 @@ def practice_create(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(request, "Your practice is ready. Here is what to do next.")
             return redirect("core:home")
-    return render(request, "accounts/practice_create.html", {"form": form})
+    return render(
+        request, "accounts/practice_create.html", {"form": form}, status=form_status(form)
+    )

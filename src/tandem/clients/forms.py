@@ -60,7 +60,12 @@ class AssignForm(DomainErrorFormMixin, forms.Form):
     assistant = forms.TypedChoiceField(
         label="Add someone",
         coerce=int,
-        error_messages={"required": "Pick who should work on this client."},
+        error_messages={
+            "required": "Pick who should work on this client.",
+            "invalid_choice": (
+                "Pick someone from the list: the owners and assistants of your practice."
+            ),
+        },
     )
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -69,7 +74,13 @@ class AssignForm(DomainErrorFormMixin, forms.Form):
 
 
 class RoleForm(DomainErrorFormMixin, forms.Form):
-    role = forms.ChoiceField(choices=[(Role.ASSISTANT, "Assistant"), (Role.OWNER, "Owner")])
+    role = forms.ChoiceField(
+        choices=[(Role.ASSISTANT, "Assistant"), (Role.OWNER, "Owner")],
+        error_messages={
+            "required": "Pick owner or assistant.",
+            "invalid_choice": "Pick owner or assistant.",
+        },
+    )
 
 
 class AcceptInvitationForm(DomainErrorFormMixin, forms.Form):

@@ -1,4 +1,8 @@
-"""The people page, invitations, and accepting an invitation."""
+"""The people page, invitations, and accepting an invitation.
+
+A refused form re-renders its page (400) with the typed values and each sentence beside its
+field; a refused button re-renders the people page (400) with the sentence where it was.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from tandem.clients.forms import AcceptInvitationForm, InviteMemberForm, RoleFor
 from tandem.clients.models import Invitation
 from tandem.core import services as core_services
 from tandem.core.errors import DomainError
+from tandem.core.forms import Refusal, form_status
 from tandem.core.models import Membership
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, member_required, require
@@ -22,8 +27,16 @@ from tandem.core.tenancy import MemberRequest, member_required, require
 @member_required(Capability.VIEW_PEOPLE)
 @require_GET
 def people(request: MemberRequest) -> HttpResponse:
+    return _people_page(request)
+
+
+def _people_page(
+    request: MemberRequest, *, refusal: Refusal | None = None, status: int = 200
+) -> HttpResponse:
+    """The people page; a refused button's sentence is shown where the button was."""
     page = selectors.people_page(viewer=request.user)
-    return render(request, "clients/people.html", {"page": page, "role_form": RoleForm()})
+    context = {"page": page, "refusal": refusal}
+    return render(request, "clients/people.html", context, status=status)
 
 
 @member_required(Capability.INVITE_MEMBERS)
@@ -40,7 +53,7 @@ def member_invite(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("clients:people")
-    return render(request, "clients/member_invite.html", {"form": form})
+    return render(request, "clients/member_invite.html", {"form": form}, status=form_status(form))
 
 
 def _visible_invitation(request: MemberRequest, invitation_id: int) -> Invitation:
@@ -50,11 +63,8 @@ def _visible_invitation(request: MemberRequest, invitation_id: int) -> Invitatio
     )
 
 
-def _back_from(request: MemberRequest, invitation: Invitation) -> HttpResponse:
-    """Back to the client's page when the button was there, else to the people page."""
-    if request.POST.get("next") == "client" and invitation.client_id:
-        return redirect("clients:client-detail", client_id=invitation.client_id)
-    return redirect("clients:people")
+# A contact's invitation is also listed on its client's page, whose own buttons post to
+# home.views (they re-render that page instead).
 
 
 @member_required()
@@ -63,10 +73,11 @@ def invitation_resend(request: MemberRequest, invitation_id: int) -> HttpRespons
     invitation = _visible_invitation(request, invitation_id)
     try:
         invitations.resend_invitation(invitation, actor=request.user, request=request)
-        messages.success(request, f"A new link is on its way to {invitation.email}.")
     except DomainError as error:
-        messages.error(request, error.message)
-    return _back_from(request, invitation)
+        refusal = Refusal(error.message, where="invitations")
+        return _people_page(request, refusal=refusal, status=400)
+    messages.success(request, f"A new link is on its way to {invitation.email}.")
+    return redirect("clients:people")
 
 
 @member_required()
@@ -75,10 +86,11 @@ def invitation_revoke(request: MemberRequest, invitation_id: int) -> HttpRespons
     invitation = _visible_invitation(request, invitation_id)
     try:
         invitations.revoke_invitation(invitation, actor=request.user, request=request)
-        messages.success(request, f"The invitation for {invitation.email} no longer works.")
     except DomainError as error:
-        messages.error(request, error.message)
-    return _back_from(request, invitation)
+        refusal = Refusal(error.message, where="invitations")
+        return _people_page(request, refusal=refusal, status=400)
+    messages.success(request, f"The invitation for {invitation.email} no longer works.")
+    return redirect("clients:people")
 
 
 def _visible_member(request: MemberRequest, membership_id: int) -> Membership:
@@ -94,19 +106,19 @@ def member_role(request: MemberRequest, membership_id: int) -> HttpResponse:
     member = _visible_member(request, membership_id)
     require(request.user, Capability.CHANGE_ROLES)
     form = RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Pick owner or assistant.")
-        return redirect("clients:people")
-    try:
-        core_services.change_role(
-            member, role=form.cleaned_data["role"], actor=request.user, request=request
-        )
-        messages.success(
-            request, f"{member.user.display_name} is now {member.get_role_display().lower()}."
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect("clients:people")
+    if form.is_valid():
+        try:
+            core_services.change_role(
+                member, role=form.cleaned_data["role"], actor=request.user, request=request
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            role = member.get_role_display().lower()
+            messages.success(request, f"{member.user.display_name} is now {role}.")
+            return redirect("clients:people")
+    refusal = Refusal.of(form, where="member", target_id=member.pk)
+    return _people_page(request, refusal=refusal, status=400)
 
 
 @member_required()
@@ -116,11 +128,10 @@ def member_remove(request: MemberRequest, membership_id: int) -> HttpResponse:
     require(request.user, Capability.CHANGE_ROLES)
     try:
         core_services.deactivate_member(member, actor=request.user, request=request)
-        messages.success(
-            request, f"{member.user.display_name} no longer has access to the practice."
-        )
     except DomainError as error:
-        messages.error(request, error.message)
+        refusal = Refusal(error.message, where="member", target_id=member.pk)
+        return _people_page(request, refusal=refusal, status=400)
+    messages.success(request, f"{member.user.display_name} no longer has access to the practice.")
     return redirect("clients:people")
 
 
@@ -156,8 +167,5 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.practice.name}.")
             return redirect("core:home")
-    return render(
-        request,
-        "clients/invitation_accept.html",
-        {"invitation": invitation, "form": form, "signed_in_as": signed_in_as},
-    )
+    context = {"invitation": invitation, "form": form, "signed_in_as": signed_in_as}
+    return render(request, "clients/invitation_accept.html", context, status=form_status(form))

@@ -4,20 +4,12 @@ from tandem.clients import people_views, views
 
 app_name = "clients"
 
+# The dashboard, the portal home and a client's page (with its buttons) are composed from
+# several apps' work, so they live in ``home`` (home/urls.py), above this app.
 urlpatterns = [
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("clients/", views.client_list, name="client-list"),
     path("clients/new/", views.client_create, name="client-create"),
-    path("clients/<int:client_id>/", views.client_detail, name="client-detail"),
     path("clients/<int:client_id>/edit/", views.client_edit, name="client-edit"),
-    path("clients/<int:client_id>/archive/", views.client_archive, name="client-archive"),
-    path("clients/<int:client_id>/restore/", views.client_restore, name="client-restore"),
-    path("clients/<int:client_id>/assign/", views.client_assign, name="client-assign"),
-    path(
-        "clients/<int:client_id>/unassign/<int:user_id>/",
-        views.client_unassign,
-        name="client-unassign",
-    ),
     path("clients/<int:client_id>/invite/", views.contact_invite, name="contact-invite"),
     path("people/", people_views.people, name="people"),
     path("people/invite/", people_views.member_invite, name="member-invite"),
@@ -34,5 +26,4 @@ urlpatterns = [
         name="invitation-revoke",
     ),
     path("invite/<str:token>/", people_views.invitation_accept, name="invitation-accept"),
-    path("portal/", views.portal_home, name="portal-home"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Set
+from dataclasses import dataclass
 from html import escape as escape_text
 from typing import Any
 
@@ -43,6 +44,33 @@ class DomainErrorFormMixin:
     def add_domain_error(self, error: DomainError) -> None:
         field = error.field if error.field in getattr(self, "fields", {}) else None
         self.add_error(field, error.message)  # type: ignore[attr-defined]
+
+
+def form_status(form: forms.BaseForm) -> int:
+    """The status of a page showing ``form``: 400 when it came back with mistakes (the
+    refused-input convention: the page again, typed values kept, each sentence beside its
+    field), 200 when blank or valid."""
+    return 400 if form.errors else 200
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a button's action was refused, said on the page the button lives on (status 400).
+
+    A button-only form (archive, resend, remove…) has no field to put the sentence beside:
+    the page shows it where the button was, ``where`` naming that place (a section of the
+    page, or a kind of row together with the row's ``target_id``).
+    """
+
+    message: str
+    where: str = ""
+    target_id: int | None = None
+
+    @classmethod
+    def of(cls, form: forms.BaseForm, *, where: str = "", target_id: int | None = None) -> Refusal:
+        """The form's first error as the refusal (a form with only hidden inputs)."""
+        message = next((str(errors[0]) for errors in form.errors.values()), "")
+        return cls(message, where, target_id)
 
 
 class PracticeForm(DomainErrorFormMixin, forms.ModelForm[Practice]):

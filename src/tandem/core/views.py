@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tandem.core import access, selectors, services
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
-from tandem.core.forms import PracticeSettingsForm, parse_id
+from tandem.core.forms import PracticeSettingsForm, form_status, parse_id
 from tandem.core.models import Membership
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, active_membership, member_required
@@ -46,8 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
             return render(request, "core/no_access.html", status=403)
         return redirect("accounts:practice-create")
     if access.allows(request.user, Capability.USE_PORTAL):
-        return redirect("clients:portal-home")
-    return redirect("clients:dashboard")
+        return redirect("home:portal-home")
+    return redirect("home:dashboard")
 
 
 @member_required(Capability.MANAGE_PRACTICE)
@@ -70,9 +70,7 @@ def practice_settings(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(request, "Practice settings saved.")
             return redirect("core:practice-settings")
-    # Refused input: the form again, typed values kept, each message beside its field.
-    status = 400 if request.method == "POST" else 200
-    return render(request, "core/practice_settings.html", {"form": form}, status=status)
+    return render(request, "core/practice_settings.html", {"form": form}, status=form_status(form))
 
 
 class AuditFilterForm(forms.Form):
@@ -149,8 +147,10 @@ def audit_log(request: MemberRequest) -> HttpResponse:
         "next_query": next_query.urlencode(),
         "is_first_page": not filters.before_id,
     }
+    # A filter that makes no sense is named beside its field (400) and the log is shown
+    # without it; htmx swaps a 400 in like a 200 (base.html), so the same for its refresh.
     template = "core/audit_log.html#entries" if request.htmx else "core/audit_log.html"
-    return render(request, template, context)
+    return render(request, template, context, status=form_status(form))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.errors import DomainError
-from tandem.core.forms import parse_id
+from tandem.core.forms import form_status, parse_id
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.notify import selectors, services
 from tandem.notify.forms import PreferenceForm
@@ -82,8 +82,7 @@ def preferences(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(request, "Notification preferences saved.")
             return redirect("notify:preferences")
-    status = 400 if form.errors else 200
-    return render(request, "notify/preferences.html", {"form": form}, status=status)
+    return render(request, "notify/preferences.html", {"form": form}, status=form_status(form))
 
 
 @member_required()

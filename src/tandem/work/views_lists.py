@@ -19,8 +19,8 @@ from tandem.work.forms_lists import RequestFilterForm
 @member_required()
 @require_GET
 def request_list(request: MemberRequest) -> HttpResponse:
-    """A bad filter value is named in the page and the valid ones still apply: 400 for the
-    page, 200 for an htmx refresh of the results (htmx does not swap error responses)."""
+    """A bad filter value is named in the page and the valid ones still apply: 400, for the
+    page and for an htmx refresh of the results alike (base.html lets htmx swap a 400 in)."""
     practice_side = is_practice_side(request.user.membership)
     choices = selectors_lists.filter_choices(viewer=request.user)
     form = RequestFilterForm(request.GET, choices=choices, practice_side=practice_side)
@@ -44,9 +44,8 @@ def request_list(request: MemberRequest) -> HttpResponse:
         # Only an empty list needs to know whether there is anything at all.
         "has_any": bool(page.object_list) or selectors_lists.has_any_request(viewer=request.user),
     }
-    if request.htmx:
-        return render(request, "work/request_list.html#results", context)
-    return render(request, "work/request_list.html", context, status=400 if form.errors else 200)
+    template = "work/request_list.html#results" if request.htmx else "work/request_list.html"
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @member_required()

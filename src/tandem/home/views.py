@@ -1,0 +1,202 @@
+"""The dashboard, the portal home and a client's page, and the buttons of a client's page.
+
+Thin: fetch through ``visible_to`` (not visible is a 404), call one service, render what
+``home.selectors`` composed. A refused form or button re-renders the page it lives on with
+status 400 and the sentence where the person acted (beside the field, or beside the
+button's section); success redirects back with a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from tandem.clients import invitations, services
+from tandem.clients import selectors as clients_selectors
+from tandem.clients.forms import AssignForm
+from tandem.clients.models import Client, Invitation
+from tandem.core.errors import DomainError
+from tandem.core.forms import Refusal
+from tandem.core.models import Membership
+from tandem.core.roles import Capability
+from tandem.core.tenancy import MemberRequest, member_required, require
+from tandem.home import selectors
+
+
+@member_required(Capability.VIEW_CLIENTS)
+@require_GET
+def dashboard(request: MemberRequest) -> HttpResponse:
+    page = selectors.dashboard_page(
+        viewer=request.user, now=timezone.now(), zone=timezone.get_current_timezone()
+    )
+    return render(request, "home/dashboard.html", {"page": page})
+
+
+@member_required(Capability.USE_PORTAL)
+@require_GET
+def portal_home(request: MemberRequest) -> HttpResponse:
+    page = selectors.portal_page(viewer=request.user, now=timezone.now())
+    status = 200 if page.client is not None else 403
+    return render(request, "home/portal_home.html", {"page": page}, status=status)
+
+
+# A client's page ----------------------------------------------------------------------------
+
+
+def _visible_client(request: MemberRequest, client_id: int) -> Client:
+    return get_object_or_404(
+        Client.objects.visible_to(request.user).select_related("practice"), pk=client_id
+    )
+
+
+@member_required()
+@require_GET
+def client_detail(request: MemberRequest, client_id: int) -> HttpResponse:
+    client = _visible_client(request, client_id)
+    require(request.user, Capability.VIEW_CLIENTS)
+    return _client_page(request, client)
+
+
+def _client_page(
+    request: MemberRequest,
+    client: Client,
+    *,
+    assign_form: AssignForm | None = None,
+    refusal: Refusal | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The client's page; a posted form that was refused replaces its blank twin."""
+    page = selectors.client_page(viewer=request.user, client=client)
+    context = {
+        "page": page,
+        "client": client,
+        "assign_form": assign_form or AssignForm(choices=_assignable(page.detail)),
+        "refusal": refusal,
+    }
+    return render(request, "home/client_detail.html", context, status=status)
+
+
+def _assignable(detail: clients_selectors.ClientDetail) -> list[tuple[int, str]]:
+    return [(member.user_id, member.user.display_name) for member in detail.assignable]
+
+
+def _back_to_client(request: MemberRequest, client: Client, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("home:client-detail", client_id=client.pk)
+
+
+@member_required()
+@require_POST
+def client_archive(request: MemberRequest, client_id: int) -> HttpResponse:
+    client = _visible_client(request, client_id)
+    require(request.user, Capability.MANAGE_CLIENTS)
+    try:
+        services.archive_client(client, actor=request.user, request=request)
+    except DomainError as error:
+        refusal = Refusal(error.message, where="actions")
+        return _client_page(request, client, refusal=refusal, status=400)
+    message = f"{client.name} is archived. Its contacts can no longer sign in to the portal."
+    return _back_to_client(request, client, message)
+
+
+@member_required()
+@require_POST
+def client_restore(request: MemberRequest, client_id: int) -> HttpResponse:
+    client = _visible_client(request, client_id)
+    require(request.user, Capability.MANAGE_CLIENTS)
+    try:
+        services.restore_client(client, actor=request.user, request=request)
+    except DomainError as error:
+        refusal = Refusal(error.message, where="actions")
+        return _client_page(request, client, refusal=refusal, status=400)
+    return _back_to_client(request, client, f"{client.name} is active again.")
+
+
+@member_required()
+@require_POST
+def client_assign(request: MemberRequest, client_id: int) -> HttpResponse:
+    client = _visible_client(request, client_id)
+    require(request.user, Capability.ASSIGN_ASSISTANTS)
+    detail = clients_selectors.client_detail(viewer=request.user, client=client)
+    form = AssignForm(request.POST, choices=_assignable(detail))
+    if form.is_valid():
+        assistant = (
+            Membership.objects.visible_to(request.user)
+            .select_related("user")
+            .filter(user_id=form.cleaned_data["assistant"])
+            .first()
+        )
+        try:
+            if assistant is None:
+                raise DomainError("Pick an assistant of your practice.", field="assistant")
+            services.assign_assistant(
+                client, assistant=assistant.user, actor=request.user, request=request
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            message = f"{assistant.user.display_name} now works on {client.name}."
+            return _back_to_client(request, client, message)
+    return _client_page(request, client, assign_form=form, status=400)
+
+
+@member_required()
+@require_POST
+def client_unassign(request: MemberRequest, client_id: int, user_id: int) -> HttpResponse:
+    client = _visible_client(request, client_id)
+    require(request.user, Capability.ASSIGN_ASSISTANTS)
+    # Through the user's own id, not the foreign key: only a plain integer field's lookup
+    # turns an id too large for the database into "no rows" instead of an OverflowError.
+    assignment = get_object_or_404(client.assignments.select_related("user"), user__id=user_id)
+    try:
+        services.unassign_assistant(
+            client, assistant=assignment.user, actor=request.user, request=request
+        )
+    except DomainError as error:
+        refusal = Refusal(error.message, where="assistants")
+        return _client_page(request, client, refusal=refusal, status=400)
+    message = f"{assignment.user.display_name} no longer works on {client.name}."
+    return _back_to_client(request, client, message)
+
+
+# A contact's invitation, from the client's page: the people page has its own buttons for
+# the same actions (clients.people_views), which re-render the people page instead.
+
+
+def _contact_invitation(request: MemberRequest, client: Client, invitation_id: int) -> Invitation:
+    invitations_of_client = Invitation.objects.visible_to(request.user).filter(client=client)
+    return get_object_or_404(invitations_of_client.select_related("practice"), pk=invitation_id)
+
+
+@member_required()
+@require_POST
+def contact_invitation_resend(
+    request: MemberRequest, client_id: int, invitation_id: int
+) -> HttpResponse:
+    client = _visible_client(request, client_id)
+    invitation = _contact_invitation(request, client, invitation_id)
+    try:
+        invitations.resend_invitation(invitation, actor=request.user, request=request)
+    except DomainError as error:
+        refusal = Refusal(error.message, where="contacts")
+        return _client_page(request, client, refusal=refusal, status=400)
+    return _back_to_client(request, client, f"A new link is on its way to {invitation.email}.")
+
+
+@member_required()
+@require_POST
+def contact_invitation_revoke(
+    request: MemberRequest, client_id: int, invitation_id: int
+) -> HttpResponse:
+    client = _visible_client(request, client_id)
+    invitation = _contact_invitation(request, client, invitation_id)
+    try:
+        invitations.revoke_invitation(invitation, actor=request.user, request=request)
+    except DomainError as error:
+        refusal = Refusal(error.message, where="contacts")
+        return _client_page(request, client, refusal=refusal, status=400)
+    message = f"The invitation for {invitation.email} no longer works."
+    return _back_to_client(request, client, message)

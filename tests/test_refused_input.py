@@ -1,0 +1,604 @@
+"""Refused input looks the same in every form of the product.
+
+The convention (docs/architecture.md, "Refused input"): a form sent with a mistake, or
+refused by a service, comes back as the same page with status 400, what was typed still in
+its inputs and the sentence beside its field (at the top of the form when no field is to
+blame). A form that is only a button (archive, resend, remove…) brings back the page it
+lives on, with the sentence beside that button. An htmx request gets the same status and
+the same sentence in the region it replaces (base.html lets htmx swap a 400 in). Never a
+redirect with a flash message, which loses what was typed and says it somewhere else.
+
+Each case names the form, the bad input it is sent, where the sentence must show and the
+sentence itself.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.clients import invitations
+from tandem.clients.services import archive_client, unassign_assistant
+from tandem.core.roles import Role
+from tandem.notify.models import Channel, Kind
+from tandem.work.models import Task
+from tandem.work.services import create_task
+from tandem.work.services_projects import start_project
+from tests.conftest import PASSWORD, Personas, PracticeWorld, make_owner, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What a case sends: where, the form's data, and ids the ``beside`` text refers to."""
+
+    url: str
+    data: dict[str, Any] = field(default_factory=dict)
+    ids: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Refused:
+    form: str
+    # Who sends it: a persona of practice A, or "newcomer" (signed up, no practice yet) or
+    # "visitor" (not signed in).
+    persona: str
+    arrange: Callable[[PracticeWorld], Sent]
+    # Where the sentence must be: "field:<id of the field>" (the error list beside it), or
+    # "region:<pattern>" (a part of the page, its first group, holding it in an alert).
+    beside: str
+    sentence: str
+    # Fragments of the page that show what was typed, back in its inputs.
+    typed: tuple[str, ...] = ()
+    method: str = "post"
+    htmx: bool = False
+    # Someone else's change the service meets while the form is on its way (a race).
+    race: Callable[[PracticeWorld, pytest.MonkeyPatch], None] | None = None
+
+    def __str__(self) -> str:
+        return f"{self.form}{' (htmx)' if self.htmx else ''}"
+
+
+# Where a sentence can be --------------------------------------------------------------------
+
+
+def beside_field(field_id: str) -> str:
+    return f"field:{field_id}"
+
+
+def in_section(heading_id: str) -> str:
+    """The section of the page headed by ``heading_id``."""
+    return rf'region:aria-labelledby="{heading_id}">(.*?)</section>'
+
+
+# The top of the page, under its title and buttons, above its first section.
+AT_THE_TOP = r'region:<main id="main">(.*?)<section'
+PENDING_INVITATIONS = r'region:<h2>Pending invitations</h2>(.*?)(?:</table>|<div class="empty")'
+WATCHERS = r'region:id="watchers"[^>]*>(.*)'
+
+
+def in_row(text: str) -> str:
+    """The table row that shows ``text``."""
+    return rf"region:<tr>((?:(?!</tr>).)*?{re.escape(text)}.*?)</tr>"
+
+
+# What the cases start from ------------------------------------------------------------------
+
+
+def a_request(world: PracticeWorld) -> Task:
+    return create_task(
+        world.client1,
+        actor=world.contact1,
+        title="Book the venue",
+        expectations="A signed booking",
+        deadline_at=timezone.now() + timedelta(days=3),
+    )
+
+
+def a_project(world: PracticeWorld) -> Any:
+    return start_project(world.client1, actor=world.owner, title="Spring launch", goal="Launch")
+
+
+def a_proposal(world: PracticeWorld) -> Any:
+    return start_project(world.client1, actor=world.contact1, title="Podcast", goal="Ten talks")
+
+
+def a_revoked_invitation(world: PracticeWorld) -> Any:
+    invitation = world.pending_invitation
+    invitations.revoke_invitation(invitation, actor=world.owner)
+    return invitation
+
+
+def a_revoked_contact_invitation(world: PracticeWorld) -> Any:
+    invitation = invitations.invite(
+        actor=world.owner, email="new@a.example.com", role=Role.CONTACT, client=world.client1
+    )
+    invitations.revoke_invitation(invitation, actor=world.owner)
+    return invitation
+
+
+def archived_client1(world: PracticeWorld) -> Any:
+    archive_client(world.client1, actor=world.owner)
+    return world.client1
+
+
+def declined_in_the_inbox(world: PracticeWorld, *, note: str) -> Sent:
+    task = a_request(world)
+    data = {"from": "requested", "to": "declined", "note": note}
+    return Sent(url("work:inbox-move", task.pk), data, ids={"task": task.pk})
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
+
+
+def client_form(**overrides: str) -> dict[str, str]:
+    return {"name": "", "time_zone": "UTC", "notes": "Prefers calls on Tuesdays"} | overrides
+
+
+def practice_form(**overrides: Any) -> dict[str, Any]:
+    return {
+        "name": "Typed Practice",
+        "time_zone": "UTC",
+        "currency": "USD",
+        "working_days": [0, 1],
+        "work_starts_at": "17:00",
+        "work_ends_at": "09:00",
+    } | overrides
+
+
+def request_form(**overrides: str) -> dict[str, str]:
+    return {
+        "title": "Call the caterer",
+        "request_markdown": "",
+        "expectations": "A menu for 40 people",
+        "deadline": "ASAP",
+        "estimate_hours": "",
+        "priority": "normal",
+    } | overrides
+
+
+def project_form(**overrides: str) -> dict[str, str]:
+    return {"title": " ", "goal": "Launch the course in spring", "done_means": ""} | overrides
+
+
+def preferences_form() -> dict[str, str]:
+    data = dict.fromkeys(Kind.values, str(Channel.APP))
+    return data | {"comment": "loud", "wants_digest": "on"}
+
+
+def invitation_url(world: PracticeWorld, view: str) -> Sent:
+    invitation = a_revoked_invitation(world)
+    return Sent(url(f"clients:invitation-{view}", invitation.pk))
+
+
+def contact_invitation_url(world: PracticeWorld, view: str) -> Sent:
+    invitation = a_revoked_contact_invitation(world)
+    return Sent(url(f"home:contact-invitation-{view}", world.client1.pk, invitation.pk))
+
+
+def accept_url(world: PracticeWorld) -> str:
+    return url("clients:invitation-accept", invitations.make_token(world.pending_invitation))
+
+
+def colleague_unassigns_first(world: PracticeWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A colleague unassigns the same person between the view's fetch and its service call.
+
+    The button names an assignment that exists when the view loads it; only such a race
+    makes the service refuse, and one thread can stage it only by playing the colleague's
+    click just before the service runs."""
+    from tandem.home import views
+
+    def after_the_colleague(client: Any, **kwargs: Any) -> None:
+        unassign_assistant(client, assistant=kwargs["assistant"], actor=world.owner)
+        unassign_assistant(client, **kwargs)
+
+    monkeypatch.setattr(views.services, "unassign_assistant", after_the_colleague)
+
+
+# Every form of the product ------------------------------------------------------------------
+
+CASES = [
+    # clients: a client's details, its contacts, its assistants; the people page.
+    Refused(
+        "add a client",
+        "owner",
+        lambda w: Sent(url("clients:client-create"), client_form()),
+        beside_field("id_name"),
+        "Enter the client's business name.",
+        typed=("Prefers calls on Tuesdays</textarea>",),
+    ),
+    Refused(
+        "edit a client",
+        "owner",
+        lambda w: Sent(url("clients:client-edit", w.client1.pk), client_form(time_zone="Mars/X")),
+        beside_field("id_time_zone"),
+        "Select a valid choice. Mars/X is not one of the available choices.",
+        typed=("Prefers calls on Tuesdays</textarea>",),
+    ),
+    Refused(
+        "archive a client (already archived)",
+        "owner",
+        lambda w: Sent(url("home:client-archive", archived_client1(w).pk)),
+        AT_THE_TOP,
+        "Client A1 is already archived.",
+    ),
+    Refused(
+        "restore a client (not archived)",
+        "owner",
+        lambda w: Sent(url("home:client-restore", w.client1.pk)),
+        AT_THE_TOP,
+        "Client A1 is not archived.",
+    ),
+    Refused(
+        "assign an assistant (nobody picked)",
+        "owner",
+        lambda w: Sent(url("home:client-assign", w.client2.pk), {"assistant": ""}),
+        beside_field("id_assistant"),
+        "Pick who should work on this client.",
+    ),
+    Refused(
+        "assign an assistant (a contact picked)",
+        "owner",
+        lambda w: Sent(url("home:client-assign", w.client2.pk), {"assistant": w.contact1.pk}),
+        beside_field("id_assistant"),
+        "Pick someone from the list: the owners and assistants of your practice.",
+    ),
+    Refused(
+        "unassign an assistant (a colleague did it a moment before)",
+        "owner",
+        lambda w: Sent(url("home:client-unassign", w.client1.pk, w.assistant.pk)),
+        in_section("team-h"),
+        "assistant is not assigned to Client A1.",
+        race=colleague_unassigns_first,
+    ),
+    Refused(
+        "invite a contact",
+        "owner",
+        lambda w: Sent(
+            url("clients:contact-invite", w.client1.pk), {"email": "nope", "name": "Cleo Typed"}
+        ),
+        beside_field("id_email"),
+        "Enter a whole e-mail address, like sam@example.com.",
+        typed=('value="Cleo Typed"', 'value="nope"'),
+    ),
+    Refused(
+        "resend a contact's invitation from the client's page",
+        "owner",
+        lambda w: contact_invitation_url(w, "resend"),
+        in_section("contacts-h"),
+        "Only invitations that are still open can be resent.",
+    ),
+    Refused(
+        "revoke a contact's invitation from the client's page",
+        "owner",
+        lambda w: contact_invitation_url(w, "revoke"),
+        in_section("contacts-h"),
+        "This invitation was already used or withdrawn.",
+    ),
+    Refused(
+        "invite a member",
+        "owner",
+        lambda w: Sent(
+            url("clients:member-invite"),
+            {"email": "sam-at-example", "name": "Sam Typed", "role": "owner"},
+        ),
+        beside_field("id_email"),
+        "Enter a whole e-mail address, like sam@example.com.",
+        typed=('value="Sam Typed"', 'value="sam-at-example"', 'value="owner" selected'),
+    ),
+    Refused(
+        "resend an invitation from the people page",
+        "owner",
+        lambda w: invitation_url(w, "resend"),
+        PENDING_INVITATIONS,
+        "Only invitations that are still open can be resent.",
+    ),
+    Refused(
+        "revoke an invitation from the people page",
+        "owner",
+        lambda w: invitation_url(w, "revoke"),
+        PENDING_INVITATIONS,
+        "This invitation was already used or withdrawn.",
+    ),
+    Refused(
+        "change a member's role (to one a member cannot have)",
+        "owner",
+        lambda w: Sent(url("clients:member-role", w.assistant_membership.pk), {"role": "contact"}),
+        in_row("assistant@a.example.com"),
+        "Pick owner or assistant.",
+    ),
+    Refused(
+        "change a member's role (the last owner steps down)",
+        "owner",
+        lambda w: Sent(url("clients:member-role", w.owner.membership.pk), {"role": "assistant"}),
+        in_row("owner@a.example.com"),
+        "Make someone else an owner first: a practice needs one.",
+    ),
+    Refused(
+        "remove a member (oneself)",
+        "owner",
+        lambda w: Sent(url("clients:member-remove", w.owner.membership.pk)),
+        in_row("owner@a.example.com"),
+        "You cannot remove yourself. Ask another owner to do it.",
+    ),
+    Refused(
+        "accept an invitation",
+        "visitor",
+        lambda w: Sent(
+            accept_url(w), {"name": "Pat Typed", "password1": PASSWORD, "password2": "other"}
+        ),
+        beside_field("id_password2"),
+        "The two passwords differ. Type the same one twice.",
+        typed=('value="Pat Typed"',),
+    ),
+    # core and accounts: the practice, one's profile.
+    Refused(
+        "name a new practice",
+        "newcomer",
+        lambda w: Sent(url("accounts:practice-create"), practice_form()),
+        beside_field("id_work_ends_at"),
+        "The working day must end after it starts, for example 09:00 to 17:00.",
+        typed=('value="Typed Practice"', 'value="17:00"'),
+    ),
+    Refused(
+        "practice settings",
+        "owner",
+        lambda w: Sent(url("core:practice-settings"), practice_form(working_days=[])),
+        beside_field("id_working_days"),
+        "Pick at least one working day.",
+        typed=('value="Typed Practice"', 'value="09:00"'),
+    ),
+    Refused(
+        "filter the audit log",
+        "owner",
+        lambda w: Sent(url("core:audit-log"), {"since": "2031-03-10", "until": "2031-03-01"}),
+        beside_field("id_until"),
+        "The end date must be on or after the start date.",
+        typed=('value="2031-03-10"',),
+        method="get",
+    ),
+    Refused(
+        "filter the audit log",
+        "owner",
+        lambda w: Sent(url("core:audit-log"), {"who": "nobody@b.example.com"}),
+        r'region:<div id="entries">(.*)',
+        "No one with that e-mail address is in your practice.",
+        method="get",
+        htmx=True,
+    ),
+    Refused(
+        "profile",
+        "assistant",
+        lambda w: Sent(url("accounts:profile"), {"name": "Ada Typed", "time_zone": "Nowhere/X"}),
+        beside_field("id_time_zone"),
+        "Select a valid choice. Nowhere/X is not one of the available choices.",
+        typed=('value="Ada Typed"',),
+    ),
+    # notify
+    Refused(
+        "notification preferences",
+        "contact1",
+        lambda w: Sent(url("notify:preferences"), preferences_form()),
+        beside_field("id_comment"),
+        "Pick one: in the app and by e-mail, in the app only, or off.",
+        typed=('id="id_wants_digest" checked',),
+    ),
+    # work: requests, their moves, comments, files, watchers, projects, the day's pages.
+    Refused(
+        "new request",
+        "contact1",
+        lambda w: Sent(url("work:task-create", w.client1.pk), request_form()),
+        beside_field("id_deadline"),
+        "“ASAP” means something different to everyone, so it cannot be a deadline.",
+        typed=('value="Call the caterer"', "A menu for 40 people</textarea>"),
+    ),
+    Refused(
+        "move a request (decline without a reason)",
+        "assistant",
+        lambda w: Sent(url("work:task-move", a_request(w).pk), {"to": "declined", "note": " "}),
+        beside_field("id_declined_note"),
+        "Say why you are declining this request.",
+    ),
+    Refused(
+        "move a request (one the workflow lacks)",
+        "assistant",
+        lambda w: Sent(url("work:task-move", a_request(w).pk), {"to": "done"}),
+        in_section("moves-h"),
+        "A task in “Requested” cannot be moved to “Done”.",
+    ),
+    Refused(
+        "comment",
+        "contact1",
+        lambda w: Sent(url("work:task-comment", a_request(w).pk), {"body_markdown": " "}),
+        beside_field("id_body_markdown"),
+        "Write something before posting the comment.",
+    ),
+    Refused(
+        "add files",
+        "contact1",
+        lambda w: Sent(url("work:attachment-add", a_request(w).pk)),
+        beside_field("id_files_attachments"),
+        "Choose at least one file to add.",
+    ),
+    Refused(
+        "add a watcher",
+        "assistant",
+        lambda w: Sent(url("work:watcher-add", a_request(w).pk), {"user": "../1"}),
+        WATCHERS,
+        "Pick someone from the list: people who can see this request.",
+        htmx=True,
+    ),
+    Refused(
+        "add a watcher",
+        "assistant",
+        lambda w: Sent(url("work:watcher-add", a_request(w).pk), {"user": "../1"}),
+        WATCHERS,
+        "Pick someone from the list: people who can see this request.",
+    ),
+    Refused(
+        "stop someone watching",
+        "assistant",
+        lambda w: Sent(url("work:watcher-remove", a_request(w).pk), {"user": "../1"}),
+        WATCHERS,
+        "That person is not watching this request.",
+    ),
+    Refused(
+        "decline from the inbox",
+        "owner",
+        lambda w: declined_in_the_inbox(w, note=""),
+        beside_field("decline-note-{task}"),
+        "Say why you are declining this request.",
+    ),
+    Refused(
+        "decline from the inbox",
+        "owner",
+        lambda w: declined_in_the_inbox(w, note="  "),
+        beside_field("decline-note-{task}"),
+        "Say why you are declining this request.",
+        htmx=True,
+    ),
+    Refused(
+        "move a card on the board",
+        "contact1",
+        lambda w: Sent(
+            url("work:board-move", w.client1.pk, a_request(w).pk),
+            {"from": "requested", "to": "accepted"},
+        ),
+        r'region:(<p id="board-live".*?</p>)',
+        "Only the practice can accept a request",
+    ),
+    Refused(
+        "filter the requests",
+        "contact1",
+        lambda w: Sent(url("work:request-list"), {"status": "lost", "q": "venue"}),
+        r'region:<div id="results"[^>]*>(.*)',
+        "That status is not in the list",
+        typed=('value="venue"',),
+        method="get",
+    ),
+    Refused(
+        "filter the requests",
+        "contact1",
+        lambda w: Sent(url("work:request-list"), {"status": "lost"}),
+        r"region:(.*)",
+        "That status is not in the list",
+        method="get",
+        htmx=True,
+    ),
+    Refused(
+        "new project",
+        "owner",
+        lambda w: Sent(url("work:project-create", w.client1.pk), project_form()),
+        beside_field("id_title"),
+        "Give the project a title.",
+        typed=("Launch the course in spring</textarea>",),
+    ),
+    Refused(
+        "edit a project",
+        "owner",
+        lambda w: Sent(url("work:project-edit", a_project(w).pk), project_form()),
+        beside_field("id_title"),
+        "Give the project a title.",
+        typed=("Launch the course in spring</textarea>",),
+    ),
+    Refused(
+        "edit a proposal",
+        "contact1",
+        lambda w: Sent(url("work:proposal-edit", a_proposal(w).pk), project_form()),
+        beside_field("id_title"),
+        "Give the project a title.",
+        typed=("Launch the course in spring</textarea>",),
+    ),
+    Refused(
+        "change a project's status",
+        "owner",
+        lambda w: Sent(url("work:project-status", a_project(w).pk), {"to": "active"}),
+        AT_THE_TOP,
+        "This project is already active.",
+    ),
+    Refused(
+        "take on a proposal (none to answer)",
+        "owner",
+        lambda w: Sent(url("work:project-take-on", a_project(w).pk)),
+        AT_THE_TOP,
+        "This project is already under way; there is no proposal to answer.",
+    ),
+    Refused(
+        "turn down a proposal",
+        "owner",
+        lambda w: Sent(url("work:project-turn-down", a_proposal(w).pk), {"reason": " "}),
+        beside_field("id_reason"),
+        "Say why you are turning this proposal down, so the client knows.",
+    ),
+    # inbound
+    Refused(
+        "filter the mail received",
+        "owner",
+        lambda w: Sent(url("inbound:message-list"), {"outcome": "exploded"}),
+        r'region:<div id="messages"[^>]*>(.*)',
+        "That outcome is not in the list; choose one from the list or clear it.",
+        method="get",
+    ),
+]
+
+
+def sender(personas: Personas, persona: str) -> Any:
+    match persona:
+        case "visitor":
+            return None
+        case "newcomer":
+            return make_owner("newcomer@example.com", name="New Comer")
+        case _:
+            return personas.a.persona(persona)
+
+
+def sentence_at(response: Any, beside: str, ids: dict[str, Any]) -> str:
+    """The text shown at ``beside`` (see ``Refused.beside``), tags removed."""
+    content = response.content.decode()
+    kind, _, where = beside.format(**ids).partition(":")
+    if kind == "field":
+        # Django names a field's error list "<field id>_error"; hand-written ones "-error".
+        pattern = rf'<ul class="errorlist" id="{re.escape(where)}[_-]error">(.*?)</ul>'
+    else:
+        pattern = where
+    match = re.search(pattern, content, re.DOTALL)
+    assert match, f"nothing at {beside!r} in the page"
+    part = match.group(1)
+    if kind == "region":
+        # In a region the sentence is said out loud: an alert, a live region or an error list.
+        alerts = r'<(div|p)[^>]*role="(?:alert|status)"[^>]*>(.*?)</\1>'
+        said = [text for _, text in re.findall(alerts, part, re.DOTALL)]
+        said += re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', part, re.DOTALL)
+        part = " ".join(said)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", part)).split())
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_refused_input_comes_back_with_400_the_sentence_beside_it_and_what_was_typed(
+    personas: Personas, case: Refused, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = personas.a
+    sent = case.arrange(world)
+    if case.race is not None:
+        case.race(world, monkeypatch)
+    http = signed_in(sender(personas, case.persona))
+    headers = {"HX-Request": "true"} if case.htmx else {}
+    response = getattr(http, case.method)(sent.url, sent.data, headers=headers)
+
+    assert response.status_code == 400, f"{case.form}: {response.status_code}"
+    assert case.sentence in sentence_at(response, case.beside, sent.ids)
+    content = response.content.decode()
+    for fragment in case.typed:
+        assert fragment in content, f"{case.form}: {fragment!r} is not in the page"
+    if case.htmx:
+        assert "<html" not in content  # the region, not the whole page
