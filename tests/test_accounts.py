@@ -43,7 +43,7 @@ def test_failed_sign_in_is_audited_in_the_practice(personas: Personas) -> None:
     response = signed_in(None).post(
         "/accounts/login/", {"login": "owner@a.example.com", "password": "wrong"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     entry = AuditEntry.objects.filter(action=Action.SIGN_IN_FAILED).get()
     assert entry.practice == personas.a.practice
     assert entry.target_label == "owner@a.example.com"
@@ -59,7 +59,7 @@ def test_repeated_failures_lock_the_account_out(personas: Personas) -> None:
         assert LOCKOUT_MESSAGE not in page_text(response)
     # Even the right password is held off now.
     response = http.post("/accounts/login/", {"login": "owner@a.example.com", "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert LOCKOUT_MESSAGE in page_text(response)
     assert "_auth_user_id" not in http.session
     assert AuditEntry.objects.filter(action=Action.SIGN_IN_FAILED).count() == 5

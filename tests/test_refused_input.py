@@ -602,3 +602,43 @@ def test_refused_input_comes_back_with_400_the_sentence_beside_it_and_what_was_t
         assert fragment in content, f"{case.form}: {fragment!r} is not in the page"
     if case.htmx:
         assert "<html" not in content  # the region, not the whole page
+
+
+# allauth's pages ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "says"),
+    [
+        (
+            "/accounts/login/",
+            {"login": "owner@a.example.com", "password": "not-the-password"},
+            "The email address and/or password you specified are not correct.",
+        ),
+        (
+            "/accounts/signup/",
+            {
+                "name": "Nia",
+                "email": "nia@example.com",
+                "password1": "a-long-pass-1234",
+                "password2": "another-pass-9876",
+            },
+            "You must type the same password each time.",
+        ),
+        ("/accounts/password/reset/", {"email": "not an address"}, "Enter a valid email address."),
+    ],
+    ids=["sign in", "sign up", "password reset"],
+)
+def test_allauth_pages_answer_refused_input_with_400_and_keep_what_was_typed(
+    personas: Personas, path: str, data: dict[str, str], says: str
+) -> None:
+    response = signed_in(None).post(path, data)
+    assert response.status_code == 400
+    text = html.unescape(response.content.decode())
+    assert says in text
+    typed = data.get("login") or data.get("email")
+    assert f'value="{typed}"' in text
+
+
+def test_an_allauth_page_shown_without_a_mistake_is_still_200(personas: Personas) -> None:
+    assert signed_in(None).get("/accounts/login/").status_code == 200

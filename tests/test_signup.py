@@ -99,6 +99,6 @@ def test_sign_up_without_a_name_says_what_is_missing(locmem_mail):
             "password2": "x-long-pass-9",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"Tell us your name" in response.content
     assert b'value="nameless@example.com"' in response.content

@@ -73,7 +73,7 @@ def test_turning_on_totp_is_audited_and_then_sign_in_asks_for_a_code(personas: P
     assert urlsplit(response.url).path == "/accounts/2fa/authenticate/"
     assert http.get("/dashboard/").status_code == 302  # not signed in until the code is given
     wrong = http.post("/accounts/2fa/authenticate/", {"code": "000000"})
-    assert wrong.status_code == 200
+    assert wrong.status_code == 400
     assert b"Incorrect code" in wrong.content
     cache.clear()  # the wrong code above may have used this time step's replay slot
     done = http.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})

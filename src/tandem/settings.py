@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "tandem.core.middleware.TenancyMiddleware",
     "tandem.core.middleware.RequireTwoFactorMiddleware",
+    "tandem.core.middleware.RefusedFormStatusMiddleware",
 ]
 # Benchmarks only: time each request and count its queries, in response headers, and serve
 # the benchmark's floor page (tandem.urls_bench), which lists tasks to anyone: never set it

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,6 +80,30 @@ def has_two_factor(user_id: int | None) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).exists()
+
+
+class RefusedFormStatusMiddleware:
+    """Refused input answers 400 on every page (docs/architecture.md, "Refused input").
+
+    Tandem's own views set it themselves; allauth's pages (sign-in, sign-up, password reset,
+    two-factor) re-render a refused form with 200. They answer with a ``TemplateResponse``
+    whose context holds the bound form, so its errors can be read here, before rendering.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_template_response(
+        self, request: HttpRequest, response: TemplateResponse
+    ) -> TemplateResponse:
+        form = (response.context_data or {}).get("form")
+        refused = form is not None and form.is_bound and bool(form.errors)
+        if request.method == "POST" and response.status_code == 200 and refused:
+            response.status_code = 400
+        return response
 
 
 class ServerTimingMiddleware:
