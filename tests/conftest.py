@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
@@ -24,6 +25,7 @@ from tandem.clients.services import assign_assistant, create_client
 from tandem.core.models import Membership, Practice
 from tandem.core.roles import Role
 from tandem.core.services import create_practice
+from tests.smtp_server import Recorder, smtp_server
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -32,6 +34,22 @@ PASSWORD = "correct-horse-battery-staple-42"
 def _fast_password_hashing(settings):
     # Argon2 costs ~50 ms a hash; the personas alone hash a dozen passwords per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def smtp(settings) -> Iterator[Recorder]:
+    """A real SMTP server on loopback that Django's mail goes to; it records every message."""
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 5
+        yield recorder
 
 
 def make_owner(email: str, *, name: str = "", password: str = PASSWORD) -> User:

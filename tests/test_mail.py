@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import time, timedelta
 
 import pytest
@@ -21,25 +20,9 @@ from tandem.core.models import OutboundEmail
 from tandem.core.roles import Role
 from tandem.core.services import create_practice
 from tests.jobrunner import FAILED, READY, SUCCESSFUL, attempt, rows, run_worker
-from tests.smtp_server import Recorder, smtp_server, text_and_html
+from tests.smtp_server import text_and_html
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def smtp(settings) -> Iterator[Recorder]:
-    recorder = Recorder()
-    with smtp_server(recorder) as port:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = port
-        settings.EMAIL_HOST_USER = ""
-        settings.EMAIL_HOST_PASSWORD = ""
-        settings.EMAIL_USE_TLS = False
-        settings.EMAIL_USE_SSL = False
-        settings.EMAIL_TIMEOUT = 5
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        yield recorder
 
 
 def verified_user(email: str) -> User:

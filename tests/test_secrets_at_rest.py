@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,7 +37,7 @@ from tandem.core.models import Membership, OutboundEmail
 from tandem.core.roles import Role
 from tests.conftest import PASSWORD, make_owner, make_practice
 from tests.jobrunner import run_worker
-from tests.smtp_server import Recorder, smtp_server
+from tests.smtp_server import Recorder
 
 # allauth announces 2FA changes after the commit, and the worker needs committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,21 +45,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CONFIRM_LINK = r"http://\S+/accounts/confirm-email/\S+/"
 RESET_LINK = r"http://\S+/accounts/password/reset/key/\S+/"
 INVITE_LINK = r"http://\S+/invite/[^/\s]+/"
-
-
-@pytest.fixture
-def smtp(settings) -> Iterator[Recorder]:
-    recorder = Recorder()
-    with smtp_server(recorder) as port:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = port
-        settings.EMAIL_HOST_USER = ""
-        settings.EMAIL_HOST_PASSWORD = ""
-        settings.EMAIL_USE_TLS = False
-        settings.EMAIL_USE_SSL = False
-        settings.EMAIL_TIMEOUT = 5
-        yield recorder
 
 
 @pytest.fixture(autouse=True)
