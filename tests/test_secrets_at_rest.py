@@ -24,6 +24,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
@@ -167,6 +168,10 @@ def test_a_copy_of_the_database_holds_no_two_factor_secret_and_no_working_link(s
     for link in (confirm_link, reset_link, invite_link):
         assert link not in dump
         assert token_of(link) not in dump
+    # Nor the owner's session: the table keeps a hash of the cookie (core/sessions.py).
+    session_cookie = owner_browser.cookies[settings.SESSION_COOKIE_NAME].value
+    assert session_cookie
+    assert session_cookie not in dump
     # What is there instead: the secrets sealed, and the sent mail without its links.
     assert "tdm1:" in dump
     assert LINK_REMOVED in dump

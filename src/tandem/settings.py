@@ -238,6 +238,8 @@ if IS_PRODUCTION and not TANDEM_MASTER_KEY.strip() and not TANDEM_MASTER_KEY_FIL
         "and unsent mail."
     )
 
+# Sessions in the database, keyed by a hash of the cookie (a copy of the database signs no one in).
+SESSION_ENGINE = "tandem.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
