@@ -250,17 +250,22 @@ class Standing:
         return side_of_member(self.membership) if self.sees else None
 
     def allows(self, capability: Capability) -> bool:
-        return self.refusal(capability) is None
+        return self.why_not(capability) is None
 
     def refusal(self, capability: Capability) -> str | None:
         """None when allowed; otherwise why not, as a sentence for the person acting."""
+        found = self.why_not(capability)
+        return found[1] if found is not None else None
+
+    def why_not(self, capability: Capability) -> tuple[Refused, str] | None:
+        """None when allowed; otherwise which check said no, and its sentence."""
         if not self.sees or self.membership is None:
-            return NOT_YOURS
+            return Refused.UNSEEN, NOT_YOURS
         if not role_allows(self.membership.role, capability):
-            return ONLY_OTHER_SIDE
+            return Refused.ROLE, ONLY_OTHER_SIDE
         for requirement in REQUIREMENTS.get(capability, ()):
             if not requirement.holds(self):
-                return requirement.refusal.format(client=self.relationship.name)
+                return Refused.STATE, requirement.refusal.format(client=self.relationship.name)
         return None
 
     def require(
@@ -274,14 +279,20 @@ class Standing:
         """Raise ``DomainError`` unless allowed: with ``unseen`` when the member cannot see
         the client, ``wrong_role`` when their role lacks the capability, and a requirement's
         own sentence when the relationship's state says no."""
-        refusal = self.refusal(capability)
-        if refusal is None:
+        found = self.why_not(capability)
+        if found is None:
             return
-        if refusal == NOT_YOURS:
-            refusal = unseen or refusal
-        elif refusal == ONLY_OTHER_SIDE:
-            refusal = wrong_role or refusal
-        raise DomainError(refusal, field=field)
+        refused, sentence = found
+        own_words = {Refused.UNSEEN: unseen, Refused.ROLE: wrong_role}.get(refused, "")
+        raise DomainError(own_words or sentence, field=field)
+
+
+class Refused(StrEnum):
+    """Which check of a decision said no."""
+
+    UNSEEN = "unseen"
+    ROLE = "role"
+    STATE = "state"
 
 
 NOT_YOURS = "This is not one of your clients; open it from your own list."
