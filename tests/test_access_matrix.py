@@ -122,7 +122,8 @@ MATRIX = [
     Row("home:client-assign", "GET", "client1", SIGN_IN_THEN_405),
     Row("home:client-unassign", "POST", "client1", (302, 302, 403, 404, 403, 404)),
     # Nobody is assigned to client 2: the assignment itself is missing.
-    Row("home:client-unassign", "POST", "client2", (302, 404, 404, 404, 404, 403)),
+    # The owner: the assistant is not assigned to client 2, said beside the button (400).
+    Row("home:client-unassign", "POST", "client2", (302, 400, 404, 404, 404, 403)),
     Row("home:client-unassign", "POST", "other_client1", SIGN_IN_THEN_404),
     Row("home:client-unassign", "GET", "client1", SIGN_IN_THEN_405),
     # A contact's invitation, from the client's page: only owners see invitations at all, and

@@ -148,17 +148,17 @@ def client_assign(request: MemberRequest, client_id: int) -> HttpResponse:
 def client_unassign(request: MemberRequest, client_id: int, user_id: int) -> HttpResponse:
     client = _visible_client(request, client_id)
     require(request.user, Capability.ASSIGN_ASSISTANTS)
-    # Through the user's own id, not the foreign key: only a plain integer field's lookup
-    # turns an id too large for the database into "no rows" instead of an OverflowError.
-    assignment = get_object_or_404(client.assignments.select_related("user"), user__id=user_id)
+    # Anyone of the practice: someone a colleague unassigned a moment ago is refused beside
+    # the button, not a 404. Through the user's own id, not the foreign key: only a plain
+    # integer field's lookup turns an id too large for the database into "no rows".
+    members = Membership.objects.visible_to(request.user).select_related("user")
+    person = get_object_or_404(members, user__id=user_id).user
     try:
-        services.unassign_assistant(
-            client, assistant=assignment.user, actor=request.user, request=request
-        )
+        services.unassign_assistant(client, assistant=person, actor=request.user, request=request)
     except DomainError as error:
         refusal = Refusal(error.message, where="assistants")
         return _client_page(request, client, refusal=refusal, status=400)
-    message = f"{assignment.user.display_name} no longer works on {client.name}."
+    message = f"{person.display_name} no longer works on {client.name}."
     return _back_to_client(request, client, message)
 
 
