@@ -195,3 +195,24 @@ def test_restore_service_refuses_an_active_client(personas: Personas) -> None:
 
     with pytest.raises(DomainError, match="is not archived"):
         restore_client(personas.a.client1, actor=personas.a.owner)
+
+
+def test_the_client_pages_team_buttons_bring_the_reader_back_to_their_section(
+    personas: Personas,
+) -> None:
+    """On a phone the Assistants and Contacts sections are far down the page: a button there
+    posts to an address ending in its section's anchor, so the page it brings back (a
+    refusal, or the page after a success) opens at that section."""
+    from tandem.clients import invitations
+    from tandem.core.roles import Role
+
+    a = personas.a
+    invitations.invite(
+        actor=a.owner, email="new@a.example.com", role=Role.CONTACT, client=a.client1
+    )
+    html = signed_in(a.owner).get(f"/clients/{a.client1.pk}/").content.decode()
+    assert f'action="/clients/{a.client1.pk}/assign/#team-h"' in html
+    assert f'action="/clients/{a.client1.pk}/unassign/{a.assistant.pk}/#team-h"' in html
+    assert html.count('#contacts-h"') == 2  # resend and revoke
+    assert 'id="team-h"' in html
+    assert 'id="contacts-h"' in html
