@@ -216,3 +216,13 @@ def test_the_client_pages_team_buttons_bring_the_reader_back_to_their_section(
     assert html.count('#contacts-h"') == 2  # resend and revoke
     assert 'id="team-h"' in html
     assert 'id="contacts-h"' in html
+
+
+def test_the_people_pages_buttons_bring_the_reader_back_to_their_row(personas: Personas) -> None:
+    a = personas.a
+    html = signed_in(a.owner).get("/people/").content.decode()
+    member = a.assistant.membership.pk
+    assert f'<tr id="member-{member}">' in html
+    assert f'action="/people/{member}/role/#member-{member}"' in html
+    assert 'id="invitations-h"' in html
+    assert html.count('#invitations-h"') == 2  # the pending invitation's resend and revoke

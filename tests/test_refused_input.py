@@ -82,13 +82,15 @@ def in_section(heading_id: str) -> str:
 
 # The top of the page, under its title and buttons, above its first section.
 AT_THE_TOP = r'region:<main id="main">(.*?)<section'
-PENDING_INVITATIONS = r'region:<h2>Pending invitations</h2>(.*?)(?:</table>|<div class="empty")'
+PENDING_INVITATIONS = (
+    r'region:<h2 id="invitations-h">Pending invitations</h2>(.*?)(?:</table>|<div class="empty")'
+)
 WATCHERS = r'region:id="watchers"[^>]*>(.*)'
 
 
 def in_row(text: str) -> str:
     """The table row that shows ``text``."""
-    return rf"region:<tr>((?:(?!</tr>).)*?{re.escape(text)}.*?)</tr>"
+    return rf"region:<tr[^>]*>((?:(?!</tr>).)*?{re.escape(text)}.*?)</tr>"
 
 
 # What the cases start from ------------------------------------------------------------------
