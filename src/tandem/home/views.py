@@ -8,6 +8,8 @@ button's section); success redirects back with a message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -166,9 +168,26 @@ def client_unassign(request: MemberRequest, client_id: int, user_id: int) -> Htt
 # the same actions (clients.people_views), which re-render the people page instead.
 
 
-def _contact_invitation(request: MemberRequest, client: Client, invitation_id: int) -> Invitation:
+def _on_contact_invitation(
+    request: MemberRequest,
+    client_id: int,
+    invitation_id: int,
+    action: Callable[..., Invitation],
+    done: str,
+) -> HttpResponse:
+    """Resend or revoke one of the client's contact invitations; a refusal comes back beside
+    the Contacts section, success goes back to the page saying ``done`` (its ``{email}``)."""
+    client = _visible_client(request, client_id)
     invitations_of_client = Invitation.objects.visible_to(request.user).filter(client=client)
-    return get_object_or_404(invitations_of_client.select_related("practice"), pk=invitation_id)
+    invitation = get_object_or_404(
+        invitations_of_client.select_related("practice"), pk=invitation_id
+    )
+    try:
+        action(invitation, actor=request.user, request=request)
+    except DomainError as error:
+        refusal = Refusal(error.message, where="contacts")
+        return _client_page(request, client, refusal=refusal, status=400)
+    return _back_to_client(request, client, done.format(email=invitation.email))
 
 
 @member_required()
@@ -176,14 +195,10 @@ def _contact_invitation(request: MemberRequest, client: Client, invitation_id: i
 def contact_invitation_resend(
     request: MemberRequest, client_id: int, invitation_id: int
 ) -> HttpResponse:
-    client = _visible_client(request, client_id)
-    invitation = _contact_invitation(request, client, invitation_id)
-    try:
-        invitations.resend_invitation(invitation, actor=request.user, request=request)
-    except DomainError as error:
-        refusal = Refusal(error.message, where="contacts")
-        return _client_page(request, client, refusal=refusal, status=400)
-    return _back_to_client(request, client, f"A new link is on its way to {invitation.email}.")
+    done = "A new link is on its way to {email}."
+    return _on_contact_invitation(
+        request, client_id, invitation_id, invitations.resend_invitation, done
+    )
 
 
 @member_required()
@@ -191,12 +206,7 @@ def contact_invitation_resend(
 def contact_invitation_revoke(
     request: MemberRequest, client_id: int, invitation_id: int
 ) -> HttpResponse:
-    client = _visible_client(request, client_id)
-    invitation = _contact_invitation(request, client, invitation_id)
-    try:
-        invitations.revoke_invitation(invitation, actor=request.user, request=request)
-    except DomainError as error:
-        refusal = Refusal(error.message, where="contacts")
-        return _client_page(request, client, refusal=refusal, status=400)
-    message = f"The invitation for {invitation.email} no longer works."
-    return _back_to_client(request, client, message)
+    done = "The invitation for {email} no longer works."
+    return _on_contact_invitation(
+        request, client_id, invitation_id, invitations.revoke_invitation, done
+    )
