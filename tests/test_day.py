@@ -297,3 +297,5 @@ def test_past_a_hundred_a_section_says_so_instead_of_counting_on(
     assert '<span class="badge late">100+</span>' in text
     assert ">90+ more</a>" in text
     assert len(section(response, "overdue")) == 10
+    # The inbox's badge counts new requests the same way: the overdue ones are new too.
+    assert '<span class="badge">100+ new</span>' in text

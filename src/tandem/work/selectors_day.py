@@ -13,8 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, F, OrderBy, Q, QuerySet, Subquery, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OrderBy,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from tandem.clients.models import Client
 from tandem.core import access
@@ -99,17 +111,28 @@ def firsts_of_each(
     return Task.objects.filter(pk__in=picks[0].union(*picks[1:], all=True))
 
 
-def _count(rows: TaskQuerySet, cap: int | None = None) -> Coalesce:
-    """How many ``rows`` there are (at most ``cap + 1``), as a subquery: every visible row
-    is of one practice."""
-    if cap is not None:
-        rows = Task.objects.filter(pk__in=rows.order_by().values("pk")[: cap + 1])
-    # COUNT(*), not COUNT(id): PostgreSQL then counts from the index without the rows.
-    counted = rows.order_by().values("practice_id").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted), 0)
+class _CountOf(Subquery):
+    """``SELECT COUNT(*) FROM (rows)``: how many rows a (possibly sliced) query gives.
+
+    Counting a LIMITed list of ids this way reads at most the limit's index entries. The
+    ORM's own shape for it, ``COUNT(*) … WHERE id IN (… LIMIT n) GROUP BY``, looked each id
+    up again and sorted them: 30 times slower on SQLite for a capped section of 101 tasks.
+    """
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
 
 
-def _counts(viewer: User, counts: dict[str, Coalesce]) -> dict[str, int]:
+def _count(rows: TaskQuerySet, cap: int | None = None) -> _CountOf:
+    """How many ``rows`` there are (at most ``cap + 1``), as a subquery of one index range.
+
+    COUNT(*) over the ids, not COUNT(id): PostgreSQL then counts from the index alone.
+    """
+    ids = rows.order_by().values("pk")
+    return _CountOf(ids[: cap + 1] if cap is not None else ids)
+
+
+def _counts(viewer: User, counts: dict[str, _CountOf]) -> dict[str, int]:
     """Several counts in one query, each a tight range of Task's indexes (an OR of them in
     one aggregate would scan every task of the practice)."""
     practice = Practice.objects.filter(pk=viewer.membership.practice_id)
@@ -207,8 +230,12 @@ def _midnight(day: date, zone: tzinfo) -> datetime:
 @dataclass(frozen=True)
 class Day:
     sections: list[Section]
-    # Requests waiting in the inbox, for its link.
+    # Requests waiting in the inbox, for its link (at most COUNT_CAP + 1).
     new_requests: int
+
+    @property
+    def new_requests_label(self) -> str:
+        return f"{COUNT_CAP}+" if self.new_requests > COUNT_CAP else str(self.new_requests)
 
 
 def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
@@ -230,7 +257,8 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
         "waiting": visible.filter(status=S.WAITING_ON_CLIENT),
     }
     counts = {key: _count(qs, COUNT_CAP) for key, qs in rows.items()}
-    totals = _counts(viewer, counts | {"new": _count(visible.filter(status__in=INBOX_STATUSES))})
+    new = _count(visible.filter(status__in=INBOX_STATUSES), COUNT_CAP)
+    totals = _counts(viewer, counts | {"new": new})
     shown = _sections_first_tasks(rows, bounds)
     titles = SECTIONS | (WEEKEND_SECTIONS if bounds.is_weekend else {})
     sections = [
