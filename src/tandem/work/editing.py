@@ -99,14 +99,10 @@ def edit_task(
             stored["files_added"] = added
         if removing:
             stored["files_removed"] = [file.name for file in removing]
-        status = {"from_status": TaskStatus.NEEDS_DEADLINE, "to_status": update["status"]}
-        return _record(
-            task,
-            actor=actor,
-            kind=TaskEvent.Kind.EDITED,
-            changes=stored,
-            **(status if "status" in update else {}),
-        )
+        moved = {}
+        if "status" in update:
+            moved = {"from_status": TaskStatus.NEEDS_DEADLINE, "to_status": update["status"]}
+        return _record(task, actor=actor, kind=TaskEvent.Kind.EDITED, changes=stored, **moved)
 
 
 def _differences(task: Task, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
