@@ -135,7 +135,13 @@ def test_a_contact_cannot_change_what_the_practice_decides(a: PracticeWorld) -> 
     assert edit_task(task, actor=a.contact1, priority="normal") is None
 
 
-OPEN_PATHS = [[], [S.ACCEPTED], [S.ACCEPTED, S.IN_PROGRESS], [S.ACCEPTED, S.IN_PROGRESS, S.DELIVERED]]
+# How a request reaches each open status the practice may still change it in.
+OPEN_PATHS = [
+    [],
+    [S.ACCEPTED],
+    [S.ACCEPTED, S.IN_PROGRESS],
+    [S.ACCEPTED, S.IN_PROGRESS, S.DELIVERED],
+]
 
 
 @pytest.mark.parametrize("path", OPEN_PATHS)
