@@ -8,7 +8,7 @@ the task page's reassign form, accepts it for them, and the contact can no longe
 the edit page says why and what to do instead.
 
 Every page is photographed at desktop and phone width under var/test-output/browser/ and
-checked with axe (see conftest.py), and once more at 1366×900.
+checked with axe (see conftest.py), and once more at 1366 by 900.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def sign_in(page: Page, email: str) -> None:
 
 
 def look(tour: Tour, page: Page, name: str) -> None:
-    """The tour's checks at both widths, and a picture at 1366×900 as well."""
+    """The tour's checks at both widths, and a picture at 1366 by 900 as well."""
     tour.check(page, name)
     page.set_viewport_size(WIDE)
     page.screenshot(path=tour.output_dir / f"{name}-1366.png", full_page=True)
