@@ -8,6 +8,7 @@ fixed at Wednesday 2 December 2026, 09:00 UTC, so deadlines read the same in eve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -344,6 +345,25 @@ def test_an_edit_is_not_told_to_people_who_no_longer_see_the_request(a: Practice
     edit_task(fresh(task), actor=a.owner, title="Book the hall")
     react_now()
     assert [n.recipient for n in Notification.objects.filter(kind=Kind.EDITED)] == [a.contact1]
+
+
+def test_the_new_assignee_hears_from_whom_to_whom_it_was_reassigned(a: PracticeWorld) -> None:
+    assign_assistant(a.client1, assistant=a.unassigned, actor=a.owner)
+    task = request_of(a, actor=a.owner)
+    react_now()
+    assign_task(fresh(task), actor=a.owner, assignee=a.unassigned)
+    react_now()
+    [told] = Notification.objects.filter(recipient=a.unassigned, kind=Kind.STATUS_CHANGED)
+    assert sentence(told, ZoneInfo("UTC")) == "Owner A reassigned it from assistant to unassigned."
+
+
+def test_the_portals_recent_activity_says_the_request_was_changed(a: PracticeWorld) -> None:
+    task = request_of(a)
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        edit_task(fresh(task), actor=a.owner, title="Book the hall")
+        page = page_text(signed_in(a.contact1).get("/portal/"))
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Owner A changed Book the hall" in text
 
 
 # The edit page -------------------------------------------------------------------------------
