@@ -485,3 +485,17 @@ def test_the_edit_page_takes_the_same_queries_whatever_the_files_and_projects(
     with django_assert_num_queries(6):
         response = http.get(f"/tasks/{task.pk}/edit/")
     assert page_text(response).count('name="remove_files"') == files
+
+
+def test_reassigning_to_another_practices_assistant_names_nobody(
+    a: PracticeWorld, personas: Personas
+) -> None:
+    task = request_of(a, actor=a.owner)
+    response = signed_in(a.owner).post(
+        f"/tasks/{task.pk}/assign/", {"assignee": personas.b.assistant.pk}
+    )
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Pick an assistant assigned to this client, or nobody." in text
+    assert personas.b.assistant.email not in text
+    assert fresh(task).assignee == a.assistant

@@ -38,8 +38,17 @@ if TYPE_CHECKING:
     from tandem.accounts.models import User
 
 # What ``edit_task`` takes as ``changes``: the task's own fields.
-EDITABLE = ("title", "request_markdown", "expectations", "deadline_at", "priority", "project")
-EDITABLE_NUMBERS = ("estimate_hours",)
+EDITABLE = frozenset(
+    {
+        "title",
+        "request_markdown",
+        "expectations",
+        "deadline_at",
+        "priority",
+        "project",
+        "estimate_hours",
+    }
+)
 
 # Said beside a part the person may not change (a contact and the priority, say).
 ONLY_PRACTICE_CHANGES = "Only the practice can change this; ask in the conversation."
@@ -62,7 +71,7 @@ def edit_task(
     nobody's change is silently undone. Returns the timeline line, or None when nothing
     differed from what is there.
     """
-    unknown = set(changes) - {*EDITABLE, *EDITABLE_NUMBERS}
+    unknown = set(changes) - EDITABLE
     if unknown:
         raise TypeError(f"edit_task cannot change {', '.join(sorted(unknown))}")
     standing = access.standing(actor, task.client)

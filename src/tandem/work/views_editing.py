@@ -73,7 +73,9 @@ def task_assign(request: MemberRequest, task_id: int) -> HttpResponse:
         return back_to_task(task)
     posted = request.POST.get("assignee", "").strip()
     assignee_id = parse_id(posted)
-    assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
+    # Found among the practice's people only, so another practice's account is nobody here.
+    members = User.objects.filter(membership__practice_id=task.practice_id)
+    assignee = members.filter(pk=assignee_id).first() if assignee_id else None
     try:
         if posted and assignee is None:
             raise DomainError(PICK_AN_ASSISTANT, field="assignee")
