@@ -162,8 +162,9 @@ def test_task_page(personas: Personas, rows: int, persona: str, django_assert_nu
     # 4. the task joined to its client, practice, assignee and creator, 5. whether the viewer
     # sees it (for the moves they may make), 6. its changes joined to their actors,
     # 7. its comments joined to their authors, 8. its files (its own and its comments')
-    # joined to their uploaders
-    with django_assert_num_queries(8):
+    # joined to their uploaders; for the practice, 9. the client's assistants (the reassign
+    # form)
+    with django_assert_num_queries(9 if persona == "assistant" else 8):
         response = http.get(f"/tasks/{task.pk}/")
     # Created, accepted, started, and the comments.
     assert len(response.context["timeline"]) == rows + 3

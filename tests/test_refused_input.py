@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -29,6 +30,9 @@ from tandem.clients import invitations
 from tandem.clients.services import archive_client, unassign_assistant
 from tandem.core.roles import Role
 from tandem.notify.models import Channel, Kind
+from tandem.work.attachments import link_uploads, store_attachment
+from tandem.work.changes import deadline_phrase
+from tandem.work.editing import edit_task
 from tandem.work.models import Task
 from tandem.work.services import create_task
 from tandem.work.services_projects import start_project
@@ -541,6 +545,163 @@ CASES = [
         r'region:<div id="messages"[^>]*>(.*)',
         "That outcome is not in the list; choose one from the list or clear it.",
         method="get",
+    ),
+]
+
+
+# work: changing a request after it is sent (issue 11) ----------------------------------------
+
+# The edit page's form, where a refused post's sentence at the top of the form shows.
+EDIT_FORM_TOP = r'region:<form method="post" class="card"(.*?)</form>'
+
+
+def edit_form(task: Task, **overrides: str) -> dict[str, str]:
+    """The edit form as the page filled it in, with a new title and request text typed."""
+    return {
+        "title": "Book the bigger venue",
+        "request_markdown": "Typed details",
+        "expectations": "A signed booking",
+        "deadline": deadline_phrase(task.deadline_at, ZoneInfo(task.client.time_zone)),
+        "priority": task.priority,
+        "estimate_hours": "",
+        "seen": task.updated_at.isoformat(),
+    } | overrides
+
+
+def edit_sent(world: PracticeWorld, **overrides: str) -> Sent:
+    task = a_request(world)
+    return Sent(url("work:task-edit", task.pk), edit_form(task, **overrides))
+
+
+def edit_with_a_project(world: PracticeWorld, **overrides: str) -> Sent:
+    a_project(world)
+    return edit_sent(world, **overrides)
+
+
+def edit_with_a_file(world: PracticeWorld, **overrides: str) -> Sent:
+    task = a_request(world)
+    upload = store_attachment(
+        client=world.client1, uploaded_by=world.contact1, name="brief.txt", content=b"The brief"
+    )
+    link_uploads([upload.pk], actor=world.contact1, task=task)
+    return Sent(url("work:task-edit", task.pk), edit_form(task, **overrides))
+
+
+def owner_edits_first(world: PracticeWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The owner changes the request's priority while the contact's edit is on its way."""
+    task = Task.objects.get(title="Book the venue")
+    edit_task(task, actor=world.owner, priority="high")
+
+
+def reassign_sent(world: PracticeWorld, assignee: str) -> Sent:
+    return Sent(url("work:task-assign", a_request(world).pk), {"assignee": assignee})
+
+
+TYPED_EDITS = ('value="Book the bigger venue"', "Typed details</textarea>")
+
+CASES += [
+    Refused(
+        "edit a request (title emptied)",
+        "contact1",
+        lambda w: edit_sent(w, title=" "),
+        beside_field("id_title"),
+        "Give the request a short title.",
+        typed=("Typed details</textarea>",),
+    ),
+    Refused(
+        "edit a request (what done looks like emptied)",
+        "contact1",
+        lambda w: edit_sent(w, expectations=""),
+        beside_field("id_expectations"),
+        "Say what done looks like, so everyone knows when it is.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (a deadline the resolver refuses)",
+        "contact1",
+        lambda w: edit_sent(w, deadline="ASAP"),
+        beside_field("id_deadline"),
+        "“ASAP” means something different to everyone, so it cannot be a deadline.",
+        typed=(*TYPED_EDITS, 'value="ASAP"'),
+    ),
+    Refused(
+        "edit a request (deadline emptied)",
+        "contact1",
+        lambda w: edit_sent(w, deadline=""),
+        beside_field("id_deadline"),
+        "A request keeps a deadline; give a new one, such as “next Friday 5pm”.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (a deadline already past)",
+        "owner",
+        lambda w: edit_sent(w, deadline="2020-01-06 09:00"),
+        beside_field("id_deadline"),
+        "already passed",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (an estimate that is not a number)",
+        "owner",
+        lambda w: edit_sent(w, estimate_hours="lots"),
+        beside_field("id_estimate_hours"),
+        "Give the estimate as a number of hours, such as 1.5.",
+        typed=(*TYPED_EDITS, 'value="lots"'),
+    ),
+    Refused(
+        "edit a request (a priority that is not one)",
+        "owner",
+        lambda w: edit_sent(w, priority="urgent"),
+        beside_field("id_priority"),
+        "Select a valid choice. urgent is not one of the available choices.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (a project that is not the client's)",
+        "owner",
+        lambda w: edit_with_a_project(w, project="999999"),
+        beside_field("id_project"),
+        "Pick one of this client's active projects, or none.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (a file to remove that is not on it)",
+        "contact1",
+        lambda w: edit_with_a_file(w, remove_files="999999"),
+        beside_field("id_remove_files"),
+        "That file is no longer on this request; reload it.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (a form from nowhere)",
+        "contact1",
+        lambda w: edit_sent(w, seen="yesterday"),
+        EDIT_FORM_TOP,
+        "This form is out of date; open the request again and make your changes there.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (the owner changed it meanwhile)",
+        "contact1",
+        lambda w: edit_sent(w),
+        EDIT_FORM_TOP,
+        "Owner A changed this request while you were editing it.",
+        typed=TYPED_EDITS,
+        race=owner_edits_first,
+    ),
+    Refused(
+        "reassign a request (to someone not on the client)",
+        "owner",
+        lambda w: reassign_sent(w, str(w.unassigned.pk)),
+        beside_field("id_reassign_assignee"),
+        "unassigned does not work on Client A1; pick an assistant assigned to this client.",
+    ),
+    Refused(
+        "reassign a request (to no one anyone knows)",
+        "owner",
+        lambda w: reassign_sent(w, "nobody-at-all"),
+        beside_field("id_reassign_assignee"),
+        "Pick an assistant assigned to this client, or nobody.",
     ),
 ]
 

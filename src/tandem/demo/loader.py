@@ -18,6 +18,7 @@ from tandem.core.models import Membership
 from tandem.core.roles import Role
 from tandem.work import services as work
 from tandem.work.deadlines import resolve_deadline
+from tandem.work.editing import edit_task
 from tandem.work.models import Project, Task
 from tandem.work.services_projects import change_project_status, start_project
 from tandem.work.workflow import Side, find_transition
@@ -78,6 +79,7 @@ def load() -> bool:
                 )
         projects = _projects(by_name)
         _requests(by_name, projects)
+        _edited_requests()
         _settle_projects(projects)
         for name, email, role, client_name in PENDING:
             invitations.invite(
@@ -233,3 +235,19 @@ def _settle_projects(projects: dict[str, Project]) -> None:
         project = projects[title]
         if project.status != status:
             change_project_status(project, actor=User.objects.get(email=starter), to=status)
+
+
+# Changing a request after it is sent (issue 11): a contact reworded one request before the
+# practice accepted it, so its timeline shows the edit and Ada has heard of it.
+def _edited_requests() -> None:
+    task = Task.objects.select_related("client__practice").get(
+        title="Order ribbon from the wholesaler"
+    )
+    edit_task(
+        task,
+        actor=User.objects.get(email="chloe@bloom.example.com"),
+        title="Order ribbon and tissue paper from the wholesaler",
+        expectations=(
+            "Two rolls of red satin ribbon and a ream of white tissue paper, delivered to the shop."
+        ),
+    )

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 
 from tandem.core.markdown import markdown_text
 from tandem.notify.models import Kind, Notification
+from tandem.work.changes import describe
 from tandem.work.models import TaskEvent, TaskStatus
 
 EXCERPT = 160
@@ -53,6 +54,7 @@ def headline(notification: Notification) -> str:
         Kind.DELIVERED: "Delivered for review",
         Kind.DUE_TOMORROW: "Due soon",
         Kind.OVERDUE: "Overdue",
+        Kind.EDITED: "Request changed",
     }.get(Kind(notification.kind), "Update")
 
 
@@ -69,6 +71,9 @@ def sentence(notification: Notification, zone: ZoneInfo) -> str:
         return f"{who} {verb}: “{_excerpt(markdown_text(comment.body_markdown))}”"
     if event is None:
         return f"{who} changed this task."
+    if event.changes:
+        # An edit or a reassignment: what changed, deadlines in the reader's time zone.
+        return f"{who} {describe(event.changes, zone)}."
     return f"{who} {_event_words(event)}"
 
 

@@ -272,6 +272,8 @@ class TaskEvent(models.Model):
         CREATED = "created", "Created"
         STATUS_CHANGED = "status_changed", "Status changed"
         ASSIGNED = "assigned", "Assigned"
+        # The request was changed after it was sent (``work.editing``): ``changes`` says how.
+        EDITED = "edited", "Edited"
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     # The task's client, kept here so a client's latest changes are one index range (the
@@ -287,6 +289,10 @@ class TaskEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=TaskStatus.choices, blank=True)
     # A reason (declined, cancelled), what is awaited, or why the work was sent back.
     note = models.TextField(blank=True)
+    # What an edit or a reassignment changed, as data ({"title": {"from": …, "to": …}, …};
+    # instants in ISO 8601 UTC), so each reader sees it in words and in their own time zone
+    # (``work.changes.describe``).
+    changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TaskEventQuerySet.as_manager()

@@ -226,6 +226,10 @@ def assign_task(task: Task, *, actor: User, assignee: User | None) -> Task:
     )
     if assignee is not None:
         _check_assignee(task.client, assignee)
+    if task.assignee_id == (assignee.pk if assignee is not None else None):
+        # Nothing changes, so nothing goes on the timeline and nobody is told.
+        return task
+    before = task.assignee.display_name if task.assignee is not None else None
     with transaction.atomic():
         task.assignee, task.updated_at = assignee, timezone.now()
         task.save(update_fields=["assignee", "updated_at"])
@@ -234,7 +238,9 @@ def assign_task(task: Task, *, actor: User, assignee: User | None) -> Task:
                 task=task, user=assignee, defaults={"practice_id": task.practice_id}
             )
         note = assignee.display_name if assignee is not None else ""
-        _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=note)
+        # From whom to whom, so the timeline can say "reassigned it from Ada to Ben".
+        changes = {"assignee": {"from": before, "to": note or None}}
+        _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=note, changes=changes)
     return task
 
 

@@ -4,6 +4,7 @@ from tandem.work import (
     views,
     views_attachments,
     views_day,
+    views_editing,
     views_lists,
     views_projects,
     views_watchers,
@@ -23,6 +24,9 @@ urlpatterns = [
     path("tasks/<int:task_id>/", views.task_detail, name="task-detail"),
     path("tasks/<int:task_id>/move/", views.task_move, name="task-move"),
     path("tasks/<int:task_id>/comment/", views.task_comment, name="task-comment"),
+    # Changing a request after it is sent, and giving it to someone else.
+    path("tasks/<int:task_id>/edit/", views_editing.task_edit, name="task-edit"),
+    path("tasks/<int:task_id>/assign/", views_editing.task_assign, name="task-assign"),
     path("tasks/<int:task_id>/watchers/", views_watchers.watchers, name="watchers"),
     path("tasks/<int:task_id>/watchers/add/", views_watchers.watcher_add, name="watcher-add"),
     path(

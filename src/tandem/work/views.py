@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
+from tandem.core import access
 from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
 from tandem.core.tenancy import MemberRequest, member_required
@@ -29,8 +30,8 @@ from tandem.work.forms import (
     TaskForm,
 )
 from tandem.work.models import Task
-from tandem.work.selectors import task_files, task_timeline
-from tandem.work.workflow import allowed_moves
+from tandem.work.selectors import reassign_choices, task_files, task_timeline
+from tandem.work.workflow import allowed_moves, editable_fields, moves_for
 
 
 def _visible_client(request: MemberRequest, client_id: int) -> Client:
@@ -166,14 +167,16 @@ def _task_page(
     move_form: MoveForm | None = None,
     comment_form: CommentForm | None = None,
     files_form: AttachmentsForm | None = None,
+    reassign_refusal: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """The task with one form per allowed move; a posted form replaces its blank twin."""
     # A deadline link in the "needs a deadline" e-mail arrives as ?deadline=… to prefill it.
     prefill = {"deadline": request.GET.get("deadline", "")[:100]}
+    standing = access.standing(request.user, task.client)
     forms = [
         MoveForm(client=task.client, move=move, initial=prefill)
-        for move in allowed_moves(task, request.user)
+        for move in moves_for(task.status, standing)
     ]
     refusal = None
     if move_form is not None:
@@ -189,6 +192,11 @@ def _task_page(
         "move_forms": forms,
         "refusal": refusal,
         "comment_form": comment_form or CommentForm(client=task.client),
+        # Changing the request after it is sent (issue 11): the "Edit request" link and the
+        # reassign form (work/task_reassign.html).
+        "can_edit": bool(editable_fields(task.status, standing)),
+        "reassign": reassign_choices(task, standing),
+        "reassign_refusal": reassign_refusal,
     }
     return render(request, "work/task_detail.html", context, status=status)
 

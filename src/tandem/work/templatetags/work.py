@@ -8,11 +8,14 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from tandem.core.forms import option_tags
 from tandem.work import selectors_day
+from tandem.work.changes import describe
+from tandem.work.models import TaskEvent
 from tandem.work.selectors_lists import ClientChoice
 
 register = template.Library()
@@ -45,3 +48,11 @@ def move_options(moves: tuple[selectors_day.Choice, ...]) -> SafeString:
 def requests_url(**filters: str | int) -> str:
     """The request list filtered by ``filters`` (see work/forms_lists.py for their values)."""
     return f"{reverse('work:request-list')}?{urlencode(filters)}"
+
+
+@register.filter
+def change_words(event: TaskEvent) -> str:
+    """What an edit or a reassignment changed, as a sentence in the viewer's time zone
+    (the one the page is rendered in): "Moved the deadline from Fri 4 Dec 17:00 to …"."""
+    words = describe(event.changes, timezone.get_current_timezone())
+    return f"{words[:1].upper()}{words[1:]}."
