@@ -220,6 +220,28 @@ CASES = [
         typed=("Prefers calls on Tuesdays</textarea>",),
     ),
     Refused(
+        "edit a client's website",
+        "owner",
+        lambda w: Sent(
+            url("clients:client-edit", w.client1.pk),
+            client_form(name="Client A1", phone="+1 212 555 0100", website="ftp://files.example"),
+        ),
+        beside_field("id_website"),
+        "Enter the website's address, such as https://example.com.",
+        typed=('value="+1 212 555 0100"', 'value="ftp://files.example"'),
+    ),
+    Refused(
+        "edit a client's phone (too long)",
+        "owner",
+        lambda w: Sent(
+            url("clients:client-edit", w.client1.pk),
+            client_form(name="Client A1", phone="0" * 41, address="5 Main Street"),
+        ),
+        beside_field("id_phone"),
+        "Shorten this to 40 characters; it has 41.",
+        typed=("5 Main Street</textarea>", "Prefers calls on Tuesdays</textarea>"),
+    ),
+    Refused(
         "archive a client (already archived)",
         "owner",
         lambda w: Sent(url("home:client-archive", archived_client1(w).pk)),
