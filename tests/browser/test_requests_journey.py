@@ -164,7 +164,7 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     expect(contact).to_have_url(re.compile(r"/portal/$"))
     contact.get_by_role("link", name="New request").click()
     expect(contact.get_by_role("heading", name="New request")).to_be_visible()
-    expect(contact.get_by_text("Deadlines are read in Europe/London.")).to_be_visible()
+    expect(contact.get_by_text("Deadlines are read in London time.")).to_be_visible()
     tour.check(contact, "request-new")
 
     contact.get_by_label("Title").fill(TITLE)
