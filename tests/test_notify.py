@@ -8,7 +8,8 @@ Mail delivery itself (batching, digest, SMTP, crashes) is in test_notify_mail.py
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,10 +17,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tandem.accounts.models import User
+from tandem.clients.models import Client
 from tandem.clients.services import archive_client, unassign_assistant
 from tandem.core.models import Membership
 from tandem.core.services import deactivate_member
-from tandem.notify import reminders, services
+from tandem.notify import reminders, services, wording
 from tandem.notify.models import Channel, Kind, Notification, Preference
 from tandem.work.mentions import mentioned
 from tandem.work.models import Task, TaskStatus, Watcher
@@ -582,3 +584,28 @@ def test_preferences_page_queries(personas: Personas, rows: int, django_assert_n
     with django_assert_num_queries(4):
         response = http.get("/notifications/preferences/")
     assert response.status_code == 200
+
+
+# Deadlines in the reader's own time, the client's marked when it differs (issue 11, part 5)
+
+
+@pytest.mark.parametrize(
+    ("reader", "said"),
+    [
+        ("America/New_York", "Overdue: it was due Friday 4 December at 17:00."),
+        ("Europe/London", "Overdue: it was due Friday 4 December at 22:00 (17:00 New York time)."),
+        (
+            "Asia/Tokyo",
+            "Overdue: it was due Saturday 5 December at 07:00 (Friday 17:00 New York time).",
+        ),
+    ],
+)
+def test_a_deadline_is_said_in_the_readers_time_with_the_clients_when_it_differs(
+    reader: str, said: str
+) -> None:
+    task = Task(client=Client(time_zone="America/New_York"))
+    row = Notification(
+        kind=Kind.OVERDUE, task=task, deadline_at=datetime(2026, 12, 4, 22, 0, tzinfo=UTC)
+    )
+    with time_machine.travel(datetime(2026, 12, 9, 12, 0, tzinfo=UTC), tick=False):
+        assert wording.sentence(row, ZoneInfo(reader)) == said

@@ -633,7 +633,7 @@ def request_data(**overrides: Any) -> dict[str, Any]:
     return {
         "title": "Book the venue",
         "expectations": "A signed booking",
-        "deadline": "next Friday 5pm",
+        "deadline": "Friday 5pm",
         "priority": "normal",
     } | overrides
 

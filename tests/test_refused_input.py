@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -221,6 +222,28 @@ CASES = [
         beside_field("id_time_zone"),
         "Select a valid choice. Mars/X is not one of the available choices.",
         typed=("Prefers calls on Tuesdays</textarea>",),
+    ),
+    Refused(
+        "edit a client's website",
+        "owner",
+        lambda w: Sent(
+            url("clients:client-edit", w.client1.pk),
+            client_form(name="Client A1", phone="+1 212 555 0100", website="ftp://files.example"),
+        ),
+        beside_field("id_website"),
+        "Enter the website's address, such as https://example.com.",
+        typed=('value="+1 212 555 0100"', 'value="ftp://files.example"'),
+    ),
+    Refused(
+        "edit a client's phone (too long)",
+        "owner",
+        lambda w: Sent(
+            url("clients:client-edit", w.client1.pk),
+            client_form(name="Client A1", phone="0" * 41, address="5 Main Street"),
+        ),
+        beside_field("id_phone"),
+        "Shorten this to 40 characters; it has 41.",
+        typed=("5 Main Street</textarea>", "Prefers calls on Tuesdays</textarea>"),
     ),
     Refused(
         "archive a client (already archived)",
@@ -629,7 +652,7 @@ CASES += [
         "contact1",
         lambda w: edit_sent(w, deadline=""),
         beside_field("id_deadline"),
-        "A request keeps a deadline; give a new one, such as “next Friday 5pm”.",
+        "A request keeps a deadline; give a new one, such as “Friday 5pm”.",
         typed=TYPED_EDITS,
     ),
     Refused(
@@ -796,3 +819,77 @@ def test_allauth_pages_answer_refused_input_with_400_and_keep_what_was_typed(
 
 def test_an_allauth_page_shown_without_a_mistake_is_still_200(personas: Personas) -> None:
     assert signed_in(None).get("/accounts/login/").status_code == 200
+
+
+# A deadline with two readings (issue 11, part 5) -----------------------------------------------
+# "next Friday" on a Wednesday is this week's Friday to some, next week's to others: every
+# form that takes a deadline refuses it with both days as choices, keeping what was typed.
+
+WEDNESDAY = "2026-12-02T10:00:00+00:00"
+BOTH_FRIDAYS = (
+    "“next Friday 5pm” can mean Friday 4 December (this week) or Friday 11 December "
+    "(next week). Pick the one you mean."
+)
+
+
+def choices_offered(response: Any, name: str = "deadline") -> list[str]:
+    return re.findall(rf'<button[^>]*name="{name}" value="([^"]+)"', response.content.decode())
+
+
+def test_a_new_request_with_a_two_way_deadline_offers_both_and_keeps_the_rest(
+    personas: Personas,
+) -> None:
+    world = personas.a
+    data = request_form(
+        deadline="next Friday 5pm", request_markdown="Forty guests", estimate_hours="2"
+    )
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = signed_in(world.contact1).post(url("work:task-create", world.client1.pk), data)
+        assert response.status_code == 400
+        assert BOTH_FRIDAYS in sentence_at(response, beside_field("id_deadline"), {})
+        assert choices_offered(response) == ["Fri 4 Dec 5pm", "Fri 11 Dec 5pm"]
+        content = response.content.decode()
+        for typed in ('value="Call the caterer"', "A menu for 40 people</textarea>",
+                      "Forty guests</textarea>", 'value="next Friday 5pm"'):  # fmt: skip
+            assert typed in content
+        assert not Task.objects.exists()
+        # Picking a choice sends the form again with that phrase: one reading, saved.
+        picked = signed_in(world.contact1).post(
+            url("work:task-create", world.client1.pk), data | {"deadline": "Fri 11 Dec 5pm"}
+        )
+    assert picked.status_code == 302
+    assert Task.objects.get().deadline_at.date().isoformat() == "2026-12-11"
+
+
+def test_setting_a_deadline_with_two_readings_offers_both(personas: Personas) -> None:
+    world = personas.a
+    task = create_task(
+        world.client1,
+        actor=world.contact1,
+        title="Book the venue",
+        expectations="A signed booking",
+        deadline_at=None,
+        allow_missing_deadline=True,
+    )
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = signed_in(world.contact1).post(
+            url("work:task-move", task.pk), {"to": "requested", "deadline": "next Friday 5pm"}
+        )
+    assert response.status_code == 400
+    assert BOTH_FRIDAYS in sentence_at(response, beside_field("id_requested_deadline"), {})
+    assert choices_offered(response) == ["Fri 4 Dec 5pm", "Fri 11 Dec 5pm"]
+    assert 'value="next Friday 5pm"' in response.content.decode()
+    task.refresh_from_db()
+    assert task.deadline_at is None
+
+
+def test_the_live_preview_offers_both_readings(personas: Personas) -> None:
+    world = personas.a
+    preview = url("work:deadline-preview", world.client1.pk)
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = signed_in(world.contact1).get(
+            preview, {"deadline": "next Friday 5pm"}, headers={"HX-Request": "true"}
+        )
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    assert BOTH_FRIDAYS in text
+    assert choices_offered(response) == ["Fri 4 Dec 5pm", "Fri 11 Dec 5pm"]

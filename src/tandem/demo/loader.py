@@ -43,8 +43,8 @@ PENDING = [("Dana Lopez", "dana@demo.example.com", Role.ASSISTANT, None),
            ("Sam Ito", "sam@summit.example.com", Role.CONTACT, "Summit Coaching")]  # fmt: skip
 
 
-def _person(name: str, email: str) -> User:
-    user = User.objects.create_user(email, PASSWORD, name=name, time_zone="Europe/London")
+def _person(name: str, email: str, time_zone: str = "Europe/London") -> User:
+    user = User.objects.create_user(email, PASSWORD, name=name, time_zone=time_zone)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     return user
 
@@ -70,13 +70,15 @@ def load() -> bool:
         for business, tz, notes, contact, contact_email, helpers in CLIENTS:
             client = services.create_client(actor=owner, name=business, time_zone=tz, notes=notes)
             by_name[business] = client
-            user = _person(contact, contact_email)
+            # A contact reads times on their client's clock, as an accepted invitation sets it.
+            user = _person(contact, contact_email, time_zone=tz)
             Membership.objects.create(practice=practice, user=user, role=Role.CONTACT)
             ClientContact.objects.create(practice=practice, client=client, user=user)
             for helper in helpers:
                 services.assign_assistant(
                     client, assistant=User.objects.get(email=helper), actor=owner
                 )
+        _contact_details(by_name, owner)
         projects = _projects(by_name)
         _requests(by_name, projects)
         _edited_requests()
@@ -87,6 +89,26 @@ def load() -> bool:
                 client=by_name[client_name] if client_name else None,
             )  # fmt: skip
     return True
+
+
+# Contact details and main contacts (issue 11, part 11): (phone, postal address, website).
+DETAILS = {
+    "Bloom Florist": ("+44 20 7946 0321", "12 Market Row\nLondon SE1 9AB",
+                      "https://bloom.example.com"),
+    "Summit Coaching": ("+1 212 555 0148", "350 Fifth Avenue, Suite 4100\nNew York, NY 10118",
+                        "https://summit.example.com"),
+    "Harbour Legal": ("+61 2 5550 1234", "", "https://harbour.example.com"),
+}  # fmt: skip
+
+
+def _contact_details(by_name: dict[str, Client], owner: User) -> None:
+    for business, (phone, address, website) in DETAILS.items():
+        client = by_name[business]
+        services.update_client(
+            client, actor=owner, name=client.name, time_zone=client.time_zone,
+            notes=client.notes, phone=phone, address=address, website=website,
+            main_contact=ClientContact.objects.filter(client=client).first(),
+        )  # fmt: skip
 
 
 def logins() -> list[tuple[str, str, str]]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from tandem.core.markdown import markdown_text
+from tandem.core.templatetags.when import zone_name
 from tandem.notify.models import Kind, Notification
 from tandem.work.changes import describe
 from tandem.work.models import TaskEvent, TaskStatus
@@ -27,7 +28,10 @@ def _excerpt(text: str) -> str:
     return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1].rstrip() + "…"
 
 
-def _when(instant: datetime, zone: ZoneInfo) -> str:
+def _when(instant: datetime, zone: ZoneInfo, *, meant_in: str | None = None) -> str:
+    """``instant`` on the reader's clock (``zone``), unmarked: it is their own time. When it
+    was meant in another zone whose clock shows another time (a client's deadline), that
+    time too: "tomorrow at 22:00 (17:00 New York time)"."""
     local = instant.astimezone(zone)
     today = timezone.now().astimezone(zone).date()
     day = {
@@ -35,7 +39,13 @@ def _when(instant: datetime, zone: ZoneInfo) -> str:
         today + timedelta(days=1): "tomorrow",
         today - timedelta(days=1): "yesterday",
     }.get(local.date(), date_format(local, "l j F"))
-    return f"{day} at {local:%H:%M} ({zone.key})"
+    said = f"{day} at {local:%H:%M}"
+    if meant_in is not None:
+        meant = instant.astimezone(ZoneInfo(meant_in))
+        if meant.replace(tzinfo=None) != local.replace(tzinfo=None):
+            day = "" if meant.date() == local.date() else f"{date_format(meant, 'l')} "
+            said += f" ({day}{meant:%H:%M} {zone_name(meant_in)})"
+    return said
 
 
 def headline(notification: Notification) -> str:
@@ -63,7 +73,7 @@ def sentence(notification: Notification, zone: ZoneInfo) -> str:
     who = notification.actor.display_name if notification.actor else "Someone"
     kind, event, comment = notification.kind, notification.event, notification.comment
     if kind in (Kind.DUE_TOMORROW, Kind.OVERDUE) and notification.deadline_at is not None:
-        when = _when(notification.deadline_at, zone)
+        when = _when(notification.deadline_at, zone, meant_in=notification.task.client.time_zone)
         return f"Due {when}." if kind == Kind.DUE_TOMORROW else f"Overdue: it was due {when}."
     if comment is not None:
         verb = "mentioned you" if kind == Kind.MENTION else "commented"

@@ -154,7 +154,7 @@ def _clean(task: Task, field: str, value: Any) -> Any:
         return value.strip()
     if field == "deadline_at" and value is None and task.status != TaskStatus.NEEDS_DEADLINE:
         raise DomainError(
-            "A request keeps a deadline; give a new one, such as “next Friday 5pm”.",
+            "A request keeps a deadline; give a new one, such as “Friday 5pm”.",
             field="deadline_at",
         )
     if field == "priority" and value not in Priority.values:

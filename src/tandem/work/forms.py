@@ -231,7 +231,7 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         },
     )
     deadline = _phrase_field(
-        "Deadline", "A date and time or a phrase, such as “next Friday 5pm” or “in 3 days”."
+        "Deadline", "A date and time or a phrase, such as “Friday 5pm” or “in 3 days”."
     )
     estimate_hours = forms.DecimalField(
         label="Estimate in hours (optional)",
@@ -284,7 +284,7 @@ class TaskForm(PhraseMixin, AttachmentsForm):
             del self.fields["project"]
 
     def clean_deadline(self) -> datetime:
-        empty = "Give the request a deadline, such as “next Friday 5pm”."
+        empty = "Give the request a deadline, such as “Friday 5pm”."
         return self._resolve_phrase(self.cleaned_data["deadline"], empty=empty)
 
     def clean_project(self) -> Project | None:
@@ -321,7 +321,7 @@ class MoveForm(PhraseMixin, forms.Form):
         label="Waiting for", required=False, max_length=300, error_messages={"max_length": TOO_LONG}
     )
     waiting_until = _phrase_field("Needed by", "Such as “Friday 5pm”.")
-    deadline = _phrase_field("Deadline", "Such as “next Friday 5pm”.")
+    deadline = _phrase_field("Deadline", "Such as “Friday 5pm”.")
 
     NOTE_LABELS = {
         TaskStatus.DECLINED: "Why are you declining it?",
@@ -367,7 +367,7 @@ class MoveForm(PhraseMixin, forms.Form):
         return self._resolve_phrase(self.cleaned_data["waiting_until"], empty=empty)
 
     def clean_deadline(self) -> datetime:
-        empty = "Give the request a deadline, such as “next Friday 5pm”."
+        empty = "Give the request a deadline, such as “Friday 5pm”."
         return self._resolve_phrase(self.cleaned_data["deadline"], empty=empty)
 
     def service_kwargs(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from tandem.work.changes import deadline_phrase
 from tandem.work.forms import TaskForm
 from tandem.work.models import Attachment, Task, TaskStatus
 
-KEEPS_A_DEADLINE = "A request keeps a deadline; give a new one, such as “next Friday 5pm”."
+KEEPS_A_DEADLINE = "A request keeps a deadline; give a new one, such as “Friday 5pm”."
 OUT_OF_DATE = "This form is out of date; open the request again and make your changes there."
 
 # The parts only some people may change, by the name ``workflow.EDIT_RULES`` gives them.
@@ -80,7 +80,7 @@ class TaskEditForm(TaskForm):
         self.fields[
             "deadline"
         ].help_text = (
-            "Leave it as it is, or type a new date and time or a phrase, such as “next Friday 5pm”."
+            "Leave it as it is, or type a new date and time or a phrase, such as “Friday 5pm”."
         )
 
     def _offer_current_project(self, editable: frozenset[str]) -> None:

@@ -195,9 +195,7 @@ def _initial_status(deadline_at: datetime | None, allow_missing_deadline: bool) 
         return TaskStatus.REQUESTED
     if allow_missing_deadline:
         return TaskStatus.NEEDS_DEADLINE
-    raise DomainError(
-        "Give the request a deadline, such as “next Friday 5pm”.", field="deadline_at"
-    )
+    raise DomainError("Give the request a deadline, such as “Friday 5pm”.", field="deadline_at")
 
 
 def _check_related(
