@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import models
 
 from tandem.core import events
-from tandem.notify import services
+from tandem.notify import acknowledgement, services
 from tandem.work.models import Comment, TaskEvent
 from tandem.work.services import COMMENT_POSTED
 
@@ -24,3 +24,10 @@ def on_task_event(row: models.Model, kind: str) -> None:
 def on_comment(row: models.Model, kind: str) -> None:
     assert isinstance(row, Comment)
     services.notify_comment(row, row.task)
+
+
+@events.reaction("notify.acknowledge", kinds=[f"task.{TaskEvent.Kind.CREATED}"])
+def on_task_created(row: models.Model, kind: str) -> None:
+    """The client's receipt for a request they sent (``acknowledgement``)."""
+    assert isinstance(row, TaskEvent)
+    acknowledgement.acknowledge(row)
