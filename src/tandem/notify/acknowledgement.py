@@ -14,14 +14,15 @@ from zoneinfo import ZoneInfo
 
 from django.utils.formats import date_format
 
-from tandem.core import mail
+from tandem.core import access, mail
 from tandem.core.models import OutboundEmail
 from tandem.notify.wording import task_url
 from tandem.work.models import Task, TaskEvent, TaskStatus
 
 
 def acknowledgement_key(task: Task) -> str:
-    return f"notify:acknowledged:{task.pk}"
+    # Not under "notify:": those keys are the notification mails of a person and task.
+    return f"acknowledged:task:{task.pk}"
 
 
 def local_time(instant: datetime, zone: ZoneInfo) -> str:
@@ -33,9 +34,12 @@ def acknowledge(event: TaskEvent) -> OutboundEmail | None:
     """Queue the receipt for the request ``event`` created; None when nobody needs one."""
     task = Task.objects.select_related("client__practice").filter(pk=event.task_id).first()
     sender = event.actor
-    if task is None or sender is None or task.respond_by is None:
+    if task is None or sender is None or access.side_of(sender) != access.Side.CLIENT:
         return None
     practice = task.client.practice
+    # The promise as it was made when the request arrived: the practice may have answered
+    # already (which clears ``respond_by``) before this reaction ran.
+    respond_by = task.respond_by or practice.respond_by(task.created_at)
     zone = ZoneInfo(sender.time_zone)
     subject, text, html = mail.render_email(
         "notify/email/acknowledgement",
@@ -44,7 +48,7 @@ def acknowledge(event: TaskEvent) -> OutboundEmail | None:
             "sender": sender,
             "practice": practice,
             "promise": practice.response_promise,
-            "respond_by": local_time(task.respond_by, zone),
+            "respond_by": local_time(respond_by, zone),
             "needs_deadline": task.status == TaskStatus.NEEDS_DEADLINE,
             "url": task_url(task.pk),
         },
