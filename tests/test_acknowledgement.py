@@ -294,3 +294,18 @@ def test_a_request_sent_by_email_is_acknowledged_too(personas: Personas, smtp: R
     assert "We will respond within one working day, by Mon 7 Dec 17:00 (UTC)." in text
     assert "It has no deadline yet" in text
     assert f"http://127.0.0.1:8000/tasks/{task.pk}/" in text
+
+
+@pytest.mark.django_db
+def test_the_demo_dashboard_shows_a_missed_promise() -> None:
+    from django.test import Client as HttpClient
+
+    from tandem.demo import loader as demo
+
+    demo.load()
+    http = HttpClient()
+    http.post("/accounts/login/", {"login": "owner@demo.example.com", "password": demo.PASSWORD})
+    response = http.get("/dashboard/")
+    flagged = [task.title for task in response.context["page"].unanswered.tasks]
+    assert flagged == [demo.MISSED_PROMISE]
+    assert "No answer yet — promised by" in page_text(response)
