@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from tandem.notify import services, wording
@@ -106,6 +107,17 @@ def test_accepting_an_unassigned_request_is_one_notification_saying_they_took_it
     )
     assert told(a.assistant) == []
     assert Notification.objects.count() == 1
+
+
+def test_accepting_and_later_taking_it_on_are_two_pieces_of_news(personas: Personas) -> None:
+    a = personas.a
+    task = request_for(a, assignee=a.assistant)
+    move_task(task, to=S.ACCEPTED, actor=a.assistant)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        assign_task(task, actor=a.assistant, assignee=a.assistant)
+    zone = timezone.get_current_timezone()
+    assert [wording.headline(row) for row in told(a.contact1)] == ["Accepted", "Taken on"]
+    assert wording.sentence(told(a.contact1)[0], zone) == "assistant accepted the request."
 
 
 def test_an_owner_accepting_is_only_an_acceptance(personas: Personas) -> None:

@@ -175,6 +175,11 @@ def _neighbour(event: TaskEvent, *, after: bool) -> TaskEvent | None:
     return lines.filter(pk__lt=event.pk).order_by("-pk").first()
 
 
+# Two lines of one move are written in one transaction, microseconds apart; a person who
+# accepts and, later, assigns themself made two moves, each its own news.
+ONE_MOVE = timedelta(seconds=5)
+
+
 def _accepted_by(event: TaskEvent | None, actor_id: int | None) -> bool:
     return (
         event is not None
@@ -184,17 +189,30 @@ def _accepted_by(event: TaskEvent | None, actor_id: int | None) -> bool:
     )
 
 
+def _one_move(acceptance: TaskEvent, take_on: TaskEvent) -> bool:
+    """Whether ``take_on`` is the same person taking the request on in the move that
+    accepted it (``work.services._take_on`` records that line right after)."""
+    return (
+        _accepted_by(acceptance, take_on.actor_id)
+        and took_it_on(take_on)
+        and abs(take_on.created_at - acceptance.created_at) < ONE_MOVE
+    )
+
+
 def _take_on_follows(event: TaskEvent) -> bool:
-    """Whether this acceptance is the first half of accept-and-take-on: its actor took the
-    request on in the same move (``work.services._take_on`` records that line right after)."""
+    """Whether this acceptance is the first half of accept-and-take-on."""
     if not _accepted_by(event, event.actor_id):
         return False
     following = _neighbour(event, after=True)
-    return following is not None and took_it_on(following) and following.actor_id == event.actor_id
+    return following is not None and _one_move(event, following)
 
 
 def _is_take_on_after_accepting(event: TaskEvent) -> bool:
-    return took_it_on(event) and _accepted_by(_neighbour(event, after=False), event.actor_id)
+    """Whether this take-on is the second half of accept-and-take-on."""
+    if not took_it_on(event):
+        return False
+    previous = _neighbour(event, after=False)
+    return previous is not None and _one_move(previous, event)
 
 
 def notify_event(event: TaskEvent, task: Task) -> list[Notification]:
