@@ -275,7 +275,8 @@ def test_the_practice_reassigns_a_request_to_another_assistant_of_the_client(
     task = request_of(a, actor=a.owner)
     assign_task(fresh(task), actor=a.assistant, assignee=a.unassigned)
     event = task.events.filter(kind=TaskEvent.Kind.ASSIGNED).latest("id")
-    assert event.changes == {"assignee": {"from": "assistant", "to": "unassigned"}}
+    moved = {"from": "assistant", "to": "unassigned", "to_id": a.unassigned.pk}
+    assert event.changes == {"assignee": moved}
     assert fresh(task).assignee == a.unassigned
     # Giving it to whoever has it already changes nothing.
     assign_task(fresh(task), actor=a.owner, assignee=a.unassigned)

@@ -194,8 +194,9 @@ def test_task_page(personas: Personas, rows: int, persona: str, django_assert_nu
     # sees it (for the moves they may make), 6. its changes joined to their actors,
     # 7. its comments joined to their authors, 8. its files (its own and its comments')
     # joined to their uploaders; for the practice, 9. the client's assistants (the reassign
-    # form)
-    with django_assert_num_queries(9 if persona == "assistant" else 8):
+    # form); then the viewer's notifications about it marked read (one UPDATE, after
+    # rendering)
+    with django_assert_num_queries(10 if persona == "assistant" else 9):
         response = http.get(f"/tasks/{task.pk}/")
     # Created, accepted, started, and the comments.
     assert len(response.context["timeline"]) == rows + 3
@@ -206,8 +207,9 @@ def test_owner_dashboard(personas: Personas, rows: int, django_assert_num_querie
     populate(personas.a, rows)
     http = signed_in(personas.a.owner)
     # 4.-5. the day's totals and sections (tests/test_day.py), 6. the onboarding checklist
-    # (one query of EXISTS), 7. the first clients with a contact count
-    with django_assert_num_queries(7):
+    # (one query of EXISTS), 7. the first clients with a contact count, 8. the requests
+    # whose promised answer is late ("No answer yet")
+    with django_assert_num_queries(8):
         response = http.get("/dashboard/")
     assert response.status_code == 200
 
@@ -217,7 +219,7 @@ def test_assistant_dashboard(personas: Personas, rows: int, django_assert_num_qu
     populate(personas.a, rows)
     http = signed_in(personas.a.assistant)
     # 4.-5. the day's totals and sections (tests/test_day.py), 6. the first assigned
-    # clients with a contact count
-    with django_assert_num_queries(6):
+    # clients with a contact count, 7. the requests whose promised answer is late
+    with django_assert_num_queries(7):
         response = http.get("/dashboard/")
     assert response.status_code == 200

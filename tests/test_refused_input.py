@@ -378,6 +378,18 @@ CASES = [
         "Pick at least one working day.",
         typed=('value="Typed Practice"', 'value="09:00"'),
     ),
+    # The response time the acknowledgement promises (issue 11, part 6).
+    Refused(
+        "practice settings: a response time that is not offered",
+        "owner",
+        lambda w: Sent(
+            url("core:practice-settings"),
+            practice_form(work_starts_at="09:00", work_ends_at="17:00", response_time="3w"),
+        ),
+        beside_field("id_response_time"),
+        "Pick how soon you respond from the list.",
+        typed=('value="Typed Practice"', 'value="17:00"'),
+    ),
     Refused(
         "filter the audit log",
         "owner",

@@ -14,7 +14,7 @@ from tandem.accounts.models import User
 from tandem.clients import invitations, services
 from tandem.clients.models import Client, ClientContact
 from tandem.core import services as core_services
-from tandem.core.models import Membership
+from tandem.core.models import Membership, Practice
 from tandem.core.roles import Role
 from tandem.work import services as work
 from tandem.work.deadlines import resolve_deadline
@@ -83,6 +83,7 @@ def load() -> bool:
         _requests(by_name, projects)
         _edited_requests()
         _settle_projects(projects)
+        _missed_promise(practice)
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,
@@ -206,6 +207,22 @@ def _requests(clients: dict[str, Client], projects: dict[str, Project]) -> None:
     )
     for title, author, body in COMMENTS:
         work.add_comment(by_title[title], actor=User.objects.get(email=author), body_markdown=body)
+
+
+# Issue 11, part 6: the dashboard's "No answer yet". A promise cannot be missed at once, only
+# over time: age one unanswered request until the promise made when it arrived has passed
+# (two days back, further over a weekend or bank holidays).
+MISSED_PROMISE = "Order ribbon and tissue paper from the wholesaler"  # as its client reworded it
+
+
+def _missed_promise(practice: Practice) -> None:
+    now = timezone.now()
+    arrived = now - timedelta(days=2)
+    while practice.respond_by(arrived) >= now:
+        arrived -= timedelta(days=1)
+    Task.objects.filter(title=MISSED_PROMISE, practice=practice).update(
+        created_at=arrived, respond_by=practice.respond_by(arrived)
+    )
 
 
 # (client, who starts it (an assistant creates a project, a contact proposes one), title, goal,

@@ -60,12 +60,15 @@ class DashboardPage:
     onboarding: clients.Onboarding | None
     # The first of the viewer's active clients by name, each with a contact count.
     clients: list[Client]
+    # Requests not answered by the time the practice promised the client.
+    unanswered: selectors_day.Unanswered | None = None
 
 
 def dashboard_page(*, viewer: User, now: datetime, zone: tzinfo) -> DashboardPage:
     """The practice side's dashboard: the viewer's day across their clients (two queries),
     the onboarding checklist for those who run the practice (one), and their first clients
-    (one). Scoped to the clients the viewer sees; the view lets only the practice side in."""
+    (one), and the requests not answered by the time promised (one). Scoped to the clients
+    the viewer sees; the view lets only the practice side in."""
     day = selectors_day.day_dashboard(viewer=viewer, now=now, zone=zone)
     runs_practice = access.allows(viewer, Capability.MANAGE_PRACTICE)
     return DashboardPage(
@@ -75,6 +78,7 @@ def dashboard_page(*, viewer: User, now: datetime, zone: tzinfo) -> DashboardPag
         ],
         onboarding=clients.onboarding(viewer=viewer) if runs_practice else None,
         clients=clients.first_clients(viewer=viewer, limit=DASHBOARD_CLIENTS),
+        unanswered=selectors_day.unanswered(viewer=viewer, now=now),
     )
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from tandem.core import events
-from tandem.notify import services
+from tandem.notify import acknowledgement, services
 from tandem.notify.models import Kind
 from tandem.work.models import Comment, TaskEvent
 from tandem.work.services import COMMENT_POSTED
@@ -52,3 +52,10 @@ def on_task_edited(row: models.Model, kind: str) -> None:
         recipients=list(people.order_by("pk")),
     )
     services.record([change])
+
+
+@events.reaction("notify.acknowledge", kinds=[f"task.{TaskEvent.Kind.CREATED}"])
+def on_task_created(row: models.Model, kind: str) -> None:
+    """The client's receipt for a request they sent (``acknowledgement``)."""
+    assert isinstance(row, TaskEvent)
+    acknowledgement.acknowledge(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,6 +16,9 @@ from tandem.core.templatetags.when import zone_name
 from tandem.notify.models import Kind, Notification
 from tandem.work.changes import describe
 from tandem.work.models import TaskEvent, TaskStatus
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
 
 EXCERPT = 160
 
@@ -48,6 +52,19 @@ def _when(instant: datetime, zone: ZoneInfo, *, meant_in: str | None = None) -> 
     return said
 
 
+def took_it_on(event: TaskEvent, actor: User | None = None) -> bool:
+    """Whether the line is someone assigning the task to themself ("took it on"). Lines
+    written since the assignee's id was kept compare ids; older ones the name shown.
+    ``actor`` is the line's actor when the caller has it loaded already (a notification's)."""
+    if event.kind != TaskEvent.Kind.ASSIGNED or event.actor_id is None:
+        return False
+    assignee = (event.changes or {}).get("assignee") or {}
+    if "to_id" in assignee:
+        return bool(assignee["to_id"] == event.actor_id)
+    who = actor if actor is not None else event.actor
+    return who is not None and bool(event.note) and event.note == who.display_name
+
+
 def headline(notification: Notification) -> str:
     """A few words for a subject line: "Accepted", "New comment", "Overdue"."""
     event = notification.event
@@ -55,7 +72,7 @@ def headline(notification: Notification) -> str:
         return "Declined" if event.to_status == TaskStatus.DECLINED else "Accepted"
     if notification.kind == Kind.STATUS_CHANGED and event is not None:
         if event.kind == TaskEvent.Kind.ASSIGNED:
-            return "New assignee"
+            return "Taken on" if took_it_on(event, notification.actor) else "New assignee"
         return _status(event.to_status)
     return {
         Kind.NEW_REQUEST: "New request",
@@ -81,16 +98,21 @@ def sentence(notification: Notification, zone: ZoneInfo) -> str:
         return f"{who} {verb}: “{_excerpt(markdown_text(comment.body_markdown))}”"
     if event is None:
         return f"{who} changed this task."
-    if event.changes:
+    if kind == Kind.DECIDED and took_it_on(event, notification.actor):
+        # Accept-and-take-on, told once (see services.notify_event).
+        return f"{who} accepted the request and took it on."
+    if event.changes and not took_it_on(event, notification.actor):
         # An edit or a reassignment: what changed, deadlines in the reader's time zone.
         return f"{who} {describe(event.changes, zone)}."
-    return f"{who} {_event_words(event)}"
+    return f"{who} {_event_words(event, notification.actor)}"
 
 
-def _event_words(event: TaskEvent) -> str:
+def _event_words(event: TaskEvent, actor: User | None) -> str:
     note = f": “{_excerpt(event.note)}”" if event.note else "."
     if event.kind == TaskEvent.Kind.CREATED:
         return "sent this new request."
+    if took_it_on(event, actor):
+        return "took it on."
     if event.kind == TaskEvent.Kind.ASSIGNED:
         return f"assigned it to {event.note}." if event.note else "unassigned it."
     if event.to_status == TaskStatus.ACCEPTED:

@@ -197,6 +197,10 @@ class Task(models.Model):
     )
     waiting_for = models.CharField(max_length=300, blank=True)
     waiting_until = models.DateTimeField(null=True, blank=True)
+    # When the practice promised the client an answer (its response time, on its calendar),
+    # while nobody on the practice side has accepted, declined or answered the request;
+    # None once they have, or when the practice created the request itself (``promises``).
+    respond_by = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -236,6 +240,13 @@ class Task(models.Model):
             ),
             # An assistant's own work, by status.
             models.Index(fields=["assignee", "status"]),
+            # The dashboard's "No answer yet": promises still open, by when they fall due.
+            # Only unanswered requests have one, so the index stays small.
+            models.Index(
+                fields=["practice", "respond_by", "id"],
+                condition=models.Q(respond_by__isnull=False),
+                name="task_awaiting_answer",
+            ),
         ]
         constraints = [
             # A request has a real deadline from the moment it is a request. Only an e-mailed

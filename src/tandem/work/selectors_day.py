@@ -322,6 +322,32 @@ def _section_of(task: Task, bounds: DayBounds) -> str:
     return "today" if task.deadline_at < bounds.tomorrow else "week"
 
 
+# No answer yet -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """Requests the practice promised to answer by now and has not (``work.promises``)."""
+
+    tasks: list[Task]
+    # More than shown: the inbox holds them all.
+    has_more: bool
+
+
+def unanswered(*, viewer: User, now: datetime) -> Unanswered:
+    """The viewer's clients' requests whose promised answer is past, the longest-late
+    first: one query, a range of the ``task_awaiting_answer`` index (only unanswered
+    requests have a ``respond_by``)."""
+    rows = (
+        Task.objects.visible_to(viewer)
+        .filter(respond_by__lte=now)
+        .select_related("client")
+        .order_by("respond_by", "id")
+    )
+    found = list(rows[: SECTION_LIMIT + 1])
+    return Unanswered(tasks=found[:SECTION_LIMIT], has_more=len(found) > SECTION_LIMIT)
+
+
 # Board ---------------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from tandem.core import access, events
 from tandem.core.access import Standing
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
-from tandem.work import attachments
+from tandem.work import attachments, promises
 from tandem.work.mentions import mentioned
 from tandem.work.models import (
     CLOSED_STATUSES,
@@ -152,7 +152,7 @@ def create_task(
     deadline in the future is required. The creator and the assignee watch the task.
     ``uploads`` are the actor's pending uploads to put on it (see ``attachments``).
     """
-    standing_for_client(client, actor, Capability.ADD_REQUEST)
+    standing = standing_for_client(client, actor, Capability.ADD_REQUEST)
     title = require_text(title, field="title", message="Give the request a short title.")
     expectations = require_text(
         expectations,
@@ -179,6 +179,7 @@ def create_task(
             assignee=assignee,
             created_by=actor,
             status=status,
+            respond_by=promises.promise_for(client, standing),
         )
         watchers = {actor.pk: actor} | ({assignee.pk: assignee} if assignee else {})
         Watcher.objects.bulk_create(
@@ -237,7 +238,10 @@ def assign_task(task: Task, *, actor: User, assignee: User | None) -> Task:
             )
         note = assignee.display_name if assignee is not None else ""
         # From whom to whom, so the timeline can say "reassigned it from Ada to Ben".
-        changes = {"assignee": {"from": before, "to": note or None}}
+        # ``to_id`` tells "took it on" (someone assigning themself) from a reassignment
+        # without comparing names, which two people may share.
+        after_id = assignee.pk if assignee is not None else None
+        changes = {"assignee": {"from": before, "to": note or None, "to_id": after_id}}
         _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=note, changes=changes)
     return task
 
@@ -271,6 +275,7 @@ def move_task(
         deadline_at=deadline_at,
     )
     old_status = task.status
+    changes |= promises.settled_by_move(task, side=access.side_of(actor), to=transition.move.to)
     with transaction.atomic():
         changes.update(status=transition.move.to, updated_at=timezone.now())
         moved = Task.objects.filter(pk=task.pk, status=old_status).update(**changes)
@@ -302,7 +307,10 @@ def _take_on(task: Task, *, actor: User) -> None:
     Task.objects.filter(pk=task.pk, assignee__isnull=True).update(assignee=actor)
     task.assignee = actor
     Watcher.objects.get_or_create(task=task, user=actor, defaults={"practice_id": task.practice_id})
-    _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=actor.display_name)
+    taken_on = {"assignee": {"from": None, "to": actor.display_name, "to_id": actor.pk}}
+    _record(
+        task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=actor.display_name, changes=taken_on
+    )
 
 
 def _label(status: str) -> str:
@@ -396,7 +404,7 @@ def add_comment(
 ) -> Comment:
     """A comment by anyone who can see the task, on either side, with the actor's pending
     ``uploads`` on it. People it @mentions who can see the task start watching it."""
-    _standing_for_task(task, actor, Capability.COMMENT)
+    standing = _standing_for_task(task, actor, Capability.COMMENT)
     body = require_text(
         body_markdown,
         field="body_markdown",
@@ -414,6 +422,7 @@ def add_comment(
         events.record(comment, kind=COMMENT_POSTED)
         attachments.link_uploads(uploads, actor=actor, task=task, comment=comment)
         _watch_mentioned(task, comment)
+        promises.answered(task, side=standing.side)
     return comment
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
-from tandem.core import access
+from tandem.core import access, reading
 from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
 from tandem.core.tenancy import MemberRequest, member_required
@@ -108,7 +108,8 @@ def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
 @member_required()
 @require_GET
 def task_detail(request: MemberRequest, task_id: int) -> HttpResponse:
-    return _task_page(request, _visible_task(request, task_id))
+    task = _visible_task(request, task_id)
+    return reading.opened(request.user, task, _task_page(request, task))
 
 
 # A form sent back with a mistake leaves its own address (…/move/, …/comment/, …/files/) in
