@@ -151,9 +151,10 @@ class AttachmentsForm(DomainErrorFormMixin, forms.Form):
         # Declared on the base class, the field would come first: files go last.
         self.fields["attachments"] = self.fields.pop("attachments")
         self.fields["attachments"].label = self.files_label
+        # After "Drop files here or choose them;" where there is a pointer, "Choose files or
+        # take a photo;" where there is none (work/attachment_field.html).
         self.fields["attachments"].help_text = (
-            f"Drop files here or choose them; up to {settings.TANDEM_ATTACHMENT_MAX_MB} MB "
-            "each. Programs and scripts are refused."
+            f"up to {settings.TANDEM_ATTACHMENT_MAX_MB} MB each. Programs and scripts are refused."
         )
 
     @property
@@ -266,12 +267,15 @@ class TaskForm(PhraseMixin, AttachmentsForm):
     def __init__(
         self, *args: Any, client: Client, assignees: list[User] | None, **kwargs: Any
     ) -> None:
-        """``assignees`` is None for the client's contacts: they do not choose who works."""
+        """``assignees`` is None for the client's contacts: they do not choose who works,
+        nor estimate the practice's hours (an estimate a contact posts anyway is ignored:
+        the form has no such field, so the service never hears of it)."""
         super().__init__(*args, client=client, **kwargs)
         self.assignees = {user.pk: user for user in assignees or []}
         self._preview_live("deadline")
         if assignees is None:
             del self.fields["assignee"]
+            del self.fields["estimate_hours"]
         else:
             choices = [(pk, user.display_name) for pk, user in self.assignees.items()]
             self.fields["assignee"].choices = [("", "Nobody yet"), *choices]  # type: ignore[attr-defined]

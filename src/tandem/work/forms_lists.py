@@ -158,3 +158,37 @@ class RequestFilterForm(forms.Form):
 
 def _date_or_none(value: object) -> date | None:
     return value if isinstance(value, date) else None
+
+
+# The practice-wide board's "whose work" filter ------------------------------------------------
+
+EVERYONE = "everyone"
+MINE = "mine"
+
+
+class BoardFilterForm(forms.Form):
+    """Whose work the practice-wide board shows: everyone's the viewer can see, the
+    viewer's own, or (for someone who sees the whole practice) one assistant's."""
+
+    who = forms.ChoiceField(
+        label="Whose work",
+        required=False,
+        error_messages={"invalid_choice": _unknown("person")},
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(EVERYONE, "Everyone's"), (MINE, "Mine")]
+        choices += [(str(pk), f"{name}'s") for pk, name in people]
+        self.fields["who"].choices = choices  # type: ignore[attr-defined]
+
+    def assignee_id(self, viewer_id: int) -> int | None:
+        """Whose tasks to show: None for everyone's (and for a refused value)."""
+        who = self.cleaned_data.get("who") if self.is_valid() else None
+        if not who or who == EVERYONE:
+            return None
+        return viewer_id if who == MINE else int(who)
+
+    @property
+    def chosen(self) -> str:
+        return str(self.cleaned_data.get("who") or EVERYONE) if self.is_valid() else EVERYONE
