@@ -450,6 +450,25 @@ def work_pages(
     ]  # fmt: skip
 
 
+# --- Lists that help decide (issue 11) -------------------------------------------------------
+
+
+def lists_pages(
+    *, owner: httpx.Client, assistant: httpx.Client, probe_assistant: httpx.Client
+) -> list[PageSpec]:
+    """The practice-wide board (every client's work; an assistant's clients'), and one
+    assistant's work on the owner's board."""
+    from django.urls import reverse
+
+    board = reverse("work:practice-board")
+    return [
+        ("practice board", "owner", owner, board, ("owner", owner, f"{board}?who=mine")),
+        ("practice board", "assistant", assistant, board,
+         ("assistant (fewest clients)", probe_assistant, board)),
+        ("practice board mine", "assistant", assistant, f"{board}?who=mine", None),
+    ]  # fmt: skip
+
+
 def new_request_form(info: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """The new-request page of the contact's client and what a contact types into it."""
     from django.urls import reverse
@@ -672,6 +691,7 @@ def main(argv: list[str] | None = None) -> int:
             probe_assistant=probe_assistant,
             probe_contact=probe_contact,
         )
+        pages += lists_pages(owner=owner, assistant=assistant, probe_assistant=probe_assistant)
         # Argon2 (memory_cost 46 MiB) verifies each sign-in: it sets the worker's peak RSS.
         signed_in = [memory(pid) for pid in process_tree(proc.pid)[1:]]
         info["worker_peak_after_sign_in_mb"] = max(

@@ -7,12 +7,14 @@ valid filters ask for.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 
-from tandem.core.forms import LongSelect
+from tandem.core.forms import LongSelect, option_tags
 from tandem.search.query import parse
 from tandem.work.models import TaskStatus
 from tandem.work.selectors_lists import STATUS_GROUPS, FilterChoices, RequestFilters
@@ -166,29 +168,34 @@ EVERYONE = "everyone"
 MINE = "mine"
 
 
-class BoardFilterForm(forms.Form):
+@dataclass(frozen=True)
+class BoardFilter:
     """Whose work the practice-wide board shows: everyone's the viewer can see, the
-    viewer's own, or (for someone who sees the whole practice) one assistant's."""
+    viewer's own, or (for someone who sees the whole practice) one assistant's.
 
-    who = forms.ChoiceField(
-        label="Whose work",
-        required=False,
-        error_messages={"invalid_choice": _unknown("person")},
-    )
+    Not a Django form: one select, read on every view of a page that is measured against
+    the floor, where building a form's fields cost more than the rest of its header.
+    """
 
-    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    choices: list[tuple[str, str]]
+    chosen: str = EVERYONE
+    error: str = ""
+
+    @classmethod
+    def read(cls, data: Any, *, people: list[tuple[int, str]]) -> BoardFilter:
         choices = [(EVERYONE, "Everyone's"), (MINE, "Mine")]
         choices += [(str(pk), f"{name}'s") for pk, name in people]
-        self.fields["who"].choices = choices  # type: ignore[attr-defined]
+        who = str(data.get("who") or EVERYONE)
+        if who not in dict(choices):
+            return cls(choices, EVERYONE, _unknown("person"))
+        return cls(choices, who)
 
     def assignee_id(self, viewer_id: int) -> int | None:
         """Whose tasks to show: None for everyone's (and for a refused value)."""
-        who = self.cleaned_data.get("who") if self.is_valid() else None
-        if not who or who == EVERYONE:
+        if self.chosen == EVERYONE:
             return None
-        return viewer_id if who == MINE else int(who)
+        return viewer_id if self.chosen == MINE else int(self.chosen)
 
     @property
-    def chosen(self) -> str:
-        return str(self.cleaned_data.get("who") or EVERYONE) if self.is_valid() else EVERYONE
+    def options(self) -> SafeString:
+        return mark_safe(option_tags(self.choices, selected={self.chosen}))  # noqa: S308

@@ -509,38 +509,40 @@ def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
 
 
 def practice_board(*, viewer: User, now: datetime, assignee_id: int | None = None) -> Board:
-    """The practice's work across clients: the viewer's clients (every client for an owner),
-    or only the tasks of one assignee. Three queries whatever the practice's size:
-    the columns' counts (capped at ``COUNT_CAP``, each a range of an index), the first
-    ``COLUMN_LIMIT`` cards of each column (picked per status from its index range, joined
-    with UNION ALL), and the clients of the cards shown (for each client's standing, which
-    says which moves its cards offer).
+    """The practice's open work across clients: the viewer's clients (every client for an
+    owner), or only the tasks of one assignee. Three queries whatever the practice's size:
+    the first ``COUNT_CAP + 1`` ids of each column (each a range of an index, joined with
+    UNION ALL), which give the columns' counts ("100+" past the cap) and which cards to
+    show; the cards' rows; and the clients of the cards shown (for each client's standing,
+    which says which moves its cards offer).
+
+    Closed work is left to each client's board and the request list: "closed in the last
+    14 days" across clients has no index range to read (tasks are indexed by deadline, not
+    by when they closed, per client), so it would read every closed task of the viewer's
+    clients.
     """
     rows = Task.objects.visible_to(viewer)
     if assignee_id is not None:
         rows = rows.filter(assignee_id=assignee_id)
-    since = now - timedelta(days=RECENTLY_CLOSED_DAYS)
-    groups: dict[str, TaskQuerySet] = {
-        str(status): rows.filter(status=status) for status in BOARD_STATUSES
-    }
-    closed = {
-        str(status): rows.filter(status=status, updated_at__gte=since) for status in CLOSED_STATUSES
-    }
-    counted = _counts(
-        viewer, {key: _count(qs, cap=COUNT_CAP) for key, qs in {**groups, **closed}.items()}
-    )
-    picks = [(qs, _section_order("open")) for qs in groups.values()]
-    picks += [(qs, [F("updated_at").desc(), F("id").desc()]) for qs in closed.values()]
-    cards = list(firsts_of_each(picks, COLUMN_LIMIT).values(*CARD_FIELDS, "updated_at"))
+    # The first COUNT_CAP + 1 of each column in its order: they give both the column's
+    # count (capped) and its first cards, in one query.
+    order = _section_order("open")
+    groups = [(rows.filter(status=status), order) for status in BOARD_STATUSES]
+    # In the columns' order already (the database sorts the few hundred ids it picked), so
+    # no deadline is read into Python.
+    firsts = firsts_of_each(groups, COUNT_CAP + 1).order_by(*order).values_list("pk", "status")
+    totals: dict[str, int] = {}
+    shown: list[int] = []
+    for pk, status in firsts:
+        totals[status] = totals.get(status, 0) + 1
+        if totals[status] <= COLUMN_LIMIT:
+            shown.append(pk)
+    cards = sorted(Task.objects.filter(pk__in=shown).values(*CARD_FIELDS), key=_board_order)
     clients = Client.objects.filter(pk__in={row["client_id"] for row in cards})
     standings = {client.pk: access.standing_of_visible(viewer, client) for client in clients}
-    cards.sort(key=_board_order)
     maker = _CardMaker(now, standings, practice_wide=True)
-    shown = [maker.card(row) for row in cards]
-    # The closed column keeps its latest COLUMN_LIMIT of the three statuses' picks.
-    open_cards = [card for card in shown if card.status not in CLOSED_STATUSES]
-    closed_cards = [card for card in shown if card.status in CLOSED_STATUSES][:COLUMN_LIMIT]
-    return Board(columns=_columns(open_cards + closed_cards, counted, capped=True))
+    columns = _columns([maker.card(row) for row in cards], totals, capped=True)
+    return Board(columns=[column for column in columns if not column.is_closed])
 
 
 def board_people(*, viewer: User) -> list[tuple[int, str]]:
@@ -561,10 +563,9 @@ def board_people(*, viewer: User) -> list[tuple[int, str]]:
 
 
 def _board_order(row: dict[str, Any]) -> tuple[Any, ...]:
-    if row["status"] in CLOSED_STATUSES:
-        return (1, -row["updated_at"].timestamp(), -row["pk"])
+    """Soonest deadline first, those without one before them (as the index keeps them)."""
     deadline = row["deadline_at"]
-    return (0, deadline is not None, deadline.timestamp() if deadline else 0, row["pk"])
+    return (deadline is not None, deadline.timestamp() if deadline else 0, row["pk"])
 
 
 class _CardMaker:
@@ -575,7 +576,7 @@ class _CardMaker:
         self.standings = standings
         self.practice_wide = practice_wide
         self.moves: dict[tuple[int, str], tuple[Choice, ...]] = {}
-        self.labels = dict(TaskStatus.choices)
+        self.labels = {str(value): str(label) for value, label in TaskStatus.choices}
         self.priorities = {str(value): f"{label} priority" for value, label in Priority.choices}
 
     def _moves(self, client_id: int, status: str) -> tuple[Choice, ...]:
@@ -616,7 +617,7 @@ def _is_late(status: str, deadline: datetime | None, now: datetime) -> bool:
 
 
 def _columns(cards: list[Card], totals: dict[str, int], *, capped: bool) -> list[Column]:
-    labels = dict(TaskStatus.choices)
+    labels = {str(value): str(label) for value, label in TaskStatus.choices}
     columns = {str(status): Column(status, labels[status]) for status in BOARD_STATUSES}
     columns[CLOSED_COLUMN] = Column(
         CLOSED_COLUMN, f"Closed in the last {RECENTLY_CLOSED_DAYS} days"

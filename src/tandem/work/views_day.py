@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import selectors_day, services
 from tandem.work.forms import MoveForm
-from tandem.work.forms_lists import BoardFilterForm
+from tandem.work.forms_lists import BoardFilter
 from tandem.work.models import Task, TaskStatus
 from tandem.work.workflow import Move, moves_for
 
@@ -220,7 +221,14 @@ def _board_page(
     request: MemberRequest, client: Client, *, notice: str = "", refusal: str = ""
 ) -> HttpResponse:
     board = selectors_day.client_board(viewer=request.user, client=client, now=timezone.now())
-    context = {"board": board, "client": client, "notice": notice, "refusal": refusal}
+    context = {
+        "board": board,
+        "client": client,
+        "notice": notice,
+        "refusal": refusal,
+        # Written into every card's form: a plain string, not the lazy ``csrf_token``.
+        "csrf_value": get_token(request),
+    }
     template = "work/board.html#board" if request.htmx else "work/board.html"
     return render(request, template, context, status=400 if refusal else 200)
 
@@ -259,18 +267,18 @@ def _practice_board_page(
     request: MemberRequest, data: Any, *, notice: str = "", refusal: str = ""
 ) -> HttpResponse:
     people = selectors_day.board_people(viewer=request.user)
-    form = BoardFilterForm(data, people=people)
-    assignee_id = form.assignee_id(request.user.pk)
+    shown = BoardFilter.read(data, people=people)
     board = selectors_day.practice_board(
-        viewer=request.user, now=timezone.now(), assignee_id=assignee_id
+        viewer=request.user, now=timezone.now(), assignee_id=shown.assignee_id(request.user.pk)
     )
     context = {
         "board": board,
-        "filter": form,
-        "who": form.chosen,
+        "filter": shown,
+        "who": shown.chosen,
+        "csrf_value": get_token(request),
         "notice": notice,
         "refusal": refusal,
     }
     template = "work/board.html#board" if request.htmx else "work/board.html"
-    refused = bool(refusal) or bool(form.errors)
+    refused = bool(refusal) or bool(shown.error)
     return render(request, template, context, status=400 if refused else 200)
