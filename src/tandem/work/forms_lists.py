@@ -67,9 +67,11 @@ class RequestFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "Words in a title, request or comment"}
         ),
     )
+    # LongSelect: options written in Python, not one template each (about 30 on this form).
     status = forms.ChoiceField(
         label="Status",
         required=False,
+        widget=LongSelect,
         choices=STATUS_CHOICES,
         error_messages={"invalid_choice": _unknown("status")},
     )
@@ -92,6 +94,7 @@ class RequestFilterForm(forms.Form):
     due = forms.ChoiceField(
         label="Due",
         required=False,
+        widget=LongSelect,
         choices=DUE_CHOICES,
         error_messages={"invalid_choice": _unknown("due date choice")},
     )
@@ -100,6 +103,7 @@ class RequestFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
+        widget=LongSelect,
         choices=SORT_CHOICES,
         error_messages={"invalid_choice": _unknown("order")},
     )

@@ -206,6 +206,18 @@ def inbox_row(task: Task) -> InboxRow:
     )
 
 
+INBOX_ROW_FIELDS = (
+    "title",
+    "status",
+    "expectations",
+    "deadline_at",
+    "created_at",
+    "client__name",
+    "created_by__name",
+    "created_by__email",
+)
+
+
 def inbox(*, viewer: User) -> Inbox:
     """New requests of the viewer's clients, oldest first (two queries).
 
@@ -214,7 +226,8 @@ def inbox(*, viewer: User) -> Inbox:
     arrival, and ordering by them lets the index alone pick the oldest.
     """
     rows = Task.objects.visible_to(viewer).filter(status__in=INBOX_STATUSES)
-    shown = with_inbox_details(_first(rows, ["id"], INBOX_LIMIT))
+    # Only what a row shows: every datetime a row holds costs a conversion, 25 times over.
+    shown = with_inbox_details(_first(rows, ["id"], INBOX_LIMIT)).only(*INBOX_ROW_FIELDS)
     return Inbox(rows=[inbox_row(task) for task in shown], total=rows.count())
 
 

@@ -123,7 +123,12 @@ def _inbox_tasks(request: MemberRequest) -> Any:
 def _inbox_answer(request: MemberRequest, task: Task, outcome: Outcome) -> HttpResponse:
     status = 200 if outcome.moved else 400
     if request.htmx:
-        context = {"row": selectors_day.inbox_row(task), "outcome": outcome, "now": timezone.now()}
+        context = {
+            "row": selectors_day.inbox_row(task),
+            "outcome": outcome,
+            "now": timezone.now(),
+            "csrf_value": get_token(request),
+        }
         return render(request, "work/inbox.html#row", context, status=status)
     if outcome.moved:
         messages.success(request, f"“{task.title}” is now {task.get_status_display().lower()}.")
@@ -142,6 +147,7 @@ def _inbox_page(
     shown = failed is not None and any(row.task.pk == failed.pk for row in page.rows)
     context: dict[str, Any] = {
         "inbox": page,
+        "csrf_value": get_token(request),
         "now": timezone.now(),
         "failed_id": failed.pk if failed else None,
         "failed_outcome": outcome,
