@@ -46,7 +46,8 @@ _PREVIEW_PATTERNS = [
     (re.compile(r"^\s*([-*+]|\d{1,9}[.)])\s+", re.MULTILINE), ""),  # list items
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their words
     (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # autolinks
-    (re.compile(r"\*+|`+|~~|(?<!\w)_+|_+(?!\w)"), ""),  # emphasis and code marks
+    # Emphasis and code marks, but not an escaped one ("\*"), which the next line unescapes.
+    (re.compile(r"(?<!\\)(\*+|`+|~~|(?<!\w)_+|_+(?!\w))"), ""),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])"), r"\1"),  # backslash escapes
 ]
 
