@@ -454,15 +454,23 @@ def work_pages(
 
 
 def lists_pages(
-    *, owner: httpx.Client, assistant: httpx.Client, probe_assistant: httpx.Client
+    info: dict[str, Any],
+    *,
+    owner: httpx.Client,
+    assistant: httpx.Client,
+    probe_assistant: httpx.Client,
 ) -> list[PageSpec]:
     """The practice-wide board (every client's work; an assistant's clients'), and one
     assistant's work on the owner's board."""
     from django.urls import reverse
 
+    from tandem.accounts.models import User
+
     board = reverse("work:practice-board")
+    theirs = User.objects.get(email=info["assistant_email"]).pk
     return [
-        ("practice board", "owner", owner, board, ("owner", owner, f"{board}?who=mine")),
+        ("practice board", "owner", owner, board,
+         ("owner, one assistant's work", owner, f"{board}?who={theirs}")),
         ("practice board", "assistant", assistant, board,
          ("assistant (fewest clients)", probe_assistant, board)),
         ("practice board mine", "assistant", assistant, f"{board}?who=mine", None),
@@ -691,7 +699,9 @@ def main(argv: list[str] | None = None) -> int:
             probe_assistant=probe_assistant,
             probe_contact=probe_contact,
         )
-        pages += lists_pages(owner=owner, assistant=assistant, probe_assistant=probe_assistant)
+        pages += lists_pages(
+            info, owner=owner, assistant=assistant, probe_assistant=probe_assistant
+        )
         # Argon2 (memory_cost 46 MiB) verifies each sign-in: it sets the worker's peak RSS.
         signed_in = [memory(pid) for pid in process_tree(proc.pid)[1:]]
         info["worker_peak_after_sign_in_mb"] = max(
