@@ -85,15 +85,29 @@ def people(clock: None) -> dict[str, Any]:
     User.objects.filter(pk__in=[assistant.pk, contact.pk]).update(time_zone="Europe/London")
     due = NOW + timedelta(days=5)
     for client, who, title, moves in (
+        (oak, oak_contact, "Order the velvet curtains", ()),
         (oak, oak_contact, "Choose fabric samples for the showroom", ("accepted",)),
         (oak, oak_contact, "Book the photographer", ("accepted", "in_progress")),
         (bloom, contact, "Send the wedding quotes", ("accepted", "in_progress")),
+        (bloom, contact, "Update the opening hours", ("accepted", "in_progress", "delivered")),
+        (bloom, contact, "Reorder ribbon", ("accepted", "in_progress", "waiting_on_client")),
     ):
         task = services.create_task(
             client, actor=who, title=title, expectations="Done and sent", deadline_at=due
         )
         for to in moves:
-            services.move_task(task, to=to, actor=assistant)
+            extra: dict[str, Any] = {}
+            if to == "waiting_on_client":
+                extra = {"waiting_for": "The colour you want", "waiting_until": due}
+            services.move_task(task, to=to, actor=assistant, **extra)
+    services.create_task(
+        oak,
+        actor=oak_contact,
+        title="Sort the mailbox",
+        expectations="An empty inbox",
+        deadline_at=None,
+        allow_missing_deadline=True,
+    )
     return {"owner": owner, "assistant": assistant, "contact": contact, "bloom": bloom}
 
 
@@ -192,8 +206,8 @@ def test_the_practice_board_fits_and_the_lists_fold_on_a_phone(
     expect(owner.get_by_role("heading", name="Board · all clients")).to_be_visible()
     card = owner.locator(".board-card").filter(has_text="Book the photographer")
     expect(card).to_contain_text("Oak & Ivy Interiors")
-    # Only the columns with cards show; the empty ones wait for a dragged card.
-    expect(owner.locator(".board-column:visible")).to_have_count(2)
+    # Every open status has cards here: all six columns fit 1366 px side by side.
+    expect(owner.locator(".board-column:visible")).to_have_count(6)
     no_sideways_scroll(owner)
     owner.screenshot(path=tour.output_dir / "lists-practice-board-1366.png", full_page=True)
     tour.check(owner, "lists-practice-board")
@@ -204,7 +218,11 @@ def test_the_practice_board_fits_and_the_lists_fold_on_a_phone(
     expect(
         owner.get_by_text("Moved “Book the photographer” to “Delivered for review”.")
     ).to_be_visible()
-    expect(owner.locator("#board .board-column:visible")).to_have_count(3)
+    expect(owner.locator("#board .board-column:visible")).to_have_count(6)
+    # With one of them emptied, only the columns with cards show (the empty one waits, hidden,
+    # for a dragged card).
+    owner.goto(reverse("work:practice-board") + f"?who={people['assistant'].pk}")
+    expect(owner.locator(".board-column:visible")).to_have_count(4)
 
     # The assistant's view of one client's board, and their own work only.
     assistant = tour.new_page()
