@@ -245,6 +245,40 @@ MATRIX = [
     Row("work:board-move", "POST", "board_task1", (302, 302, 302, 404, 400, 404), INBOX_ACCEPT),
     Row("work:board-move", "POST", "other_board_task1", SIGN_IN_THEN_404, INBOX_ACCEPT),
     Row("work:board-move", "GET", "board_task1", SIGN_IN_THEN_405),
+    # Lists that help decide (issue 11): "Accept and start" in the inbox, and the board of
+    # every client the person works on, for the practice side only (contacts 403).
+    Row(
+        "work:inbox-accept-start",
+        "POST",
+        "task1",
+        (302, 302, 302, 404, 403, 403),
+        {"from": "requested"},
+    ),
+    Row(
+        "work:inbox-accept-start",
+        "POST",
+        "other_task1",
+        (302, 404, 404, 404, 403, 403),
+        {"from": "requested"},
+    ),
+    Row("work:inbox-accept-start", "GET", "task1", (302, 405, 405, 405, 403, 403)),
+    Row("work:practice-board", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("work:practice-board", "POST", None, (302, 405, 405, 405, 403, 403)),
+    Row(
+        "work:practice-board-move",
+        "POST",
+        "task1",
+        (302, 302, 302, 404, 403, 403),
+        INBOX_ACCEPT,
+    ),
+    Row(
+        "work:practice-board-move",
+        "POST",
+        "other_task1",
+        (302, 404, 404, 404, 403, 403),
+        INBOX_ACCEPT,
+    ),
+    Row("work:practice-board-move", "GET", "task1", (302, 405, 405, 405, 403, 403)),
     # Projects: the practice creates and changes them; the client's contacts propose one
     # (the same form) and read them, but may not change them (403).
     Row("work:project-create", "GET", "client1", (302, 200, 200, 404, 200, 404)),

@@ -203,7 +203,8 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     uploaded = contact.locator("[data-upload-list] li").filter(has_text="prices-2030.csv")
     expect(uploaded).to_have_class(re.compile(r"\bdone\b"))
     expect(uploaded).to_contain_text("ready to send")
-    expect(uploaded.get_by_role("checkbox", name="prices-2030.csv")).to_be_checked()
+    # A chip: the name, its size and a button that takes it off again.
+    expect(uploaded.get_by_role("button", name="Remove prices-2030.csv")).to_be_visible()
     expect(uploaded.locator("progress")).to_have_count(0)
     assert contact.evaluate("window.progressSeen") == {
         "label": "Uploading prices-2030.csv",

@@ -151,9 +151,12 @@ class AttachmentsForm(DomainErrorFormMixin, forms.Form):
         # Declared on the base class, the field would come first: files go last.
         self.fields["attachments"] = self.fields.pop("attachments")
         self.fields["attachments"].label = self.files_label
-        self.fields["attachments"].help_text = (
-            f"Drop files here or choose them; up to {settings.TANDEM_ATTACHMENT_MAX_MB} MB "
-            "each. Programs and scripts are refused."
+        # After "Drop files here or choose them;" where there is a pointer, "Choose files or
+        # take a photo;" where there is none (work/attachment_field.html).
+        self.fields[
+            "attachments"
+        ].help_text = (
+            f"up to {settings.TANDEM_ATTACHMENT_MAX_MB} MB each. Programs and scripts are refused."
         )
 
     @property
@@ -264,12 +267,22 @@ class TaskForm(PhraseMixin, AttachmentsForm):
     )
 
     def __init__(
-        self, *args: Any, client: Client, assignees: list[User] | None, **kwargs: Any
+        self,
+        *args: Any,
+        client: Client,
+        assignees: list[User] | None,
+        estimates: bool | None = None,
+        **kwargs: Any,
     ) -> None:
-        """``assignees`` is None for the client's contacts: they do not choose who works."""
+        """``assignees`` is None for the client's contacts: they do not choose who works,
+        nor (unless ``estimates`` says otherwise) estimate the practice's hours (an estimate
+        a contact posts anyway is ignored: the form has no such field, so the service never
+        hears of it)."""
         super().__init__(*args, client=client, **kwargs)
         self.assignees = {user.pk: user for user in assignees or []}
         self._preview_live("deadline")
+        if not (assignees is not None if estimates is None else estimates):
+            del self.fields["estimate_hours"]
         if assignees is None:
             del self.fields["assignee"]
         else:

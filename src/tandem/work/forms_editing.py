@@ -61,7 +61,9 @@ class TaskEditForm(TaskForm):
             "estimate_hours": task.estimate_hours,
             "seen": task.updated_at.isoformat(),
         }
-        super().__init__(*args, client=task.client, assignees=None, **kwargs)
+        # Who works on it is changed with the reassign form; the estimate is one of the
+        # optional parts, kept or dropped below by what this person may change.
+        super().__init__(*args, client=task.client, assignees=None, estimates=True, **kwargs)
         self._offer_current_project(editable)
         for name in OPTIONAL_PARTS:
             if name not in editable:

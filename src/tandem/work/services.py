@@ -297,10 +297,28 @@ def move_task(
     return task
 
 
-def _take_on(task: Task, *, actor: User) -> None:
+def accept_and_start(task: Task, *, actor: User) -> Task:
+    """Accept a new request and start work on it at once: the inbox's one click.
+
+    Two moves of the workflow in one transaction (each recorded on the timeline, each
+    asking the policy), so either both happen or neither: when someone else accepted or
+    declined it first, the first move is refused with that sentence and nothing changes.
+    The actor takes it on when nobody has it yet and they work on the client (an owner
+    assigned to it too), so the client sees who is doing it.
+    """
+    with transaction.atomic():
+        move_task(task, to=TaskStatus.ACCEPTED, actor=actor)
+        if task.assignee_id is None:
+            _take_on(task, actor=actor, owners_too=True)
+        move_task(task, to=TaskStatus.IN_PROGRESS, actor=actor)
+    return task
+
+
+def _take_on(task: Task, *, actor: User, owners_too: bool = False) -> None:
     """An assistant of the client who accepts an unassigned request is the one doing it,
-    so the client sees a name. An owner accepting leaves the choice open."""
-    if access.reach_of(actor) != access.Reach.ASSIGNED:
+    so the client sees a name. An owner accepting leaves the choice open, unless they
+    start the work themselves (``owners_too``) and are assigned to the client."""
+    if access.reach_of(actor) != access.Reach.ASSIGNED and not owners_too:
         return
     if not Assignment.objects.filter(client_id=task.client_id, user=actor).exists():
         return

@@ -54,7 +54,19 @@ urlpatterns = [
     # The VA's day: the inbox of new requests and one client's board.
     path("inbox/", views_day.inbox, name="inbox"),
     path("inbox/<int:task_id>/move/", views_day.inbox_move, name="inbox-move"),
+    path(
+        "inbox/<int:task_id>/accept-and-start/",
+        views_day.inbox_accept_start,
+        name="inbox-accept-start",
+    ),
     path("clients/<int:client_id>/board/", views_day.board, name="board"),
+    # Every client's work on one board: the owner's, or an assistant's clients'.
+    path("board/", views_day.practice_board, name="practice-board"),
+    path(
+        "board/tasks/<int:task_id>/move/",
+        views_day.practice_board_move,
+        name="practice-board-move",
+    ),
     path(
         "clients/<int:client_id>/board/tasks/<int:task_id>/move/",
         views_day.board_move,
