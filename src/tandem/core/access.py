@@ -76,6 +76,10 @@ _PRACTICE_WORK = frozenset(
         C.WORK_ON_REQUEST,
         C.MANAGE_WATCHERS,
         C.RUN_PROJECTS,
+        # Repeating work, templates and checklists (issue 11, part 9).
+        C.MANAGE_REPEATING_WORK,
+        C.KEEP_CHECKLISTS,
+        C.KEEP_TEMPLATES,
     }
 )
 
