@@ -29,7 +29,7 @@ ONLY_PRACTICE_TICKS = "Only the practice ticks a request's steps; you see its pr
 ONLY_PRACTICE_TEMPLATES = "Only the practice keeps request templates."
 
 
-# Checklists ------------------------------------------------------------------------------------
+# Checklists ---------------------------------------------------------------------------------------
 
 
 def add_steps(task: Task, *, actor: User, steps: Sequence[str]) -> list[ChecklistItem]:
@@ -70,7 +70,7 @@ def tick_step(item: ChecklistItem, *, actor: User, done: bool) -> ChecklistItem:
     return item
 
 
-# Templates ---------------------------------------------------------------------------------------
+# Templates ----------------------------------------------------------------------------------------
 
 
 def _check_template_actor(actor: User, client: Client | None) -> None:

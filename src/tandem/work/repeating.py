@@ -112,8 +112,10 @@ class Schedule:
     def describe(self) -> str:
         """ "Every month on the 1st, due 17:00 New York time"."""
         clock = self.due_time or self.calendar.work_ends_at
-        place = self.calendar.time_zone.rsplit("/", 1)[-1].replace("_", " ")
-        return f"{self.rule.describe()}, due {clock:%H:%M} {place} time"
+        zone = self.calendar.time_zone
+        # "New York time" for a city's zone; "UTC" as it is.
+        place = f"{zone.rsplit('/', 1)[-1].replace('_', ' ')} time" if "/" in zone else zone
+        return f"{self.rule.describe()}, due {clock:%H:%M} {place}"
 
 
 def client_calendar(client: Client) -> PracticeCalendar:
@@ -134,7 +136,7 @@ def client_today(client: Client) -> date:
     return timezone.localdate(timezone=ZoneInfo(client.time_zone))
 
 
-# Starting and changing a series --------------------------------------------------------------
+# Starting and changing a series -------------------------------------------------------------------
 
 
 def check_rule(
@@ -287,7 +289,7 @@ def _why_not(series: RepeatingRequest, to: str) -> str:
     return "Pause, resume or end the series."
 
 
-# The job ---------------------------------------------------------------------------------------
+# The job ------------------------------------------------------------------------------------------
 
 
 def make_due_copies(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:

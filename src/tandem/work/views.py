@@ -28,8 +28,10 @@ from tandem.work.forms import (
     MoveForm,
     TaskForm,
 )
+from tandem.work.from_template import TemplateChoice
 from tandem.work.models import Task
 from tandem.work.selectors import task_files, task_timeline
+from tandem.work.selectors_repeating import task_repeat_parts
 from tandem.work.workflow import allowed_moves
 
 
@@ -60,6 +62,8 @@ def task_create(request: MemberRequest, client_id: int) -> HttpResponse:
     client = _visible_client(request, client_id)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
+    # The practice's templates and checklist (views_repeating); None for contacts.
+    from_template = TemplateChoice.read(request, client)
     form = TaskForm(
         data,
         files,
@@ -67,18 +71,23 @@ def task_create(request: MemberRequest, client_id: int) -> HttpResponse:
         assignees=_assignees(request, client),
         uploader=request.user,
         # "New request in this project" links here with ?project=<id>.
-        initial={"project": request.GET.get("project")},
+        initial={"project": request.GET.get("project"), **from_template.initial},
     )
-    if request.method == "POST" and form.is_valid():
+    checklist = from_template.checklist_form(data)
+    if request.method == "POST" and form.is_valid() and from_template.is_valid(checklist):
         try:
-            task = services.create_task(client, actor=request.user, **form.service_kwargs())
+            task = from_template.create(
+                client, actor=request.user, checklist=checklist, **form.service_kwargs()
+            )
         except DomainError as error:
             form.add_domain_error(error)
         else:
             messages.success(request, "Request sent. Its status is on this page at any time.")
             return redirect("work:task-detail", task_id=task.pk)
-    status = 400 if form.errors else 200
-    return render(request, "work/task_form.html", {"form": form, "client": client}, status=status)
+    status = 400 if form.errors or (checklist is not None and checklist.errors) else 200
+    context: dict[str, Any] = {"form": form, "client": client, "template_choice": from_template}
+    context["checklist_form"] = checklist
+    return render(request, "work/task_form.html", context, status=status)
 
 
 # The phrase fields the preview reads: a request's deadline, and when the client's part of
@@ -108,6 +117,11 @@ def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
 @require_GET
 def task_detail(request: MemberRequest, task_id: int) -> HttpResponse:
     return _task_page(request, _visible_task(request, task_id))
+
+
+def task_page(request: MemberRequest, task_id: int, *, status: int) -> HttpResponse:
+    """The task page with ``status``, for another module's refused button."""
+    return _task_page(request, _visible_task(request, task_id), status=status)
 
 
 # A form sent back with a mistake leaves its own address (…/move/, …/comment/, …/files/) in
@@ -190,6 +204,7 @@ def _task_page(
         "refusal": refusal,
         "comment_form": comment_form or CommentForm(client=task.client),
     }
+    context |= task_repeat_parts(task, viewer=request.user)
     return render(request, "work/task_detail.html", context, status=status)
 
 
