@@ -119,9 +119,12 @@ def task_detail(request: MemberRequest, task_id: int) -> HttpResponse:
     return _task_page(request, _visible_task(request, task_id))
 
 
-def task_page(request: MemberRequest, task_id: int, *, status: int) -> HttpResponse:
-    """The task page with ``status``, for another module's refused button."""
-    return _task_page(request, _visible_task(request, task_id), status=status)
+def task_page(
+    request: MemberRequest, task_id: int, *, status: int, extra: dict[str, Any]
+) -> HttpResponse:
+    """The task page with ``status`` and ``extra`` context, for another module's refused
+    button (a checklist tick: ``views_repeating``)."""
+    return _task_page(request, _visible_task(request, task_id), status=status, extra=extra)
 
 
 # A form sent back with a mistake leaves its own address (…/move/, …/comment/, …/files/) in
@@ -181,6 +184,7 @@ def _task_page(
     comment_form: CommentForm | None = None,
     files_form: AttachmentsForm | None = None,
     status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The task with one form per allowed move; a posted form replaces its blank twin."""
     # A deadline link in the "needs a deadline" e-mail arrives as ?deadline=… to prefill it.
@@ -204,7 +208,7 @@ def _task_page(
         "refusal": refusal,
         "comment_form": comment_form or CommentForm(client=task.client),
     }
-    context |= task_repeat_parts(task, viewer=request.user)
+    context |= task_repeat_parts(task, viewer=request.user) | (extra or {})
     return render(request, "work/task_detail.html", context, status=status)
 
 

@@ -298,6 +298,5 @@ def checklist_tick(request: MemberRequest, task_id: int, item_id: int) -> HttpRe
         # The task page again (400), the sentence at its top.
         from tandem.work.views import task_page
 
-        messages.error(request, refusal)
-        return task_page(request, task.pk, status=400)
+        return task_page(request, task.pk, status=400, extra={"checklist_refusal": refusal})
     return redirect(reverse("work:task-detail", args=[task.pk]) + "#checklist")
