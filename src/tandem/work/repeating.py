@@ -401,7 +401,8 @@ def _copies_of(
         if key not in calendars:
             calendars[key] = client_calendar(series.client)
         schedule = schedule_of(series, calendar=calendars[key])
-        copy = schedule.copy_for(series.next_occurrence_on)
+        # The next copy as stored (and shown on the pages); the ones after from the rule.
+        copy = Copy(series.next_occurrence_on, series.next_due_at, series.next_create_at)
         for _ in range(_DATES_PER_RUN):
             if copy.create_at > now:
                 break
