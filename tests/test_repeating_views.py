@@ -316,3 +316,16 @@ def test_the_lists_cost_the_same_at_two_sizes(personas: Personas, persona: str) 
     before = [_count(http, url) for url in pages]
     _series(world, 20)
     assert [_count(http, url) for url in pages] == before
+
+
+def test_the_demo_has_repeating_work_and_a_template_with_a_checklist(db) -> None:
+    from tandem.demo import loader as demo
+
+    assert demo.load()
+    series = RepeatingRequest.objects.get(title="Monthly newsletter")
+    assert series.copies.get().title == "December newsletter"
+    assert series.next_occurrence_on.day == 1
+    template = RequestTemplate.objects.get()
+    assert len(template.checklist_steps) == 4
+    newsletter = series.copies.get()
+    assert newsletter.checklist_items.filter(done_at__isnull=False).count() == 2
