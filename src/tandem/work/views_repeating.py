@@ -132,7 +132,9 @@ def _series_form(request: MemberRequest, client: Client, *, source: Task | None)
         else:
             row = series_row(series, client)
             messages.success(
-                request, f"“{series.title}” repeats: {row.schedule_text}; {row.next_text}."
+                request,
+                f"“{series.title}” repeats {row.schedule_text[0].lower()}"
+                f"{row.schedule_text[1:]}; {row.next_text}.",
             )
             return redirect("work:repeating-list", client_id=client.pk)
     context = {
