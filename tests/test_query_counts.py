@@ -162,8 +162,9 @@ def test_task_page(personas: Personas, rows: int, persona: str, django_assert_nu
     # 4. the task joined to its client, practice, assignee and creator, 5. whether the viewer
     # sees it (for the moves they may make), 6. its changes joined to their actors,
     # 7. its comments joined to their authors, 8. its files (its own and its comments')
-    # joined to their uploaders
-    with django_assert_num_queries(8):
+    # joined to their uploaders, 9. its checklist (issue 11: a copy of a repeating request
+    # adds one more, its series, whatever the size)
+    with django_assert_num_queries(9):
         response = http.get(f"/tasks/{task.pk}/")
     # Created, accepted, started, and the comments.
     assert len(response.context["timeline"]) == rows + 3
