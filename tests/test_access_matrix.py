@@ -24,7 +24,9 @@ from tandem.clients.models import Invitation
 from tandem.core.roles import Role
 from tandem.notify.models import Notification
 from tandem.work.attachments import make_thumbnail, store_attachment
+from tandem.work.checklists import add_steps, save_template
 from tandem.work.models import Attachment, Task
+from tandem.work.repeating import start_series
 from tandem.work.services import create_task
 from tandem.work.services_projects import start_project
 from tests.conftest import PERSONA_KINDS, Personas, PracticeWorld, signed_in
@@ -388,6 +390,78 @@ MATRIX = [
 ]
 
 
+# Repeating work, request templates and checklists (issue 11, part 9): the practice's pages.
+# The client's side is refused them (403) whatever the target; the practice side sees what
+# its reach allows (404 otherwise); a form sent empty comes back with its errors (400).
+PRACTICE_ONLY_404 = (302, 404, 404, 404, 403, 403)
+PRACTICE_ONLY_405 = (302, 405, 405, 405, 403, 403)
+MATRIX += [
+    Row("work:repeat-task", "GET", "task1", (302, 200, 200, 404, 403, 403)),
+    Row("work:repeat-task", "POST", "task1", (302, 400, 400, 404, 403, 403)),
+    Row("work:repeat-task", "GET", "other_task1", PRACTICE_ONLY_404),
+    Row("work:repeat-task", "PUT", "task1", PRACTICE_ONLY_405),
+    Row("work:repeating-list", "GET", "client1", (302, 200, 200, 404, 403, 403)),
+    Row("work:repeating-list", "GET", "client2", (302, 200, 404, 404, 403, 403)),
+    Row("work:repeating-list", "GET", "other_client1", PRACTICE_ONLY_404),
+    Row("work:repeating-list", "POST", "client1", PRACTICE_ONLY_405),
+    Row("work:repeating-new", "GET", "client1", (302, 200, 200, 404, 403, 403)),
+    Row("work:repeating-new", "POST", "client1", (302, 400, 400, 404, 403, 403)),
+    Row("work:repeating-new", "GET", "other_client1", PRACTICE_ONLY_404),
+    Row("work:repeating-new", "PUT", "client1", PRACTICE_ONLY_405),
+    Row(
+        "work:repeating-change", "POST", "series1", (302, 302, 302, 404, 403, 403), {"to": "paused"}
+    ),
+    Row("work:repeating-change", "POST", "other_series1", PRACTICE_ONLY_404, {"to": "paused"}),
+    Row("work:repeating-change", "GET", "series1", PRACTICE_ONLY_405),
+    Row("work:template-list", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("work:template-list", "POST", None, PRACTICE_ONLY_405),
+    Row("work:template-create", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("work:template-create", "POST", None, (302, 400, 400, 400, 403, 403)),
+    Row("work:template-create", "PUT", None, PRACTICE_ONLY_405),
+    Row("work:template-edit", "GET", "template1", (302, 200, 200, 200, 403, 403)),
+    # A template for client 2 is for those who work on client 2.
+    Row("work:template-edit", "GET", "client2_template1", (302, 200, 404, 404, 403, 403)),
+    Row("work:template-edit", "GET", "other_template1", PRACTICE_ONLY_404),
+    Row("work:template-edit", "POST", "template1", (302, 400, 400, 400, 403, 403)),
+    Row("work:template-edit", "PUT", "template1", PRACTICE_ONLY_405),
+    Row("work:template-delete", "POST", "template1", (302, 302, 302, 302, 403, 403)),
+    Row("work:template-delete", "POST", "client2_template1", (302, 302, 404, 404, 403, 403)),
+    Row("work:template-delete", "POST", "other_template1", PRACTICE_ONLY_404),
+    Row("work:template-delete", "GET", "template1", PRACTICE_ONLY_405),
+    Row("work:checklist-tick", "POST", "step1", (302, 302, 302, 404, 403, 403), {"done": "1"}),
+    Row("work:checklist-tick", "POST", "other_step1", PRACTICE_ONLY_404, {"done": "1"}),
+    Row("work:checklist-tick", "GET", "step1", PRACTICE_ONLY_405),
+]
+
+
+def repeating_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """The ids of the repeating-work rows' targets; None for any other target."""
+    world = other if target.startswith("other_") else own
+    name = target.removeprefix("other_")
+    if name == "series1":
+        series = start_series(
+            world.client1,
+            actor=world.owner,
+            title="Newsletter",
+            expectations="Sent",
+            frequency="monthly",
+            day_of_month=1,
+            starts_on=timezone.now().date() + timedelta(days=1),
+        )
+        return [series.pk]
+    if name in {"template1", "client2_template1"}:
+        client = world.client2 if name == "client2_template1" else None
+        template = save_template(
+            None, actor=world.owner, title="Onboarding", expectations="Ready", client=client
+        )
+        return [template.pk]
+    if name == "step1":
+        task = request_for(world)
+        (step,) = add_steps(task, actor=world.owner, steps=["Draft"])
+        return [task.pk, step.pk]
+    return None
+
+
 # A one-pixel PNG, for the thumbnail rows.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
@@ -453,6 +527,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
             return [attachment_for(own, kind=target).pk]
         case "other_attachment1" | "other_image1":
             return [attachment_for(other, kind=target.removeprefix("other_")).pk]
+    found = repeating_target(target, own, other)
+    if found is not None:
+        return found
     raise AssertionError(f"Unknown target {target}")
 
 

@@ -555,9 +555,9 @@ def test_the_task_page_costs_the_same_with_2_or_50_files(
     Attachment.objects.bulk_create(rows)
     http = signed_in(world.contact1)
     # 1-3 session, user, membership; 4. the task, 5. whether the viewer sees it, 6. its
-    # changes, 7. its comments, 8. its files joined to their uploaders, 9. the viewer's
-    # notifications about it marked read
-    with django_assert_num_queries(9):
+    # changes, 7. its comments, 8. its files joined to their uploaders, 9. its checklist,
+    # 10. the viewer's notifications about it marked read
+    with django_assert_num_queries(10):
         response = http.get(f"/tasks/{task.pk}/")
     assert len(response.context["files"]) == files
     assert response.content.decode().count('href="/files/') == files + files // 2

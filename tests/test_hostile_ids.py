@@ -301,7 +301,26 @@ def valid_ids(w: World) -> dict[str, int]:
         "attachment_id": w.attachment.pk,
         "project_id": w.project_id,
         "notification_id": w.notification.pk,
-    }
+    } | repeating_ids(w)
+
+
+def repeating_ids(w: World) -> dict[str, int]:
+    """Repeating work, a template and a checklist step (issue 11, part 9), the owner's own."""
+    from tandem.work.checklists import add_steps, save_template
+    from tandem.work.repeating import start_series
+
+    series = start_series(
+        w.a.client1,
+        actor=w.a.owner,
+        title="Newsletter",
+        expectations="Sent",
+        frequency="weekly",
+        weekday=0,
+        starts_on=timezone.localdate() + timedelta(days=1),
+    )
+    template = save_template(None, actor=w.a.owner, title="Onboarding", expectations="Ready")
+    (step,) = add_steps(w.task, actor=w.a.owner, steps=["Draft"])
+    return {"series_id": series.pk, "template_id": template.pk, "item_id": step.pk}
 
 
 @pytest.mark.parametrize(("name", "kwarg"), url_ids())

@@ -193,10 +193,11 @@ def test_task_page(personas: Personas, rows: int, persona: str, django_assert_nu
     # 4. the task joined to its client, practice, assignee and creator, 5. whether the viewer
     # sees it (for the moves they may make), 6. its changes joined to their actors,
     # 7. its comments joined to their authors, 8. its files (its own and its comments')
-    # joined to their uploaders; for the practice, 9. the client's assistants (the reassign
-    # form); then the viewer's notifications about it marked read (one UPDATE, after
-    # rendering)
-    with django_assert_num_queries(10 if persona == "assistant" else 9):
+    # joined to their uploaders, 9. its checklist (issue 11: a copy of a repeating request
+    # adds one more, its series, whatever the size); for the practice, 10. the client's
+    # assistants (the reassign form); then the viewer's notifications about it marked read
+    # (one UPDATE, after rendering)
+    with django_assert_num_queries(11 if persona == "assistant" else 10):
         response = http.get(f"/tasks/{task.pk}/")
     # Created, accepted, started, and the comments.
     assert len(response.context["timeline"]) == rows + 3

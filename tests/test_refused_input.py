@@ -741,6 +741,191 @@ CASES += [
 ]
 
 
+# Repeating work, request templates and checklists (issue 11, part 9) -------------------------
+
+
+def repeat_form(**overrides: str) -> dict[str, str]:
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    data = {
+        "title": "Monthly newsletter",
+        "request_markdown": "The usual recipe",
+        "expectations": "Sent to the whole list",
+        "frequency": "monthly",
+        "day_of_month": "1",
+        "weekday": "",
+        "starts_on": tomorrow.isoformat(),
+        "due_time": "",
+        "lead_days": "7",
+        "assignee": "",
+        "priority": "normal",
+        "checklist": "Draft the issue\nSend it",
+    }
+    return data | overrides
+
+
+def template_form(**overrides: str) -> dict[str, str]:
+    data = {
+        "title": "Onboard a new hire",
+        "request_markdown": "Accounts for everything",
+        "expectations": "They can sign in everywhere",
+        "checklist": "Order the laptop",
+        "client": "",
+    }
+    return data | overrides
+
+
+def a_series(world: PracticeWorld) -> Any:
+    from tandem.work.repeating import change_series, start_series
+
+    series = start_series(
+        world.client1,
+        actor=world.owner,
+        title="Newsletter",
+        expectations="Sent",
+        frequency="monthly",
+        day_of_month=1,
+        starts_on=timezone.localdate() + timedelta(days=1),
+    )
+    return change_series(series, actor=world.owner, to="paused")
+
+
+def a_step(world: PracticeWorld) -> tuple[Task, Any]:
+    from tandem.work.checklists import add_steps
+
+    task = a_request(world)
+    (step,) = add_steps(task, actor=world.owner, steps=["Draft"])
+    return task, step
+
+
+def repeat_case(name: str, field_id: str, sentence: str, **overrides: str) -> Refused:
+    return Refused(
+        f"make a request repeat ({name})",
+        "assistant",
+        lambda w: Sent(url("work:repeating-new", w.client1.pk), repeat_form(**overrides)),
+        beside_field(field_id),
+        sentence,
+        typed=(
+            "Sent to the whole list</textarea>",
+            f"{repeat_form(**overrides)['checklist']}</textarea>",
+        ),
+    )
+
+
+LONG_STEP = "x" * 201
+TOO_MANY_STEPS = "\n".join(f"Step {n}" for n in range(31))
+
+CASES += [
+    repeat_case("no title", "id_title", "Give the request a short title.", title=""),
+    Refused(
+        "make a request repeat (nothing says what done is)",
+        "assistant",
+        lambda w: Sent(url("work:repeating-new", w.client1.pk), repeat_form(expectations=" ")),
+        beside_field("id_expectations"),
+        "Say what done looks like",
+        typed=('value="Monthly newsletter"',),
+    ),
+    repeat_case("unknown frequency", "id_frequency", "Pick how often", frequency="daily"),
+    repeat_case("no day", "id_day_of_month", "Pick the day of the month", day_of_month=""),
+    repeat_case("day 32", "id_day_of_month", "Pick a day of the month", day_of_month="32"),
+    repeat_case("weekly, no weekday", "id_weekday", "Pick the weekday", frequency="weekly"),
+    repeat_case("weekday 9", "id_weekday", "Pick a weekday from the list", weekday="9"),
+    repeat_case("no first date", "id_starts_on", "Give the first date", starts_on=""),
+    repeat_case("a first date that is no date", "id_starts_on", "as a date", starts_on="soon"),
+    repeat_case(
+        "a first date already past", "id_starts_on", "already passed", starts_on="2020-01-01"
+    ),
+    repeat_case("a time that is no time", "id_due_time", "such as 17:00", due_time="5ish"),
+    repeat_case("no lead time", "id_lead_days", "how many days ahead", lead_days=""),
+    repeat_case("a lead time of a year", "id_lead_days", "at most 90 days", lead_days="365"),
+    repeat_case("a negative lead time", "id_lead_days", "0 or more", lead_days="-1"),
+    repeat_case("a stranger assigned", "id_assignee", "Pick an assistant", assignee="999999"),
+    repeat_case("unknown priority", "id_priority", "Pick a priority", priority="urgent"),
+    repeat_case("a step too long", "id_checklist", "under 200 characters", checklist=LONG_STEP),
+    repeat_case("too many steps", "id_checklist", "30 steps", checklist=TOO_MANY_STEPS),
+    Refused(
+        "make this request repeat (no day)",
+        "owner",
+        lambda w: Sent(url("work:repeat-task", a_request(w).pk), repeat_form(day_of_month="")),
+        beside_field("id_day_of_month"),
+        "Pick the day of the month each copy is due.",
+        typed=("Sent to the whole list</textarea>",),
+    ),
+    Refused(
+        "resume a repeating request (already going)",
+        "owner",
+        lambda w: (
+            lambda series: Sent(
+                url("work:repeating-change", series.pk), {"to": "paused"}, {"series": series.pk}
+            )
+        )(a_series(w)),
+        r'region:id="series-{series}"(.*?)</li>',
+        "“Newsletter” is already paused.",
+    ),
+    Refused(
+        "keep a template (no title)",
+        "assistant",
+        lambda w: Sent(url("work:template-create"), template_form(title="")),
+        beside_field("id_title"),
+        "Give the template a title.",
+        typed=("They can sign in everywhere</textarea>", "Order the laptop</textarea>"),
+    ),
+    Refused(
+        "keep a template (nothing says what done is)",
+        "owner",
+        lambda w: Sent(url("work:template-create"), template_form(expectations="")),
+        beside_field("id_expectations"),
+        "Say what done looks like",
+        typed=('value="Onboard a new hire"',),
+    ),
+    Refused(
+        "keep a template (a client not theirs)",
+        "assistant",
+        lambda w: Sent(url("work:template-create"), template_form(client=str(w.client2.pk))),
+        beside_field("id_client"),
+        "Pick one of your clients, or every client.",
+        typed=('value="Onboard a new hire"',),
+    ),
+    Refused(
+        "keep a template (too many steps)",
+        "owner",
+        lambda w: Sent(url("work:template-create"), template_form(checklist=TOO_MANY_STEPS)),
+        beside_field("id_checklist"),
+        "Keep the checklist to 30 steps; it has 31.",
+        typed=('value="Onboard a new hire"',),
+    ),
+    Refused(
+        "send a request with a checklist (a step too long)",
+        "assistant",
+        lambda w: Sent(
+            url("work:task-create", w.client1.pk),
+            request_form() | {"list-checklist": f"Draft\n{LONG_STEP}"},
+        ),
+        beside_field("id_list-checklist"),
+        "Keep each step under 200 characters",
+        typed=(f"Draft\n{LONG_STEP}</textarea>",),
+    ),
+    Refused(
+        "tick a step (no value)",
+        "assistant",
+        lambda w: (lambda pair: Sent(url("work:checklist-tick", pair[0].pk, pair[1].pk), {}))(
+            a_step(w)
+        ),
+        r'region:id="checklist"(.*?)</section>',
+        "Say whether the step is done.",
+    ),
+    Refused(
+        "tick a step (no value)",
+        "assistant",
+        lambda w: (lambda pair: Sent(url("work:checklist-tick", pair[0].pk, pair[1].pk), {}))(
+            a_step(w)
+        ),
+        r'region:id="checklist"(.*?)</section>',
+        "Say whether the step is done.",
+        htmx=True,
+    ),
+]
+
+
 def sender(personas: Personas, persona: str) -> Any:
     match persona:
         case "visitor":

@@ -78,6 +78,10 @@ _PRACTICE_WORK = frozenset(
         C.RUN_PROJECTS,
         C.EDIT_REQUEST,
         C.EDIT_ANY_REQUEST,
+        # Repeating work, templates and checklists (issue 11, part 9).
+        C.MANAGE_REPEATING_WORK,
+        C.KEEP_CHECKLISTS,
+        C.KEEP_TEMPLATES,
     }
 )
 

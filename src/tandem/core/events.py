@@ -18,7 +18,7 @@ re-queued job or a second worker finds it claimed and changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
@@ -71,6 +71,26 @@ def record(row: Row, *, kind: str) -> Row:
             if kind in found.kinds:
                 react.enqueue(found.name, label, row.pk, kind)
     return row
+
+
+def record_many(rows: Sequence[Row], *, kind: str) -> list[Row]:
+    """``record`` for many rows of one model and one ``kind`` (a batch job's events): one
+    INSERT for the rows and one for their reactions' jobs, in the caller's transaction. The
+    database must give bulk-created rows their ids (SQLite 3.35+, PostgreSQL)."""
+    if not rows:
+        return []
+    model = type(rows[0])
+    with transaction.atomic():
+        saved = model._default_manager.bulk_create(rows)
+        label = model._meta.label_lower
+        calls = [
+            (found.name, label, row.pk, kind)
+            for found in REACTIONS.values()
+            if kind in found.kinds
+            for row in saved
+        ]
+        jobs.enqueue_many(react, calls)
+    return saved
 
 
 # Reactions go before other due jobs: they are quick, and what they queue (a notification's

@@ -30,6 +30,8 @@ class Capability(StrEnum):
     USE_PORTAL = "use_portal"
     # Told of a new request for a client nobody is assigned to yet.
     HEAR_OF_UNASSIGNED_REQUESTS = "hear_of_unassigned_requests"
+    # Keep the practice's request templates (a template for one client also needs the client).
+    KEEP_TEMPLATES = "keep_templates"
     # One client's work: asked with the client, so the relationship's state can weigh in.
     SEE_CLIENT = "see_client"
     ADD_REQUEST = "add_request"
@@ -52,3 +54,7 @@ class Capability(StrEnum):
     EDIT_ANY_REQUEST = "edit_any_request"
     RUN_PROJECTS = "run_projects"
     PROPOSE_PROJECTS = "propose_projects"
+    # Make a client's request repeat; pause, resume or end the series.
+    MANAGE_REPEATING_WORK = "manage_repeating_work"
+    # Give a task a checklist and tick its steps (the client sees the progress).
+    KEEP_CHECKLISTS = "keep_checklists"

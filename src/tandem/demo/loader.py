@@ -16,6 +16,7 @@ from tandem.clients.models import Client, ClientContact
 from tandem.core import services as core_services
 from tandem.core.models import Membership, Practice
 from tandem.core.roles import Role
+from tandem.work import checklists, repeating
 from tandem.work import services as work
 from tandem.work.deadlines import resolve_deadline
 from tandem.work.editing import edit_task
@@ -84,6 +85,7 @@ def load() -> bool:
         _edited_requests()
         _settle_projects(projects)
         _missed_promise(practice)
+        _repeating_work(by_name, owner=owner)
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,
@@ -290,3 +292,46 @@ def _edited_requests() -> None:
             "Two rolls of red satin ribbon and a ream of white tissue paper, delivered to the shop."
         ),
     )
+
+
+# Repeating work, a template and checklists (issue 11, part 9) ---------------------------------
+
+NEWSLETTER_STEPS = [
+    "Draft the month's offer",
+    "Choose three photos",
+    "Proofread with Chloe",
+    "Schedule the send",
+]
+ONBOARDING_STEPS = [
+    "Send the welcome pack",
+    "Book the first call",
+    "Add them to the invoicing system",
+    "Share the goal-setting workbook",
+]
+
+
+def _repeating_work(clients: dict[str, Client], *, owner: User) -> None:
+    """The December newsletter repeats monthly (itself the first copy, half its steps
+    ticked), and the practice keeps an onboarding template with a checklist."""
+    ada = User.objects.get(email="ada@demo.example.com")
+    bloom = clients["Bloom Florist"]
+    newsletter = Task.objects.get(client=bloom, title="December newsletter")
+    steps = checklists.add_steps(newsletter, actor=ada, steps=NEWSLETTER_STEPS)
+    for step in steps[:2]:
+        checklists.tick_step(step, actor=ada, done=True)
+    due = timezone.localtime(newsletter.deadline_at, ZoneInfo(bloom.time_zone))
+    repeating.start_series(
+        bloom, actor=ada, title="Monthly newsletter",
+        request_markdown="The month's offer, three photos and the opening hours.",
+        expectations="Sent to the whole list by the 1st.",
+        frequency="monthly", day_of_month=1, starts_on=due.date() + timedelta(days=1),
+        lead_days=7, assignee=ada, checklist="\n".join(NEWSLETTER_STEPS),
+        source_task=newsletter,
+    )  # fmt: skip
+    checklists.save_template(
+        None, actor=owner, title="Onboard a new coaching client",
+        client=clients["Summit Coaching"],
+        request_markdown="Name, e-mail and the package they bought.",
+        expectations="Welcome pack sent and the first call in the calendar.",
+        checklist="\n".join(ONBOARDING_STEPS),
+    )  # fmt: skip

@@ -203,6 +203,17 @@ class Task(models.Model):
     respond_by = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # A copy of a repeating request (models_repeating), and the date of the rule it is for:
+    # one copy per (series, date), so a retried job never makes two.
+    series = models.ForeignKey(
+        "work.RepeatingRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        db_index=False,
+    )
+    occurrence_on = models.DateField(null=True, blank=True)
 
     objects = TaskQuerySet.as_manager()
 
@@ -260,6 +271,12 @@ class Task(models.Model):
                 condition=~models.Q(status=TaskStatus.WAITING_ON_CLIENT)
                 | models.Q(waiting_until__isnull=False),
                 name="task_waiting_has_until",
+            ),
+            # Also the index of a series' copies.
+            models.UniqueConstraint(
+                fields=["series", "occurrence_on"],
+                condition=models.Q(series__isnull=False),
+                name="task_one_copy_per_occurrence",
             ),
         ]
 
@@ -448,3 +465,11 @@ class Attachment(models.Model):
         """What the file is, for an icon: ``PDF``, ``DOCX``; empty when the name has none."""
         stem, dot, extension = self.name.rpartition(".")
         return extension[:5].upper() if dot and stem else ""
+
+
+# Repeating requests, request templates and checklists (issue 11, part 9).
+from tandem.work.models_repeating import (  # noqa: E402, F401
+    ChecklistItem,
+    RepeatingRequest,
+    RequestTemplate,
+)

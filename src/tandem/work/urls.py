@@ -7,6 +7,7 @@ from tandem.work import (
     views_editing,
     views_lists,
     views_projects,
+    views_repeating,
     views_watchers,
 )
 
@@ -96,5 +97,33 @@ urlpatterns = [
         "projects/<int:project_id>/turn-down/",
         views_projects.project_turn_down,
         name="project-turn-down",
+    ),
+    # Repeating work, request templates and checklists: the practice's (issue 11, part 9).
+    path("tasks/<int:task_id>/repeat/", views_repeating.repeat_task, name="repeat-task"),
+    path(
+        "clients/<int:client_id>/repeating/", views_repeating.repeating_list, name="repeating-list"
+    ),
+    path(
+        "clients/<int:client_id>/repeating/new/",
+        views_repeating.repeating_new,
+        name="repeating-new",
+    ),
+    path(
+        "repeating/<int:series_id>/status/",
+        views_repeating.repeating_change,
+        name="repeating-change",
+    ),
+    path("templates/", views_repeating.template_list, name="template-list"),
+    path("templates/new/", views_repeating.template_create, name="template-create"),
+    path("templates/<int:template_id>/", views_repeating.template_edit, name="template-edit"),
+    path(
+        "templates/<int:template_id>/delete/",
+        views_repeating.template_delete,
+        name="template-delete",
+    ),
+    path(
+        "tasks/<int:task_id>/checklist/<int:item_id>/",
+        views_repeating.checklist_tick,
+        name="checklist-tick",
     ),
 ]

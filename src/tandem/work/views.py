@@ -29,8 +29,10 @@ from tandem.work.forms import (
     MoveForm,
     TaskForm,
 )
+from tandem.work.from_template import TemplateChoice
 from tandem.work.models import Task
 from tandem.work.selectors import reassign_choices, task_files, task_timeline
+from tandem.work.selectors_repeating import task_repeat_parts
 from tandem.work.workflow import allowed_moves, editable_fields, moves_for
 
 
@@ -61,6 +63,8 @@ def task_create(request: MemberRequest, client_id: int) -> HttpResponse:
     client = _visible_client(request, client_id)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
+    # The practice's templates and checklist (views_repeating); None for contacts.
+    from_template = TemplateChoice.read(request, client)
     form = TaskForm(
         data,
         files,
@@ -68,18 +72,23 @@ def task_create(request: MemberRequest, client_id: int) -> HttpResponse:
         assignees=_assignees(request, client),
         uploader=request.user,
         # "New request in this project" links here with ?project=<id>.
-        initial={"project": request.GET.get("project")},
+        initial={"project": request.GET.get("project"), **from_template.initial},
     )
-    if request.method == "POST" and form.is_valid():
+    checklist = from_template.checklist_form(data)
+    if request.method == "POST" and form.is_valid() and from_template.is_valid(checklist):
         try:
-            task = services.create_task(client, actor=request.user, **form.service_kwargs())
+            task = from_template.create(
+                client, actor=request.user, checklist=checklist, **form.service_kwargs()
+            )
         except DomainError as error:
             form.add_domain_error(error)
         else:
             messages.success(request, "Request sent. Its status is on this page at any time.")
             return redirect("work:task-detail", task_id=task.pk)
-    status = 400 if form.errors else 200
-    return render(request, "work/task_form.html", {"form": form, "client": client}, status=status)
+    status = 400 if form.errors or (checklist is not None and checklist.errors) else 200
+    context: dict[str, Any] = {"form": form, "client": client, "template_choice": from_template}
+    context["checklist_form"] = checklist
+    return render(request, "work/task_form.html", context, status=status)
 
 
 # The phrase fields the preview reads: a request's deadline, and when the client's part of
@@ -110,6 +119,14 @@ def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
 def task_detail(request: MemberRequest, task_id: int) -> HttpResponse:
     task = _visible_task(request, task_id)
     return reading.opened(request.user, task, _task_page(request, task))
+
+
+def task_page(
+    request: MemberRequest, task_id: int, *, status: int, extra: dict[str, Any]
+) -> HttpResponse:
+    """The task page with ``status`` and ``extra`` context, for another module's refused
+    button (a checklist tick: ``views_repeating``)."""
+    return _task_page(request, _visible_task(request, task_id), status=status, extra=extra)
 
 
 # A form sent back with a mistake leaves its own address (…/move/, …/comment/, …/files/) in
@@ -170,6 +187,7 @@ def _task_page(
     files_form: AttachmentsForm | None = None,
     reassign_refusal: str = "",
     status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The task with one form per allowed move; a posted form replaces its blank twin."""
     # A deadline link in the "needs a deadline" e-mail arrives as ?deadline=… to prefill it.
@@ -199,6 +217,7 @@ def _task_page(
         "reassign": reassign_choices(task, standing),
         "reassign_refusal": reassign_refusal,
     }
+    context |= task_repeat_parts(task, viewer=request.user) | (extra or {})
     return render(request, "work/task_detail.html", context, status=status)
 
 
