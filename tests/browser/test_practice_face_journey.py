@@ -20,9 +20,12 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from tandem.clients.services import create_client
+from tandem.core.branding import update_branding
 from tandem.core.models import Practice
+from tandem.core.roles import Role
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, join, make_owner, make_practice
 from .conftest import DESKTOP, Tour, link_in_mail, run_jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -135,5 +138,36 @@ def test_a_va_starts_a_practice_and_gives_it_its_face(
         "background-color", "rgb(180, 35, 107)"
     )
     tour.check(page, "face-dashboard-branded")
+
+    assert not tour.problems, "\n".join(tour.problems)
+
+
+def test_a_client_sees_the_practices_face_in_their_portal(
+    tour: Tour, media: Path, logo_file: Path
+) -> None:
+    owner = make_owner("bea@bloom.example.com", name="Bea Bloom")
+    practice = make_practice(owner, name="Bloom & Co")
+    update_branding(
+        practice,
+        actor=owner,
+        accent_colour="#1A7F37",
+        logo=logo_file.open("rb"),
+        logo_size=logo_file.stat().st_size,
+    )
+    client = create_client(actor=owner, name="Fern Florists", time_zone=NEW_YORK)
+    join(owner, "fiona@fern.example.com", role=Role.CONTACT, client=client, name="Fiona Fern")
+
+    page = tour.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label(EMAIL_LABEL).fill("fiona@fern.example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(re.compile(r"/portal/$"))
+    header = page.locator("header.topbar")
+    expect(header.locator("img.brand-logo")).to_be_visible()
+    expect(header.locator(".brand-name")).to_have_text("Bloom & Co")
+    expect(header).to_have_css("background-color", "rgb(26, 127, 55)")
+    tour.check(page, "face-portal")
 
     assert not tour.problems, "\n".join(tour.problems)
