@@ -32,6 +32,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL_LABEL = re.compile(r"^e-?mail", re.I)
 NEW_YORK = "America/New_York"
+# The laptop width this issue's pages are judged at, besides the tour's own two widths.
+LAPTOP = {"width": 1366, "height": 900}
+
+
+def look_at(tour: Tour, page: Page, name: str) -> None:
+    """The tour's checks (axe, no sideways scroll, both widths), and a 1366 x 900 picture."""
+    tour.check(page, name)
+    page.set_viewport_size(LAPTOP)
+    page.screenshot(path=tour.output_dir / f"{name}-1366.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
 
 
 @pytest.fixture
@@ -80,12 +90,12 @@ def test_a_va_starts_a_practice_and_gives_it_its_face(
     page.goto("/accounts/login/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_text("use the link in your invitation e-mail")).to_be_visible()
-    tour.check(page, "face-sign-in")
+    look_at(tour, page, "face-sign-in")
 
     page.get_by_role("link", name="Start a practice").click()
     expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
     expect(page).to_have_title(re.compile(r"^Start a practice"))
-    tour.check(page, "face-sign-up")
+    look_at(tour, page, "face-sign-up")
     page.get_by_label("Your name").fill("Bea Bloom")
     page.get_by_label(EMAIL_LABEL).fill("bea@bloom.example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -109,7 +119,7 @@ def test_a_va_starts_a_practice_and_gives_it_its_face(
         ["Add your first client", "Invite their contact", re.compile(r"^Invite an assistant")]
     )
     expect(page.get_by_role("link", name="Add a client")).to_be_visible()
-    tour.check(page, "face-dashboard")
+    look_at(tour, page, "face-dashboard")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     look = page.locator("#look")
@@ -131,13 +141,13 @@ def test_a_va_starts_a_practice_and_gives_it_its_face(
     expect(header.locator(".brand-name")).to_have_text("Bloom & Co")
     expect(header).to_have_css("background-color", "rgb(180, 35, 107)")
     expect(page.locator("#look img.brand-logo")).to_be_visible()
-    tour.check(page, "face-settings")
+    look_at(tour, page, "face-settings")
 
     page.goto("/dashboard/")
     expect(page.get_by_role("link", name="Add a client")).to_have_css(
         "background-color", "rgb(180, 35, 107)"
     )
-    tour.check(page, "face-dashboard-branded")
+    look_at(tour, page, "face-dashboard-branded")
 
     assert not tour.problems, "\n".join(tour.problems)
 
@@ -168,6 +178,6 @@ def test_a_client_sees_the_practices_face_in_their_portal(
     expect(header.locator("img.brand-logo")).to_be_visible()
     expect(header.locator(".brand-name")).to_have_text("Bloom & Co")
     expect(header).to_have_css("background-color", "rgb(26, 127, 55)")
-    tour.check(page, "face-portal")
+    look_at(tour, page, "face-portal")
 
     assert not tour.problems, "\n".join(tour.problems)

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core import access, branding, selectors, services
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
-from tandem.core.forms import BrandingForm, PracticeSettingsForm, form_status, parse_id
+from tandem.core.forms import (
+    MAX_ID,
+    BrandingForm,
+    PracticeSettingsForm,
+    form_status,
+    parse_id,
+)
 from tandem.core.models import Membership, Practice
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, active_membership, member_required
@@ -133,6 +139,8 @@ def practice_logo(request: HttpRequest, practice_id: int, token: str) -> HttpRes
     name = f"{branding.LOGO_FOLDER}/{practice_id}/{token}.png"
     if (
         not _LOGO_TOKEN.fullmatch(token)
+        # Past the largest id a row can have, the database would raise, not answer.
+        or practice_id > MAX_ID
         or not Practice.objects.filter(pk=practice_id, logo=name).exists()
     ):
         raise Http404("No such logo.")
