@@ -36,6 +36,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _links_to_site_url(settings):
+    # The practice's face: mail in tests links to SITE_URL (http://127.0.0.1:8000), as if the
+    # operator had set it; tests of the remembered origin (test_practice_face.py) turn it off.
+    settings.SITE_URL_IS_SET = True
+
+
 @pytest.fixture
 def smtp(settings) -> Iterator[Recorder]:
     """A real SMTP server on loopback that Django's mail goes to; it records every message."""

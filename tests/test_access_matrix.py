@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from tandem.clients.invitations import invite, make_token
 from tandem.clients.models import Invitation
+from tandem.core.branding import update_branding
 from tandem.core.roles import Role
 from tandem.notify.models import Notification
 from tandem.work.attachments import make_thumbnail, store_attachment
@@ -389,6 +391,21 @@ MATRIX = [
     Row("work:request-new", "POST", None, SIGN_IN_THEN_405),
 ]
 
+# The practice's face (core/branding.py). Owners set the look; the logo and the accent's
+# stylesheet are public by design: mail programs fetch the logo without a session, so its
+# address is unguessable instead (a wrong token is missing, like a missing logo), and the
+# stylesheet's address is only a colour.
+MATRIX += [
+    Row("core:practice-branding", "POST", None, (302, 302, 403, 403, 403, 403)),
+    Row("core:practice-branding", "GET", None, (302, 405, 403, 403, 403, 403)),
+    Row("core:practice-logo", "GET", "logo", (200, 200, 200, 200, 200, 200)),
+    Row("core:practice-logo", "GET", "other_logo", (200, 200, 200, 200, 200, 200)),
+    Row("core:practice-logo", "GET", "wrong_logo", (404, 404, 404, 404, 404, 404)),
+    Row("core:practice-logo", "POST", "logo", (405, 405, 405, 405, 405, 405)),
+    Row("core:accent-css", "GET", "accent", (200, 200, 200, 200, 200, 200)),
+    Row("core:accent-css", "POST", "accent", (405, 405, 405, 405, 405, 405)),
+]
+
 
 # Repeating work, request templates and checklists (issue 11, part 9): the practice's pages.
 # The client's side is refused them (403) whatever the target; the practice side sees what
@@ -527,10 +544,26 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
             return [attachment_for(own, kind=target).pk]
         case "other_attachment1" | "other_image1":
             return [attachment_for(other, kind=target.removeprefix("other_")).pk]
+        case "logo":
+            return logo_of(own)
+        case "other_logo":
+            return logo_of(other)
+        case "wrong_logo":
+            return [logo_of(own)[0], "A" * 24]
+        case "accent":
+            return ["2f5d8a"]
     found = repeating_target(target, own, other)
     if found is not None:
         return found
     raise AssertionError(f"Unknown target {target}")
+
+
+def logo_of(world: PracticeWorld) -> list[Any]:
+    """The practice's logo's address parts, after its owner uploaded one."""
+    practice = update_branding(
+        world.practice, actor=world.owner, accent_colour="", logo=BytesIO(PNG), logo_size=len(PNG)
+    )
+    return [practice.pk, practice.logo_token]
 
 
 def request_for(world: PracticeWorld) -> Task:

@@ -291,7 +291,7 @@ def url_ids() -> list[tuple[str, str]]:
     return cases
 
 
-def valid_ids(w: World) -> dict[str, int]:
+def valid_ids(w: World) -> dict[str, int | str]:
     return {
         "client_id": w.a.client1.pk,
         "task_id": w.task.pk,
@@ -301,6 +301,8 @@ def valid_ids(w: World) -> dict[str, int]:
         "attachment_id": w.attachment.pk,
         "project_id": w.project_id,
         "notification_id": w.notification.pk,
+        # The practice's logo: a token of the right form, so only the id decides.
+        "token": "A" * 24,
     } | repeating_ids(w)
 
 

@@ -15,6 +15,7 @@ sentence itself.
 from __future__ import annotations
 
 import html
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,8 +25,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from tandem.clients import invitations
 from tandem.clients.services import archive_client, unassign_assistant
@@ -922,6 +925,98 @@ CASES += [
         r'region:id="checklist"(.*?)</section>',
         "Say whether the step is done.",
         htmx=True,
+    ),
+]
+
+
+# The practice's face (core/branding.py): the settings page's "How your practice looks" form.
+# A file cannot be put back into a file input; the typed colour comes back with it.
+
+
+def png_of(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "#2f5d8a").save(out, format="PNG")
+    return out.getvalue()
+
+
+def look_form(colour: str = "#2F5D8A", logo: SimpleUploadedFile | None = None) -> dict[str, Any]:
+    return {"accent_colour": colour} | ({"logo": logo} if logo else {})
+
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+    b"<script>alert(document.cookie)</script><rect width='10' height='10'/></svg>"
+)
+
+CASES += [
+    Refused(
+        "practice look (a colour white text cannot be read on)",
+        "owner",
+        lambda w: Sent(url("core:practice-branding"), look_form("#F5D000")),
+        beside_field("id_accent_colour"),
+        "#F5D000 with white text is 1.5:1; text needs at least 4.5:1. Pick a darker colour.",
+        typed=('value="#F5D000"',),
+    ),
+    Refused(
+        "practice look (a colour too light for links on the page)",
+        "owner",
+        lambda w: Sent(url("core:practice-branding"), look_form("#767676")),
+        beside_field("id_accent_colour"),
+        "#767676 as link text on the page's background is 4.2:1; text needs at least 4.5:1.",
+        typed=('value="#767676"',),
+    ),
+    Refused(
+        "practice look (a colour that is not one)",
+        "owner",
+        lambda w: Sent(url("core:practice-branding"), look_form("dark teal")),
+        beside_field("id_accent_colour"),
+        "“dark teal” is not a colour we can read: write it as a hex code such as #2F5D8A.",
+        typed=('value="dark teal"',),
+    ),
+    Refused(
+        "practice look (a logo that is not an image)",
+        "owner",
+        lambda w: Sent(
+            url("core:practice-branding"),
+            look_form(logo=SimpleUploadedFile("logo.png", b"MZ\x90\x00 not a picture")),
+        ),
+        beside_field("id_logo"),
+        "That file is not a PNG, JPEG or WebP image we can read: upload the logo as one of those.",
+        typed=('value="#2F5D8A"',),
+    ),
+    Refused(
+        "practice look (a logo over 1 MB)",
+        "owner",
+        lambda w: Sent(
+            url("core:practice-branding"),
+            look_form(logo=SimpleUploadedFile("logo.png", png_of(8, 8) + b"\0" * 1_200_000)),
+        ),
+        beside_field("id_logo"),
+        "That logo is 1.1 MB; a logo can be at most 1 MB.",
+        typed=('value="#2F5D8A"',),
+    ),
+    Refused(
+        "practice look (a logo of too many pixels)",
+        "owner",
+        lambda w: Sent(
+            url("core:practice-branding"),
+            look_form(logo=SimpleUploadedFile("wide.png", png_of(2400, 10))),
+        ),
+        beside_field("id_logo"),
+        "That logo is 2400 by 10 pixels; it can be at most 2000 by 2000. Save it smaller.",
+        typed=('value="#2F5D8A"',),
+    ),
+    Refused(
+        "practice look (an SVG logo with a script)",
+        "owner",
+        lambda w: Sent(
+            url("core:practice-branding"),
+            look_form(logo=SimpleUploadedFile("logo.svg", SVG_WITH_SCRIPT, "image/svg+xml")),
+        ),
+        beside_field("id_logo"),
+        "SVG logos are not shown by most mail programs (Gmail, Outlook): upload the logo as "
+        "a PNG, JPEG or WebP instead.",
+        typed=('value="#2F5D8A"',),
     ),
 ]
 

@@ -56,11 +56,30 @@ def server_command(host: str, port: int, workers: int) -> list[str]:
     ]  # fmt: skip
 
 
+def served_at(host: str, port: int) -> str:
+    """The address links in mail use when SITE_URL is not set: the one being served.
+
+    A wildcard bind (0.0.0.0, ::) names no host, so this machine's loopback stands in;
+    members' own address is remembered per practice when they sign in (core/site.py).
+    """
+    if host in {"", "0.0.0.0", "::", "[::]"}:  # noqa: S104 (reading a bind address)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal in a URL
+    return f"http://{host}:{port}"
+
+
+def announce_address(host: str, port: int) -> None:
+    """Tell settings (in this process and the ones it starts) where the site is served."""
+    os.environ.setdefault("TANDEM_SERVED_AT", served_at(host, port))
+
+
 def worker_command() -> list[str]:
     return [sys.executable, "-m", "tandem.cli", "worker"]
 
 
 def serve(args: argparse.Namespace) -> int:
+    announce_address(args.host, args.port)
     _django(static_collected=True)
     prepare()
     # Replace this process, so signals reach the server directly.
@@ -80,6 +99,7 @@ def worker(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
+    announce_address(args.host, args.port)
     _django(static_collected=True)
     from django.core.management import call_command
 

@@ -56,7 +56,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,lo
 if IS_PRODUCTION and not ALLOWED_HOSTS:
     required("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where links in mail point (tandem.core.site): SITE_URL when the operator sets it; else the
+# address `tandem demo`/`tandem serve` were told to bind (TANDEM_SERVED_AT), and each
+# practice's mail uses the origin its members last signed in at.
+SITE_URL_IS_SET = bool(os.environ.get("SITE_URL", "").strip())
+SITE_URL = (
+    os.environ.get("SITE_URL", "").strip()
+    or os.environ.get("TANDEM_SERVED_AT", "").strip()
+    or "http://127.0.0.1:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -11,12 +11,14 @@ from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from tandem.core import audit
+from tandem.core import audit, site
 from tandem.core.audit import Action
 from tandem.core.models import Membership
 
 
-def _record(action: Action, user: Any, request: HttpRequest | None, **data: Any) -> None:
+def _record(
+    action: Action, user: Any, request: HttpRequest | None, **data: Any
+) -> Membership | None:
     membership = Membership.objects.filter(user_id=user.pk).select_related("practice").first()
     audit.record(
         action,
@@ -27,11 +29,14 @@ def _record(action: Action, user: Any, request: HttpRequest | None, **data: Any)
         request=request,
         data=data,
     )
+    return membership
 
 
 @receiver(account_signals.user_logged_in)
 def on_signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    _record(Action.SIGNED_IN, user, request)
+    membership = _record(Action.SIGNED_IN, user, request)
+    # The address members use is where their practice's mail should link (core/site.py).
+    site.remember_origin(request, membership.practice if membership else None)
 
 
 @receiver(auth_signals.user_logged_out)

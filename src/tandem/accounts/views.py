@@ -38,6 +38,9 @@ def practice_create(request: MemberRequest) -> HttpResponse:
     if Membership.objects.filter(user_id=request.user.pk).exists():
         return redirect("core:home")
     form = PracticeForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    if not form.is_bound and request.user.time_zone == "UTC":
+        # Signed up without JavaScript, or before it told us: the browser's zone, if known.
+        form.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
     if request.method == "POST" and form.is_valid():
         try:
             core_services.create_practice(owner=request.user, request=request, **form.cleaned_data)

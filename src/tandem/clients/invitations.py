@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client, ClientContact, Invitation
-from tandem.core import access, audit
+from tandem.core import access, audit, site
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
 from tandem.core.mail import deliver, render_email, store_email
@@ -36,7 +36,8 @@ def make_token(invitation: Invitation) -> str:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    return settings.SITE_URL + reverse("clients:invitation-accept", args=[make_token(invitation)])
+    path = reverse("clients:invitation-accept", args=[make_token(invitation)])
+    return site.absolute(invitation.practice, path)
 
 
 def invitation_from_token(token: str) -> Invitation:
@@ -279,6 +280,7 @@ def invitation_email(invitation: Invitation) -> tuple[str, str, str]:
     return render_email(
         "clients/email/invitation",
         {"invitation": invitation, "url": invitation_url(invitation)},
+        practice=invitation.practice,
     )
 
 

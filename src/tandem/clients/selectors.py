@@ -15,6 +15,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 
 from tandem.clients.models import Assignment, Client, ClientContact, Invitation
@@ -135,13 +136,20 @@ def people_page(*, viewer: User) -> PeoplePage:
 
 @dataclass(frozen=True)
 class Onboarding:
-    has_teammate: bool
+    """A new practice's first steps, in the order a solo VA works: add a client, invite
+    their contact, then (optionally) an assistant."""
+
     has_client: bool
     has_contact: bool
+    has_teammate: bool
+    # The practice's first active client: where "Invite their contact" leads.
+    first_client_id: int | None = None
 
     @property
     def is_done(self) -> bool:
-        return self.has_teammate and self.has_client and self.has_contact
+        """Done once a client and its contact are in; an assistant is optional (many VAs
+        work alone), so it never keeps the checklist open."""
+        return self.has_client and self.has_contact
 
 
 def either(first: QuerySet[Any], second: QuerySet[Any]) -> ExpressionWrapper:
@@ -149,7 +157,7 @@ def either(first: QuerySet[Any], second: QuerySet[Any]) -> ExpressionWrapper:
 
 
 def onboarding(*, viewer: User) -> Onboarding:
-    """What a new practice still has to do, in one query of three EXISTS."""
+    """What a new practice still has to do, in one query of three EXISTS and a subquery."""
     practice_id = viewer.membership.practice_id
     open_invitations = Invitation.objects.filter(practice_id=practice_id, revoked_at__isnull=True)
     # A teammate is someone who works on assigned clients; a contact speaks for a client.
@@ -157,14 +165,17 @@ def onboarding(*, viewer: User) -> Onboarding:
     contact_roles = access.roles_on_side(Side.CLIENT)
     teammates = Membership.objects.filter(practice_id=practice_id, role__in=teammate_roles)
     contacts = Membership.objects.filter(practice_id=practice_id, role__in=contact_roles)
+    clients = Client.objects.filter(practice_id=practice_id)
+    oldest_active = clients.filter(archived_at__isnull=True).order_by("created_at", "pk")
     flags = (
         Practice.objects.filter(pk=practice_id)
         .annotate(
             has_teammate=either(teammates, open_invitations.exclude(role__in=contact_roles)),
-            has_client=Exists(Client.objects.filter(practice_id=practice_id)),
+            has_client=Exists(clients),
             has_contact=either(contacts, open_invitations.filter(role__in=contact_roles)),
+            first_client_id=Subquery(oldest_active.values("pk")[:1]),
         )
-        .values("has_teammate", "has_client", "has_contact")
+        .values("has_teammate", "has_client", "has_contact", "first_client_id")
         .get()
     )
     return Onboarding(**flags)

@@ -210,3 +210,33 @@ class PracticeSettingsForm(PracticeForm):
             except UnknownRegion as error:
                 self.add_error(error.field, error.message)
         return data
+
+
+class BrandingForm(DomainErrorFormMixin, forms.Form):
+    """The practice's face: accent colour and logo. The service checks both (core/branding)."""
+
+    accent_colour = forms.CharField(
+        label="Accent colour",
+        required=False,
+        max_length=20,
+        help_text=(
+            "A hex code such as #2F5D8A, for buttons, links and the header. It must be dark "
+            "enough for white text on it. Leave it empty for Tandem's blue."
+        ),
+        error_messages={"max_length": "Write the colour as a hex code such as #2F5D8A."},
+    )
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="A PNG, JPEG or WebP of at most 1 MB, shown beside your practice's name.",
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+
+    def __init__(self, *args: Any, has_logo: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accent_colour"].widget.attrs.update(
+            placeholder="#2F5D8A", spellcheck="false", autocomplete="off"
+        )
+        if not has_logo:
+            del self.fields["remove_logo"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +22,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tandem.core import crypto, rotation
+from tandem.core import branding, crypto, rotation, site
 from tandem.core.models import OutboundEmail, Practice
 
 logger = logging.getLogger(__name__)
@@ -93,14 +95,22 @@ def readable_bodies(email: OutboundEmail) -> tuple[str, str]:
     )
 
 
-def render_email(template_prefix: str, context: dict[str, Any]) -> tuple[str, str, str]:
+def render_email(
+    template_prefix: str, context: dict[str, Any], *, practice: Practice | None = None
+) -> tuple[str, str, str]:
     """Subject, plain text and HTML from ``<prefix>_subject.txt``, ``.txt`` and ``.html``.
 
     The subject and the text are plain text, rendered without HTML escaping (a name like
     "O'Brien & Sons" arrives as written, not as "O&#x27;Brien &amp; Sons"); the HTML part
-    is escaped as every page is.
+    is escaped as every page is. ``practice`` is the one the mail speaks for: its address
+    (``site_url``) and its face (``brand``: name, logo, accent colour) for the HTML.
     """
-    context = {"site_url": settings.SITE_URL, **context}
+    base = site.base_url(practice)
+    context = {
+        "site_url": base,
+        "brand": branding.mail_brand(practice, base_url=base),
+        **context,
+    }
     subject = " ".join(render_plain_text(f"{template_prefix}_subject.txt", context).split())
     text = render_plain_text(f"{template_prefix}.txt", context).strip()
     html = render_to_string(f"{template_prefix}.html", context).strip()
@@ -166,6 +176,33 @@ def queue_email(
     return email
 
 
+# A display name longer than this is cut: it is a name, and header lines are kept short.
+FROM_NAME_MAX = 64
+
+
+def display_name(name: str) -> str:
+    """A practice's name as a From display name: no line breaks or other control or format
+    characters (a name cannot add a header), spaces collapsed, at most FROM_NAME_MAX long."""
+    printable = "".join(
+        " " if unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} else char for char in name
+    )
+    return " ".join(printable.split())[:FROM_NAME_MAX].strip()
+
+
+def sender(practice: Practice | None) -> str:
+    """The From header: the practice's name over the configured sender's address.
+
+    The address stays the operator's (DEFAULT_FROM_EMAIL), which their mail server may send
+    for; only the name is the practice's. ``formataddr`` quotes commas and quotes and
+    encodes non-ASCII, so "Bloom, \"Best\" & Co" arrives as typed. Mail of no practice
+    (sign-in codes, password resets) goes out under the configured name.
+    """
+    configured_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    name = display_name(practice.name) if practice is not None else ""
+    name = name or configured_name
+    return formataddr((name, address)) if name else address
+
+
 def claim(email_id: int) -> bool:
     """Take the message for sending, unless it is sent or another worker holds it."""
     now = timezone.now()
@@ -190,7 +227,7 @@ def deliver(email_id: int, *, reply_to: list[str] | None = None) -> bool:
         if OutboundEmail.objects.filter(pk=email_id, sent_at__isnull=True).exists():
             raise MailBusy(f"Message {email_id} is claimed by another worker.")
         return False
-    email = OutboundEmail.objects.get(pk=email_id)
+    email = OutboundEmail.objects.select_related("practice").get(pk=email_id)
     try:
         # Opening fails when the master key that sealed the body is not configured: like a
         # mail server error, the claim is released and the job tries again later.
@@ -199,7 +236,7 @@ def deliver(email_id: int, *, reply_to: list[str] | None = None) -> bool:
         message = EmailMultiAlternatives(
             email.subject,
             for_sending(text),
-            settings.DEFAULT_FROM_EMAIL,
+            sender(email.practice),
             [email.to],
             reply_to=reply_to,
         )

@@ -87,10 +87,29 @@ class Practice(models.Model):
         choices=ResponseTime.choices,
         default=ResponseTime.ONE_DAY,
     )
+    # The practice's face (core/branding.py): an accent colour as "#rrggbb" (blank: Tandem's
+    # own), and a logo kept in the default storage under a random name, re-encoded as PNG.
+    accent_colour = models.CharField(max_length=7, blank=True, default="")
+    logo = models.CharField(max_length=255, blank=True, default="")
+    logo_width = models.PositiveIntegerField(default=0)
+    logo_height = models.PositiveIntegerField(default=0)
+    # The origin ("https://va.example.com") its members last used, for the links in mail
+    # sent from a worker, which has no request to read it from (core/site.py).
+    site_origin = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_token(self) -> str:
+        """The random part of the logo's name, which is also its address's secret."""
+        return self.logo.rsplit("/", 1)[-1].removesuffix(".png") if self.logo else ""
+
+    @property
+    def accent_hex(self) -> str:
+        """The accent colour without its "#", as the theme stylesheet's address takes it."""
+        return self.accent_colour.removeprefix("#")
 
     @property
     def working_days_label(self) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.http import HttpRequest
 
-from tandem.core import access, audit
+from tandem.core import access, audit, site
 from tandem.core.audit import Action
 from tandem.core.calendar import UnknownRegion, normalize_region
 from tandem.core.errors import DomainError
@@ -68,6 +68,7 @@ def create_practice(
             target=practice,
             request=request,
         )
+    site.remember_origin(request, practice)
     return practice
 
 

@@ -1,20 +1,29 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+import re
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core import access, selectors, services
+from tandem.core import access, branding, selectors, services
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
-from tandem.core.forms import PracticeSettingsForm, form_status, parse_id
-from tandem.core.models import Membership
+from tandem.core.forms import (
+    MAX_ID,
+    BrandingForm,
+    PracticeSettingsForm,
+    form_status,
+    parse_id,
+)
+from tandem.core.models import Membership, Practice
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, active_membership, member_required
 
@@ -70,7 +79,91 @@ def practice_settings(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(request, "Practice settings saved.")
             return redirect("core:practice-settings")
-    return render(request, "core/practice_settings.html", {"form": form}, status=form_status(form))
+    # Read back from the database: a refused form has written its typed name on ``practice``.
+    branding_form = _branding_form(Practice.objects.get(pk=practice.pk))
+    return _settings_page(request, form, branding_form)
+
+
+def _branding_form(practice: Practice, data: Any = None, files: Any = None) -> BrandingForm:
+    return BrandingForm(
+        data,
+        files,
+        initial={"accent_colour": practice.accent_colour.upper()},
+        has_logo=bool(practice.logo),
+    )
+
+
+def _settings_page(
+    request: MemberRequest, form: PracticeSettingsForm, branding_form: BrandingForm
+) -> HttpResponse:
+    status = max(form_status(form), form_status(branding_form))
+    context = {"form": form, "branding_form": branding_form}
+    return render(request, "core/practice_settings.html", context, status=status)
+
+
+@member_required(Capability.MANAGE_PRACTICE)
+@require_POST
+def practice_branding(request: MemberRequest) -> HttpResponse:
+    """The settings page's "How your practice looks" form: accent colour and logo."""
+    membership = active_membership(request.user)
+    assert membership is not None
+    practice = membership.practice
+    form = _branding_form(practice, request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["logo"]
+        try:
+            branding.update_branding(
+                practice,
+                actor=request.user,
+                accent_colour=form.cleaned_data["accent_colour"],
+                logo=upload,
+                logo_size=upload.size if upload else 0,
+                remove_logo=form.cleaned_data.get("remove_logo", False),
+                request=request,
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Your practice's look is saved.")
+            return redirect(f"{reverse('core:practice-settings')}#look")
+    return _settings_page(request, PracticeSettingsForm(instance=practice), form)
+
+
+# The practice's face, public: mail programs fetch images without anyone's session.
+_LOGO_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+@require_GET
+def practice_logo(request: HttpRequest, practice_id: int, token: str) -> HttpResponse:
+    """The practice's logo, to anyone with its unguessable address (core/branding.py)."""
+    name = f"{branding.LOGO_FOLDER}/{practice_id}/{token}.png"
+    if (
+        not _LOGO_TOKEN.fullmatch(token)
+        # Past the largest id a row can have, the database would raise, not answer.
+        or practice_id > MAX_ID
+        or not Practice.objects.filter(pk=practice_id, logo=name).exists()
+    ):
+        raise Http404("No such logo.")
+    try:
+        file = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404("No such logo.") from None
+    response = FileResponse(file, content_type="image/png")
+    response["Content-Disposition"] = 'inline; filename="logo.png"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Mail read on the web loads it from another origin; the address changes with the file.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return cast(HttpResponse, response)
+
+
+@require_GET
+def accent_stylesheet(request: HttpRequest, colour: str) -> HttpResponse:
+    """The accent colour's stylesheet: its address is the colour, so it is cached for good."""
+    response = HttpResponse(branding.accent_stylesheet(f"#{colour}"), content_type="text/css")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 class AuditFilterForm(forms.Form):

@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
-from tandem.core import access
+from tandem.core import access, site
 from tandem.core.access import Side
 from tandem.core.errors import DomainError
 from tandem.core.mail import queue_email, render_email
@@ -235,7 +235,9 @@ def _ask_for_deadline(task: Task, sender: User, *, readings: Sequence[Suggestion
         "task_url": task_url(task),
         "two_readings": bool(readings),
     }
-    subject, text, html = render_email("inbound/email/needs_deadline", context)
+    subject, text, html = render_email(
+        "inbound/email/needs_deadline", context, practice=task.client.practice
+    )
     queue_email(
         key=f"inbound:needs-deadline:{task.pk}",
         to=sender.email,
@@ -255,7 +257,7 @@ def _suggestions(client: Client) -> Sequence[Suggestion]:
 
 
 def task_url(task: Task) -> str:
-    return f"{settings.SITE_URL}{reverse('work:task-detail', args=[task.pk])}"
+    return site.absolute(task.client.practice, reverse("work:task-detail", args=[task.pk]))
 
 
 def _choice_url(task: Task, choice: Suggestion) -> str:

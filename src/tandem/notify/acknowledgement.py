@@ -50,8 +50,9 @@ def acknowledge(event: TaskEvent) -> OutboundEmail | None:
             "promise": practice.response_promise,
             "respond_by": local_time(respond_by, zone),
             "needs_deadline": task.status == TaskStatus.NEEDS_DEADLINE,
-            "url": task_url(task.pk),
+            "url": task_url(task.pk, practice),
         },
+        practice=practice,
     )
     return mail.queue_email(
         key=acknowledgement_key(task),

@@ -19,12 +19,12 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from tandem.accounts.models import User
+from tandem.core import site
 from tandem.core.mail import deliver, render_email, store_email
 from tandem.core.models import OutboundEmail, Practice
 from tandem.inbound.addresses import reply_address
@@ -138,15 +138,17 @@ def _store_task_mail(user: User, task: Task) -> None:
         if not rows:
             return
         zone = ZoneInfo(user.time_zone)
+        practice = user.membership.practice
         subject, text, html = render_email(
             "notify/email/task",
             {
                 "user": user,
                 "task": task,
                 "lines": _lines(rows, zone),
-                "url": wording.task_url(task.pk),
-                "preferences_url": settings.SITE_URL + reverse("notify:preferences"),
+                "url": wording.task_url(task.pk, practice),
+                "preferences_url": site.absolute(practice, reverse("notify:preferences")),
             },
+            practice=practice,
         )
         email, _ = store_email(
             key=task_mail_key(user, rows[0]),
@@ -154,7 +156,7 @@ def _store_task_mail(user: User, task: Task) -> None:
             subject=subject,
             text_body=text,
             html_body=html,
-            practice=user.membership.practice,
+            practice=practice,
         )
         _put_in(email, rows)
 
@@ -225,9 +227,12 @@ def _store_digest(user: User, on: date) -> None:
         if not rows or OutboundEmail.objects.filter(key=key).exists():
             return
         zone = ZoneInfo(user.time_zone)
+        practice = user.membership.practice
         rows.sort(key=lambda row: (row.task_id, row.pk))
         sections = [
-            TaskSection(task_rows[0].task, wording.task_url(task_id), _lines(task_rows, zone))
+            TaskSection(
+                task_rows[0].task, wording.task_url(task_id, practice), _lines(task_rows, zone)
+            )
             for task_id, group in groupby(rows, key=lambda row: row.task_id)
             if (task_rows := list(group))
         ]
@@ -238,8 +243,9 @@ def _store_digest(user: User, on: date) -> None:
                 "on": on,
                 "sections": sections,
                 "count": len(rows),
-                "preferences_url": settings.SITE_URL + reverse("notify:preferences"),
+                "preferences_url": site.absolute(practice, reverse("notify:preferences")),
             },
+            practice=practice,
         )
         email, _ = store_email(
             key=key,
@@ -247,6 +253,6 @@ def _store_digest(user: User, on: date) -> None:
             subject=subject,
             text_body=text,
             html_body=html,
-            practice=user.membership.practice,
+            practice=practice,
         )
         _put_in(email, rows)

@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from tandem.core import site
 from tandem.core.markdown import markdown_text
+from tandem.core.models import Practice
 from tandem.core.templatetags.when import zone_name
 from tandem.notify.models import Kind, Notification
 from tandem.work.changes import describe
@@ -124,6 +125,6 @@ def _event_words(event: TaskEvent, actor: User | None) -> str:
     return f"moved it from “{_status(event.from_status)}” to “{_status(event.to_status)}”{note}"
 
 
-def task_url(task_id: int) -> str:
-    """The task's page as an absolute address, for e-mails (as invitations build theirs)."""
-    return settings.SITE_URL + reverse("work:task-detail", args=[task_id])
+def task_url(task_id: int, practice: Practice | None) -> str:
+    """The task's page as an absolute address in ``practice``'s mail (core/site.py)."""
+    return site.absolute(practice, reverse("work:task-detail", args=[task_id]))
