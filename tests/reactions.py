@@ -22,7 +22,9 @@ def react_now() -> int:
         due = DBTaskResult.objects.filter(
             status=TaskResultStatus.READY, task_path=events.react.module_path
         ).order_by("enqueued_at", "id")
-        rows = list(due)
+        # Job ids are UUIDs: among jobs queued at the same instant (a frozen clock), the
+        # event's own id keeps the order the events happened in, as the worker would.
+        rows = sorted(due, key=lambda row: (row.enqueued_at, row.args_kwargs["args"][2]))
         if not rows:
             return ran
         for row in rows:
