@@ -22,6 +22,7 @@ from tandem.clients.services import archive_client
 from tandem.core.errors import DomainError
 from tandem.core.roles import Role
 from tandem.demo import loader as demo
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Project, ProjectEvent, Task, TaskStatus
 from tandem.work.services import create_task, move_task
 from tandem.work.services_projects import (
@@ -575,8 +576,9 @@ def test_client_page_and_portal_list_projects_in_status_order_with_progress(
     a_proposal(world, title="Alpha idea")
     tasks = [a_request(world, active) for _ in range(3)]
     move_task(tasks[0], to=TaskStatus.CANCELLED, actor=world.contact1, note="Not needed")
-    for move in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED):
+    for move in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS):
         move_task(tasks[1], to=move, actor=world.assistant)
+    deliver_task(tasks[1], actor=world.assistant, message="Done, see the shared folder.")
     move_task(tasks[1], to=TaskStatus.DONE, actor=world.contact1)
 
     client_page = reverse("home:client-detail", args=[world.client1.pk])

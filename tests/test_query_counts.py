@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import add_comment, create_task, move_task
 from tests.conftest import Personas, PracticeWorld, join, signed_in
@@ -154,19 +155,35 @@ def test_client_detail_with_requests(
     assert response.content.decode().count("/tasks/") == rows
 
 
+def populate_conversation(world: PracticeWorld, rows: int) -> Task:
+    """The last request of ``populate_tasks`` with ``rows`` deliveries (each with a link),
+    all but the last sent back: it ends delivered, awaiting the client's review."""
+    task = populate_tasks(world, rows)
+    for i in range(rows):
+        deliver_task(
+            task, actor=world.assistant, message=f"Draft {i}", links=["https://example.com/d"]
+        )
+        if i < rows - 1:
+            move_task(task, to=TaskStatus.IN_PROGRESS, actor=world.contact1, note="Not yet")
+    return task
+
+
 @pytest.mark.parametrize("rows", SIZES)
-@pytest.mark.parametrize("persona", ["assistant", "contact1"])
+@pytest.mark.parametrize("persona", ["assistant", "contact1", "owner"])
 def test_task_page(personas: Personas, rows: int, persona: str, django_assert_num_queries) -> None:
-    task = populate_tasks(personas.a, rows)
+    task = populate_conversation(personas.a, rows)
     http = signed_in(personas.a.persona(persona))
     # 4. the task joined to its client, practice, assignee and creator, 5. whether the viewer
-    # sees it (for the moves they may make), 6. its changes joined to their actors,
-    # 7. its comments joined to their authors, 8. its files (its own and its comments')
-    # joined to their uploaders
-    with django_assert_num_queries(8):
+    # sees it (for the moves they may make; none for an owner), then the conversation: its
+    # files joined to their uploaders, its changes joined to their actors' memberships and
+    # deliveries, its comments joined to their authors' memberships
+    with django_assert_num_queries(7 if persona == "owner" else 8):
         response = http.get(f"/tasks/{task.pk}/")
-    # Created, accepted, started, and the comments.
-    assert len(response.context["timeline"]) == rows + 3
+    page = response.context["page"]
+    # Created, accepted, started, the comments, the deliveries and the sendings back.
+    assert len(page.entries) == 3 + rows + rows + (rows - 1)
+    assert page.latest_delivery is not None
+    assert page.latest_delivery.body == f"<p>Draft {rows - 1}</p>\n"
 
 
 @pytest.mark.parametrize("rows", SIZES)

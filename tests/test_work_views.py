@@ -16,6 +16,7 @@ import time_machine
 from django.urls import reverse
 
 from tandem.clients.services import update_client
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Comment, Task, TaskStatus
 from tandem.work.services import create_task, move_task
 from tests.conftest import Personas, PracticeWorld, field_error, page_text, signed_in
@@ -456,8 +457,9 @@ def test_the_client_answers_a_wait_in_their_own_words(world: PracticeWorld) -> N
 
 def test_work_sent_back_says_so_on_the_timeline(world: PracticeWorld) -> None:
     task = a_request(world)
-    for status in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED):
+    for status in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS):
         move_task(task, to=status, actor=world.assistant)
+    deliver_task(task, actor=world.assistant, message="The invitation, ready to send.")
     data = {"to": "in_progress", "note": "Make the date bigger."}
     signed_in(world.contact1).post(task_url(task, "work:task-move"), data)
     text = page_text(signed_in(world.assistant).get(task_url(task)))

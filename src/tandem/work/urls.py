@@ -23,6 +23,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/", views.task_detail, name="task-detail"),
     path("tasks/<int:task_id>/move/", views.task_move, name="task-move"),
     path("tasks/<int:task_id>/comment/", views.task_comment, name="task-comment"),
+    path("tasks/<int:task_id>/deliver/", views.task_deliver, name="task-deliver"),
     path("tasks/<int:task_id>/watchers/", views_watchers.watchers, name="watchers"),
     path("tasks/<int:task_id>/watchers/add/", views_watchers.watcher_add, name="watcher-add"),
     path(

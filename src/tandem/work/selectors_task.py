@@ -1,0 +1,365 @@
+"""The request (task) page, composed in one call: the conversation, the latest delivery,
+the progress line with what happens next, and the files.
+
+Every query of the page runs in ``task_page`` (after the view's fetch of the task): the
+viewer's standing (none for an owner), the changes with their actors and deliveries, the
+comments with their authors, and every file of the task. Whatever the number of entries,
+that is four queries. Each entry is written out here once, in plain values (who, which
+side, the words of a change, the rendered comment, the files' addresses), so the template
+does little per entry: a task with 50 comments and changes renders in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from tandem.core import access
+from tandem.core.access import Side
+from tandem.core.markdown import render_markdown_cached
+from tandem.core.templatetags.when import time_tag
+from tandem.work.models import Attachment, Comment, Delivery, Task, TaskEvent, TaskStatus
+from tandem.work.workflow import Move, moves_for
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+S = TaskStatus
+
+# Older entries fold behind "Show earlier" so the newest ones and the reply box are near
+# the top of the page, however long the conversation.
+RECENT_ENTRIES = 6
+WHEN = "D j M, H:i"
+DEADLINE = "l j M, H:i"
+EMPTY = mark_safe("")
+
+
+@dataclass(frozen=True, slots=True)
+class FileLink:
+    """A file as the page shows it: its addresses written once, not per template loop."""
+
+    name: str
+    size: int
+    extension: str
+    url: str
+    thumbnail_url: str
+    uploader: str
+    added: SafeString | str
+    # Where it came with: "", "comment" or "delivery".
+    came_with: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of the conversation: a comment, a delivery, or a change (``kind`` is the
+    change's ``TaskEvent.Kind``, and ``timeline_event.html`` words it)."""
+
+    anchor: str
+    when: SafeString | str
+    who: str
+    # "practice" or "client" (a CSS class), and the label shown: the practice's or the
+    # client's name. Empty when the person is no longer a member.
+    side: str
+    side_label: str
+    # Written by the viewer's side: shown on the other edge of the column, as in a chat.
+    mine: bool = False
+    is_comment: bool = False
+    is_delivery: bool = False
+    kind: str = ""
+    # A change in words ("Moved it from … to …"), and its note (a reason, a thank-you).
+    text: str = ""
+    note: str = ""
+    is_thanks: bool = False
+    body: SafeString = EMPTY
+    files: tuple[FileLink, ...] = ()
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+@dataclass
+class TaskPage:
+    task: Task
+    viewer_side: str
+    entries: list[Entry]
+    files: list[FileLink]
+    moves: list[Move]
+    # The delivery awaiting the client's review, shown above the conversation.
+    latest_delivery: Entry | None = None
+    progress: list[Step] = field(default_factory=list)
+    next_step: SafeString = EMPTY
+    # The names the two sides go by on this page.
+    practice_name: str = ""
+    client_name: str = ""
+
+    @property
+    def earlier(self) -> list[Entry]:
+        return self.entries[:-RECENT_ENTRIES]
+
+    @property
+    def recent(self) -> list[Entry]:
+        return self.entries[-RECENT_ENTRIES:]
+
+    @property
+    def is_client(self) -> bool:
+        return self.viewer_side == Side.CLIENT
+
+
+def task_page(task: Task, *, viewer: User) -> TaskPage:
+    """The page of ``task`` (already fetched through ``visible_to``, with its client and
+    practice) for ``viewer``: four queries, whatever the number of entries and files."""
+    standing = access.standing(viewer, task.client)
+    side = standing.side or Side.CLIENT
+    names = {Side.PRACTICE: task.client.practice.name, Side.CLIENT: task.client.name}
+    raw_files = list(task.attachments.select_related("uploaded_by").order_by("created_at", "id"))
+    files = {file.pk: _file_link(file) for file in raw_files}
+    entries, latest = _entries(task, raw_files, files, names, viewer_side=str(side))
+    page = TaskPage(
+        task=task,
+        viewer_side=str(side),
+        entries=entries,
+        files=list(files.values()),
+        moves=moves_for(task.status, standing),
+        latest_delivery=latest if task.status == S.DELIVERED else None,
+        practice_name=names[Side.PRACTICE],
+        client_name=names[Side.CLIENT],
+    )
+    page.progress = progress(task.status)
+    page.next_step = next_step(task, side=side, latest=page.latest_delivery, names=names)
+    return page
+
+
+# Entries -------------------------------------------------------------------------------------
+
+
+def _entries(
+    task: Task,
+    raw_files: Sequence[Attachment],
+    files: dict[int, FileLink],
+    names: dict[Side, str],
+    *,
+    viewer_side: str,
+) -> tuple[list[Entry], Entry | None]:
+    """Changes and comments, oldest first; at the same instant a change comes before a
+    comment, and ids break the remaining ties. Also the latest delivery's entry."""
+    by_comment: dict[int, list[FileLink]] = defaultdict(list)
+    by_delivery: dict[int, list[FileLink]] = defaultdict(list)
+    for raw in raw_files:
+        if raw.comment_id is not None:
+            by_comment[raw.comment_id].append(files[raw.pk])
+        elif raw.delivery_id is not None:
+            by_delivery[raw.delivery_id].append(files[raw.pk])
+    events = task.events.select_related("actor__membership", "delivery").order_by(
+        "created_at", "id"
+    )
+    comments = task.comments.select_related("author__membership").order_by("created_at", "id")
+    keyed: list[tuple[tuple[datetime, int, int], Entry]] = []
+    latest: Entry | None = None
+    for event in events:
+        entry = _event_entry(event, names, by_delivery, viewer_side)
+        keyed.append(((event.created_at, 0, event.pk), entry))
+        if entry.is_delivery:
+            latest = entry
+    for comment in comments:
+        entry = _comment_entry(comment, names, tuple(by_comment[comment.pk]), viewer_side)
+        keyed.append(((comment.created_at, 1, comment.pk), entry))
+    keyed.sort(key=lambda pair: pair[0])
+    return [entry for _, entry in keyed], latest
+
+
+def _person(user: User | None, names: dict[Side, str]) -> tuple[str, str, str]:
+    """Who, their side and the side's name; a former member keeps their name."""
+    if user is None:
+        return "Someone", "", ""
+    side = access.side_of_member(getattr(user, "membership", None))
+    return user.display_name, str(side or ""), names.get(side, "") if side else ""
+
+
+def _event_entry(
+    event: TaskEvent,
+    names: dict[Side, str],
+    by_delivery: dict[int, list[FileLink]],
+    viewer_side: str,
+) -> Entry:
+    who, side, label = _person(event.actor, names)
+    common: dict[str, Any] = {
+        "anchor": f"event-{event.pk}",
+        "when": time_tag(event.created_at, WHEN),
+        "who": who,
+        "side": side,
+        "side_label": label,
+        "mine": side == viewer_side,
+        "kind": event.kind,
+    }
+    delivery: Delivery | None = getattr(event, "delivery", None)
+    if delivery is not None:
+        return Entry(
+            **common,
+            is_delivery=True,
+            text="Delivered the work for review.",
+            body=render_markdown_cached(event.note),
+            files=tuple(by_delivery[delivery.pk]),
+            links=tuple(delivery.links),
+        )
+    thanks = event.from_status == S.DELIVERED and event.to_status == S.DONE
+    return Entry(**common, text=event_words(event), note=event.note, is_thanks=thanks)
+
+
+def event_words(event: TaskEvent) -> str:
+    """A change in words, as the conversation shows it (its note is shown apart)."""
+    if event.kind == TaskEvent.Kind.CREATED:
+        return f"Created the request ({event.get_to_status_display().lower()})."
+    if event.kind == TaskEvent.Kind.ASSIGNED:
+        return f"Assigned it to {event.note}." if event.note else "Unassigned it."
+    if event.from_status == S.DELIVERED and event.to_status == S.IN_PROGRESS:
+        return "Sent it back for more work."
+    if event.from_status == S.DELIVERED and event.to_status == S.DONE:
+        return "Accepted the work."
+    return (
+        f"Moved it from “{event.get_from_status_display()}” to “{event.get_to_status_display()}”."
+    )
+
+
+def _comment_entry(
+    comment: Comment, names: dict[Side, str], files: tuple[FileLink, ...], viewer_side: str
+) -> Entry:
+    who, side, label = _person(comment.author, names)
+    return Entry(
+        anchor=f"comment-{comment.pk}",
+        when=time_tag(comment.created_at, WHEN),
+        who=who,
+        side=side,
+        side_label=label,
+        mine=side == viewer_side,
+        is_comment=True,
+        body=render_markdown_cached(comment.body_markdown),
+        files=files,
+    )
+
+
+def _file_link(file: Attachment) -> FileLink:
+    came_with = "comment" if file.comment_id else "delivery" if file.delivery_id else ""
+    return FileLink(
+        name=file.name,
+        size=file.size,
+        extension=file.extension or "FILE",
+        url=reverse("work:attachment-download", args=[file.pk]),
+        thumbnail_url=(
+            reverse("work:attachment-thumbnail", args=[file.pk]) if file.thumbnail else ""
+        ),
+        uploader=file.uploaded_by.display_name,
+        added=time_tag(file.created_at, "j M"),
+        came_with=came_with,
+    )
+
+
+# Progress and what happens next ---------------------------------------------------------------
+
+STEPS = ("Requested", "Accepted", "In progress", "Delivered", "Done")
+STEP_OF = {
+    S.NEEDS_DEADLINE: 0,
+    S.REQUESTED: 0,
+    S.ACCEPTED: 1,
+    S.IN_PROGRESS: 2,
+    S.WAITING_ON_CLIENT: 2,
+    S.DELIVERED: 3,
+    S.DONE: 4,
+}
+
+
+def progress(status: str) -> list[Step]:
+    """requested → accepted → in progress → delivered → done, the current step marked;
+    none for a request declined or cancelled (it left the line)."""
+    current = STEP_OF.get(S(status))
+    if current is None:
+        return []
+    return [
+        Step(
+            label,
+            "done" if i < current or status == S.DONE else "current" if i == current else "todo",
+        )
+        for i, label in enumerate(STEPS)
+    ]
+
+
+def next_step(
+    task: Task, *, side: Side, latest: Entry | None, names: dict[Side, str]
+) -> SafeString:
+    """What happens next and when, in a sentence for the viewer's side."""
+    worker = task.assignee.display_name if task.assignee else names[Side.PRACTICE]
+    due = time_tag(task.deadline_at, DEADLINE)
+    status = task.status
+    if side == Side.CLIENT:
+        return _for_client(task, status, worker, due, latest)
+    return _for_practice(task, status, due, names[Side.CLIENT])
+
+
+def _for_client(
+    task: Task, status: str, worker: str, due: SafeString | str, latest: Entry | None
+) -> SafeString:
+    if status == S.NEEDS_DEADLINE:
+        return conditional_escape(
+            "We need a deadline from you before work can start; set one below."
+        )
+    if status == S.REQUESTED:
+        return format_html("{} will look at it and accept it; it is due {}.", worker, due)
+    if status == S.ACCEPTED:
+        return format_html("{} will start on it; it is due {}.", worker, due)
+    if status == S.IN_PROGRESS:
+        return format_html("{} is working on it; it is due {}.", worker, due)
+    if status == S.WAITING_ON_CLIENT:
+        return format_html(
+            "We need {} from you by {}. Send it in a reply below, then say you have sent it.",
+            task.waiting_for,
+            time_tag(task.waiting_until, DEADLINE),
+        )
+    if status == S.DELIVERED and latest is not None:
+        return format_html(
+            "{} delivered it ({}). Look at the delivery below, then accept it or send it "
+            "back saying what is missing.",
+            latest.who,
+            latest.when,
+        )
+    if status == S.DONE:
+        return conditional_escape("Done: you accepted the work. Thank you!")
+    return _closed(status)
+
+
+def _for_practice(task: Task, status: str, due: SafeString | str, client: str) -> SafeString:
+    if status == S.NEEDS_DEADLINE:
+        return format_html("{} has not given a deadline yet; set one, or ask in a reply.", client)
+    if status == S.REQUESTED:
+        return format_html("New request, due {}: accept it, or decline it saying why.", due)
+    if status == S.ACCEPTED:
+        return format_html("Accepted, due {}: start work when you begin.", due)
+    if status == S.IN_PROGRESS:
+        return format_html("Due {}. When it is ready, deliver it with a message.", due)
+    if status == S.WAITING_ON_CLIENT:
+        return format_html(
+            "Waiting for {}: {}, by {}.",
+            client,
+            task.waiting_for,
+            time_tag(task.waiting_until, DEADLINE),
+        )
+    if status == S.DELIVERED:
+        return format_html("Delivered: waiting for {} to accept it or send it back.", client)
+    if status == S.DONE:
+        return format_html("Done: {} accepted the work.", client)
+    return _closed(status)
+
+
+def _closed(status: str) -> SafeString:
+    if status == S.DECLINED:
+        return conditional_escape("This request was declined; the reason is in the conversation.")
+    return conditional_escape("This request was cancelled; the reason is in the conversation.")
