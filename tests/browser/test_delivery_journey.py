@@ -7,8 +7,8 @@ link. The client, in their own browser, opens the request on the highlighted del
 its message, file and link, the progress line at "Delivered", and accepts it with a thank-you
 note, which then shows in the conversation.
 
-Every page is checked with axe and photographed at 1280×800 and 390×844 by the tour, and
-the request page also at 1366×900 (var/test-output/browser/).
+Every page is checked with axe and photographed at 1280x800 and 390x844 by the tour, and
+the request page also at 1366x900 (var/test-output/browser/).
 """
 
 from __future__ import annotations
