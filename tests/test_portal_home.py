@@ -119,7 +119,7 @@ def test_delivered_work_offers_accept_and_send_back(personas: Personas, clock) -
     assert "Accept" in text
     assert "Send back" in text
     html = signed_in(a.contact1).get(URL).content.decode()
-    assert f'href="/tasks/{task.pk}/#moves-h"' in html
+    assert f'href="/tasks/{task.pk}/#delivery"' in html
 
 
 def test_sections_are_limited_with_a_link_to_the_filtered_list(personas: Personas, clock) -> None:

@@ -216,7 +216,8 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     task = Task.objects.get()
     assert task.status == TaskStatus.REQUESTED
     assert task.deadline_at == datetime(2030, 6, 14, 17, tzinfo=LONDON)
-    expect(contact.get_by_text("due Friday 14 June 2030, 17:00 (Europe/London)")).to_be_visible()
+    about = contact.get_by_role("complementary", name="About this request")
+    expect(about).to_contain_text("Friday 14 June 2030, 17:00 (Europe/London)")
     files = contact.get_by_role("region", name="Files")
     expect(files.get_by_role("link", name="prices-2030.csv")).to_be_visible()
     tour.check(contact, "request-sent")
@@ -246,15 +247,21 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     expect(assistant.get_by_text("Moved to “In progress”.")).to_be_visible()
     tour.check(assistant, "task-in-progress-assistant")
 
-    # The contact reloads their page: the new status, and who did what, when.
+    # The contact reloads their page: the new status, where it is on the way to done, and
+    # who did what, when, in the conversation.
     contact.reload()
     expect(contact.get_by_role("heading", name=TITLE)).to_contain_text("In progress")
-    timeline = contact.get_by_role("region", name="Timeline").locator("ol.timeline > li")
+    progress = contact.get_by_role("list", name="Progress")
+    expect(progress.locator('[aria-current="step"]')).to_contain_text("In progress")
+    expect(contact.get_by_role("region", name="Next step")).to_contain_text(
+        "Ada Assistant is working on it; it is due Friday 14 Jun, 17:00."
+    )
+    conversation = contact.get_by_role("region", name="Conversation")
+    timeline = conversation.locator("ol.entries > li.entry")
     # Accepting an unassigned request gives it to the assistant who accepted it.
     expect(timeline).to_have_count(4)
-    today = re.compile(r"^\s*12 Jun 2030, (09|1\d):\d\d · ")
-    expect(timeline.nth(0).locator("span").first).to_have_text(today)
-    expect(timeline.nth(0)).to_contain_text("Chloe Contact")
+    today = re.compile(r"^Chloe Contact · Wed 12 Jun, (09|1\d):\d\d$")
+    expect(timeline.nth(0).locator(".event-who")).to_have_text(today)
     expect(timeline.nth(0)).to_contain_text("Created the request (requested).")
     expect(timeline.nth(1)).to_contain_text("Ada Assistant")
     expect(timeline.nth(1)).to_contain_text("Moved it from “Requested” to “Accepted”.")

@@ -81,6 +81,14 @@ class Entry:
     files: tuple[FileLink, ...] = ()
     links: tuple[str, ...] = ()
 
+    @property
+    def shape(self) -> str:
+        """ "said" (a bubble: what someone wrote, a delivery, a thank-you) or "changed" (a
+        quiet line: a change of status or assignee)."""
+        if self.is_comment or self.is_delivery or (self.is_thanks and self.note):
+            return "said"
+        return "changed"
+
 
 @dataclass(frozen=True, slots=True)
 class Step:
