@@ -334,3 +334,37 @@ def test_the_secondary_moves_sit_behind_their_own_buttons(world: PracticeWorld) 
         assert f'<summary class="button secondary">{label}</summary>' in text
     # Closed until asked for: only the page's one next step is a filled-in button.
     assert '<details class="disclosure" open' not in text
+
+
+def test_work_delivered_before_deliveries_had_rows_can_still_be_accepted(
+    world: PracticeWorld,
+) -> None:
+    task = started(world)
+    # As a task delivered by the version before migration work/0008 is: no Delivery row.
+    Task.objects.filter(pk=task.pk).update(status=S.DELIVERED)
+    text = page_text(signed_in(world.contact1).get(task_url(task)))
+    assert 'class="card delivery-card"' not in text
+    assert ">Accept the work</button>" in text
+    assert '<summary class="button secondary">Send back</summary>' in text
+
+
+def test_a_long_conversation_folds_its_older_entries_above_the_newest_and_the_reply_box(
+    world: PracticeWorld,
+) -> None:
+    from tandem.work.services import add_comment
+
+    task = started(world)
+    for i in range(10):
+        add_comment(task, actor=world.contact1, body_markdown=f"Question {i}")
+    # Created, accepted, started and ten comments: thirteen entries, the last six shown.
+    http = signed_in(world.assistant)
+    text = page_text(http.get(task_url(task)))
+    assert 'href="?all=1#conversation-h"' in text
+    assert "Show 7 earlier entries</a>" in text
+    assert "Question 3" not in text
+    shown = text.split("Show 7 earlier entries", 1)[1]
+    assert shown.index("Question 4") < shown.index("Question 9") < shown.index('id="reply"')
+    # ... and all of them on asking, the page's queries the same.
+    everything = page_text(http.get(task_url(task) + "?all=1"))
+    assert "Question 0" in everything
+    assert "earlier entries" not in everything

@@ -180,8 +180,9 @@ def test_task_page(personas: Personas, rows: int, persona: str, django_assert_nu
     with django_assert_num_queries(7 if persona == "owner" else 8):
         response = http.get(f"/tasks/{task.pk}/")
     page = response.context["page"]
-    # Created, accepted, started, the comments, the deliveries and the sendings back.
-    assert len(page.entries) == 3 + rows + rows + (rows - 1)
+    # Created, accepted, started, the comments, the deliveries and the sendings back: the
+    # latest shown, the rest behind "Show earlier entries".
+    assert len(page.entries) + page.earlier_count == 3 + rows + rows + (rows - 1)
     assert page.latest_delivery is not None
     assert page.latest_delivery.body == f"<p>Draft {rows - 1}</p>\n"
 

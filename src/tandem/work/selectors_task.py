@@ -36,6 +36,7 @@ S = TaskStatus
 # Older entries fold behind "Show earlier" so the newest ones and the reply box are near
 # the top of the page, however long the conversation.
 RECENT_ENTRIES = 6
+FOLD_AFTER = 10
 WHEN = "D j M, H:i"
 DEADLINE = "l j M, H:i"
 EMPTY = mark_safe("")
@@ -110,29 +111,28 @@ class TaskPage:
     # The names the two sides go by on this page.
     practice_name: str = ""
     client_name: str = ""
-
-    @property
-    def earlier(self) -> list[Entry]:
-        return self.entries[:-RECENT_ENTRIES]
-
-    @property
-    def recent(self) -> list[Entry]:
-        return self.entries[-RECENT_ENTRIES:]
+    # How many older entries are not shown ("Show 44 earlier entries" opens them all).
+    earlier_count: int = 0
 
     @property
     def is_client(self) -> bool:
         return self.viewer_side == Side.CLIENT
 
 
-def task_page(task: Task, *, viewer: User) -> TaskPage:
+def task_page(task: Task, *, viewer: User, everything: bool = False) -> TaskPage:
     """The page of ``task`` (already fetched through ``visible_to``, with its client and
-    practice) for ``viewer``: four queries, whatever the number of entries and files."""
+    practice) for ``viewer``: four queries, whatever the number of entries and files.
+
+    A long conversation shows its latest entries only (the reply box stays near the top,
+    and the page's work stays the same however long it grows), unless ``everything``."""
     standing = access.standing(viewer, task.client)
     side = standing.side or Side.CLIENT
     names = {Side.PRACTICE: task.client.practice.name, Side.CLIENT: task.client.name}
     raw_files = list(task.attachments.select_related("uploaded_by").order_by("created_at", "id"))
     files = {file.pk: _file_link(file) for file in raw_files}
-    entries, latest = _entries(task, raw_files, files, names, viewer_side=str(side))
+    entries, latest, hidden = _entries(
+        task, raw_files, files, names, viewer_side=str(side), everything=everything
+    )
     page = TaskPage(
         task=task,
         viewer_side=str(side),
@@ -142,6 +142,7 @@ def task_page(task: Task, *, viewer: User) -> TaskPage:
         latest_delivery=latest if task.status == S.DELIVERED else None,
         practice_name=names[Side.PRACTICE],
         client_name=names[Side.CLIENT],
+        earlier_count=hidden,
     )
     page.progress = progress(task.status)
     page.next_step = next_step(task, side=side, latest=page.latest_delivery, names=names)
@@ -158,9 +159,11 @@ def _entries(
     names: dict[Side, str],
     *,
     viewer_side: str,
-) -> tuple[list[Entry], Entry | None]:
-    """Changes and comments, oldest first; at the same instant a change comes before a
-    comment, and ids break the remaining ties. Also the latest delivery's entry."""
+    everything: bool,
+) -> tuple[list[Entry], Entry | None, int]:
+    """The entries shown (changes and comments, oldest first; at the same instant a change
+    comes before a comment, and ids break the remaining ties), the latest delivery's entry,
+    and how many older entries are left out. Only what is shown is written out."""
     by_comment: dict[int, list[FileLink]] = defaultdict(list)
     by_delivery: dict[int, list[FileLink]] = defaultdict(list)
     for raw in raw_files:
@@ -168,22 +171,25 @@ def _entries(
             by_comment[raw.comment_id].append(files[raw.pk])
         elif raw.delivery_id is not None:
             by_delivery[raw.delivery_id].append(files[raw.pk])
-    events = task.events.select_related("actor__membership", "delivery").order_by(
-        "created_at", "id"
+    events = list(
+        task.events.select_related("actor__membership", "delivery").order_by("created_at", "id")
     )
     comments = task.comments.select_related("author__membership").order_by("created_at", "id")
-    keyed: list[tuple[tuple[datetime, int, int], Entry]] = []
-    latest: Entry | None = None
-    for event in events:
-        entry = _event_entry(event, names, by_delivery, viewer_side)
-        keyed.append(((event.created_at, 0, event.pk), entry))
-        if entry.is_delivery:
-            latest = entry
-    for comment in comments:
-        entry = _comment_entry(comment, names, tuple(by_comment[comment.pk]), viewer_side)
-        keyed.append(((comment.created_at, 1, comment.pk), entry))
-    keyed.sort(key=lambda pair: pair[0])
-    return [entry for _, entry in keyed], latest
+    rows: list[tuple[tuple[datetime, int, int], TaskEvent | Comment]] = [
+        ((event.created_at, 0, event.pk), event) for event in events
+    ]
+    rows += [((comment.created_at, 1, comment.pk), comment) for comment in comments]
+    rows.sort(key=lambda pair: pair[0])
+    hidden = 0 if everything or len(rows) <= FOLD_AFTER else len(rows) - RECENT_ENTRIES
+
+    def written(row: TaskEvent | Comment) -> Entry:
+        if isinstance(row, Comment):
+            return _comment_entry(row, names, tuple(by_comment[row.pk]), viewer_side)
+        return _event_entry(row, names, by_delivery, viewer_side)
+
+    delivered = [event for event in events if getattr(event, "delivery", None) is not None]
+    latest = written(delivered[-1]) if delivered else None
+    return [written(row) for _, row in rows[hidden:]], latest, hidden
 
 
 def _person(user: User | None, names: dict[Side, str]) -> tuple[str, str, str]:

@@ -173,7 +173,8 @@ def _task_page(
 ) -> HttpResponse:
     """The request's page (``selectors_task.task_page``) with one form per allowed move;
     a posted form that came back replaces its blank twin."""
-    page = task_page(task, viewer=request.user)
+    # "Show earlier entries" asks for the whole conversation.
+    page = task_page(task, viewer=request.user, everything=request.GET.get("all") == "1")
     # A deadline link in the "needs a deadline" e-mail arrives as ?deadline=… to prefill it.
     prefill = {"deadline": request.GET.get("deadline", "")[:100]}
     forms = [
