@@ -171,10 +171,22 @@ def _entries(
             by_comment[raw.comment_id].append(files[raw.pk])
         elif raw.delivery_id is not None:
             by_delivery[raw.delivery_id].append(files[raw.pk])
+    # Only the columns the page shows: a long conversation loads dozens of rows, each with
+    # its person, and building every column of every row was most of the page's ORM time.
+    person = ("name", "email", "membership__role")
     events = list(
-        task.events.select_related("actor__membership", "delivery").order_by("created_at", "id")
+        task.events.select_related("actor__membership", "delivery")
+        .only(
+            "task", "created_at", "kind", "from_status", "to_status", "note", "delivery__links",
+            *(f"actor__{field}" for field in person),
+        )
+        .order_by("created_at", "id")
+    )  # fmt: skip
+    comments = (
+        task.comments.select_related("author__membership")
+        .only("task", "created_at", "body_markdown", *(f"author__{field}" for field in person))
+        .order_by("created_at", "id")
     )
-    comments = task.comments.select_related("author__membership").order_by("created_at", "id")
     rows: list[tuple[tuple[datetime, int, int], TaskEvent | Comment]] = [
         ((event.created_at, 0, event.pk), event) for event in events
     ]
