@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
@@ -25,7 +25,7 @@ from tandem.core import access
 from tandem.core.access import Side
 from tandem.core.markdown import render_markdown_cached
 from tandem.core.templatetags.when import time_tag
-from tandem.work.models import Attachment, Comment, Delivery, Task, TaskEvent, TaskStatus
+from tandem.work.models import Attachment, Task, TaskEvent, TaskStatus
 from tandem.work.workflow import Move, moves_for
 
 if TYPE_CHECKING:
@@ -152,6 +152,42 @@ def task_page(task: Task, *, viewer: User, everything: bool = False) -> TaskPage
 # Entries -------------------------------------------------------------------------------------
 
 
+class ChangeRow(NamedTuple):
+    """A change as the page reads it: plain values, not a model (a long conversation's
+    rows, each with its person and delivery, made building models most of the page)."""
+
+    pk: int
+    created_at: datetime
+    kind: str
+    from_status: str
+    to_status: str
+    note: str
+    actor_name: str | None
+    actor_email: str | None
+    actor_role: str | None
+    delivery_pk: int | None
+    links: list[str] | None
+
+
+class CommentRow(NamedTuple):
+    pk: int
+    created_at: datetime
+    body_markdown: str
+    author_name: str
+    author_email: str
+    author_role: str | None
+
+
+CHANGE_COLUMNS = (
+    "pk", "created_at", "kind", "from_status", "to_status", "note",
+    "actor__name", "actor__email", "actor__membership__role", "delivery__pk", "delivery__links",
+)  # fmt: skip
+COMMENT_COLUMNS = (
+    "pk", "created_at", "body_markdown", "author__name", "author__email",
+    "author__membership__role",
+)  # fmt: skip
+
+
 def _entries(
     task: Task,
     raw_files: Sequence[Attachment],
@@ -171,96 +207,92 @@ def _entries(
             by_comment[raw.comment_id].append(files[raw.pk])
         elif raw.delivery_id is not None:
             by_delivery[raw.delivery_id].append(files[raw.pk])
-    # Only the columns the page shows: a long conversation loads dozens of rows, each with
-    # its person, and building every column of every row was most of the page's ORM time.
-    person = ("name", "email", "membership__role")
-    events = list(
-        task.events.select_related("actor__membership", "delivery")
-        .only(
-            "task", "created_at", "kind", "from_status", "to_status", "note", "delivery__links",
-            *(f"actor__{field}" for field in person),
-        )
-        .order_by("created_at", "id")
-    )  # fmt: skip
-    comments = (
-        task.comments.select_related("author__membership")
-        .only("task", "created_at", "body_markdown", *(f"author__{field}" for field in person))
-        .order_by("created_at", "id")
-    )
-    rows: list[tuple[tuple[datetime, int, int], TaskEvent | Comment]] = [
-        ((event.created_at, 0, event.pk), event) for event in events
+    ordered = ("created_at", "id")
+    changes = [
+        ChangeRow(*row) for row in task.events.order_by(*ordered).values_list(*CHANGE_COLUMNS)
+    ]
+    comments = [
+        CommentRow(*row) for row in task.comments.order_by(*ordered).values_list(*COMMENT_COLUMNS)
+    ]
+    rows: list[tuple[tuple[datetime, int, int], ChangeRow | CommentRow]] = [
+        ((change.created_at, 0, change.pk), change) for change in changes
     ]
     rows += [((comment.created_at, 1, comment.pk), comment) for comment in comments]
     rows.sort(key=lambda pair: pair[0])
     hidden = 0 if everything or len(rows) <= FOLD_AFTER else len(rows) - RECENT_ENTRIES
 
-    def written(row: TaskEvent | Comment) -> Entry:
-        if isinstance(row, Comment):
+    def written(row: ChangeRow | CommentRow) -> Entry:
+        if isinstance(row, CommentRow):
             return _comment_entry(row, names, tuple(by_comment[row.pk]), viewer_side)
-        return _event_entry(row, names, by_delivery, viewer_side)
+        return _change_entry(row, names, by_delivery, viewer_side)
 
-    delivered = [event for event in events if getattr(event, "delivery", None) is not None]
+    delivered = [change for change in changes if change.delivery_pk is not None]
     latest = written(delivered[-1]) if delivered else None
     return [written(row) for _, row in rows[hidden:]], latest, hidden
 
 
-def _person(user: User | None, names: dict[Side, str]) -> tuple[str, str, str]:
+def _person(
+    name: str | None, email: str | None, role: str | None, names: dict[Side, str]
+) -> tuple[str, str, str]:
     """Who, their side and the side's name; a former member keeps their name."""
-    if user is None:
+    if email is None:
         return "Someone", "", ""
-    side = access.side_of_member(getattr(user, "membership", None))
-    return user.display_name, str(side or ""), names.get(side, "") if side else ""
+    side = access.side_of_role(role) if role else None
+    return name or email, str(side or ""), names.get(side, "") if side else ""
 
 
-def _event_entry(
-    event: TaskEvent,
+def _change_entry(
+    change: ChangeRow,
     names: dict[Side, str],
     by_delivery: dict[int, list[FileLink]],
     viewer_side: str,
 ) -> Entry:
-    who, side, label = _person(event.actor, names)
+    who, side, label = _person(change.actor_name, change.actor_email, change.actor_role, names)
     common: dict[str, Any] = {
-        "anchor": f"event-{event.pk}",
-        "when": time_tag(event.created_at, WHEN),
+        "anchor": f"event-{change.pk}",
+        "when": time_tag(change.created_at, WHEN),
         "who": who,
         "side": side,
         "side_label": label,
         "mine": side == viewer_side,
-        "kind": event.kind,
+        "kind": change.kind,
     }
-    delivery: Delivery | None = getattr(event, "delivery", None)
-    if delivery is not None:
+    if change.delivery_pk is not None:
         return Entry(
             **common,
             is_delivery=True,
             text="Delivered the work for review.",
-            body=render_markdown_cached(event.note),
-            files=tuple(by_delivery[delivery.pk]),
-            links=tuple(delivery.links),
+            body=render_markdown_cached(change.note),
+            files=tuple(by_delivery[change.delivery_pk]),
+            links=tuple(change.links or ()),
         )
-    thanks = event.from_status == S.DELIVERED and event.to_status == S.DONE
-    return Entry(**common, text=event_words(event), note=event.note, is_thanks=thanks)
+    thanks = change.from_status == S.DELIVERED and change.to_status == S.DONE
+    return Entry(**common, text=event_words(change), note=change.note, is_thanks=thanks)
 
 
-def event_words(event: TaskEvent) -> str:
+_STATUS_LABELS = dict(TaskStatus.choices)
+
+
+def event_words(change: ChangeRow | TaskEvent) -> str:
     """A change in words, as the conversation shows it (its note is shown apart)."""
-    if event.kind == TaskEvent.Kind.CREATED:
-        return f"Created the request ({event.get_to_status_display().lower()})."
-    if event.kind == TaskEvent.Kind.ASSIGNED:
-        return f"Assigned it to {event.note}." if event.note else "Unassigned it."
-    if event.from_status == S.DELIVERED and event.to_status == S.IN_PROGRESS:
+    was, now = _STATUS_LABELS.get(change.from_status, ""), _STATUS_LABELS.get(change.to_status, "")
+    if change.kind == TaskEvent.Kind.CREATED:
+        return f"Created the request ({now.lower()})."
+    if change.kind == TaskEvent.Kind.ASSIGNED:
+        return f"Assigned it to {change.note}." if change.note else "Unassigned it."
+    if change.from_status == S.DELIVERED and change.to_status == S.IN_PROGRESS:
         return "Sent it back for more work."
-    if event.from_status == S.DELIVERED and event.to_status == S.DONE:
+    if change.from_status == S.DELIVERED and change.to_status == S.DONE:
         return "Accepted the work."
-    return (
-        f"Moved it from “{event.get_from_status_display()}” to “{event.get_to_status_display()}”."
-    )
+    return f"Moved it from “{was}” to “{now}”."
 
 
 def _comment_entry(
-    comment: Comment, names: dict[Side, str], files: tuple[FileLink, ...], viewer_side: str
+    comment: CommentRow, names: dict[Side, str], files: tuple[FileLink, ...], viewer_side: str
 ) -> Entry:
-    who, side, label = _person(comment.author, names)
+    who, side, label = _person(
+        comment.author_name, comment.author_email, comment.author_role, names
+    )
     return Entry(
         anchor=f"comment-{comment.pk}",
         when=time_tag(comment.created_at, WHEN),
