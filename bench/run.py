@@ -456,6 +456,33 @@ def work_pages(
     ]  # fmt: skip
 
 
+# --- Lists that help decide (issue 11) -------------------------------------------------------
+
+
+def lists_pages(
+    info: dict[str, Any],
+    *,
+    owner: httpx.Client,
+    assistant: httpx.Client,
+    probe_assistant: httpx.Client,
+) -> list[PageSpec]:
+    """The practice-wide board (every client's work; an assistant's clients'), and one
+    assistant's work on the owner's board."""
+    from django.urls import reverse
+
+    from tandem.accounts.models import User
+
+    board = reverse("work:practice-board")
+    theirs = User.objects.get(email=info["assistant_email"]).pk
+    return [
+        ("practice board", "owner", owner, board,
+         ("owner, one assistant's work", owner, f"{board}?who={theirs}")),
+        ("practice board", "assistant", assistant, board,
+         ("assistant (fewest clients)", probe_assistant, board)),
+        ("practice board mine", "assistant", assistant, f"{board}?who=mine", None),
+    ]  # fmt: skip
+
+
 def new_request_form(info: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """The new-request page of the contact's client and what a contact types into it."""
     from django.urls import reverse
@@ -677,6 +704,9 @@ def main(argv: list[str] | None = None) -> int:
             contact=contact,
             probe_assistant=probe_assistant,
             probe_contact=probe_contact,
+        )
+        pages += lists_pages(
+            info, owner=owner, assistant=assistant, probe_assistant=probe_assistant
         )
         # Argon2 (memory_cost 46 MiB) verifies each sign-in: it sets the worker's peak RSS.
         signed_in = [memory(pid) for pid in process_tree(proc.pid)[1:]]

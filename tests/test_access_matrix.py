@@ -224,6 +224,19 @@ MATRIX = [
     Row("work:watcher-remove", "POST", "task1", (302, 302, 302, 404, 302, 404), {"user": "me"}),
     Row("work:watcher-remove", "POST", "other_task1", SIGN_IN_THEN_404, {"user": "me"}),
     Row("work:watcher-remove", "GET", "task1", SIGN_IN_THEN_405),
+    # Changing a request after it is sent (issue 11): whoever sees it while they may change
+    # it (a contact until it is accepted); an empty form is refused (400). Reassigning is the
+    # practice's: contacts 403, whichever client.
+    Row("work:task-edit", "GET", "task1", (302, 200, 200, 404, 200, 404)),
+    Row("work:task-edit", "GET", "other_task1", SIGN_IN_THEN_404),
+    Row("work:task-edit", "POST", "task1", (302, 400, 400, 404, 400, 404)),
+    Row("work:task-edit", "POST", "other_task1", SIGN_IN_THEN_404),
+    Row("work:task-edit", "PUT", "task1", SIGN_IN_THEN_405),
+    Row("work:task-assign", "POST", "task1", (302, 302, 302, 404, 403, 403), {"assignee": ""}),
+    Row("work:task-assign", "POST", "other_task1", (302, 404, 404, 404, 403, 403)),
+    # Opened again after a refused form: back to the task, if it is visible.
+    Row("work:task-assign", "GET", "task1", (302, 302, 302, 404, 403, 403)),
+    Row("work:task-assign", "PUT", "task1", (302, 405, 405, 405, 403, 403)),
     # The VA's day. The inbox is the practice's (contacts 403, whatever the task); a request
     # the person cannot see is missing. The board is for whoever sees the client; a contact
     # is told on the board that accepting is the practice's move (400).
@@ -239,6 +252,40 @@ MATRIX = [
     Row("work:board-move", "POST", "board_task1", (302, 302, 302, 404, 400, 404), INBOX_ACCEPT),
     Row("work:board-move", "POST", "other_board_task1", SIGN_IN_THEN_404, INBOX_ACCEPT),
     Row("work:board-move", "GET", "board_task1", SIGN_IN_THEN_405),
+    # Lists that help decide (issue 11): "Accept and start" in the inbox, and the board of
+    # every client the person works on, for the practice side only (contacts 403).
+    Row(
+        "work:inbox-accept-start",
+        "POST",
+        "task1",
+        (302, 302, 302, 404, 403, 403),
+        {"from": "requested"},
+    ),
+    Row(
+        "work:inbox-accept-start",
+        "POST",
+        "other_task1",
+        (302, 404, 404, 404, 403, 403),
+        {"from": "requested"},
+    ),
+    Row("work:inbox-accept-start", "GET", "task1", (302, 405, 405, 405, 403, 403)),
+    Row("work:practice-board", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("work:practice-board", "POST", None, (302, 405, 405, 405, 403, 403)),
+    Row(
+        "work:practice-board-move",
+        "POST",
+        "task1",
+        (302, 302, 302, 404, 403, 403),
+        INBOX_ACCEPT,
+    ),
+    Row(
+        "work:practice-board-move",
+        "POST",
+        "other_task1",
+        (302, 404, 404, 404, 403, 403),
+        INBOX_ACCEPT,
+    ),
+    Row("work:practice-board-move", "GET", "task1", (302, 405, 405, 405, 403, 403)),
     # Projects: the practice creates and changes them; the client's contacts propose one
     # (the same form) and read them, but may not change them (403).
     Row("work:project-create", "GET", "client1", (302, 200, 200, 404, 200, 404)),

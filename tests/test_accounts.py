@@ -149,3 +149,15 @@ def test_profile_form_empty_name(personas: Personas) -> None:
     )
     assert field_error(response, "name") == "Tell us your name."
     assert '<option value="Europe/Paris" selected>' in response.content.decode()
+
+
+def test_a_contact_changes_their_time_zone_on_their_profile(personas: Personas) -> None:
+    contact = personas.a.contact1
+    http = signed_in(contact)
+    page = http.get("/profile/").content.decode()
+    assert 'name="time_zone"' in page
+    response = http.post("/profile/", {"name": contact.name, "time_zone": "America/Chicago"})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.time_zone == "America/Chicago"
+    assert '<option value="America/Chicago" selected>' in http.get("/profile/").content.decode()

@@ -47,6 +47,7 @@ def settings_post(personas: Personas, **extra: str) -> None:
             "working_days": [0, 1],
             "work_starts_at": "09:00",
             "work_ends_at": "17:00",
+            "response_time": "1d",
             **extra,
         },
     )

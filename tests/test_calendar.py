@@ -7,6 +7,7 @@ and Boxing Day, observed on Monday 28 December.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -282,4 +283,6 @@ def test_the_new_request_forms_preview_skips_the_practices_bank_holidays(
     url = reverse("work:deadline-preview", args=[uk.client1.pk])
     with time_machine.travel(FRIDAY_10AM, tick=False):
         response = signed_in(uk.contact1).get(url, {"deadline": "in 1 working day"})
-    assert "Due Tuesday 26 May, 17:00 (Europe/London)" in page_text(response)
+    # The contact reads UTC: the client's 17:00 is named as London's, with their own time.
+    text = re.sub(r"<[^>]+>", "", page_text(response))
+    assert "Due Tuesday 26 May, 17:00 London time (16:00 your time)" in text

@@ -91,7 +91,12 @@ def test_sections_sort_the_practices_work_by_when_it_is_due(
     text = plain(response)
     assert "Waiting for: the guest list, by Tue 24 Nov, 16:00" in text
     assert "Was due Sat 21 Nov, 10:00" in text
-    assert "Next Monday" not in text
+    # Not in any of the day's sections (it is flagged above them as "No answer yet": the
+    # contact, writing at opening time, was promised an answer by that day's close).
+    assert not any(
+        "Next Monday" in section(response, key) for key in ("overdue", "today", "week", "waiting")
+    )
+    assert "Next Monday · Client A1 No answer yet — promised by Mon 16 Nov, 17:00" in text
 
 
 def test_waiting_work_comes_by_when_the_clients_part_is_due_not_by_deadline(
@@ -268,8 +273,9 @@ def test_owner_dashboard_queries_do_not_grow_with_the_tasks(
     # 1. the session, 2. the user, 3. the membership with its practice,
     # 4. every section's total and the inbox count (one aggregate), 5. the first tasks of
     # every section (UNION ALL of each section's ids) joined to client and assignee,
-    # 6. the onboarding checklist, 7. the first clients with a contact count
-    with django_assert_num_queries(7):
+    # 6. the onboarding checklist, 7. the first clients with a contact count, 8. the
+    # requests not answered by the time promised
+    with django_assert_num_queries(8):
         response = http.get(reverse("home:dashboard"))
     listed = sum(len(section(response, key)) for key in ("overdue", "today", "week", "waiting"))
     assert listed == (2 if rows == 2 else 10 + 10 + 10 + 10)
@@ -283,8 +289,9 @@ def test_assistant_dashboard_queries_do_not_grow_with_the_tasks(
     clock.move_to(NOW)
     http = signed_in(personas.a.assistant)
     # 1.-3. session, user, membership; 4. the totals, 5. the four sections' first tasks,
-    # 6. the first assigned clients with a contact count
-    with django_assert_num_queries(6):
+    # 6. the first assigned clients with a contact count, 7. the requests not answered by
+    # the time promised
+    with django_assert_num_queries(7):
         response = http.get(reverse("home:dashboard"))
     assert response.status_code == 200
 
@@ -299,3 +306,5 @@ def test_past_a_hundred_a_section_says_so_instead_of_counting_on(
     assert '<span class="badge late">100+</span>' in text
     assert ">90+ more</a>" in text
     assert len(section(response, "overdue")) == 10
+    # The inbox's badge counts new requests the same way: the overdue ones are new too.
+    assert '<span class="badge">100+ new</span>' in text

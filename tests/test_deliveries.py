@@ -368,3 +368,13 @@ def test_a_long_conversation_folds_its_older_entries_above_the_newest_and_the_re
     everything = page_text(http.get(task_url(task) + "?all=1"))
     assert "Question 0" in everything
     assert "earlier entries" not in everything
+
+
+def test_a_delivery_keeps_the_promise_to_answer(world: PracticeWorld) -> None:
+    task = started(world)
+    # As if the practice had not answered yet: a delivery is a practice-side move too.
+    Task.objects.filter(pk=task.pk).update(respond_by=timezone.now() + timedelta(hours=2))
+    task.refresh_from_db()
+    deliver_task(task, actor=world.assistant, message="Here it is.")
+    task.refresh_from_db()
+    assert task.respond_by is None

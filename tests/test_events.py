@@ -65,6 +65,8 @@ def test_each_event_queues_one_job_per_reaction_that_hears_it(personas: Personas
     assert sorted(reaction_jobs()) == sorted(
         [
             ["notify.task_event", "work.taskevent", event.pk, "task.created"],
+            # The client's "we have it" (issue 11, part 6).
+            ["notify.acknowledge", "work.taskevent", event.pk, "task.created"],
             ["test.heard", "work.taskevent", event.pk, "task.created"],
         ]
     )

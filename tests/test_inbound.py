@@ -612,3 +612,50 @@ def test_the_client_page_and_the_portal_show_the_clients_private_address(
     assert "Send requests by e-mail to" in page
     assert client_address(world.client1) in page
     assert client_address(world.client2) not in page
+
+
+# A deadline with two readings (issue 11, part 5) -----------------------------------------------
+
+
+def test_a_deadline_cue_with_two_readings_is_not_guessed_and_the_sender_gets_both(
+    personas: Personas,
+) -> None:
+    world = personas.a
+    body = "Please send the newsletter by next Friday 5pm.\nDone when: it is in inboxes."
+    raw = message("Newsletter", body, sender=world.contact1.email, to=client_address(world.client1))
+
+    # A Wednesday: "next Friday" is the 25th's week's Friday to some, the next one to others.
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=UTC), tick=False):
+        receive_message(raw)
+
+    task = only_task()
+    assert (task.status, task.deadline_at) == (TaskStatus.NEEDS_DEADLINE, None)
+    [email] = OutboundEmail.objects.all()
+    text, html = readable_bodies(email)
+    assert "the day you wrote can mean either of two dates" in text
+    links = re.findall(r"https?://\S+\?deadline=\S+", text)
+    phrases = [parse_qs(urlparse(link).query)["deadline"][0] for link in links]
+    assert phrases == ["27 November 2026 17:00", "4 December 2026 17:00"]
+    assert "Fri 27 Nov 5pm" in text
+    assert "Fri 4 Dec 5pm" in text
+    assert html.count("?deadline=") == 2
+
+
+def test_a_cue_with_one_reading_beside_one_with_two_is_still_not_guessed(
+    personas: Personas,
+) -> None:
+    world = personas.a
+    body = "Draft by Friday 5pm, final by next Friday 5pm."
+    raw = message("Brochure", body, sender=world.contact1.email, to=client_address(world.client1))
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=UTC), tick=False):
+        receive_message(raw)
+    assert only_task().deadline_at is None
+
+
+def test_next_friday_written_on_a_friday_has_one_reading_and_is_used(personas: Personas) -> None:
+    world = personas.a
+    body = "Please send the newsletter by next Friday 5pm."
+    raw = message("Newsletter", body, sender=world.contact1.email, to=client_address(world.client1))
+    with time_machine.travel(datetime(2026, 11, 27, 10, 0, tzinfo=UTC), tick=False):
+        receive_message(raw)
+    assert only_task().deadline_at == datetime(2026, 12, 4, 17, 0, tzinfo=UTC)

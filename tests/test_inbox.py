@@ -16,8 +16,13 @@ import time_machine
 from django.urls import reverse
 
 from tandem.accounts.models import User
+from tandem.clients.services import assign_assistant
+from tandem.core.access import Requirement, requirement_added
+from tandem.core.errors import DomainError
+from tandem.core.roles import Capability
+from tandem.work.attachments import store_attachment
 from tandem.work.models import Task, TaskEvent, TaskStatus
-from tandem.work.services import create_task, move_task
+from tandem.work.services import accept_and_start, create_task, move_task
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -338,3 +343,180 @@ def test_a_new_request_past_its_deadline_is_marked_overdue(
     clock.shift(timedelta(hours=2))
     text = plain(signed_in(personas.a.owner).get(reverse("work:inbox")))
     assert "Due Mon 23 Nov 2026, 11:00 Overdue" in text
+
+
+# Lists that help decide (issue 11): what a row says, and "Accept and start" ------------------
+
+
+def row_of(response: Any, task: Task) -> str:
+    match = re.search(
+        rf'<li class="card inbox-row" id="inbox-task-{task.pk}">(.*?)</li>\s*(?:<li|</ul>|$)',
+        page_text(response),
+        re.DOTALL,
+    )
+    assert match, f"no row for task {task.pk}"
+    return match.group(1)
+
+
+def test_a_row_shows_the_start_of_the_request_as_plain_text(personas: Personas, clock: Any) -> None:
+    task = a_request(
+        personas.a,
+        request_markdown="## Venue\n\nPlease **book** the [hall](https://example.com) "
+        "<script>x</script>\n\n- 40 guests\n- " + "lunch " * 80,
+    )
+    response = signed_in(personas.a.owner).get(reverse("work:inbox"))
+    row = row_of(response, task)
+    preview = re.search(r'<p class="inbox-preview">(.*?)</p>', row, re.DOTALL)
+    assert preview
+    text = preview.group(1)
+    assert text.startswith("Venue Please book the hall <script>x</script> 40 guests lunch")
+    # Cut at a word with an ellipsis; the markup is gone and the page escapes what is left.
+    assert text.endswith("lunch…")
+    assert len(text) <= 220
+    assert "&lt;script&gt;" in response.content.decode()
+    assert "<strong>" not in text
+    assert "##" not in text
+    assert "](" not in text
+
+
+def test_a_row_shows_what_done_looks_like_and_how_many_files_came_with_it(
+    personas: Personas, clock: Any
+) -> None:
+    task = a_request(personas.a, expectations="A signed booking for 40 people")
+    for name in ("floor-plan.pdf", "menu.pdf"):
+        store_attachment(
+            client=personas.a.client1,
+            uploaded_by=personas.a.contact1,
+            name=name,
+            content=b"%PDF-1.4\n%%EOF\n",
+            task=task,
+        )
+    bare = a_request(personas.a, title="No files")
+    response = signed_in(personas.a.owner).get(reverse("work:inbox"))
+    assert "Done means: A signed booking for 40 people" in plain_of(row_of(response, task))
+    assert "· 2 files" in plain_of(row_of(response, task))
+    assert "file" not in plain_of(row_of(response, bare)).split("came in")[1].split("Done")[0]
+
+
+def plain_of(html_text: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", "", html_text).split())
+
+
+def accept_start_url(task: Task) -> str:
+    return reverse("work:inbox-accept-start", args=[task.pk])
+
+
+def test_accept_and_start_makes_both_moves_and_the_assistant_takes_it_on(
+    personas: Personas, clock: Any
+) -> None:
+    task = a_request(personas.a)
+    accept_and_start(task, actor=personas.a.assistant)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.IN_PROGRESS
+    assert task.assignee == personas.a.assistant
+    moves = TaskEvent.objects.filter(task=task, kind=TaskEvent.Kind.STATUS_CHANGED)
+    assert [(e.from_status, e.to_status) for e in moves.order_by("pk")] == [
+        ("requested", "accepted"),
+        ("accepted", "in_progress"),
+    ]
+    assert TaskEvent.objects.filter(task=task, kind=TaskEvent.Kind.ASSIGNED).count() == 1
+
+
+def test_an_owner_who_works_on_the_client_takes_it_on_too(personas: Personas, clock: Any) -> None:
+    own = personas.a
+    assign_assistant(own.client1, actor=own.owner, assistant=own.owner)
+    task = a_request(own)
+    accept_and_start(task, actor=own.owner)
+    task.refresh_from_db()
+    assert (task.status, task.assignee) == (TaskStatus.IN_PROGRESS, own.owner)
+
+
+def test_accept_and_start_is_all_or_nothing(personas: Personas, clock: Any) -> None:
+    task = a_request(personas.a)
+    paused = Requirement("paused", holds=lambda standing: False, refusal="{client} is paused.")
+    with (
+        requirement_added(Capability.WORK_ON_REQUEST, paused),
+        pytest.raises(DomainError, match=r"Client A1 is paused\."),
+    ):
+        accept_and_start(task, actor=personas.a.assistant)
+    task.refresh_from_db()
+    assert (task.status, task.assignee) == (TaskStatus.REQUESTED, None)
+    assert not TaskEvent.objects.filter(task=task, kind=TaskEvent.Kind.STATUS_CHANGED).exists()
+
+
+def test_accept_and_start_in_place_replaces_the_row(personas: Personas, clock: Any) -> None:
+    task = a_request(personas.a)
+    response = signed_in(personas.a.assistant).post(
+        accept_start_url(task), {"from": "requested"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    text = plain(response)
+    assert "In progress" in text
+    assert "Open the task" in text
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.IN_PROGRESS
+
+
+def test_accept_and_start_without_javascript_goes_back_to_the_inbox(
+    personas: Personas, clock: Any
+) -> None:
+    task = a_request(personas.a)
+    response = signed_in(personas.a.owner).post(accept_start_url(task), {"from": "requested"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("work:inbox")
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_accept_and_start_after_someone_else_accepted_says_so(
+    personas: Personas, clock: Any, htmx: bool
+) -> None:
+    task = a_request(personas.a)
+    move_task(task, to=TaskStatus.ACCEPTED, actor=personas.a.owner)
+    response = signed_in(personas.a.assistant).post(
+        accept_start_url(task), {"from": "requested"}, headers=HTMX if htmx else {}
+    )
+    assert response.status_code == 400
+    assert "Someone else has just moved this task to “Accepted”; reload it and choose again." in (
+        page_text(response)
+    )
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.ACCEPTED
+
+
+def test_accept_and_start_of_a_request_waiting_for_its_deadline_is_refused(
+    personas: Personas, clock: Any
+) -> None:
+    task = by_email(personas.a)
+    response = signed_in(personas.a.owner).post(
+        accept_start_url(task), {"from": "needs_deadline"}, headers=HTMX
+    )
+    assert response.status_code == 400
+    assert "cannot be moved to “Accepted”" in page_text(response)
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.NEEDS_DEADLINE
+
+
+def test_a_contact_cannot_accept_and_start(personas: Personas, clock: Any) -> None:
+    task = a_request(personas.a)
+    response = signed_in(personas.a.contact1).post(accept_start_url(task), {"from": "requested"})
+    assert response.status_code == 403
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.REQUESTED
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_inbox_queries_do_not_grow_with_files_and_long_requests(
+    personas: Personas, clock: Any, rows: int, django_assert_num_queries: Any
+) -> None:
+    for i in range(rows):
+        task = a_request(personas.a, title=f"R{i}", request_markdown="Words " * 500)
+        if i % 3 == 0:
+            store_attachment(
+                client=personas.a.client1,
+                uploaded_by=personas.a.contact1,
+                name="brief.pdf",
+                content=b"%PDF-1.4\n%%EOF\n",
+                task=task,
+            )
+    http = signed_in(personas.a.owner)
+    # The session, the user, the membership; the rows with their file counts; the total.
+    with django_assert_num_queries(5):
+        response = http.get(reverse("work:inbox"))
+    assert len(titles(response)) == min(rows, 25)

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.clients import invitations
-from tandem.clients.models import ClientContact, Invitation
+from tandem.clients.models import Client, ClientContact, Invitation
 from tandem.clients.services import archive_client
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
-from tandem.core.models import AuditEntry, Membership
+from tandem.core.models import AuditEntry, Membership, Practice
 from tandem.core.roles import Role
 from tests.conftest import PASSWORD, Personas, field_error, page_text, signed_in
 
@@ -55,6 +55,28 @@ def test_contact_invitation_makes_a_contact_of_that_client(personas: Personas) -
     contact = ClientContact.objects.get(user__email="new.contact@a.example.com")
     assert contact.client == personas.a.client2
     assert "Client A2" in page_text(http.get("/portal/"))
+
+
+def test_a_new_contact_reads_times_in_their_clients_zone(personas: Personas) -> None:
+    Client.objects.filter(pk=personas.a.client2.pk).update(time_zone="America/New_York")
+    invitation = invitations.invite(
+        actor=personas.a.owner,
+        email="ny.contact@a.example.com",
+        role=Role.CONTACT,
+        client=personas.a.client2,
+    )
+    signed_in(None).post(accept_url(invitation), accept_form("Nora York"))
+    assert User.objects.get(email="ny.contact@a.example.com").time_zone == "America/New_York"
+
+
+def test_a_new_assistant_reads_times_in_the_practices_zone(personas: Personas) -> None:
+    Client.objects.filter(pk=personas.a.client2.pk).update(time_zone="America/New_York")
+    Practice.objects.filter(pk=personas.a.practice.pk).update(time_zone="Europe/London")
+    invitation = invitations.invite(
+        actor=personas.a.owner, email="new.va@a.example.com", role=Role.ASSISTANT
+    )
+    signed_in(None).post(accept_url(invitation), accept_form("Vera Assistant"))
+    assert User.objects.get(email="new.va@a.example.com").time_zone == "Europe/London"
 
 
 def test_expired_link_says_so(personas: Personas) -> None:

@@ -8,7 +8,8 @@ Mail delivery itself (batching, digest, SMTP, crashes) is in test_notify_mail.py
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,10 +17,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tandem.accounts.models import User
+from tandem.clients.models import Client
 from tandem.clients.services import archive_client, unassign_assistant
 from tandem.core.models import Membership
 from tandem.core.services import deactivate_member
-from tandem.notify import reminders, services
+from tandem.notify import reminders, services, wording
 from tandem.notify.models import Channel, Kind, Notification, Preference
 from tandem.work.deliveries import deliver_task
 from tandem.work.mentions import mentioned
@@ -368,20 +370,30 @@ def test_delivered_and_closed_work_gets_no_reminders(personas: Personas) -> None
 # Pages ---------------------------------------------------------------------------------------
 
 
-def test_the_notifications_page_lists_newest_first_with_words_and_links(
+def test_the_notifications_page_shows_one_entry_per_request_with_its_latest_news(
     personas: Personas,
 ) -> None:
     a = personas.a
+    older = request_for(a, assignee=a.assistant, title="Order the flowers")
     task = request_for(a, assignee=a.assistant)
     move_task(task, to=TaskStatus.ACCEPTED, actor=a.assistant)
+    add_comment(older, actor=a.assistant, body_markdown="Roses or tulips?")
+    move_task(task, to=TaskStatus.IN_PROGRESS, actor=a.assistant)
     add_comment(task, actor=a.assistant, body_markdown="I have called the venue.")
     react_now()
     response = signed_in(a.contact1).get("/notifications/")
     assert response.status_code == 200
-    text = page_text(response)
-    assert text.index("I have called the venue") < text.index("accepted the request")
-    assert "assistant commented: “I have called the venue.”" in text
-    assert f'href="/tasks/{task.pk}/"' in text
+    items = response.context["page"].items
+    # The venue has the latest news, so it comes first; each request is one entry.
+    assert [item.notification.task_id for item in items] == [task.pk, older.pk]
+    assert [item.unread for item in items] == [3, 1]
+    text = " ".join(re.sub(r"<[^>]+>", "", page_text(response)).split())
+    assert "assistant commented: “I have called the venue.” and 2 more updates" in text
+    assert "accepted the request" not in text  # folded into the venue's entry
+    assert "assistant commented: “Roses or tulips?”" in text
+    assert "Roses or tulips?” and" not in text
+    assert text.index("I have called the venue") < text.index("Roses or tulips")
+    assert f'href="/tasks/{task.pk}/"' in response.content.decode()
 
 
 def test_an_empty_notifications_page_says_what_to_do(personas: Personas) -> None:
@@ -390,10 +402,10 @@ def test_an_empty_notifications_page_says_what_to_do(personas: Personas) -> None
     assert "comment on it to start following it" in page_text(response)
 
 
-def test_the_page_pages_by_id(personas: Personas) -> None:
+def test_the_page_pages_by_request(personas: Personas) -> None:
     a = personas.a
-    task = request_for(a, assignee=a.assistant)
-    for i in range(32):
+    tasks = [request_for(a, assignee=a.assistant, title=f"Job {i:02}") for i in range(32)]
+    for i, task in enumerate(tasks):
         add_comment(task, actor=a.assistant, body_markdown=f"Note {i:02}")
     react_now()
     http = signed_in(a.contact1)
@@ -410,19 +422,20 @@ def test_the_page_pages_by_id(personas: Personas) -> None:
 def test_marking_read_one_and_all(personas: Personas) -> None:
     a = personas.a
     task = request_for(a, assignee=a.assistant)
+    other = request_for(a, assignee=a.assistant, title="Order the flowers")
     add_comment(task, actor=a.contact1, body_markdown="One")
     add_comment(task, actor=a.contact1, body_markdown="Two")
     http = signed_in(a.assistant)
     first = told(a.assistant)[0]
-    assert http.get("/notifications/bell/").content.decode().count(">3<") == 1
+    # Two requests with news (one with three updates): the bell counts requests.
+    assert ">2<" in http.get("/notifications/bell/").content.decode()
     response = http.post(f"/notifications/{first.pk}/read/")
     assert response.status_code == 302
-    # Back at the item marked read.
     assert response["Location"] == f"/notifications/#notification-{first.pk}"
-    assert f'id="notification-{first.pk}"' in http.get("/notifications/").content.decode()
-    first.refresh_from_db()
-    assert first.read_at is not None
-    assert ">2<" in http.get("/notifications/bell/").content.decode()
+    # Marking the entry read reads every update of its request.
+    assert not Notification.objects.filter(task=task, recipient=a.assistant, read_at=None)
+    assert Notification.objects.filter(task=other, recipient=a.assistant, read_at=None)
+    assert ">1<" in http.get("/notifications/bell/").content.decode()
     assert "Mark all read" in http.get("/notifications/").content.decode()
     http.post("/notifications/read-all/")
     assert Notification.objects.filter(recipient=a.assistant, read_at__isnull=True).count() == 0
@@ -542,27 +555,40 @@ def populate(world: PracticeWorld, rows: int) -> Task:
     return task
 
 
-@pytest.mark.parametrize("rows", SIZES)
+def populate_requests(world: PracticeWorld, requests: int) -> None:
+    """Two updates each about ``requests`` requests for contact 1, all unread."""
+    for i in range(requests):
+        task = request_for(world, assignee=world.assistant, title=f"Job {i}")
+        add_comment(task, actor=world.assistant, body_markdown=f"First note {i}")
+        add_comment(task, actor=world.assistant, body_markdown=f"Second note {i}")
+    react_now()
+
+
+@pytest.mark.parametrize("requests", [2, 40])
 def test_notifications_page_queries(
-    personas: Personas, rows: int, django_assert_num_queries
+    personas: Personas, requests: int, django_assert_num_queries
 ) -> None:
-    populate(personas.a, rows)
+    populate_requests(personas.a, requests)
     http = signed_in(personas.a.contact1)
-    # 1. session, 2. user, 3. membership with practice, 4. one page of notifications joined
-    # to task, client, actor, event and comment (scoped by a subquery, not a query)
-    with django_assert_num_queries(4):
+    # 1. session, 2. user, 3. membership with practice, 4. one page of requests' latest
+    # notifications joined to task, client, actor, event and comment (scoped by a subquery,
+    # the latest by NOT EXISTS), 5. the unread count of each request shown
+    with django_assert_num_queries(5):
         response = http.get("/notifications/")
-    assert len(response.context["page"].items) == min(rows, 30)
+    items = response.context["page"].items
+    assert len(items) == min(requests, 30)
+    assert {item.more_updates for item in items} == {1}
+    assert "and 1 more update<" in page_text(response)
 
 
-@pytest.mark.parametrize("rows", SIZES)
-def test_bell_queries(personas: Personas, rows: int, django_assert_num_queries) -> None:
-    populate(personas.a, rows)
+@pytest.mark.parametrize("requests", [2, 40])
+def test_bell_queries(personas: Personas, requests: int, django_assert_num_queries) -> None:
+    populate_requests(personas.a, requests)
     http = signed_in(personas.a.contact1)
-    # 4. the unread count
+    # 4. how many requests have unread news
     with django_assert_num_queries(4):
         response = http.get("/notifications/bell/")
-    assert f">{rows}<" in response.content.decode()
+    assert f">{requests}<" in response.content.decode()
 
 
 @pytest.mark.parametrize("rows", SIZES)
@@ -584,3 +610,28 @@ def test_preferences_page_queries(personas: Personas, rows: int, django_assert_n
     with django_assert_num_queries(4):
         response = http.get("/notifications/preferences/")
     assert response.status_code == 200
+
+
+# Deadlines in the reader's own time, the client's marked when it differs (issue 11, part 5)
+
+
+@pytest.mark.parametrize(
+    ("reader", "said"),
+    [
+        ("America/New_York", "Overdue: it was due Friday 4 December at 17:00."),
+        ("Europe/London", "Overdue: it was due Friday 4 December at 22:00 (17:00 New York time)."),
+        (
+            "Asia/Tokyo",
+            "Overdue: it was due Saturday 5 December at 07:00 (Friday 17:00 New York time).",
+        ),
+    ],
+)
+def test_a_deadline_is_said_in_the_readers_time_with_the_clients_when_it_differs(
+    reader: str, said: str
+) -> None:
+    task = Task(client=Client(time_zone="America/New_York"))
+    row = Notification(
+        kind=Kind.OVERDUE, task=task, deadline_at=datetime(2026, 12, 4, 22, 0, tzinfo=UTC)
+    )
+    with time_machine.travel(datetime(2026, 12, 9, 12, 0, tzinfo=UTC), tick=False):
+        assert wording.sentence(row, ZoneInfo(reader)) == said

@@ -24,6 +24,7 @@ def settings_form(world: PracticeWorld, **changes: object) -> dict[str, object]:
         "work_ends_at": "17:00",
         "country": practice.country,
         "subdivision": practice.subdivision,
+        "response_time": practice.response_time,
     }
     data.update(changes)
     return data

@@ -145,14 +145,45 @@ def test_portal_home_with_requests(
 def test_client_detail_with_requests(
     personas: Personas, rows: int, django_assert_num_queries
 ) -> None:
-    populate_tasks(personas.a, rows)
-    http = signed_in(personas.a.owner)
+    world = personas.a
+    populate_tasks(world, rows)
+    flag_tasks(world, rows)
+    http = signed_in(world.owner)
     # 4. the client joined to its practice, 5. its contacts, 6. its assistants,
     # 7. its pending invitations, 8. the members who could be assigned, 9. its open requests,
-    # 10. its projects with progress
-    with django_assert_num_queries(10):
-        response = http.get(f"/clients/{personas.a.client1.pk}/")
-    assert response.content.decode().count("/tasks/") == rows
+    # 10. since when each waiting one has waited, 11. its projects with progress
+    with django_assert_num_queries(11):
+        response = http.get(f"/clients/{world.client1.pk}/")
+    # Every open request is listed once, and the flagged ones again under "Needs attention".
+    assert response.content.decode().count("/tasks/") == 3 * rows + 2 * rows
+    flags = response.context["page"].flags
+    assert (len(flags.overdue), len(flags.waiting)) == (rows, rows)
+    assert all(row.since is not None for row in flags.waiting)
+
+
+def flag_tasks(world: PracticeWorld, rows: int) -> None:
+    """``rows`` more requests of client 1 that are overdue, and ``rows`` waiting on it."""
+    for i in range(2 * rows):
+        task = create_task(
+            world.client1,
+            actor=world.contact1,
+            title=f"Flagged {i:02}",
+            expectations="Done",
+            deadline_at=timezone.now() + timedelta(days=3),
+            assignee=world.assistant,
+        )
+        if i < rows:
+            Task.objects.filter(pk=task.pk).update(deadline_at=timezone.now() - timedelta(days=1))
+            continue
+        task = move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
+        task = move_task(task, to=TaskStatus.IN_PROGRESS, actor=world.assistant)
+        move_task(
+            task,
+            to=TaskStatus.WAITING_ON_CLIENT,
+            actor=world.assistant,
+            waiting_for="The logo files",
+            waiting_until=timezone.now() + timedelta(days=1),
+        )
 
 
 def populate_conversation(world: PracticeWorld, rows: int) -> Task:
@@ -176,8 +207,10 @@ def test_task_page(personas: Personas, rows: int, persona: str, django_assert_nu
     # 4. the task joined to its client, practice, assignee and creator, 5. whether the viewer
     # sees it (for the moves they may make; none for an owner), then the conversation: its
     # files joined to their uploaders, its changes joined to their actors' memberships and
-    # deliveries, its comments joined to their authors' memberships
-    with django_assert_num_queries(7 if persona == "owner" else 8):
+    # deliveries, its comments joined to their authors' memberships; for the practice, the
+    # client's assistants (the reassign form); then the viewer's notifications about it
+    # marked read (one UPDATE, after rendering)
+    with django_assert_num_queries({"owner": 9, "assistant": 10, "contact1": 9}[persona]):
         response = http.get(f"/tasks/{task.pk}/")
     page = response.context["page"]
     # Created, accepted, started, the comments, the deliveries and the sendings back: the
@@ -192,8 +225,9 @@ def test_owner_dashboard(personas: Personas, rows: int, django_assert_num_querie
     populate(personas.a, rows)
     http = signed_in(personas.a.owner)
     # 4.-5. the day's totals and sections (tests/test_day.py), 6. the onboarding checklist
-    # (one query of EXISTS), 7. the first clients with a contact count
-    with django_assert_num_queries(7):
+    # (one query of EXISTS), 7. the first clients with a contact count, 8. the requests
+    # whose promised answer is late ("No answer yet")
+    with django_assert_num_queries(8):
         response = http.get("/dashboard/")
     assert response.status_code == 200
 
@@ -203,7 +237,7 @@ def test_assistant_dashboard(personas: Personas, rows: int, django_assert_num_qu
     populate(personas.a, rows)
     http = signed_in(personas.a.assistant)
     # 4.-5. the day's totals and sections (tests/test_day.py), 6. the first assigned
-    # clients with a contact count
-    with django_assert_num_queries(6):
+    # clients with a contact count, 7. the requests whose promised answer is late
+    with django_assert_num_queries(7):
         response = http.get("/dashboard/")
     assert response.status_code == 200

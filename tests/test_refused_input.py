@@ -20,8 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,7 +31,10 @@ from tandem.clients import invitations
 from tandem.clients.services import archive_client, unassign_assistant
 from tandem.core.roles import Role
 from tandem.notify.models import Channel, Kind
+from tandem.work.attachments import link_uploads, store_attachment
+from tandem.work.changes import deadline_phrase
 from tandem.work.deliveries import deliver_task
+from tandem.work.editing import edit_task
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import create_task, move_task
 from tandem.work.services_projects import start_project
@@ -233,6 +238,28 @@ CASES = [
         typed=("Prefers calls on Tuesdays</textarea>",),
     ),
     Refused(
+        "edit a client's website",
+        "owner",
+        lambda w: Sent(
+            url("clients:client-edit", w.client1.pk),
+            client_form(name="Client A1", phone="+1 212 555 0100", website="ftp://files.example"),
+        ),
+        beside_field("id_website"),
+        "Enter the website's address, such as https://example.com.",
+        typed=('value="+1 212 555 0100"', 'value="ftp://files.example"'),
+    ),
+    Refused(
+        "edit a client's phone (too long)",
+        "owner",
+        lambda w: Sent(
+            url("clients:client-edit", w.client1.pk),
+            client_form(name="Client A1", phone="0" * 41, address="5 Main Street"),
+        ),
+        beside_field("id_phone"),
+        "Shorten this to 40 characters; it has 41.",
+        typed=("5 Main Street</textarea>", "Prefers calls on Tuesdays</textarea>"),
+    ),
+    Refused(
         "archive a client (already archived)",
         "owner",
         lambda w: Sent(url("home:client-archive", archived_client1(w).pk)),
@@ -364,6 +391,18 @@ CASES = [
         beside_field("id_working_days"),
         "Pick at least one working day.",
         typed=('value="Typed Practice"', 'value="09:00"'),
+    ),
+    # The response time the acknowledgement promises (issue 11, part 6).
+    Refused(
+        "practice settings: a response time that is not offered",
+        "owner",
+        lambda w: Sent(
+            url("core:practice-settings"),
+            practice_form(work_starts_at="09:00", work_ends_at="17:00", response_time="3w"),
+        ),
+        beside_field("id_response_time"),
+        "Pick how soon you respond from the list.",
+        typed=('value="Typed Practice"', 'value="17:00"'),
     ),
     Refused(
         "filter the audit log",
@@ -606,6 +645,163 @@ CASES = [
 ]
 
 
+# work: changing a request after it is sent (issue 11) ----------------------------------------
+
+# The edit page's form, where a refused post's sentence at the top of the form shows.
+EDIT_FORM_TOP = r'region:<form method="post" class="card"(.*?)</form>'
+
+
+def edit_form(task: Task, **overrides: str) -> dict[str, str]:
+    """The edit form as the page filled it in, with a new title and request text typed."""
+    return {
+        "title": "Book the bigger venue",
+        "request_markdown": "Typed details",
+        "expectations": "A signed booking",
+        "deadline": deadline_phrase(task.deadline_at, ZoneInfo(task.client.time_zone)),
+        "priority": task.priority,
+        "estimate_hours": "",
+        "seen": task.updated_at.isoformat(),
+    } | overrides
+
+
+def edit_sent(world: PracticeWorld, **overrides: str) -> Sent:
+    task = a_request(world)
+    return Sent(url("work:task-edit", task.pk), edit_form(task, **overrides))
+
+
+def edit_with_a_project(world: PracticeWorld, **overrides: str) -> Sent:
+    a_project(world)
+    return edit_sent(world, **overrides)
+
+
+def edit_with_a_file(world: PracticeWorld, **overrides: str) -> Sent:
+    task = a_request(world)
+    upload = store_attachment(
+        client=world.client1, uploaded_by=world.contact1, name="brief.txt", content=b"The brief"
+    )
+    link_uploads([upload.pk], actor=world.contact1, task=task)
+    return Sent(url("work:task-edit", task.pk), edit_form(task, **overrides))
+
+
+def owner_edits_first(world: PracticeWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The owner changes the request's priority while the contact's edit is on its way."""
+    task = Task.objects.get(title="Book the venue")
+    edit_task(task, actor=world.owner, priority="high")
+
+
+def reassign_sent(world: PracticeWorld, assignee: str) -> Sent:
+    return Sent(url("work:task-assign", a_request(world).pk), {"assignee": assignee})
+
+
+TYPED_EDITS = ('value="Book the bigger venue"', "Typed details</textarea>")
+
+CASES += [
+    Refused(
+        "edit a request (title emptied)",
+        "contact1",
+        lambda w: edit_sent(w, title=" "),
+        beside_field("id_title"),
+        "Give the request a short title.",
+        typed=("Typed details</textarea>",),
+    ),
+    Refused(
+        "edit a request (what done looks like emptied)",
+        "contact1",
+        lambda w: edit_sent(w, expectations=""),
+        beside_field("id_expectations"),
+        "Say what done looks like, so everyone knows when it is.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (a deadline the resolver refuses)",
+        "contact1",
+        lambda w: edit_sent(w, deadline="ASAP"),
+        beside_field("id_deadline"),
+        "“ASAP” means something different to everyone, so it cannot be a deadline.",
+        typed=(*TYPED_EDITS, 'value="ASAP"'),
+    ),
+    Refused(
+        "edit a request (deadline emptied)",
+        "contact1",
+        lambda w: edit_sent(w, deadline=""),
+        beside_field("id_deadline"),
+        "A request keeps a deadline; give a new one, such as “Friday 5pm”.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (a deadline already past)",
+        "owner",
+        lambda w: edit_sent(w, deadline="2020-01-06 09:00"),
+        beside_field("id_deadline"),
+        "already passed",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (an estimate that is not a number)",
+        "owner",
+        lambda w: edit_sent(w, estimate_hours="lots"),
+        beside_field("id_estimate_hours"),
+        "Give the estimate as a number of hours, such as 1.5.",
+        typed=(*TYPED_EDITS, 'value="lots"'),
+    ),
+    Refused(
+        "edit a request (a priority that is not one)",
+        "owner",
+        lambda w: edit_sent(w, priority="urgent"),
+        beside_field("id_priority"),
+        "Select a valid choice. urgent is not one of the available choices.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (a project that is not the client's)",
+        "owner",
+        lambda w: edit_with_a_project(w, project="999999"),
+        beside_field("id_project"),
+        "Pick one of this client's active projects, or none.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (a file to remove that is not on it)",
+        "contact1",
+        lambda w: edit_with_a_file(w, remove_files="999999"),
+        beside_field("id_remove_files"),
+        "That file is no longer on this request; reload it.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (a form from nowhere)",
+        "contact1",
+        lambda w: edit_sent(w, seen="yesterday"),
+        EDIT_FORM_TOP,
+        "This form is out of date; open the request again and make your changes there.",
+        typed=TYPED_EDITS,
+    ),
+    Refused(
+        "edit a request (the owner changed it meanwhile)",
+        "contact1",
+        lambda w: edit_sent(w),
+        EDIT_FORM_TOP,
+        "Owner A changed this request while you were editing it.",
+        typed=TYPED_EDITS,
+        race=owner_edits_first,
+    ),
+    Refused(
+        "reassign a request (to someone not on the client)",
+        "owner",
+        lambda w: reassign_sent(w, str(w.unassigned.pk)),
+        beside_field("id_reassign_assignee"),
+        "unassigned does not work on Client A1; pick an assistant assigned to this client.",
+    ),
+    Refused(
+        "reassign a request (to no one anyone knows)",
+        "owner",
+        lambda w: reassign_sent(w, "nobody-at-all"),
+        beside_field("id_reassign_assignee"),
+        "Pick an assistant assigned to this client, or nobody.",
+    ),
+]
+
+
 def sender(personas: Personas, persona: str) -> Any:
     match persona:
         case "visitor":
@@ -696,3 +892,77 @@ def test_allauth_pages_answer_refused_input_with_400_and_keep_what_was_typed(
 
 def test_an_allauth_page_shown_without_a_mistake_is_still_200(personas: Personas) -> None:
     assert signed_in(None).get("/accounts/login/").status_code == 200
+
+
+# A deadline with two readings (issue 11, part 5) -----------------------------------------------
+# "next Friday" on a Wednesday is this week's Friday to some, next week's to others: every
+# form that takes a deadline refuses it with both days as choices, keeping what was typed.
+
+WEDNESDAY = "2026-12-02T10:00:00+00:00"
+BOTH_FRIDAYS = (
+    "“next Friday 5pm” can mean Friday 4 December (this week) or Friday 11 December "
+    "(next week). Pick the one you mean."
+)
+
+
+def choices_offered(response: Any, name: str = "deadline") -> list[str]:
+    return re.findall(rf'<button[^>]*name="{name}" value="([^"]+)"', response.content.decode())
+
+
+def test_a_new_request_with_a_two_way_deadline_offers_both_and_keeps_the_rest(
+    personas: Personas,
+) -> None:
+    world = personas.a
+    data = request_form(
+        deadline="next Friday 5pm", request_markdown="Forty guests", estimate_hours="2"
+    )
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = signed_in(world.contact1).post(url("work:task-create", world.client1.pk), data)
+        assert response.status_code == 400
+        assert BOTH_FRIDAYS in sentence_at(response, beside_field("id_deadline"), {})
+        assert choices_offered(response) == ["Fri 4 Dec 5pm", "Fri 11 Dec 5pm"]
+        content = response.content.decode()
+        for typed in ('value="Call the caterer"', "A menu for 40 people</textarea>",
+                      "Forty guests</textarea>", 'value="next Friday 5pm"'):  # fmt: skip
+            assert typed in content
+        assert not Task.objects.exists()
+        # Picking a choice sends the form again with that phrase: one reading, saved.
+        picked = signed_in(world.contact1).post(
+            url("work:task-create", world.client1.pk), data | {"deadline": "Fri 11 Dec 5pm"}
+        )
+    assert picked.status_code == 302
+    assert Task.objects.get().deadline_at.date().isoformat() == "2026-12-11"
+
+
+def test_setting_a_deadline_with_two_readings_offers_both(personas: Personas) -> None:
+    world = personas.a
+    task = create_task(
+        world.client1,
+        actor=world.contact1,
+        title="Book the venue",
+        expectations="A signed booking",
+        deadline_at=None,
+        allow_missing_deadline=True,
+    )
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = signed_in(world.contact1).post(
+            url("work:task-move", task.pk), {"to": "requested", "deadline": "next Friday 5pm"}
+        )
+    assert response.status_code == 400
+    assert BOTH_FRIDAYS in sentence_at(response, beside_field("id_requested_deadline"), {})
+    assert choices_offered(response) == ["Fri 4 Dec 5pm", "Fri 11 Dec 5pm"]
+    assert 'value="next Friday 5pm"' in response.content.decode()
+    task.refresh_from_db()
+    assert task.deadline_at is None
+
+
+def test_the_live_preview_offers_both_readings(personas: Personas) -> None:
+    world = personas.a
+    preview = url("work:deadline-preview", world.client1.pk)
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = signed_in(world.contact1).get(
+            preview, {"deadline": "next Friday 5pm"}, headers={"HX-Request": "true"}
+        )
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    assert BOTH_FRIDAYS in text
+    assert choices_offered(response) == ["Fri 4 Dec 5pm", "Fri 11 Dec 5pm"]

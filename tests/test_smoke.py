@@ -1,6 +1,8 @@
 import pytest
 from django.test import Client as HttpClient
 
+from tandem.accounts.models import User
+from tandem.clients.models import Client
 from tandem.demo import loader as demo
 
 
@@ -45,3 +47,18 @@ def test_demo_has_requests_in_every_state_and_one_overdue() -> None:
     demo.load()
     assert set(Task.objects.values_list("status", flat=True)) == set(TaskStatus.values)
     assert Task.objects.open().filter(deadline_at__lt=timezone.now()).count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_has_a_contact_in_another_zone_than_the_practice_and_clients_with_details() -> None:
+    demo.load()
+    marcus = User.objects.get(email="marcus@summit.example.com")
+    assert (marcus.time_zone, marcus.membership.practice.time_zone) == (
+        "America/New_York",
+        "Europe/London",
+    )
+    summit = Client.objects.select_related("main_contact__user").get(name="Summit Coaching")
+    assert summit.phone_href == "tel:+12125550148"
+    assert summit.website == "https://summit.example.com"
+    assert summit.main_contact is not None
+    assert summit.main_contact.user == marcus

@@ -507,7 +507,7 @@ def test_contact_adds_a_request_with_everything(personas: Personas) -> None:
         (
             {"deadline_at": None},
             "deadline_at",
-            "Give the request a deadline, such as “next Friday 5pm”.",
+            "Give the request a deadline, such as “Friday 5pm”.",
         ),
         ({"priority": "urgent"}, "priority", "Pick a priority: low, normal or high."),
         (

@@ -179,7 +179,7 @@ def inbound(args: argparse.Namespace) -> int:
 
 def _add_deadline_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sub = commands.add_parser("deadline", help="resolve a deadline phrase to an instant")
-    sub.add_argument("phrase", help='what the client wrote, e.g. "next Friday 5pm"')
+    sub.add_argument("phrase", help='what the client wrote, e.g. "Friday 5pm"')
     sub.add_argument("--tz", default="UTC", type=_time_zone, help="the client's time zone")
     sub.add_argument(
         "--now", type=_instant, help="the reference time, ISO 8601 (default: the current time)"

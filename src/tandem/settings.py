@@ -129,6 +129,8 @@ TEMPLATES = [
                 "template_partials.templatetags.partials",
                 # {{ instant|time_tag:"D j M, H:i" }} on every page that lists instants.
                 "tandem.core.templatetags.when",
+                # {{ task.pk|link_to:"work:task-detail" }} on every page that lists rows.
+                "tandem.core.templatetags.links",
             ],
         },
     }

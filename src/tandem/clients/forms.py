@@ -4,12 +4,49 @@ from typing import Any
 
 from django import forms
 
-from tandem.clients.models import Client
+from tandem.clients.models import ADDRESS_MAX, PHONE_MAX, Client, ClientContact
 from tandem.core.forms import DomainErrorFormMixin
 from tandem.core.roles import Role
 
+# Browsers stop typing at maxlength; text pasted past it, or sent by a script, hears this.
+TOO_LONG = "Shorten this to %(limit_value)d characters; it has %(show_value)d."
+WEBSITE_INVALID = "Enter the website's address, such as https://example.com."
+
 
 class ClientForm(DomainErrorFormMixin, forms.ModelForm[Client]):
+    """A client's details. The main contact is picked among the client's own contacts,
+    when editing a client that has some."""
+
+    phone = forms.CharField(
+        label="Phone (optional)",
+        required=False,
+        max_length=PHONE_MAX,
+        error_messages={"max_length": TOO_LONG},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+        help_text="As you would dial it, such as +1 212 555 0100.",
+    )
+    address = forms.CharField(
+        label="Postal address (optional)",
+        required=False,
+        max_length=ADDRESS_MAX,
+        error_messages={"max_length": TOO_LONG},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    website = forms.URLField(
+        label="Website (optional)",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"invalid": WEBSITE_INVALID, "max_length": TOO_LONG},
+    )
+    main_contact = forms.ModelChoiceField(
+        label="Main contact",
+        queryset=ClientContact.objects.none(),
+        required=False,
+        empty_label="Nobody in particular",
+        help_text="Listed first on the client's page, and the one to ask first.",
+        error_messages={"invalid_choice": "Pick one of this client's contacts, or nobody."},
+    )
     notes = forms.CharField(
         label="Notes for your team",
         required=False,
@@ -20,7 +57,7 @@ class ClientForm(DomainErrorFormMixin, forms.ModelForm[Client]):
 
     class Meta:
         model = Client
-        fields = ["name", "time_zone", "notes"]
+        fields = ["name", "time_zone", "phone", "address", "website", "main_contact", "notes"]
         labels = {"name": "Business name", "notes": "Notes for your team"}
         help_texts = {
             "time_zone": "Deadlines the client gives are read in this time zone.",
@@ -32,6 +69,28 @@ class ClientForm(DomainErrorFormMixin, forms.ModelForm[Client]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["maxlength"] = 160
+        self.fields["phone"].widget.attrs["maxlength"] = PHONE_MAX
+        self.fields["address"].widget.attrs["maxlength"] = ADDRESS_MAX
+        contacts = (
+            ClientContact.objects.filter(client_id=self.instance.pk)
+            .select_related("user")
+            .order_by("user__name", "user__email")
+            if self.instance.pk
+            else ClientContact.objects.none()
+        )
+        if self.instance.pk and contacts.exists():
+            field = self.fields["main_contact"]
+            field.queryset = contacts  # type: ignore[attr-defined]
+            field.label_from_instance = lambda contact: contact.user.display_name  # type: ignore[attr-defined]
+        else:
+            # A new client has no contacts yet: nobody to pick.
+            del self.fields["main_contact"]
+
+    def clean_website(self) -> str:
+        website: str = self.cleaned_data["website"]
+        if website and not website.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(WEBSITE_INVALID)
+        return website
 
 
 class InviteMemberForm(DomainErrorFormMixin, forms.Form):

@@ -254,7 +254,7 @@ def accept_invitation(
 
 
 def _create_user(invitation: Invitation, *, name: str, password: str) -> User:
-    user = User(email=invitation.email, name=name.strip())
+    user = User(email=invitation.email, name=name.strip(), time_zone=_first_time_zone(invitation))
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -264,6 +264,15 @@ def _create_user(invitation: Invitation, *, name: str, password: str) -> User:
     # Following the e-mailed link proves the address.
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     return user
+
+
+def _first_time_zone(invitation: Invitation) -> str:
+    """A contact lives on their client's clock (a New York client's deadlines are written
+    in New York time, so its contacts read them there); the practice's people on the
+    practice's. Either can change it on their profile."""
+    if _speaks_for_a_client(invitation.role) and invitation.client is not None:
+        return invitation.client.time_zone
+    return invitation.practice.time_zone
 
 
 def invitation_email(invitation: Invitation) -> tuple[str, str, str]:

@@ -46,6 +46,10 @@ class Phase(models.IntegerChoices):
     EXECUTIVE = 3, "Phase III: personal executive assistant"
 
 
+PHONE_MAX = 40
+ADDRESS_MAX = 500
+
+
 class Client(models.Model):
     """A client of the practice, and the state of the relationship with it.
 
@@ -57,6 +61,14 @@ class Client(models.Model):
     name = models.CharField("business name", max_length=160)
     time_zone = models.CharField(max_length=64, choices=time_zone_choices, default="UTC")
     notes = models.TextField(blank=True)
+    # How the practice reaches the business (issue 11, part 11).
+    phone = models.CharField(max_length=PHONE_MAX, blank=True)
+    address = models.TextField("postal address", max_length=ADDRESS_MAX, blank=True)
+    website = models.URLField(max_length=200, blank=True)
+    # The contact who speaks for the client first: listed first, asked first.
+    main_contact = models.ForeignKey(
+        "ClientContact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)
     # The relationship's state.
@@ -79,6 +91,25 @@ class Client(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def phone_href(self) -> str:
+        """The phone as a ``tel:`` link: its digits, with a leading "+" kept."""
+        digits = "".join(char for char in self.phone if char.isdigit())
+        if not digits:
+            return ""
+        return f"tel:{'+' if self.phone.strip().startswith('+') else ''}{digits}"
+
+    @property
+    def website_href(self) -> str:
+        """The website when it is a web address (the form allows nothing else)."""
+        return self.website if self.website.lower().startswith(("http://", "https://")) else ""
+
+    @property
+    def website_label(self) -> str:
+        """The website as people write it: no scheme, no "www.", no trailing slash."""
+        label = self.website.split("://", 1)[-1].rstrip("/")
+        return label.removeprefix("www.")
 
     def is_reached_by(self, user_id: int, reach: Reach) -> bool:
         """Whether the user is linked to this client through ``reach``: one query."""

@@ -72,9 +72,17 @@ class ClientDetail:
     pending_invitations: list[Invitation]
     assignable: list[Membership]
 
+    @property
+    def main_contact(self) -> ClientContact | None:
+        """The main contact, from the contacts already loaded (first when there is one)."""
+        first = self.contacts[0] if self.contacts else None
+        return first if first is not None and first.pk == self.client.main_contact_id else None
+
 
 def client_detail(*, viewer: User, client: Client) -> ClientDetail:
     contacts = list(client.contacts.select_related("user").order_by("user__name", "user__email"))
+    # The main contact first: the one the practice asks first.
+    contacts.sort(key=lambda contact: contact.pk != client.main_contact_id)
     assignments = list(
         client.assignments.select_related("user").order_by("user__name", "user__email")
     )
@@ -175,4 +183,5 @@ def portal_home(*, viewer: User) -> Portal:
         return Portal(None, [], [])
     assistants = list(client.assignments.select_related("user").order_by("user__name"))
     contacts = list(client.contacts.select_related("user").order_by("user__name"))
+    contacts.sort(key=lambda contact: contact.pk != client.main_contact_id)
     return Portal(client, assistants, contacts)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tandem.clients.models import Assignment, Client
+from tandem.clients.models import Assignment, Client, ClientContact
 from tandem.core import access, audit
 from tandem.core.audit import Action
 from tandem.core.errors import DomainError
@@ -17,6 +17,13 @@ from tandem.core.roles import Capability
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
+
+
+class Unchanged:
+    """A service argument left out: keep what is stored (None would clear it)."""
+
+
+UNCHANGED = Unchanged()
 
 
 def _practice_of(actor: User, capability: Capability = Capability.MANAGE_CLIENTS) -> Membership:
@@ -28,13 +35,27 @@ def _practice_of(actor: User, capability: Capability = Capability.MANAGE_CLIENTS
 
 
 def create_client(
-    *, actor: User, name: str, time_zone: str, notes: str = "", request: HttpRequest | None = None
+    *,
+    actor: User,
+    name: str,
+    time_zone: str,
+    notes: str = "",
+    phone: str = "",
+    address: str = "",
+    website: str = "",
+    request: HttpRequest | None = None,
 ) -> Client:
     """Add a client to the actor's practice. Owners only."""
     membership = _practice_of(actor)
     with transaction.atomic():
         client = Client.objects.create(
-            practice=membership.practice, name=name.strip(), time_zone=time_zone, notes=notes
+            practice=membership.practice,
+            name=name.strip(),
+            time_zone=time_zone,
+            notes=notes,
+            phone=phone.strip(),
+            address=address.strip(),
+            website=website.strip(),
         )
         audit.record(
             Action.CLIENT_CREATED,
@@ -54,12 +75,30 @@ def update_client(
     name: str,
     time_zone: str,
     notes: str,
+    phone: str | None = None,
+    address: str | None = None,
+    website: str | None = None,
+    main_contact: ClientContact | Unchanged | None = UNCHANGED,
     request: HttpRequest | None = None,
 ) -> Client:
+    """A client's details; the contact details and the main contact are left as they are
+    when not given (None, UNCHANGED). The main contact must speak for this client."""
     _practice_of(actor)
+    if isinstance(main_contact, ClientContact) and main_contact.client_id != client.pk:
+        raise DomainError(
+            f"Pick one of {client.name}'s contacts as the main contact.", field="main_contact"
+        )
     with transaction.atomic():
         client.name, client.time_zone, client.notes = name.strip(), time_zone, notes
-        client.save(update_fields=["name", "time_zone", "notes"])
+        fields = ["name", "time_zone", "notes"]
+        for field, value in (("phone", phone), ("address", address), ("website", website)):
+            if value is not None:
+                setattr(client, field, value.strip())
+                fields.append(field)
+        if not isinstance(main_contact, Unchanged):
+            client.main_contact = main_contact
+            fields.append("main_contact")
+        client.save(update_fields=fields)
         audit.record(
             Action.CLIENT_UPDATED,
             practice=client.practice,

@@ -76,6 +76,8 @@ _PRACTICE_WORK = frozenset(
         C.WORK_ON_REQUEST,
         C.MANAGE_WATCHERS,
         C.RUN_PROJECTS,
+        C.EDIT_REQUEST,
+        C.EDIT_ANY_REQUEST,
     }
 )
 
@@ -110,6 +112,7 @@ ROLES: dict[str, RolePolicy] = {
                 C.RESUME_WORK,
                 C.REVIEW_DELIVERY,
                 C.PROPOSE_PROJECTS,
+                C.EDIT_REQUEST,
             }
         ),
     ),

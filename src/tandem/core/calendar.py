@@ -192,6 +192,51 @@ class PracticeCalendar:
             total += max(overlap, timedelta())
         return total
 
+    def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
+        """The instant ``duration`` of working time after ``start`` (4 working hours from
+        Friday 15:00 is Monday 11:00). Time outside working hours does not count, so a
+        start outside them counts from the next opening. Aware, in the calendar's zone."""
+        if start.tzinfo is None:
+            raise ValueError("start must be an aware datetime.")
+        if duration < timedelta():
+            raise ValueError("Count working time forward: duration must not be negative.")
+        at = self._next_working_moment(start)
+        remaining = duration
+        while True:
+            # In UTC, as in working_time_between: a clock change inside the day counts.
+            closes = self.closes_on(at.date()).astimezone(UTC)
+            left = closes - at.astimezone(UTC)
+            if remaining <= left:
+                return (at.astimezone(UTC) + remaining).astimezone(self.zone)
+            remaining -= left
+            at = self.opens_on(self.next_working_day(at.date()))
+
+    def close_of_working_days(self, start: datetime, count: int) -> datetime:
+        """Close of business on the ``count``-th whole working day after ``start``.
+
+        A working day counts only when it opens after ``start``: a request that arrives at
+        10:00 on Wednesday has "one working day" until Thursday's close, one that arrives
+        at 08:00 until Wednesday's close, and one that arrives on Saturday until Monday's.
+        """
+        if count < 1:
+            raise ValueError("Count at least one working day.")
+        local = start.astimezone(self.zone)
+        day = local.date()
+        if not (self.is_working_day(day) and local <= self.opens_on(day)):
+            day = self.next_working_day(day)
+        return self.closes_on(self.add_working_days(day, count - 1))
+
+    def _next_working_moment(self, instant: datetime) -> datetime:
+        """``instant`` itself when the practice is working then, otherwise its next opening."""
+        local = instant.astimezone(self.zone)
+        day = local.date()
+        if self.is_working_day(day):
+            if local < self.opens_on(day):
+                return self.opens_on(day)
+            if local < self.closes_on(day):
+                return local
+        return self.opens_on(self.next_working_day(day))
+
     def _step(self, day: date, direction: int) -> date:
         for offset in range(1, _SEARCH_DAYS):
             candidate = day + timedelta(days=offset * direction)

@@ -171,10 +171,31 @@ class PracticeSettingsForm(PracticeForm):
     )
 
     class Meta(PracticeForm.Meta):
-        fields = [*PracticeForm.Meta.fields, "country", "subdivision", "requires_two_factor"]
+        fields = [
+            *PracticeForm.Meta.fields,
+            "country",
+            "subdivision",
+            # The acknowledgement's promise (issue 11, part 6).
+            "response_time",
+            "requires_two_factor",
+        ]
         labels = {
             **PracticeForm.Meta.labels,
             "requires_two_factor": "Require two-factor authentication for owners and assistants",
+        }
+        help_texts = {
+            "response_time": (
+                "Clients are told this, with the time it comes to, when their request arrives; "
+                "a request nobody has accepted, declined or answered by then is flagged on "
+                "your dashboard. Counted in your working hours and days."
+            ),
+        }
+        error_messages = {
+            **PracticeForm.Meta.error_messages,
+            "response_time": {
+                "invalid_choice": "Pick how soon you respond from the list.",
+                "required": "Pick how soon you respond to a new request.",
+            },
         }
 
     def clean(self) -> dict[str, Any]:

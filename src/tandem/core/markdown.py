@@ -51,3 +51,40 @@ def markdown_text(text: str) -> str:
     comment, where "**wreath workshop**" should read as "wreath workshop"."""
     without_tags = nh3.clean(render_markdown(text), tags=set())
     return re.sub(r"\s+", " ", html.unescape(without_tags)).strip()
+
+
+# A list's preview of a request reads only its start, with the markup taken away by a few
+# patterns rather than by rendering: rendering and cleaning costs about 1 ms a request, more
+# than the rest of a 25-row inbox row by row. The page escapes the text like any other.
+_PREVIEW_SOURCE = 400
+_PREVIEW_PATTERNS = [
+    (re.compile(r"^\s*(```|~~~).*$", re.MULTILINE), ""),  # code fences
+    (re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$", re.MULTILINE), ""),  # rules
+    (re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE), ""),  # headings
+    (re.compile(r"^\s{0,3}(>\s?)+", re.MULTILINE), ""),  # quotes
+    (re.compile(r"^\s*([-*+]|\d{1,9}[.)])\s+", re.MULTILINE), ""),  # list items
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their words
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # autolinks
+    # Emphasis and code marks, but not an escaped one ("\*"), which the next line unescapes.
+    (re.compile(r"(?<!\\)(\*+|`+|~~|(?<!\w)_+|_+(?!\w))"), ""),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])"), r"\1"),  # backslash escapes
+]
+
+
+def markdown_preview(text: str, limit: int = 220) -> str:
+    """The start of Markdown ``text`` as plain words, cut at a word under ``limit``
+    characters with an ellipsis: what a list shows of a request."""
+    plain = text[:_PREVIEW_SOURCE]
+    for pattern, replacement in _PREVIEW_PATTERNS:
+        plain = pattern.sub(replacement, plain)
+    return shorten(html.unescape(plain), limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters, with
+    "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(" ,;:.-") + "…"

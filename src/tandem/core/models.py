@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import time
+from datetime import datetime, time, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,21 @@ def default_working_days() -> list[int]:
     return [0, 1, 2, 3, 4]
 
 
+class ResponseTime(models.TextChoices):
+    """How soon the practice promises to answer a new request (the client's acknowledgement
+    says it, and the dashboard flags a request nobody answered by then). Counted on the
+    practice's calendar: working hours, or whole working days ending at close of business."""
+
+    FOUR_HOURS = "4h", "Within 4 working hours"
+    ONE_DAY = "1d", "Within one working day"
+    TWO_DAYS = "2d", "Within two working days"
+
+
+# Each choice as working time (hours) or as whole working days ending at close of business.
+_RESPONSE_WORKING_HOURS = {ResponseTime.FOUR_HOURS: 4}
+_RESPONSE_WORKING_DAYS = {ResponseTime.ONE_DAY: 1, ResponseTime.TWO_DAYS: 2}
+
+
 class Practice(models.Model):
     """A VA business: the tenant every other row belongs to."""
 
@@ -66,6 +81,12 @@ class Practice(models.Model):
     country = models.CharField(max_length=2, blank=True, default="", choices=country_choices)
     subdivision = models.CharField(max_length=20, blank=True, default="")
     requires_two_factor = models.BooleanField(default=False)
+    response_time = models.CharField(
+        "How soon we respond to a new request",
+        max_length=4,
+        choices=ResponseTime.choices,
+        default=ResponseTime.ONE_DAY,
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -85,6 +106,21 @@ class Practice(models.Model):
             country=self.country,
             subdivision=self.subdivision,
         )
+
+    @property
+    def response_promise(self) -> str:
+        """The promise as a sentence's words: "within one working day"."""
+        return ResponseTime(self.response_time).label.lower().replace("within 4", "within four")
+
+    def respond_by(self, arrived: datetime) -> datetime:
+        """When a request arriving at ``arrived`` is promised an answer, on the practice's
+        calendar (working hours and days, bank holidays), in the practice's zone."""
+        calendar = self.calendar()
+        choice = ResponseTime(self.response_time)
+        if choice in _RESPONSE_WORKING_HOURS:
+            hours = timedelta(hours=_RESPONSE_WORKING_HOURS[choice])
+            return calendar.add_working_time(arrived, hours)
+        return calendar.close_of_working_days(arrived, _RESPONSE_WORKING_DAYS[choice])
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -45,5 +45,10 @@ class Capability(StrEnum):
     RESUME_WORK = "resume_work"
     # Accept delivered work or send it back.
     REVIEW_DELIVERY = "review_delivery"
+    # Change a request after it is sent: its words, deadline and files while the practice
+    # has not taken it on yet (which statuses is ``work.workflow.EDIT_RULES``' answer).
+    EDIT_REQUEST = "edit_request"
+    # Change any part of an open request (priority, project, estimate too) in any status.
+    EDIT_ANY_REQUEST = "edit_any_request"
     RUN_PROJECTS = "run_projects"
     PROPOSE_PROJECTS = "propose_projects"

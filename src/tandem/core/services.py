@@ -12,7 +12,7 @@ from tandem.core import access, audit
 from tandem.core.audit import Action
 from tandem.core.calendar import UnknownRegion, normalize_region
 from tandem.core.errors import DomainError
-from tandem.core.models import Membership, Practice
+from tandem.core.models import Membership, Practice, ResponseTime
 from tandem.core.roles import Capability, Role
 
 if TYPE_CHECKING:
@@ -84,15 +84,21 @@ def update_practice(
     country: str,
     subdivision: str,
     requires_two_factor: bool,
+    response_time: str | None = None,
     request: HttpRequest | None = None,
 ) -> Practice:
     """Change the practice's settings; a change to the 2FA requirement is audited on its own.
+
+    ``response_time`` (a ``ResponseTime``; None keeps it) is the promise every new request's
+    acknowledgement makes; it applies to requests that arrive from now on.
 
     ``country`` (ISO code, blank for none) and ``subdivision`` (a region's code or name)
     choose the bank holidays that are days off; an unknown one is refused beside its field.
     """
     _check_hours(working_days, work_starts_at, work_ends_at)
     country, subdivision = _check_region(country, subdivision)
+    if response_time is not None and response_time not in ResponseTime.values:
+        raise DomainError("Pick how soon you respond from the list.", field="response_time")
     with transaction.atomic():
         # Read from the database, not from ``practice``: a bound ModelForm has already copied
         # the new value onto the instance, which would hide the change.
@@ -109,8 +115,11 @@ def update_practice(
         practice.country = country
         practice.subdivision = subdivision
         practice.requires_two_factor = requires_two_factor
+        if response_time is not None:
+            practice.response_time = response_time
         practice.save(
             update_fields=[
+                "response_time",
                 "name",
                 "time_zone",
                 "currency",

@@ -14,11 +14,12 @@ from tandem.accounts.models import User
 from tandem.clients import invitations, services
 from tandem.clients.models import Client, ClientContact
 from tandem.core import services as core_services
-from tandem.core.models import Membership
+from tandem.core.models import Membership, Practice
 from tandem.core.roles import Role
 from tandem.work import attachments, deliveries
 from tandem.work import services as work
 from tandem.work.deadlines import resolve_deadline
+from tandem.work.editing import edit_task
 from tandem.work.models import Project, Task
 from tandem.work.services_projects import change_project_status, start_project
 from tandem.work.workflow import Side, find_transition
@@ -43,8 +44,8 @@ PENDING = [("Dana Lopez", "dana@demo.example.com", Role.ASSISTANT, None),
            ("Sam Ito", "sam@summit.example.com", Role.CONTACT, "Summit Coaching")]  # fmt: skip
 
 
-def _person(name: str, email: str) -> User:
-    user = User.objects.create_user(email, PASSWORD, name=name, time_zone="Europe/London")
+def _person(name: str, email: str, time_zone: str = "Europe/London") -> User:
+    user = User.objects.create_user(email, PASSWORD, name=name, time_zone=time_zone)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     return user
 
@@ -70,23 +71,47 @@ def load() -> bool:
         for business, tz, notes, contact, contact_email, helpers in CLIENTS:
             client = services.create_client(actor=owner, name=business, time_zone=tz, notes=notes)
             by_name[business] = client
-            user = _person(contact, contact_email)
+            # A contact reads times on their client's clock, as an accepted invitation sets it.
+            user = _person(contact, contact_email, time_zone=tz)
             Membership.objects.create(practice=practice, user=user, role=Role.CONTACT)
             ClientContact.objects.create(practice=practice, client=client, user=user)
             for helper in helpers:
                 services.assign_assistant(
                     client, assistant=User.objects.get(email=helper), actor=owner
                 )
+        _contact_details(by_name, owner)
         projects = _projects(by_name)
         _requests(by_name, projects)
         _delivery_awaiting_review(by_name["Bloom Florist"])
+        _edited_requests()
         _settle_projects(projects)
+        _missed_promise(practice)
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,
                 client=by_name[client_name] if client_name else None,
             )  # fmt: skip
     return True
+
+
+# Contact details and main contacts (issue 11, part 11): (phone, postal address, website).
+DETAILS = {
+    "Bloom Florist": ("+44 20 7946 0321", "12 Market Row\nLondon SE1 9AB",
+                      "https://bloom.example.com"),
+    "Summit Coaching": ("+1 212 555 0148", "350 Fifth Avenue, Suite 4100\nNew York, NY 10118",
+                        "https://summit.example.com"),
+    "Harbour Legal": ("+61 2 5550 1234", "", "https://harbour.example.com"),
+}  # fmt: skip
+
+
+def _contact_details(by_name: dict[str, Client], owner: User) -> None:
+    for business, (phone, address, website) in DETAILS.items():
+        client = by_name[business]
+        services.update_client(
+            client, actor=owner, name=client.name, time_zone=client.time_zone,
+            notes=client.notes, phone=phone, address=address, website=website,
+            main_contact=ClientContact.objects.filter(client=client).first(),
+        )  # fmt: skip
 
 
 def logins() -> list[tuple[str, str, str]]:
@@ -228,6 +253,22 @@ def _delivery_awaiting_review(client: Client) -> None:
     )  # fmt: skip
 
 
+# Issue 11, part 6: the dashboard's "No answer yet". A promise cannot be missed at once, only
+# over time: age one unanswered request until the promise made when it arrived has passed
+# (two days back, further over a weekend or bank holidays).
+MISSED_PROMISE = "Order ribbon and tissue paper from the wholesaler"  # as its client reworded it
+
+
+def _missed_promise(practice: Practice) -> None:
+    now = timezone.now()
+    arrived = now - timedelta(days=2)
+    while practice.respond_by(arrived) >= now:
+        arrived -= timedelta(days=1)
+    Task.objects.filter(title=MISSED_PROMISE, practice=practice).update(
+        created_at=arrived, respond_by=practice.respond_by(arrived)
+    )
+
+
 # (client, who starts it (an assistant creates a project, a contact proposes one), title, goal,
 #  what done looks like, days until its target, its requests, the status it is left in)
 PROJECTS: list[tuple[str, str, str, str, str, int, list[str], str]] = [
@@ -277,3 +318,19 @@ def _settle_projects(projects: dict[str, Project]) -> None:
         project = projects[title]
         if project.status != status:
             change_project_status(project, actor=User.objects.get(email=starter), to=status)
+
+
+# Changing a request after it is sent (issue 11): a contact reworded one request before the
+# practice accepted it, so its timeline shows the edit and Ada has heard of it.
+def _edited_requests() -> None:
+    task = Task.objects.select_related("client__practice").get(
+        title="Order ribbon from the wholesaler"
+    )
+    edit_task(
+        task,
+        actor=User.objects.get(email="chloe@bloom.example.com"),
+        title="Order ribbon and tissue paper from the wholesaler",
+        expectations=(
+            "Two rolls of red satin ribbon and a ream of white tissue paper, delivered to the shop."
+        ),
+    )

@@ -22,7 +22,7 @@ from tandem.clients.models import Assignment, Client, ClientContact
 from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.inbound.addresses import client_address
-from tandem.work import selectors_day, selectors_lists
+from tandem.work import selectors_day, selectors_flags, selectors_lists
 from tandem.work.models import Project, Task
 from tandem.work.selectors import open_requests
 from tandem.work.selectors_projects import client_projects
@@ -60,12 +60,15 @@ class DashboardPage:
     onboarding: clients.Onboarding | None
     # The first of the viewer's active clients by name, each with a contact count.
     clients: list[Client]
+    # Requests not answered by the time the practice promised the client.
+    unanswered: selectors_day.Unanswered | None = None
 
 
 def dashboard_page(*, viewer: User, now: datetime, zone: tzinfo) -> DashboardPage:
     """The practice side's dashboard: the viewer's day across their clients (two queries),
     the onboarding checklist for those who run the practice (one), and their first clients
-    (one). Scoped to the clients the viewer sees; the view lets only the practice side in."""
+    (one), and the requests not answered by the time promised (one). Scoped to the clients
+    the viewer sees; the view lets only the practice side in."""
     day = selectors_day.day_dashboard(viewer=viewer, now=now, zone=zone)
     runs_practice = access.allows(viewer, Capability.MANAGE_PRACTICE)
     return DashboardPage(
@@ -75,6 +78,7 @@ def dashboard_page(*, viewer: User, now: datetime, zone: tzinfo) -> DashboardPag
         ],
         onboarding=clients.onboarding(viewer=viewer) if runs_practice else None,
         clients=clients.first_clients(viewer=viewer, limit=DASHBOARD_CLIENTS),
+        unanswered=selectors_day.unanswered(viewer=viewer, now=now),
     )
 
 
@@ -126,19 +130,26 @@ class ClientPage:
     detail: clients.ClientDetail
     # Its open requests the viewer sees, soonest deadline first.
     requests: list[Task]
+    # Of those, the overdue ones and the ones waiting on the client.
+    flags: selectors_flags.ClientFlags
     projects: list[Project]
     inbound_address: str
     # The practice side gets the links only the practice follows (the mail log).
     is_practice_side: bool
 
 
-def client_page(*, viewer: User, client: Client) -> ClientPage:
-    """``client``'s page for the practice side: its people (four queries), its open requests
-    (one) and its projects (one). ``client`` must come from ``visible_to(viewer)``."""
+def client_page(*, viewer: User, client: Client, now: datetime) -> ClientPage:
+    """``client``'s page for the practice side: its people (four queries; the main contact
+    first), its open requests (one) flagged overdue or waiting (one: since when each has
+    waited) and its projects (one). ``client`` must come from ``visible_to(viewer)``."""
+    requests = open_requests(viewer=viewer, client=client)
     return ClientPage(
         client=client,
         detail=clients.client_detail(viewer=viewer, client=client),
-        requests=open_requests(viewer=viewer, client=client),
+        requests=requests,
+        flags=selectors_flags.client_flags(
+            viewer=viewer, client=client, open_tasks=requests, now=now
+        ),
         projects=client_projects(viewer=viewer, client=client),
         inbound_address=client_address(client),
         is_practice_side=access.is_practice_side(access.member(viewer)),

@@ -71,7 +71,7 @@ def _client_page(
     status: int = 200,
 ) -> HttpResponse:
     """The client's page; a posted form that was refused replaces its blank twin."""
-    page = selectors.client_page(viewer=request.user, client=client)
+    page = selectors.client_page(viewer=request.user, client=client, now=timezone.now())
     context = {
         "page": page,
         "client": client,

@@ -32,7 +32,7 @@ from tandem.core.access import Side
 from tandem.core.errors import DomainError
 from tandem.core.mail import queue_email, render_email
 from tandem.inbound.addresses import ClientAddress, ReplyAddress, parse_address
-from tandem.inbound.cues import find_deadline, find_expectations
+from tandem.inbound.cues import find_expectations, read_deadline
 from tandem.inbound.models import InboundMessage, Outcome
 from tandem.inbound.parsing import Attachment, ParsedMessage, parse_message
 from tandem.work import services as work
@@ -181,7 +181,7 @@ def _new_request(message: ParsedMessage, target: ClientAddress, log: InboundMess
     sender = _contact(client, message.sender)
     if sender is None:
         return Receipt(Outcome.UNKNOWN_SENDER, note=f"{message.sender} is not a contact.")
-    deadline_at = find_deadline(client, subject=message.subject, text=message.text)
+    cue = read_deadline(client, subject=message.subject, text=message.text)
     try:
         with transaction.atomic():
             task = work.create_task(
@@ -189,13 +189,13 @@ def _new_request(message: ParsedMessage, target: ClientAddress, log: InboundMess
                 actor=sender,
                 title=_title(message.subject),
                 expectations=find_expectations(message.text),
-                deadline_at=deadline_at,
+                deadline_at=cue.at,
                 request_markdown=message.text,
                 allow_missing_deadline=True,
             )
             _attach(message.attachments, task=task, actor=sender)
             if task.status == TaskStatus.NEEDS_DEADLINE:
-                _ask_for_deadline(task, sender)
+                _ask_for_deadline(task, sender, readings=cue.readings)
     except DomainError as refusal:
         return Receipt(Outcome.REFUSED, note=refusal.message)
     return Receipt(Outcome.TASK_CREATED, task=task)
@@ -223,13 +223,19 @@ def _title(subject: str) -> str:
     return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1].rstrip() + "…"
 
 
-def _ask_for_deadline(task: Task, sender: User) -> None:
-    """Mail the sender three deadlines as links to the task page, which offers to set one."""
-    choices = [(choice, _choice_url(task, choice)) for choice in _suggestions(task.client)]
-    subject, text, html = render_email(
-        "inbound/email/needs_deadline",
-        {"task": task, "sender": sender, "choices": choices, "task_url": task_url(task)},
-    )
+def _ask_for_deadline(task: Task, sender: User, *, readings: Sequence[Suggestion]) -> None:
+    """Mail the sender deadlines as links to the task page, which offers to set one: the two
+    ``readings`` of a day they wrote that has two, or else three suggestions."""
+    offered = readings or _suggestions(task.client)
+    choices = [(choice, _choice_url(task, choice)) for choice in offered]
+    context = {
+        "task": task,
+        "sender": sender,
+        "choices": choices,
+        "task_url": task_url(task),
+        "two_readings": bool(readings),
+    }
+    subject, text, html = render_email("inbound/email/needs_deadline", context)
     queue_email(
         key=f"inbound:needs-deadline:{task.pk}",
         to=sender.email,

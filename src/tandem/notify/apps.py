@@ -8,4 +8,8 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers notifications as reactions to task events and comments.
-        from tandem.notify import reactions  # noqa: F401
+        from tandem.core import reading
+        from tandem.notify import reactions, services  # noqa: F401
+
+        # Opening a request marks the reader's notifications about it read.
+        reading.when_opened("notify.mark_read", services.on_opened)

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     DELIVERED = "delivered", "Work delivered for review"
     DUE_TOMORROW = "due_tomorrow", "Due within a day"
     OVERDUE = "overdue", "Overdue"
+    EDITED = "edited", "Request changed after it was sent"
 
 
 class Channel(models.TextChoices):
@@ -116,6 +117,7 @@ class Preference(models.Model):
     delivered = _channel_field(Kind.DELIVERED.label)
     due_tomorrow = _channel_field(Kind.DUE_TOMORROW.label)
     overdue = _channel_field(Kind.OVERDUE.label)
+    edited = _channel_field(Kind.EDITED.label)
     # One mail a day at DIGEST_HOUR local time instead of a mail per task.
     wants_digest = models.BooleanField("Daily digest instead of single e-mails", default=False)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from tandem.core import access, jobs
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
 from tandem.notify.models import Channel, Kind, Notification, Preference
+from tandem.notify.wording import took_it_on
 from tandem.work.mentions import mentioned
 from tandem.work.models import Comment, Task, TaskEvent, TaskStatus
 from tandem.work.selectors import task_audience
@@ -103,6 +104,8 @@ def record(changes: list[Change]) -> list[Notification]:
     rows: list[Notification] = []
     for change in changes:
         for user in change.recipients:
+            if change.actor is not None and user.pk == change.actor.pk:
+                continue  # nobody is told of their own action, whoever built the list
             pref = preferences.get(user.pk)
             channel = pref.channel(change.kind) if pref else Channel.EMAIL
             if channel == Channel.OFF:
@@ -164,12 +167,69 @@ def _kind_of(event: TaskEvent) -> str:
     return Kind.STATUS_CHANGED
 
 
+def _neighbour(event: TaskEvent, *, after: bool) -> TaskEvent | None:
+    """The task's next (or previous) timeline line: one query on the task's events."""
+    lines = TaskEvent.objects.filter(task_id=event.task_id).select_related("actor")
+    if after:
+        return lines.filter(pk__gt=event.pk).order_by("pk").first()
+    return lines.filter(pk__lt=event.pk).order_by("-pk").first()
+
+
+# Two lines of one move are written in one transaction, microseconds apart; a person who
+# accepts and, later, assigns themself made two moves, each its own news.
+ONE_MOVE = timedelta(seconds=5)
+
+
+def _accepted_by(event: TaskEvent | None, actor_id: int | None) -> bool:
+    return (
+        event is not None
+        and event.kind == TaskEvent.Kind.STATUS_CHANGED
+        and event.to_status == TaskStatus.ACCEPTED
+        and event.actor_id == actor_id
+    )
+
+
+def _one_move(acceptance: TaskEvent, take_on: TaskEvent) -> bool:
+    """Whether ``take_on`` is the same person taking the request on in the move that
+    accepted it (``work.services._take_on`` records that line right after)."""
+    return (
+        _accepted_by(acceptance, take_on.actor_id)
+        and took_it_on(take_on)
+        and abs(take_on.created_at - acceptance.created_at) < ONE_MOVE
+    )
+
+
+def _take_on_follows(event: TaskEvent) -> bool:
+    """Whether this acceptance is the first half of accept-and-take-on."""
+    if not _accepted_by(event, event.actor_id):
+        return False
+    following = _neighbour(event, after=True)
+    return following is not None and _one_move(event, following)
+
+
+def _is_take_on_after_accepting(event: TaskEvent) -> bool:
+    """Whether this take-on is the second half of accept-and-take-on."""
+    if not took_it_on(event):
+        return False
+    previous = _neighbour(event, after=False)
+    return previous is not None and _one_move(previous, event)
+
+
 def notify_event(event: TaskEvent, task: Task) -> list[Notification]:
-    """Tell the right people about a task's creation, move or new assignee."""
+    """Tell the right people about a task's creation, move or new assignee.
+
+    Accept-and-take-on (an assistant accepting an unassigned request) is two timeline lines
+    but one piece of news: the acceptance says nothing, and the take-on is told as the
+    decision it completes ("accepted the request and took it on"), so each reader gets one
+    notification and hears of it as a decision.
+    """
+    if _take_on_follows(event):
+        return []
+    kind = Kind.DECIDED if _is_take_on_after_accepting(event) else _kind_of(event)
     extra = _practice_side_of_client(task) if event.kind == TaskEvent.Kind.CREATED else set()
     change = Change(
         task=task,
-        kind=_kind_of(event),
+        kind=kind,
         key=f"event:{event.pk}",
         actor=event.actor,
         event=event,
@@ -201,16 +261,26 @@ def notify_comment(comment: Comment, task: Task) -> list[Notification]:
 
 
 def mark_read(notification_id: int, *, actor: User) -> Notification:
-    """Mark one of the actor's own notifications read; someone else's is not found."""
+    """Mark one of the actor's own notifications read, with every other one about the same
+    request: the list shows a request's updates as one entry. Someone else's is not found."""
     notification = Notification.objects.visible_to(actor).filter(pk=notification_id).first()
     if notification is None:
         raise DomainError("That notification is not one of yours.")
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=notification.read_at
-        )
+    mark_read_for_task(actor, notification.task_id)
     return notification
+
+
+def mark_read_for_task(reader: User, task_id: int) -> int:
+    """Mark the reader's unread notifications about one request read: one UPDATE. Called
+    when they open the request (``core.reading``); returns how many were unread."""
+    unread = Notification.objects.filter(recipient_id=reader.pk, task_id=task_id)
+    return unread.unread().update(read_at=timezone.now())
+
+
+def on_opened(reader: User, obj: models.Model) -> None:
+    """The ``core.reading`` hook: opening a request reads its news."""
+    if isinstance(obj, Task):
+        mark_read_for_task(reader, obj.pk)
 
 
 def mark_all_read(*, actor: User) -> int:

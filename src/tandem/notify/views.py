@@ -31,7 +31,7 @@ def notification_list(request: MemberRequest) -> HttpResponse:
         "is_first_page": before_id is None,
         # Judged from the items shown, not a count query: what is unread is nearly always
         # the newest, and an older unread one can still be marked read on its own.
-        "has_unread": any(item.notification.read_at is None for item in page.items),
+        "has_unread": any(item.unread for item in page.items),
     }
     template = "notify/notification_list.html"
     return render(request, f"{template}#items" if request.htmx else template, context)

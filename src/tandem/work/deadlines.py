@@ -18,6 +18,14 @@ Decisions worth knowing:
   last such day of this ISO week (Monday to Sunday) or calendar month.
 * Whole weeks, months and years ("next week", "in May", "2027") are refused; offsets of
   weeks or months ("in 2 weeks") are a day and are accepted.
+* "next <weekday>" has two common readings when that weekday is still ahead in this week
+  (Monday to Sunday): said on a Wednesday, "next Friday" is this week's Friday to some and
+  next week's to others. The resolver does not pick one: it raises ``AmbiguousDeadline``
+  (a VagueDeadline) whose two suggestions are the two days, each labelled with a phrase
+  that has one reading ("Fri 4 Dec 5pm"). When the weekday is today or already past in
+  this week (on a Friday, Saturday or Sunday for "next Friday"), the coming one is the only
+  reading: the week is over, or "today" would have been said. "this Friday" is this week's
+  Friday (on a weekend: the coming one); a bare "Friday" is the next Friday after today.
 * dateparser reads the phrase as a wall-clock time in the client's zone; we attach the zone
   with zoneinfo ourselves, because dateparser's own (pytz) offsets in the repeated hour of a
   daylight-saving change are inconsistent. In that repeated hour the earlier instant wins, so
@@ -39,7 +47,7 @@ from dateparser.timezone_parser import pop_tz_offset_from_string
 from tandem.core.calendar import PracticeCalendar
 from tandem.core.errors import DomainError
 
-EXAMPLES = "such as “next Friday 5pm”, “tomorrow noon” or “3 December”"
+EXAMPLES = "such as “Friday 5pm”, “tomorrow noon” or “3 December”"
 
 # dateparser keeps the base's clock time when it drops an unreadable time ("tomorrow 25:00");
 # an odd microsecond on the base shows when that happened.
@@ -113,6 +121,10 @@ class VagueDeadline(DomainError):  # noqa: N818 - the name the issue and callers
         self.suggestions = tuple(suggestions)
 
 
+class AmbiguousDeadline(VagueDeadline):
+    """The phrase has two common readings (``suggestions``: the two, earlier first)."""
+
+
 class _RefusalError(Exception):
     """Raised inside the resolver; turned into VagueDeadline once suggestions are known."""
 
@@ -151,6 +163,9 @@ def resolve_deadline(
         calendar=local_calendar, now=now.astimezone(local_calendar.zone), date_order=date_order
     )
     try:
+        readings = _readings(text, reading)
+        if readings is not None:
+            raise _ambiguous(text, readings)
         local, explanation = _resolve(text, reading)
         if local <= reading.now:
             raise _RefusalError(
@@ -186,6 +201,50 @@ def warm_up() -> None:
 
 def _suggestion(label: str, local: datetime) -> Suggestion:
     return Suggestion(label=label, at=local.astimezone(UTC), local=local)
+
+
+# Two readings of "next <weekday>".
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_NEXT_WEEKDAY_RE = re.compile(
+    r"\bnext\s+(?P<day>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|"
+    r"fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b\.?",
+    re.I,
+)
+
+
+def _readings(text: str, reading: _Reading) -> tuple[datetime, datetime] | None:
+    """Both instants "next <weekday>" can mean, or None when it has one reading (or the
+    phrase says no "next <weekday>"). Each reading is the phrase with that day's date in
+    place of the words, resolved by the usual rules (so "EOD next Fri" and "next Friday
+    5pm" keep their time)."""
+    match = _NEXT_WEEKDAY_RE.search(text)
+    if match is None:
+        return None
+    weekday = _WEEKDAYS.index(match["day"][:3].lower())
+    ahead = weekday - reading.today.weekday()
+    if ahead <= 0:  # today or already past this week: only the coming one is meant
+        return None
+    days = (reading.today + timedelta(days=ahead), reading.today + timedelta(days=ahead + 7))
+    first, second = (
+        _resolve(f"{text[: match.start()]}{_date(day)}{text[match.end() :]}", reading)[0]
+        for day in days
+    )
+    return first, second
+
+
+def _ambiguous(text: str, readings: tuple[datetime, datetime]) -> AmbiguousDeadline:
+    first, second = readings
+    message = (
+        f"“{text.strip()}” can mean {_date(first.date(), year=False)} (this week) or "
+        f"{_date(second.date(), year=False)} (next week). Pick the one you mean."
+    )
+    return AmbiguousDeadline(message, [_suggestion(_phrase(local), local) for local in readings])
+
+
+def _phrase(local: datetime) -> str:
+    """A phrase with one reading for ``local``, such as "Fri 4 Dec 5pm"."""
+    return f"{local:%a} {local.day} {local:%b} {_clock(local.time())}"
 
 
 # Resolution, most specific rule first. Each returns (local instant, explanation) or None.
@@ -416,8 +475,8 @@ def _clock(moment: time) -> str:
     return f"{hour}{minutes}{'pm' if moment.hour >= 12 else 'am'}"
 
 
-def _date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+def _date(day: date, *, year: bool = True) -> str:
+    return f"{day:%A} {day.day} {day:%B}" + (f" {day:%Y}" if year else "")
 
 
 def _describe(local: datetime) -> str:

@@ -151,9 +151,12 @@ class AttachmentsForm(DomainErrorFormMixin, forms.Form):
         # Declared on the base class, the field would come first: files go last.
         self.fields["attachments"] = self.fields.pop("attachments")
         self.fields["attachments"].label = self.files_label
-        self.fields["attachments"].help_text = (
-            f"Drop files here or choose them; up to {settings.TANDEM_ATTACHMENT_MAX_MB} MB "
-            "each. Programs and scripts are refused."
+        # After "Drop files here or choose them;" where there is a pointer, "Choose files or
+        # take a photo;" where there is none (work/attachment_field.html).
+        self.fields[
+            "attachments"
+        ].help_text = (
+            f"up to {settings.TANDEM_ATTACHMENT_MAX_MB} MB each. Programs and scripts are refused."
         )
 
     @property
@@ -231,7 +234,7 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         },
     )
     deadline = _phrase_field(
-        "Deadline", "A date and time or a phrase, such as “next Friday 5pm” or “in 3 days”."
+        "Deadline", "A date and time or a phrase, such as “Friday 5pm” or “in 3 days”."
     )
     estimate_hours = forms.DecimalField(
         label="Estimate in hours (optional)",
@@ -264,12 +267,22 @@ class TaskForm(PhraseMixin, AttachmentsForm):
     )
 
     def __init__(
-        self, *args: Any, client: Client, assignees: list[User] | None, **kwargs: Any
+        self,
+        *args: Any,
+        client: Client,
+        assignees: list[User] | None,
+        estimates: bool | None = None,
+        **kwargs: Any,
     ) -> None:
-        """``assignees`` is None for the client's contacts: they do not choose who works."""
+        """``assignees`` is None for the client's contacts: they do not choose who works,
+        nor (unless ``estimates`` says otherwise) estimate the practice's hours (an estimate
+        a contact posts anyway is ignored: the form has no such field, so the service never
+        hears of it)."""
         super().__init__(*args, client=client, **kwargs)
         self.assignees = {user.pk: user for user in assignees or []}
         self._preview_live("deadline")
+        if not (assignees is not None if estimates is None else estimates):
+            del self.fields["estimate_hours"]
         if assignees is None:
             del self.fields["assignee"]
         else:
@@ -284,7 +297,7 @@ class TaskForm(PhraseMixin, AttachmentsForm):
             del self.fields["project"]
 
     def clean_deadline(self) -> datetime:
-        empty = "Give the request a deadline, such as “next Friday 5pm”."
+        empty = "Give the request a deadline, such as “Friday 5pm”."
         return self._resolve_phrase(self.cleaned_data["deadline"], empty=empty)
 
     def clean_project(self) -> Project | None:
@@ -321,7 +334,7 @@ class MoveForm(PhraseMixin, forms.Form):
         label="Waiting for", required=False, max_length=300, error_messages={"max_length": TOO_LONG}
     )
     waiting_until = _phrase_field("Needed by", "Such as “Friday 5pm”.")
-    deadline = _phrase_field("Deadline", "Such as “next Friday 5pm”.")
+    deadline = _phrase_field("Deadline", "Such as “Friday 5pm”.")
 
     NOTE_LABELS = {
         TaskStatus.DECLINED: "Why are you declining it?",
@@ -376,7 +389,7 @@ class MoveForm(PhraseMixin, forms.Form):
         return self._resolve_phrase(self.cleaned_data["waiting_until"], empty=empty)
 
     def clean_deadline(self) -> datetime:
-        empty = "Give the request a deadline, such as “next Friday 5pm”."
+        empty = "Give the request a deadline, such as “Friday 5pm”."
         return self._resolve_phrase(self.cleaned_data["deadline"], empty=empty)
 
     def service_kwargs(self) -> dict[str, Any]:

@@ -7,12 +7,14 @@ valid filters ask for.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 
-from tandem.core.forms import LongSelect
+from tandem.core.forms import LongSelect, option_tags
 from tandem.search.query import parse
 from tandem.work.models import TaskStatus
 from tandem.work.selectors_lists import STATUS_GROUPS, FilterChoices, RequestFilters
@@ -65,9 +67,11 @@ class RequestFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "Words in a title, request or comment"}
         ),
     )
+    # LongSelect: options written in Python, not one template each (about 30 on this form).
     status = forms.ChoiceField(
         label="Status",
         required=False,
+        widget=LongSelect,
         choices=STATUS_CHOICES,
         error_messages={"invalid_choice": _unknown("status")},
     )
@@ -90,6 +94,7 @@ class RequestFilterForm(forms.Form):
     due = forms.ChoiceField(
         label="Due",
         required=False,
+        widget=LongSelect,
         choices=DUE_CHOICES,
         error_messages={"invalid_choice": _unknown("due date choice")},
     )
@@ -98,6 +103,7 @@ class RequestFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
+        widget=LongSelect,
         choices=SORT_CHOICES,
         error_messages={"invalid_choice": _unknown("order")},
     )
@@ -158,3 +164,42 @@ class RequestFilterForm(forms.Form):
 
 def _date_or_none(value: object) -> date | None:
     return value if isinstance(value, date) else None
+
+
+# The practice-wide board's "whose work" filter ------------------------------------------------
+
+EVERYONE = "everyone"
+MINE = "mine"
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """Whose work the practice-wide board shows: everyone's the viewer can see, the
+    viewer's own, or (for someone who sees the whole practice) one assistant's.
+
+    Not a Django form: one select, read on every view of a page that is measured against
+    the floor, where building a form's fields cost more than the rest of its header.
+    """
+
+    choices: list[tuple[str, str]]
+    chosen: str = EVERYONE
+    error: str = ""
+
+    @classmethod
+    def read(cls, data: Any, *, people: list[tuple[int, str]]) -> BoardFilter:
+        choices = [(EVERYONE, "Everyone's"), (MINE, "Mine")]
+        choices += [(str(pk), f"{name}'s") for pk, name in people]
+        who = str(data.get("who") or EVERYONE)
+        if who not in dict(choices):
+            return cls(choices, EVERYONE, _unknown("person"))
+        return cls(choices, who)
+
+    def assignee_id(self, viewer_id: int) -> int | None:
+        """Whose tasks to show: None for everyone's (and for a refused value)."""
+        if self.chosen == EVERYONE:
+            return None
+        return viewer_id if self.chosen == MINE else int(self.chosen)
+
+    @property
+    def options(self) -> SafeString:
+        return mark_safe(option_tags(self.choices, selected={self.chosen}))  # noqa: S308

@@ -197,6 +197,10 @@ class Task(models.Model):
     )
     waiting_for = models.CharField(max_length=300, blank=True)
     waiting_until = models.DateTimeField(null=True, blank=True)
+    # When the practice promised the client an answer (its response time, on its calendar),
+    # while nobody on the practice side has accepted, declined or answered the request;
+    # None once they have, or when the practice created the request itself (``promises``).
+    respond_by = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -236,6 +240,13 @@ class Task(models.Model):
             ),
             # An assistant's own work, by status.
             models.Index(fields=["assignee", "status"]),
+            # The dashboard's "No answer yet": promises still open, by when they fall due.
+            # Only unanswered requests have one, so the index stays small.
+            models.Index(
+                fields=["practice", "respond_by", "id"],
+                condition=models.Q(respond_by__isnull=False),
+                name="task_awaiting_answer",
+            ),
         ]
         constraints = [
             # A request has a real deadline from the moment it is a request. Only an e-mailed
@@ -272,6 +283,8 @@ class TaskEvent(models.Model):
         CREATED = "created", "Created"
         STATUS_CHANGED = "status_changed", "Status changed"
         ASSIGNED = "assigned", "Assigned"
+        # The request was changed after it was sent (``work.editing``): ``changes`` says how.
+        EDITED = "edited", "Edited"
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     # The task's client, kept here so a client's latest changes are one index range (the
@@ -287,6 +300,10 @@ class TaskEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=TaskStatus.choices, blank=True)
     # A reason (declined, cancelled), what is awaited, or why the work was sent back.
     note = models.TextField(blank=True)
+    # What an edit or a reassignment changed, as data ({"title": {"from": …, "to": …}, …};
+    # instants in ISO 8601 UTC), so each reader sees it in words and in their own time zone
+    # (``work.changes.describe``).
+    changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TaskEventQuerySet.as_manager()

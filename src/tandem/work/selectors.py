@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from django.db.models import F, QuerySet
 
 from tandem.clients.models import Client
+from tandem.core import access
+from tandem.core.roles import Capability
 from tandem.work.models import Task
 
 if TYPE_CHECKING:
@@ -58,3 +60,18 @@ def watcher_panel(task: Task, *, viewer: User) -> WatcherPanel:
         viewer_watches=viewer.pk in watching,
         addable=[user for user in audience if user.pk not in watching],
     )
+
+
+# The task page's reassign form (issue 11) -----------------------------------------------------
+
+
+def reassign_choices(task: Task, standing: access.Standing) -> list[User] | None:
+    """Whom the task may be given to (its client's assistants), for the task page's
+    reassign form; None when the person may not choose who works on it. One query, and
+    none for the client's contacts."""
+    if not task.is_open or not standing.allows(Capability.WORK_ON_REQUEST):
+        return None
+    assignments = task.client.assignments.select_related("user").order_by(
+        "user__name", "user__email"
+    )
+    return [assignment.user for assignment in assignments]

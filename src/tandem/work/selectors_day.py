@@ -13,14 +13,37 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, F, OrderBy, Q, QuerySet, Subquery, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, Substr
 
-from tandem.clients.models import Client
+from tandem.clients.models import Assignment, Client
 from tandem.core import access
 from tandem.core.access import Standing
+from tandem.core.links import link
+from tandem.core.markdown import markdown_preview, shorten
 from tandem.core.models import Practice
-from tandem.work.models import CLOSED_STATUSES, OPEN_STATUSES, Task, TaskQuerySet, TaskStatus
+from tandem.work.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Attachment,
+    Priority,
+    Task,
+    TaskQuerySet,
+    TaskStatus,
+)
 from tandem.work.workflow import Move, Need, moves_for
 
 if TYPE_CHECKING:
@@ -107,17 +130,28 @@ def firsts_of_each(
     return Task.objects.filter(pk__in=picks[0].union(*picks[1:], all=True))
 
 
-def _count(rows: TaskQuerySet, cap: int | None = None) -> Coalesce:
-    """How many ``rows`` there are (at most ``cap + 1``), as a subquery: every visible row
-    is of one practice."""
-    if cap is not None:
-        rows = Task.objects.filter(pk__in=rows.order_by().values("pk")[: cap + 1])
-    # COUNT(*), not COUNT(id): PostgreSQL then counts from the index without the rows.
-    counted = rows.order_by().values("practice_id").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted), 0)
+class _CountOf(Subquery):
+    """``SELECT COUNT(*) FROM (rows)``: how many rows a (possibly sliced) query gives.
+
+    Counting a LIMITed list of ids this way reads at most the limit's index entries. The
+    ORM's own shape for it, ``COUNT(*) … WHERE id IN (… LIMIT n) GROUP BY``, looked each id
+    up again and sorted them: 30 times slower on SQLite for a capped section of 101 tasks.
+    """
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
 
 
-def _counts(viewer: User, counts: dict[str, Coalesce]) -> dict[str, int]:
+def _count(rows: TaskQuerySet, cap: int | None = None) -> _CountOf:
+    """How many ``rows`` there are (at most ``cap + 1``), as a subquery of one index range.
+
+    COUNT(*) over the ids, not COUNT(id): PostgreSQL then counts from the index alone.
+    """
+    ids = rows.order_by().values("pk")
+    return _CountOf(ids[: cap + 1] if cap is not None else ids)
+
+
+def _counts(viewer: User, counts: dict[str, _CountOf]) -> dict[str, int]:
     """Several counts in one query, each a tight range of Task's indexes (an OR of them in
     one aggregate would scan every task of the practice)."""
     practice = Practice.objects.filter(pk=viewer.membership.practice_id)
@@ -128,13 +162,80 @@ def _counts(viewer: User, counts: dict[str, Coalesce]) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class InboxRow:
+    """One new request as the inbox shows it: enough to decide without opening it."""
+
+    task: Task
+    # The request's start as plain text (two lines on the page) and what done looks like.
+    preview: str
+    expectations: str
+    file_count: int
+    detail_url: str
+    move_url: str
+    start_url: str
+
+
+@dataclass(frozen=True)
 class Inbox:
-    tasks: list[Task]
+    rows: list[InboxRow]
     total: int
 
     @property
     def more(self) -> int:
-        return self.total - len(self.tasks)
+        return self.total - len(self.rows)
+
+
+# What the inbox reads of a request's text: the preview needs only its start.
+PREVIEW_SOURCE = 400
+EXPECTATIONS_SHOWN = 160
+
+
+def with_inbox_details(tasks: QuerySet[Task, Any]) -> QuerySet[Task, Any]:
+    """``tasks`` with what an inbox row shows: the client and sender, the start of the
+    request (not all of it), and the number of files (a subquery per row, on the
+    attachments' (task, created_at) index)."""
+    files = (
+        Attachment.objects.filter(task=OuterRef("pk"))
+        .order_by()
+        .values("task")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        tasks.select_related("client", "created_by")
+        .defer("request_markdown")
+        .annotate(
+            request_start=Substr("request_markdown", 1, PREVIEW_SOURCE),
+            file_count=Coalesce(Subquery(files), 0),
+        )
+    )
+
+
+def inbox_row(task: Task) -> InboxRow:
+    """The row of ``task``, read with ``with_inbox_details`` (or given its own text)."""
+    start = getattr(task, "request_start", None)
+    text = start if start is not None else task.request_markdown
+    return InboxRow(
+        task=task,
+        preview=markdown_preview(text),
+        expectations=shorten(task.expectations, EXPECTATIONS_SHOWN),
+        file_count=getattr(task, "file_count", 0),
+        detail_url=link("work:task-detail", task.pk),
+        move_url=link("work:inbox-move", task.pk),
+        start_url=link("work:inbox-accept-start", task.pk),
+    )
+
+
+INBOX_ROW_FIELDS = (
+    "title",
+    "status",
+    "expectations",
+    "deadline_at",
+    "created_at",
+    "client__name",
+    "created_by__name",
+    "created_by__email",
+)
 
 
 def inbox(*, viewer: User) -> Inbox:
@@ -145,8 +246,9 @@ def inbox(*, viewer: User) -> Inbox:
     arrival, and ordering by them lets the index alone pick the oldest.
     """
     rows = Task.objects.visible_to(viewer).filter(status__in=INBOX_STATUSES)
-    shown = _first(rows, ["id"], INBOX_LIMIT).select_related("client", "created_by")
-    return Inbox(tasks=list(shown), total=rows.count())
+    # Only what a row shows: every datetime a row holds costs a conversion, 25 times over.
+    shown = with_inbox_details(_first(rows, ["id"], INBOX_LIMIT)).only(*INBOX_ROW_FIELDS)
+    return Inbox(rows=[inbox_row(task) for task in shown], total=rows.count())
 
 
 # Dashboard -----------------------------------------------------------------------------------
@@ -215,8 +317,12 @@ def _midnight(day: date, zone: tzinfo) -> datetime:
 @dataclass(frozen=True)
 class Day:
     sections: list[Section]
-    # Requests waiting in the inbox, for its link.
+    # Requests waiting in the inbox, for its link (at most COUNT_CAP + 1).
     new_requests: int
+
+    @property
+    def new_requests_label(self) -> str:
+        return f"{COUNT_CAP}+" if self.new_requests > COUNT_CAP else str(self.new_requests)
 
 
 def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
@@ -238,7 +344,8 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
         "waiting": visible.filter(status=S.WAITING_ON_CLIENT),
     }
     counts = {key: _count(qs, COUNT_CAP) for key, qs in rows.items()}
-    totals = _counts(viewer, counts | {"new": _count(visible.filter(status__in=INBOX_STATUSES))})
+    new = _count(visible.filter(status__in=INBOX_STATUSES), COUNT_CAP)
+    totals = _counts(viewer, counts | {"new": new})
     shown = _sections_first_tasks(rows, bounds)
     titles = SECTIONS | (WEEKEND_SECTIONS if bounds.is_weekend else {})
     sections = [
@@ -302,6 +409,32 @@ def _section_of(task: Task, bounds: DayBounds) -> str:
     return "today" if task.deadline_at < bounds.tomorrow else "week"
 
 
+# No answer yet -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """Requests the practice promised to answer by now and has not (``work.promises``)."""
+
+    tasks: list[Task]
+    # More than shown: the inbox holds them all.
+    has_more: bool
+
+
+def unanswered(*, viewer: User, now: datetime) -> Unanswered:
+    """The viewer's clients' requests whose promised answer is past, the longest-late
+    first: one query, a range of the ``task_awaiting_answer`` index (only unanswered
+    requests have a ``respond_by``)."""
+    rows = (
+        Task.objects.visible_to(viewer)
+        .filter(respond_by__lte=now)
+        .select_related("client")
+        .order_by("respond_by", "id")
+    )
+    found = list(rows[: SECTION_LIMIT + 1])
+    return Unanswered(tasks=found[:SECTION_LIMIT], has_more=len(found) > SECTION_LIMIT)
+
+
 # Board ---------------------------------------------------------------------------------------
 
 
@@ -329,12 +462,29 @@ class Choice:
         return cls(str(move.to), f"{move.to.label}{suffix}", move.needs_input)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
-    task: Task
-    # The same list object for every card of one status: the template writes its options
-    # once per status, not once per card.
+    """One card, as plain values: a board renders up to 70 of them, and plain attributes
+    (with the links already made, see ``core.links``) cost the template far less than model
+    instances, their display methods and a ``{% url %}`` per card."""
+
+    pk: int
+    title: str
+    status: str
+    # The status's words, shown on cards of the closed column.
+    status_label: str
+    priority: str
+    # "High priority", "Low priority"; empty for normal.
+    priority_label: str
+    deadline_at: datetime | None
+    assignee: str
+    # The client's name on the practice-wide board; empty on a client's own board.
+    client_name: str
+    # The same list object for every card of one status (and client): the template writes
+    # its options once, not once per card.
     moves: tuple[Choice, ...]
+    detail_url: str
+    move_url: str
     # Past its deadline and not yet with the client for review.
     is_late: bool = False
 
@@ -345,6 +495,8 @@ class Column:
     label: str
     cards: list[Card] = field(default_factory=list)
     total: int = 0
+    # Counted up to COUNT_CAP (the practice-wide board): "100+" past it.
+    capped: bool = False
 
     @property
     def is_closed(self) -> bool:
@@ -355,6 +507,16 @@ class Column:
         return self.total - len(self.cards)
 
     @property
+    def total_label(self) -> str:
+        return f"{COUNT_CAP}+" if self.capped and self.total > COUNT_CAP else str(self.total)
+
+    @property
+    def more_label(self) -> str:
+        if self.capped and self.total > COUNT_CAP:
+            return f"{COUNT_CAP - len(self.cards)}+"
+        return str(self.more) if self.more else ""
+
+    @property
     def drop_statuses(self) -> str:
         """The statuses a card dropped here may move to (board.js picks the allowed one)."""
         return " ".join(sorted(CLOSED_STATUSES)) if self.is_closed else self.key
@@ -362,12 +524,28 @@ class Column:
 
 @dataclass(frozen=True)
 class Board:
-    client: Client
     columns: list[Column]
+    # None on the practice-wide board.
+    client: Client | None = None
 
     @property
     def total(self) -> int:
         return sum(column.total for column in self.columns)
+
+
+# What a card reads of its task (and its client's and assignee's names): ``.values()``, not
+# model instances.
+CARD_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "priority",
+    "deadline_at",
+    "client_id",
+    "client__name",
+    "assignee__name",
+    "assignee__email",
+)
 
 
 def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
@@ -388,34 +566,138 @@ def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
     ranked = rows.annotate(rank=Window(RowNumber(), partition_by=[column], order_by=order))
     # The ids of each column's first cards, then only those rows with their assignees.
     ids = ranked.filter(rank__lte=COLUMN_LIMIT).values("pk")
-    cards = Task.objects.filter(pk__in=ids).select_related("assignee").order_by(*order)
+    cards = Task.objects.filter(pk__in=ids).order_by(*order).values(*CARD_FIELDS)
     standing = access.standing_of_visible(viewer, client)
-    columns = _columns(list(cards), totals, standing, now)
-    return Board(client=client, columns=columns)
+    maker = _CardMaker(now, {client.pk: standing}, practice_wide=False)
+    columns = _columns([maker.card(row) for row in cards], totals, capped=False)
+    return Board(columns=columns, client=client)
 
 
-def _is_late(task: Task, now: datetime) -> bool:
-    awaited = task.status in OPEN_STATUSES and task.status != S.DELIVERED
-    return awaited and task.deadline_at is not None and task.deadline_at < now
+def practice_board(*, viewer: User, now: datetime, assignee_id: int | None = None) -> Board:
+    """The practice's open work across clients: the viewer's clients (every client for an
+    owner), or only the tasks of one assignee. Three queries whatever the practice's size:
+    the first ``COUNT_CAP + 1`` ids of each column (each a range of an index, joined with
+    UNION ALL), which give the columns' counts ("100+" past the cap) and which cards to
+    show; the cards' rows; and the clients of the cards shown (for each client's standing,
+    which says which moves its cards offer).
+
+    Closed work is left to each client's board and the request list: "closed in the last
+    14 days" across clients has no index range to read (tasks are indexed by deadline, not
+    by when they closed, per client), so it would read every closed task of the viewer's
+    clients.
+    """
+    rows = Task.objects.visible_to(viewer)
+    if assignee_id is not None:
+        rows = rows.filter(assignee_id=assignee_id)
+    # The first COUNT_CAP + 1 of each column in its order: they give both the column's
+    # count (capped) and its first cards, in one query.
+    order = _section_order("open")
+    groups = [(rows.filter(status=status), order) for status in BOARD_STATUSES]
+    # In the columns' order already (the database sorts the few hundred ids it picked), so
+    # no deadline is read into Python.
+    firsts = firsts_of_each(groups, COUNT_CAP + 1).order_by(*order).values_list("pk", "status")
+    totals: dict[str, int] = {}
+    shown: list[int] = []
+    for pk, status in firsts:
+        totals[status] = totals.get(status, 0) + 1
+        if totals[status] <= COLUMN_LIMIT:
+            shown.append(pk)
+    cards = sorted(Task.objects.filter(pk__in=shown).values(*CARD_FIELDS), key=_board_order)
+    clients = Client.objects.filter(pk__in={row["client_id"] for row in cards})
+    standings = {client.pk: access.standing_of_visible(viewer, client) for client in clients}
+    maker = _CardMaker(now, standings, practice_wide=True)
+    columns = _columns([maker.card(row) for row in cards], totals, capped=True)
+    return Board(columns=[column for column in columns if not column.is_closed])
 
 
-def _columns(
-    tasks: list[Task], totals: dict[str, int], standing: Standing, now: datetime
-) -> list[Column]:
-    labels = dict(TaskStatus.choices)
+def board_people(*, viewer: User) -> list[tuple[int, str]]:
+    """Whose work someone who sees the whole practice may pick on the practice-wide board:
+    everyone assigned to one of its clients (one query). Nobody for anyone else, who
+    chooses between their own work and everyone's of their clients."""
+    if access.reach_of(viewer) != access.Reach.PRACTICE:
+        return []
+    practice_id = viewer.membership.practice_id
+    users = (
+        Assignment.objects.filter(practice_id=practice_id)
+        .exclude(user_id=viewer.pk)
+        .order_by("user__name", "user__email")
+        .values_list("user_id", "user__name", "user__email")
+        .distinct()
+    )
+    return [(pk, name or email) for pk, name, email in users]
+
+
+def _board_order(row: dict[str, Any]) -> tuple[Any, ...]:
+    """Soonest deadline first, those without one before them (as the index keeps them)."""
+    deadline = row["deadline_at"]
+    return (deadline is not None, deadline.timestamp() if deadline else 0, row["pk"])
+
+
+class _CardMaker:
+    """Turns card rows into ``Card``s, with each (client, status)'s moves worded once."""
+
+    def __init__(self, now: datetime, standings: dict[int, Standing], *, practice_wide: bool):
+        self.now = now
+        self.standings = standings
+        self.practice_wide = practice_wide
+        self.moves: dict[tuple[int, str], tuple[Choice, ...]] = {}
+        self.labels = {str(value): str(label) for value, label in TaskStatus.choices}
+        self.priorities = {str(value): f"{label} priority" for value, label in Priority.choices}
+
+    def _moves(self, client_id: int, status: str) -> tuple[Choice, ...]:
+        key = (client_id, status)
+        if key not in self.moves:
+            standing = self.standings.get(client_id)
+            found = moves_for(status, standing) if standing is not None else []
+            self.moves[key] = tuple(Choice.of(move) for move in found)
+        return self.moves[key]
+
+    def card(self, row: dict[str, Any]) -> Card:
+        pk, status, deadline = row["pk"], row["status"], row["deadline_at"]
+        priority = row["priority"]
+        if self.practice_wide:
+            move_url = link("work:practice-board-move", pk)
+        else:
+            move_url = link("work:board-move", row["client_id"], pk)
+        return Card(
+            pk=pk,
+            title=row["title"],
+            status=status,
+            status_label=self.labels.get(status, status),
+            priority=priority,
+            priority_label="" if priority == Priority.NORMAL else self.priorities[priority],
+            deadline_at=deadline,
+            assignee=row["assignee__name"] or row["assignee__email"] or "",
+            client_name=row["client__name"] if self.practice_wide else "",
+            moves=self._moves(row["client_id"], status),
+            detail_url=link("work:task-detail", pk),
+            move_url=move_url,
+            is_late=_is_late(status, deadline, self.now),
+        )
+
+
+def _is_late(status: str, deadline: datetime | None, now: datetime) -> bool:
+    awaited = status in OPEN_STATUSES and status != S.DELIVERED
+    return awaited and deadline is not None and deadline < now
+
+
+def _columns(cards: list[Card], totals: dict[str, int], *, capped: bool) -> list[Column]:
+    labels = {str(value): str(label) for value, label in TaskStatus.choices}
     columns = {str(status): Column(status, labels[status]) for status in BOARD_STATUSES}
     columns[CLOSED_COLUMN] = Column(
         CLOSED_COLUMN, f"Closed in the last {RECENTLY_CLOSED_DAYS} days"
     )
-    choices = {
-        str(status): tuple(Choice.of(move) for move in moves_for(status, standing))
-        for status in TaskStatus
-    }
-    for task in tasks:
-        key = CLOSED_COLUMN if task.status in CLOSED_STATUSES else task.status
-        columns[key].cards.append(Card(task, choices[task.status], _is_late(task, now)))
+    for card in cards:
+        key = CLOSED_COLUMN if card.status in CLOSED_STATUSES else card.status
+        columns[key].cards.append(card)
     closed_total = sum(totals.get(status, 0) for status in CLOSED_STATUSES)
     return [
-        Column(key, c.label, c.cards, closed_total if key == CLOSED_COLUMN else totals.get(key, 0))
+        Column(
+            key,
+            c.label,
+            c.cards,
+            closed_total if key == CLOSED_COLUMN else totals.get(key, 0),
+            capped=capped,
+        )
         for key, c in columns.items()
     ]

@@ -286,11 +286,12 @@ class Activity:
 
 
 def recent_activity(*, viewer: User, client: Client) -> list[Activity]:
-    """The latest status changes and comments on the client's tasks, newest first: two
-    queries, each limited, merged here."""
+    """The latest new requests, status changes, edits and comments on the client's tasks,
+    newest first: two queries, each limited, merged here."""
+    kinds = [TaskEvent.Kind.CREATED, TaskEvent.Kind.STATUS_CHANGED, TaskEvent.Kind.EDITED]
     events = (
         TaskEvent.objects.visible_to(viewer)
-        .filter(client=client, kind__in=[TaskEvent.Kind.CREATED, TaskEvent.Kind.STATUS_CHANGED])
+        .filter(client=client, kind__in=kinds)
         .select_related("actor", "task")
         .order_by("-created_at", "-pk")[:PORTAL_ACTIVITY_SIZE]
     )

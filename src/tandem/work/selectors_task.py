@@ -18,13 +18,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from tandem.core import access
 from tandem.core.access import Side
 from tandem.core.markdown import render_markdown_cached
-from tandem.core.templatetags.when import time_tag
+from tandem.core.templatetags.when import time_tag, zoned_time
+from tandem.work.changes import describe
 from tandem.work.models import Attachment, Task, TaskEvent, TaskStatus
 from tandem.work.workflow import Move, moves_for
 
@@ -101,6 +103,8 @@ class Step:
 class TaskPage:
     task: Task
     viewer_side: str
+    # The viewer's standing with the task's client: the view's forms ask it, not again.
+    standing: access.Standing
     entries: list[Entry]
     files: list[FileLink]
     moves: list[Move]
@@ -136,6 +140,7 @@ def task_page(task: Task, *, viewer: User, everything: bool = False) -> TaskPage
     page = TaskPage(
         task=task,
         viewer_side=str(side),
+        standing=standing,
         entries=entries,
         files=list(files.values()),
         moves=moves_for(task.status, standing),
@@ -167,6 +172,9 @@ class ChangeRow(NamedTuple):
     actor_role: str | None
     delivery_pk: int | None
     links: list[str] | None
+    # What an edit or a reassignment changed (``work.changes``), and who made it.
+    changes: dict[str, Any] | None
+    actor_id: int | None
 
 
 class CommentRow(NamedTuple):
@@ -181,6 +189,7 @@ class CommentRow(NamedTuple):
 CHANGE_COLUMNS = (
     "pk", "created_at", "kind", "from_status", "to_status", "note",
     "actor__name", "actor__email", "actor__membership__role", "delivery__pk", "delivery__links",
+    "changes", "actor_id",
 )  # fmt: skip
 COMMENT_COLUMNS = (
     "pk", "created_at", "body_markdown", "author__name", "author__email",
@@ -267,15 +276,24 @@ def _change_entry(
             links=tuple(change.links or ()),
         )
     thanks = change.from_status == S.DELIVERED and change.to_status == S.DONE
-    return Entry(**common, text=event_words(change), note=change.note, is_thanks=thanks)
+    # A move's note is quoted apart; an assignment's note is only the name its words say.
+    note = change.note if change.kind == TaskEvent.Kind.STATUS_CHANGED else ""
+    return Entry(**common, text=event_words(change), note=note, is_thanks=thanks)
 
 
 _STATUS_LABELS = dict(TaskStatus.choices)
 
 
 def event_words(change: ChangeRow | TaskEvent) -> str:
-    """A change in words, as the conversation shows it (its note is shown apart)."""
+    """A change in words, as the conversation shows it (its note is shown apart). An edit or
+    a reassignment says what it changed (``changes.describe``) in the zone the page is
+    rendered in, the viewer's; someone assigning it to themself "took it on"."""
     was, now = _STATUS_LABELS.get(change.from_status, ""), _STATUS_LABELS.get(change.to_status, "")
+    if change.changes:
+        if _took_it_on(change):
+            return "Took it on."
+        words = describe(change.changes, timezone.get_current_timezone())
+        return f"{words[:1].upper()}{words[1:]}."
     if change.kind == TaskEvent.Kind.CREATED:
         return f"Created the request ({now.lower()})."
     if change.kind == TaskEvent.Kind.ASSIGNED:
@@ -285,6 +303,15 @@ def event_words(change: ChangeRow | TaskEvent) -> str:
     if change.from_status == S.DELIVERED and change.to_status == S.DONE:
         return "Accepted the work."
     return f"Moved it from “{was}” to “{now}”."
+
+
+def _took_it_on(change: ChangeRow | TaskEvent) -> bool:
+    """Someone assigned the task to themself: the assignee's id is the actor's (as
+    ``notify.wording.took_it_on``, which work may not import; names can be shared)."""
+    if change.kind != TaskEvent.Kind.ASSIGNED or change.actor_id is None:
+        return False
+    assignee = (change.changes or {}).get("assignee") or {}
+    return bool(assignee.get("to_id") == change.actor_id)
 
 
 def _comment_entry(
@@ -356,7 +383,8 @@ def next_step(
 ) -> SafeString:
     """What happens next and when, in a sentence for the viewer's side."""
     worker = task.assignee.display_name if task.assignee else names[Side.PRACTICE]
-    due = time_tag(task.deadline_at, DEADLINE)
+    # On the client's clock, its zone named only when it is not the viewer's.
+    due = zoned_time(task.deadline_at, task.client.time_zone, DEADLINE)
     status = task.status
     if side == Side.CLIENT:
         return _for_client(task, status, worker, due, latest)
@@ -380,7 +408,7 @@ def _for_client(
         return format_html(
             "We need {} from you by {}. Send it in a reply below, then say you have sent it.",
             task.waiting_for,
-            time_tag(task.waiting_until, DEADLINE),
+            zoned_time(task.waiting_until, task.client.time_zone, DEADLINE),
         )
     if status == S.DELIVERED and latest is not None:
         return format_html(
@@ -408,7 +436,7 @@ def _for_practice(task: Task, status: str, due: SafeString | str, client: str) -
             "Waiting for {}: {}, by {}.",
             client,
             task.waiting_for,
-            time_tag(task.waiting_until, DEADLINE),
+            zoned_time(task.waiting_until, task.client.time_zone, DEADLINE),
         )
     if status == S.DELIVERED:
         return format_html("Delivered: waiting for {} to accept it or send it back.", client)

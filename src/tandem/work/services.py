@@ -18,7 +18,7 @@ from tandem.core import access, events
 from tandem.core.access import Standing
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
-from tandem.work import attachments
+from tandem.work import attachments, promises
 from tandem.work.mentions import mentioned
 from tandem.work.models import (
     CLOSED_STATUSES,
@@ -152,7 +152,7 @@ def create_task(
     deadline in the future is required. The creator and the assignee watch the task.
     ``uploads`` are the actor's pending uploads to put on it (see ``attachments``).
     """
-    standing_for_client(client, actor, Capability.ADD_REQUEST)
+    standing = standing_for_client(client, actor, Capability.ADD_REQUEST)
     title = require_text(title, field="title", message="Give the request a short title.")
     expectations = require_text(
         expectations,
@@ -179,6 +179,7 @@ def create_task(
             assignee=assignee,
             created_by=actor,
             status=status,
+            respond_by=promises.promise_for(client, standing),
         )
         watchers = {actor.pk: actor} | ({assignee.pk: assignee} if assignee else {})
         Watcher.objects.bulk_create(
@@ -195,9 +196,7 @@ def _initial_status(deadline_at: datetime | None, allow_missing_deadline: bool) 
         return TaskStatus.REQUESTED
     if allow_missing_deadline:
         return TaskStatus.NEEDS_DEADLINE
-    raise DomainError(
-        "Give the request a deadline, such as “next Friday 5pm”.", field="deadline_at"
-    )
+    raise DomainError("Give the request a deadline, such as “Friday 5pm”.", field="deadline_at")
 
 
 def _check_related(
@@ -226,6 +225,10 @@ def assign_task(task: Task, *, actor: User, assignee: User | None) -> Task:
     )
     if assignee is not None:
         _check_assignee(task.client, assignee)
+    if task.assignee_id == (assignee.pk if assignee is not None else None):
+        # Nothing changes, so nothing goes on the timeline and nobody is told.
+        return task
+    before = task.assignee.display_name if task.assignee is not None else None
     with transaction.atomic():
         task.assignee, task.updated_at = assignee, timezone.now()
         task.save(update_fields=["assignee", "updated_at"])
@@ -234,7 +237,12 @@ def assign_task(task: Task, *, actor: User, assignee: User | None) -> Task:
                 task=task, user=assignee, defaults={"practice_id": task.practice_id}
             )
         note = assignee.display_name if assignee is not None else ""
-        _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=note)
+        # From whom to whom, so the timeline can say "reassigned it from Ada to Ben".
+        # ``to_id`` tells "took it on" (someone assigning themself) from a reassignment
+        # without comparing names, which two people may share.
+        after_id = assignee.pk if assignee is not None else None
+        changes = {"assignee": {"from": before, "to": note or None, "to_id": after_id}}
+        _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=note, changes=changes)
     return task
 
 
@@ -294,7 +302,9 @@ def apply_move(
     while the row has the status the actor saw), then the timeline line. For the services
     that make a move with more to it (``deliveries.deliver_task``)."""
     old_status = task.status
-    changes = {**changes, "status": transition.move.to, "updated_at": timezone.now()}
+    # A practice-side move keeps the promise to answer; closing the request drops it.
+    settled = promises.settled_by_move(task, side=access.side_of(actor), to=transition.move.to)
+    changes = {**changes, **settled, "status": transition.move.to, "updated_at": timezone.now()}
     moved = Task.objects.filter(pk=task.pk, status=old_status).update(**changes)
     if not moved:
         raise DomainError(_moved_meanwhile(task))
@@ -313,17 +323,38 @@ def apply_move(
     return event
 
 
-def _take_on(task: Task, *, actor: User) -> None:
+def accept_and_start(task: Task, *, actor: User) -> Task:
+    """Accept a new request and start work on it at once: the inbox's one click.
+
+    Two moves of the workflow in one transaction (each recorded on the timeline, each
+    asking the policy), so either both happen or neither: when someone else accepted or
+    declined it first, the first move is refused with that sentence and nothing changes.
+    The actor takes it on when nobody has it yet and they work on the client (an owner
+    assigned to it too), so the client sees who is doing it.
+    """
+    with transaction.atomic():
+        move_task(task, to=TaskStatus.ACCEPTED, actor=actor)
+        if task.assignee_id is None:
+            _take_on(task, actor=actor, owners_too=True)
+        move_task(task, to=TaskStatus.IN_PROGRESS, actor=actor)
+    return task
+
+
+def _take_on(task: Task, *, actor: User, owners_too: bool = False) -> None:
     """An assistant of the client who accepts an unassigned request is the one doing it,
-    so the client sees a name. An owner accepting leaves the choice open."""
-    if access.reach_of(actor) != access.Reach.ASSIGNED:
+    so the client sees a name. An owner accepting leaves the choice open, unless they
+    start the work themselves (``owners_too``) and are assigned to the client."""
+    if access.reach_of(actor) != access.Reach.ASSIGNED and not owners_too:
         return
     if not Assignment.objects.filter(client_id=task.client_id, user=actor).exists():
         return
     Task.objects.filter(pk=task.pk, assignee__isnull=True).update(assignee=actor)
     task.assignee = actor
     Watcher.objects.get_or_create(task=task, user=actor, defaults={"practice_id": task.practice_id})
-    _record(task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=actor.display_name)
+    taken_on = {"assignee": {"from": None, "to": actor.display_name, "to_id": actor.pk}}
+    _record(
+        task, actor=actor, kind=TaskEvent.Kind.ASSIGNED, note=actor.display_name, changes=taken_on
+    )
 
 
 def _label(status: str) -> str:
@@ -418,7 +449,7 @@ def add_comment(
 ) -> Comment:
     """A comment by anyone who can see the task, on either side, with the actor's pending
     ``uploads`` on it. People it @mentions who can see the task start watching it."""
-    _standing_for_task(task, actor, Capability.COMMENT)
+    standing = _standing_for_task(task, actor, Capability.COMMENT)
     body = require_text(
         body_markdown,
         field="body_markdown",
@@ -436,6 +467,7 @@ def add_comment(
         events.record(comment, kind=COMMENT_POSTED)
         attachments.link_uploads(uploads, actor=actor, task=task, comment=comment)
         _watch_mentioned(task, comment)
+        promises.answered(task, side=standing.side)
     return comment
 
 

@@ -4,6 +4,7 @@ from tandem.work import (
     views,
     views_attachments,
     views_day,
+    views_editing,
     views_lists,
     views_projects,
     views_watchers,
@@ -24,6 +25,9 @@ urlpatterns = [
     path("tasks/<int:task_id>/move/", views.task_move, name="task-move"),
     path("tasks/<int:task_id>/comment/", views.task_comment, name="task-comment"),
     path("tasks/<int:task_id>/deliver/", views.task_deliver, name="task-deliver"),
+    # Changing a request after it is sent, and giving it to someone else.
+    path("tasks/<int:task_id>/edit/", views_editing.task_edit, name="task-edit"),
+    path("tasks/<int:task_id>/assign/", views_editing.task_assign, name="task-assign"),
     path("tasks/<int:task_id>/watchers/", views_watchers.watchers, name="watchers"),
     path("tasks/<int:task_id>/watchers/add/", views_watchers.watcher_add, name="watcher-add"),
     path(
@@ -51,7 +55,19 @@ urlpatterns = [
     # The VA's day: the inbox of new requests and one client's board.
     path("inbox/", views_day.inbox, name="inbox"),
     path("inbox/<int:task_id>/move/", views_day.inbox_move, name="inbox-move"),
+    path(
+        "inbox/<int:task_id>/accept-and-start/",
+        views_day.inbox_accept_start,
+        name="inbox-accept-start",
+    ),
     path("clients/<int:client_id>/board/", views_day.board, name="board"),
+    # Every client's work on one board: the owner's, or an assistant's clients'.
+    path("board/", views_day.practice_board, name="practice-board"),
+    path(
+        "board/tasks/<int:task_id>/move/",
+        views_day.practice_board_move,
+        name="practice-board-move",
+    ),
     path(
         "clients/<int:client_id>/board/tasks/<int:task_id>/move/",
         views_day.board_move,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
+from tandem.core import reading
 from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
 from tandem.core.tenancy import MemberRequest, member_required
@@ -31,8 +32,9 @@ from tandem.work.forms import (
     TaskForm,
 )
 from tandem.work.models import Task, TaskStatus
+from tandem.work.selectors import reassign_choices
 from tandem.work.selectors_task import task_page
-from tandem.work.workflow import Need, allowed_moves
+from tandem.work.workflow import Need, allowed_moves, editable_fields
 
 
 def _visible_client(request: MemberRequest, client_id: int) -> Client:
@@ -109,7 +111,8 @@ def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
 @member_required()
 @require_GET
 def task_detail(request: MemberRequest, task_id: int) -> HttpResponse:
-    return _task_page(request, _visible_task(request, task_id))
+    task = _visible_task(request, task_id)
+    return reading.opened(request.user, task, _task_page(request, task))
 
 
 # A form sent back with a mistake leaves its own address (…/move/, …/comment/, …/files/) in
@@ -169,6 +172,7 @@ def _task_page(
     comment_form: CommentForm | None = None,
     files_form: AttachmentsForm | None = None,
     delivery_form: DeliveryForm | None = None,
+    reassign_refusal: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """The request's page (``selectors_task.task_page``) with one form per allowed move;
@@ -177,6 +181,7 @@ def _task_page(
     page = task_page(task, viewer=request.user, everything=request.GET.get("all") == "1")
     # A deadline link in the "needs a deadline" e-mail arrives as ?deadline=… to prefill it.
     prefill = {"deadline": request.GET.get("deadline", "")[:100]}
+    standing = page.standing
     forms = [
         MoveForm(client=task.client, move=move, initial=prefill)
         for move in page.moves
@@ -201,6 +206,11 @@ def _task_page(
         "files_form": files_form or AttachmentsForm(client=task.client, auto_id=FILES_AUTO_ID),
         "refusal": refusal,
         "comment_form": comment_form or CommentForm(client=task.client),
+        # Changing the request after it is sent (issue 11): the "Edit request" link and the
+        # reassign form (work/task_reassign.html).
+        "can_edit": bool(editable_fields(task.status, standing)),
+        "reassign": reassign_choices(task, standing),
+        "reassign_refusal": reassign_refusal,
     }
     return render(request, "work/task_detail.html", context, status=status)
 

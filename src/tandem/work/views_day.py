@@ -9,11 +9,14 @@ back, or re-renders itself (400) with the sentence where the person acted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +30,7 @@ from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import selectors_day, services
 from tandem.work.forms import MoveForm
+from tandem.work.forms_lists import BoardFilter
 from tandem.work.models import Task, TaskStatus
 from tandem.work.workflow import Move, moves_for
 
@@ -89,12 +93,42 @@ def inbox(request: MemberRequest) -> HttpResponse:
 @member_required(Capability.VIEW_CLIENTS)
 @require_POST
 def inbox_move(request: MemberRequest, task_id: int) -> HttpResponse:
-    tasks = Task.objects.visible_to(request.user).select_related("client__practice", "created_by")
-    task = get_object_or_404(tasks, pk=task_id)
-    outcome = _apply_move(request, task)
+    task = get_object_or_404(_inbox_tasks(request), pk=task_id)
+    return _inbox_answer(request, task, _apply_move(request, task))
+
+
+@member_required(Capability.VIEW_CLIENTS)
+@require_POST
+def inbox_accept_start(request: MemberRequest, task_id: int) -> HttpResponse:
+    """ "Accept and start": both moves in one click (``services.accept_and_start``)."""
+    task = get_object_or_404(_inbox_tasks(request), pk=task_id)
+    form = MoveForm({"to": TaskStatus.IN_PROGRESS}, client=task.client, move=None)
+    form.is_valid()
+    # The status the page showed: someone who moved it since is named by the service.
+    seen = request.POST.get("from", "")
+    if seen in TaskStatus.values:
+        task.status = seen
+    try:
+        services.accept_and_start(task, actor=request.user)
+    except DomainError as error:
+        form.add_domain_error(error)
+    return _inbox_answer(request, task, Outcome(form, _refusal(form)))
+
+
+def _inbox_tasks(request: MemberRequest) -> Any:
+    tasks = Task.objects.visible_to(request.user).select_related("client__practice")
+    return selectors_day.with_inbox_details(tasks)
+
+
+def _inbox_answer(request: MemberRequest, task: Task, outcome: Outcome) -> HttpResponse:
     status = 200 if outcome.moved else 400
     if request.htmx:
-        context = {"task": task, "outcome": outcome, "now": timezone.now()}
+        context = {
+            "row": selectors_day.inbox_row(task),
+            "outcome": outcome,
+            "now": timezone.now(),
+            "csrf_value": get_token(request),
+        }
         return render(request, "work/inbox.html#row", context, status=status)
     if outcome.moved:
         messages.success(request, f"“{task.title}” is now {task.get_status_display().lower()}.")
@@ -110,9 +144,10 @@ def _inbox_page(
     status: int = 200,
 ) -> HttpResponse:
     page = selectors_day.inbox(viewer=request.user)
-    shown = failed is not None and any(task.pk == failed.pk for task in page.tasks)
+    shown = failed is not None and any(row.task.pk == failed.pk for row in page.rows)
     context: dict[str, Any] = {
         "inbox": page,
+        "csrf_value": get_token(request),
         "now": timezone.now(),
         "failed_id": failed.pk if failed else None,
         "failed_outcome": outcome,
@@ -140,14 +175,25 @@ def board(request: MemberRequest, client_id: int) -> HttpResponse:
 @member_required()
 @require_POST
 def board_move(request: MemberRequest, client_id: int, task_id: int) -> HttpResponse:
-    """A card dragged to another column, or moved with its "Move to…" form.
+    """A card dragged to another column, or moved with its "Move to…" form."""
+    client = _visible_client(request, client_id)
+    tasks = Task.objects.visible_to(request.user).filter(client=client)
+    task = get_object_or_404(tasks.select_related("client__practice"), pk=task_id)
+
+    def page(**message: str) -> HttpResponse:
+        return _board_page(request, client, **message)
+
+    return _move_on_board(request, task, page, reverse("work:board", args=[client.pk]))
+
+
+def _move_on_board(
+    request: MemberRequest, task: Task, page: Callable[..., HttpResponse], back: str
+) -> HttpResponse:
+    """Either board's move: the board again (htmx), or back at the moved card.
 
     Moves that need more than a click (a reason, what is awaited, a deadline) open the
     task page at that move's form instead.
     """
-    client = _visible_client(request, client_id)
-    tasks = Task.objects.visible_to(request.user).filter(client=client)
-    task = get_object_or_404(tasks.select_related("client__practice"), pk=task_id)
     needing_input = _move_needing_input(request, task)
     if needing_input is not None:
         url = (
@@ -160,14 +206,14 @@ def board_move(request: MemberRequest, client_id: int, task_id: int) -> HttpResp
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     outcome = _apply_move(request, task)
     if not outcome.moved:
-        return _board_page(request, client, refusal=outcome.refusal or outcome.note_error)
+        return page(refusal=outcome.refusal or outcome.note_error)
     notice = f"Moved “{task.title}” to “{task.get_status_display()}”."
     if request.htmx:
-        return _board_page(request, client, notice=notice)
+        return page(notice=notice)
     messages.success(request, notice)
     # Back at the moved card: the browser scrolls to it and the next Tab starts from there,
     # so someone moving cards by keyboard keeps their place.
-    return redirect(reverse("work:board", args=[client.pk]) + f"#card-{task.pk}")
+    return redirect(f"{back}#card-{task.pk}")
 
 
 def _move_needing_input(request: MemberRequest, task: Task) -> Move | None:
@@ -181,6 +227,64 @@ def _board_page(
     request: MemberRequest, client: Client, *, notice: str = "", refusal: str = ""
 ) -> HttpResponse:
     board = selectors_day.client_board(viewer=request.user, client=client, now=timezone.now())
-    context = {"board": board, "client": client, "notice": notice, "refusal": refusal}
+    context = {
+        "board": board,
+        "client": client,
+        "notice": notice,
+        "refusal": refusal,
+        # Written into every card's form: a plain string, not the lazy ``csrf_token``.
+        "csrf_value": get_token(request),
+    }
     template = "work/board.html#board" if request.htmx else "work/board.html"
     return render(request, template, context, status=400 if refusal else 200)
+
+
+# The practice-wide board ----------------------------------------------------------------------
+
+
+@member_required(Capability.VIEW_CLIENTS)
+@require_GET
+def practice_board(request: MemberRequest) -> HttpResponse:
+    """Every client's work on one board (an assistant's: their clients'), filtered by whose
+    it is. An unknown "whose" shows everyone's and says so (400)."""
+    return _practice_board_page(request, request.GET)
+
+
+@member_required(Capability.VIEW_CLIENTS)
+@require_POST
+def practice_board_move(request: MemberRequest, task_id: int) -> HttpResponse:
+    """A card of the practice-wide board moved: the same workflow as on a client's board,
+    with that card's client's standing."""
+    tasks = Task.objects.visible_to(request.user).select_related("client__practice")
+    task = get_object_or_404(tasks, pk=task_id)
+    # The filter the board was showing travels with the move, so the board comes back as it was.
+    shown = {"who": request.POST.get("who", "")}
+
+    def page(**message: str) -> HttpResponse:
+        return _practice_board_page(request, shown, **message)
+
+    back = reverse("work:practice-board")
+    if shown["who"]:
+        back += "?" + urlencode(shown)
+    return _move_on_board(request, task, page, back)
+
+
+def _practice_board_page(
+    request: MemberRequest, data: Any, *, notice: str = "", refusal: str = ""
+) -> HttpResponse:
+    people = selectors_day.board_people(viewer=request.user)
+    shown = BoardFilter.read(data, people=people)
+    board = selectors_day.practice_board(
+        viewer=request.user, now=timezone.now(), assignee_id=shown.assignee_id(request.user.pk)
+    )
+    context = {
+        "board": board,
+        "filter": shown,
+        "who": shown.chosen,
+        "csrf_value": get_token(request),
+        "notice": notice,
+        "refusal": refusal,
+    }
+    template = "work/board.html#board" if request.htmx else "work/board.html"
+    refused = bool(refusal) or bool(shown.error)
+    return render(request, template, context, status=400 if refused else 200)

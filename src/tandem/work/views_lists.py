@@ -41,6 +41,7 @@ def request_list(request: MemberRequest) -> HttpResponse:
         "practice_side": practice_side,
         "searching": filters.search is not None,
         "query_string": _without_page(request),
+        "filters_on": _filters_on(request),
         # Only an empty list needs to know whether there is anything at all.
         "has_any": bool(page.object_list) or selectors_lists.has_any_request(viewer=request.user),
     }
@@ -65,3 +66,11 @@ def _without_page(request: MemberRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+# What the folded filters' button counts: the filters set, besides the search words.
+FOLDED_FILTERS = ("status", "client", "project", "due", "deadline_from", "deadline_to", "sort")
+
+
+def _filters_on(request: MemberRequest) -> int:
+    return sum(1 for name in FOLDED_FILTERS if request.GET.get(name, "").strip())

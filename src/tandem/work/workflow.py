@@ -183,3 +183,56 @@ def moves_for(status: str, standing: access.Standing) -> list[Move]:
         for transition in TRANSITIONS
         if transition.from_status == status and standing.allows(transition.capability)
     ]
+
+
+# Editing a request after it is sent ---------------------------------------------------------
+
+
+# The parts of a request its client may change: what is asked, by when, and its files.
+REQUEST_FIELDS = frozenset({"title", "request_markdown", "expectations", "deadline_at", "files"})
+# And what only the practice decides: how urgent, where it belongs, how long it takes.
+ALL_FIELDS = REQUEST_FIELDS | {"priority", "project", "estimate_hours"}
+# Before the practice has taken a request on, its client may still reword it.
+BEFORE_ACCEPTANCE = frozenset({S.NEEDS_DEADLINE, S.REQUESTED})
+ACCEPTED_ALREADY = "The practice has accepted this request; ask for changes in the conversation."
+
+
+@dataclass(frozen=True)
+class EditRule:
+    """Which parts of a request a capability lets someone change, and in which statuses.
+
+    Who holds the capability is the access policy's answer (``core.access.ROLES``); the
+    statuses are the workflow's, so the two questions stay where they belong.
+    """
+
+    capability: Capability
+    statuses: frozenset[TaskStatus]
+    fields: frozenset[str]
+    # Said to someone who holds the capability when the request is in another status.
+    refusal: str
+
+
+EDIT_RULES: tuple[EditRule, ...] = (
+    EditRule(C.EDIT_ANY_REQUEST, OPEN_STATUSES, ALL_FIELDS, ""),
+    EditRule(C.EDIT_REQUEST, BEFORE_ACCEPTANCE, REQUEST_FIELDS, ACCEPTED_ALREADY),
+)
+
+
+def editable_fields(status: str, standing: access.Standing) -> frozenset[str]:
+    """The parts of a request in ``status`` the person may change now (none: no edit)."""
+    fields: frozenset[str] = frozenset()
+    for rule in EDIT_RULES:
+        if status in rule.statuses and standing.allows(rule.capability):
+            fields |= rule.fields
+    return fields
+
+
+def edit_refusal(status: str, standing: access.Standing) -> str:
+    """Why the person may not change a request in ``status``, and what to do instead."""
+    if status not in OPEN_STATUSES:
+        label = dict(TaskStatus.choices).get(status, status)
+        return f"This request is {str(label).lower()}; it can no longer change."
+    for rule in EDIT_RULES:
+        if standing.allows(rule.capability) and rule.refusal:
+            return rule.refusal
+    return standing.refusal(C.EDIT_REQUEST) or access.ONLY_OTHER_SIDE

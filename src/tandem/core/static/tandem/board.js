@@ -1,9 +1,21 @@
 // The client board: drag a card to another column to move the task there.
 // Every card also has a "Move to…" form that works without this script (and by keyboard);
 // dragging only fills in that same form and posts it with fetch.
+// Empty columns are hidden (tandem.css) until a card is dragged: the board then shows them
+// as thin drop targets (the "dragging" class on #board). Where there is no pointer to drag
+// with (a phone), cards are not draggable and the "Move to…" list is the way.
 (function () {
   "use strict";
   var dragged = null;
+  var touch = window.matchMedia && window.matchMedia("(hover: none), (pointer: coarse)");
+
+  function noDragging() {
+    if (!touch || !touch.matches) return;
+    document.querySelectorAll("[data-card][draggable]").forEach(function (card) {
+      card.removeAttribute("draggable");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", noDragging);
 
   function announce(message, kind) {
     var live = document.getElementById("board-live");
@@ -46,6 +58,7 @@
     var current = document.getElementById("board");
     if (!fresh || !current) return false;
     current.replaceWith(fresh);
+    noDragging();
     markEdges();
     announce(fresh.getAttribute("data-message"), fresh.getAttribute("data-message-kind"));
     return true;
@@ -66,6 +79,9 @@
     data.set("to", option ? option.value : statuses[0]);
     // Shown in its new column at once; the server's answer re-renders the board, which
     // puts the card back where it belongs when the move is refused.
+    column.classList.remove("is-empty");
+    var none = column.querySelector(".board-none");
+    if (none) none.remove();
     column.querySelector(".board-cards").appendChild(card);
     fetch(form.action, {
       method: "POST",
@@ -98,11 +114,15 @@
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", card.querySelector("a").href);
     card.classList.add("dragging");
+    var board = document.getElementById("board");
+    if (board) board.classList.add("dragging");
   });
 
   document.addEventListener("dragend", function () {
     if (dragged) dragged.classList.remove("dragging");
     dragged = null;
+    var board = document.getElementById("board");
+    if (board) board.classList.remove("dragging");
     document.querySelectorAll(".drop-over").forEach(function (column) {
       column.classList.remove("drop-over");
     });
@@ -129,6 +149,7 @@
     var card = dragged;
     dragged = null;
     card.classList.remove("dragging");
+    document.getElementById("board").classList.remove("dragging");
     if (column.contains(card)) return;
     if (column.tagName === "DETAILS") column.open = true;
     move(card, column);

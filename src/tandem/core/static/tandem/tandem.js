@@ -28,6 +28,16 @@
       phrase.dispatchEvent(new Event("input", { bubbles: true }));
     }
   });
+  // A fold that is open by default (so it works without this script) closes on a phone,
+  // where its content would push the page down: the request list's filters.
+  var narrow = window.matchMedia("(max-width: 40rem)");
+  function fold() {
+    document.querySelectorAll("details[data-fold-narrow]").forEach(function (details) {
+      details.open = !narrow.matches;
+    });
+  }
+  fold();
+  if (narrow.addEventListener) narrow.addEventListener("change", fold);
   // Forms that do something hard to undo ask first.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");

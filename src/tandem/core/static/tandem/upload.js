@@ -1,6 +1,9 @@
-// Attachments: each chosen or dropped file is uploaded at once, with a progress bar, as the
-// person's pending upload; the form then sends the ids (ticked checkboxes named "upload").
-// Without this script the plain file input is sent with the form, and that works too.
+// Attachments: each chosen or dropped file is uploaded at once, as the person's pending
+// upload, and shown as a chip (its name, its size, a progress bar while it uploads, and a
+// button that removes it); the form then sends the ids of the chips left (hidden inputs
+// named "upload"). The real file input stays in the page for keyboards and screen readers,
+// visually replaced by its "Choose files" label. Without this script the plain file input
+// is sent with the form, and that works too.
 (function () {
   "use strict";
 
@@ -38,6 +41,20 @@
     var waitNote = null;
 
     box.classList.add("enhanced");
+    // Files a refused form kept (ticked checkboxes) become chips like the new ones.
+    Array.prototype.forEach.call(list.querySelectorAll("input[name=upload]"), function (tick) {
+      var item = tick.closest("li");
+      var label = tick.closest("label");
+      var name = label ? label.textContent.trim() : "";
+      var kept = hidden(tick.value);
+      if (!tick.checked) {
+        item.remove();
+        return;
+      }
+      item.replaceChild(kept, label);
+      item.insertBefore(element("span", "upload-name", name), kept);
+      item.appendChild(removeButton(item, name, null));
+    });
     input.addEventListener("change", function () {
       addFiles(input.files);
       // The files are on their way already: the form must not send them a second time.
@@ -72,15 +89,41 @@
       Array.prototype.forEach.call(files, upload);
     }
 
+    function hidden(id) {
+      var field = element("input");
+      field.type = "hidden";
+      field.name = "upload";
+      field.value = String(id);
+      return field;
+    }
+
+    function removeButton(item, name, request) {
+      var button = element("button", "chip-remove");
+      button.type = "button";
+      button.setAttribute("aria-label", "Remove " + name);
+      button.appendChild(element("span", "", "×")).setAttribute("aria-hidden", "true");
+      button.addEventListener("click", function () {
+        // A file still uploading is stopped; one already stored is no longer sent, and the
+        // periodic sweep deletes the pending upload nobody sent.
+        if (request && request.readyState !== 4) request.abort();
+        var next = item.nextElementSibling || item.previousElementSibling;
+        item.remove();
+        (next ? next.querySelector(".chip-remove") : input).focus();
+      });
+      return button;
+    }
+
     function row(file) {
-      var item = element("li", "upload");
+      var item = element("li", "upload chip");
       var name = element("span", "upload-name", file.name);
+      var size = element("span", "upload-size small muted", sizeWords(file.size));
       var progress = element("progress");
       progress.max = 100;
       progress.value = 0;
       progress.setAttribute("aria-label", "Uploading " + file.name);
       var status = element("span", "upload-status small muted", "Uploading…");
       item.appendChild(name);
+      item.appendChild(size);
       item.appendChild(progress);
       item.appendChild(status);
       list.appendChild(item);
@@ -88,6 +131,8 @@
     }
 
     function fail(parts, message) {
+      var remove = parts.item.querySelector(".chip-remove");
+      if (remove) remove.remove();
       parts.item.classList.add("failed");
       parts.progress.remove();
       parts.status.className = "upload-status upload-error";
@@ -98,6 +143,7 @@
       dismiss.setAttribute("aria-label", "Dismiss the message about " + parts.name.textContent);
       dismiss.addEventListener("click", function () {
         parts.item.remove();
+        input.focus();
       });
       parts.item.appendChild(dismiss);
     }
@@ -105,15 +151,10 @@
     function done(parts, data) {
       parts.item.classList.add("done");
       parts.progress.remove();
-      var label = element("label");
-      var tick = element("input");
-      tick.type = "checkbox";
-      tick.name = "upload";
-      tick.value = String(data.id);
-      tick.checked = true;
-      label.appendChild(tick);
-      label.appendChild(document.createTextNode(" " + data.name));
-      parts.item.replaceChild(label, parts.name);
+      parts.name.textContent = data.name;
+      parts.item.insertBefore(hidden(data.id), parts.status);
+      // Said to screen readers (the list is a live region); the chip itself shows the size.
+      parts.status.className = "upload-status visually-hidden";
       parts.status.textContent = data.size_label + ", ready to send";
     }
 
@@ -132,9 +173,10 @@
         return fail(parts, "“" + file.name + "” is " + sizeWords(file.size) + "; files can be at most " +
           maxMb + " MB. Share larger files as a link instead.");
       }
+      var request = new XMLHttpRequest();
+      parts.item.appendChild(removeButton(parts.item, file.name, request));
       var body = new FormData();
       body.append("file", file, file.name);
-      var request = new XMLHttpRequest();
       request.open("POST", url);
       request.setRequestHeader("X-CSRFToken", token ? token.value : "");
       request.setRequestHeader("Accept", "application/json");
@@ -147,6 +189,7 @@
         if (request.status === 201 && answer && answer.id) return done(parts, answer);
         fail(parts, (answer && answer.error) || "The upload failed; reload the page and try again.");
       });
+      request.addEventListener("abort", finished);
       request.addEventListener("error", function () {
         finished();
         fail(parts, "The upload was interrupted; check your connection and try again.");
