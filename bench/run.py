@@ -427,6 +427,7 @@ def work_pages(
     inbox = reverse("work:inbox")
     board = reverse("work:board", args=[busiest])
     task = reverse("work:task-detail", args=[info["page_task_id"]])
+    probe_task = reverse("work:task-detail", args=[info.get("probe_task_id") or 0])
     return [
         ("dashboard", "assistant", assistant, "/dashboard/",
          ("assistant (fewest clients)", probe_assistant, "/dashboard/")),
@@ -445,7 +446,12 @@ def work_pages(
         ("search", "contact", contact, f"{requests}?q=quokka", None),
         ("board", "contact", contact, board, None),
         ("board", "assistant", assistant, board, None),
-        ("task page", "contact", contact, task, None),
+        # Issue 11: the request page with 50 comments and changes, a delivery awaiting
+        # review; the probe is a request of the same client with a short conversation.
+        ("task page (50 entries)", "contact", contact, task,
+         ("contact", contact, probe_task)),
+        ("task page (50 entries)", "assistant", assistant, task,
+         ("assistant", assistant, probe_task)),
         ("portal home", "contact", contact, "/portal/", ("contact 2", probe_contact, "/portal/")),
     ]  # fmt: skip
 

@@ -50,6 +50,9 @@ class Seeded:
     contact_email: str
     probe_contact_email: str
     page_task_id: int = 0  # the request whose page is measured (a long conversation)
+    # Another request of the same client with a short conversation: its page must run the
+    # same number of queries (issue 11's "task page with 50 comments and events").
+    probe_task_id: int = 0
     busiest_client_id: int = 0  # the contact's client: the most requests
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -227,7 +230,11 @@ def seed(rng: random.Random | None = None, *, scale: float = 1.0) -> Seeded:
 
     practice_1 = Practice.objects.get(name="Bench Practice 1")
     work = seed_work.seed_work(practice_1.pk, seeded["contact_email"], rng, scale=scale)
-    seeded.update(page_task_id=work["page_task_id"], busiest_client_id=work["busiest_client_id"])
+    seeded.update(
+        page_task_id=work["page_task_id"],
+        probe_task_id=work["probe_task_id"],
+        busiest_client_id=work["busiest_client_id"],
+    )
 
     return Seeded(password=PASSWORD, counts=counts(), **seeded)
 

@@ -16,8 +16,24 @@ TASKS = 100_000
 BUSIEST_CLIENT_TASKS = 2_000
 COMMENTS = 300_000
 ATTACHMENTS = 50_000
-# The task the benchmark opens: a long conversation on one request.
-TASK_PAGE_COMMENTS = 60
+# The task the benchmark opens: a long conversation on one request, 50 entries in all:
+# 40 comments and 10 changes (created, accepted, started, then delivered and sent back
+# three times and delivered a fourth: it awaits the client's review, its delivery
+# highlighted with files and a link).
+TASK_PAGE_COMMENTS = 40
+PAGE_TASK_MOVES = [
+    ("accepted", "requested", ""),
+    ("in_progress", "accepted", ""),
+    *[
+        move
+        for _ in range(3)
+        for move in (
+            ("delivered", "in_progress", "The draft is in the shared folder; see the link."),
+            ("in_progress", "delivered", "Please use the new logo and bigger prices."),
+        )
+    ],
+    ("delivered", "in_progress", "Now with the new logo and the **bigger prices**."),
+]
 BATCH = 5_000
 
 # Most work is history; the rest is spread over the open states.
@@ -205,9 +221,16 @@ def seed_work(
                 batch_size=BATCH,
             )
         attachments = _attachments(practice_id, task_rows, page_task, rng, now, attachments_total)
+        _page_task_conversation(practice_id, page_task, owner_id)
+        probe_task = next(
+            row
+            for row in task_rows
+            if row[1] == busiest.pk and row[4] == "in_progress" and row[0] != page_task[0]
+        )
 
     return {
         "page_task_id": page_task[0],
+        "probe_task_id": probe_task[0],
         "busiest_client_id": busiest.pk,
         "counts": {
             "tasks": Task.objects.filter(practice_id=practice_id).count(),
@@ -216,6 +239,32 @@ def seed_work(
             "attachments": attachments,
         },
     }
+
+
+def _page_task_conversation(practice_id: int, page_task: Any, owner_id: int) -> None:
+    """The measured task's changes (``PAGE_TASK_MOVES``), its deliveries (each with a
+    link; the last with two of the task's files), and its status: delivered."""
+    from tandem.work.models import Attachment, Delivery, Task, TaskEvent
+
+    task_id, client_id, creator, assignee, _, created = page_task
+    TaskEvent.objects.filter(task_id=task_id, kind="status_changed").delete()
+    delivery = None
+    for i, (to, from_, note) in enumerate(PAGE_TASK_MOVES, start=1):
+        sent_back = to == "in_progress" and from_ == "delivered"
+        event = TaskEvent.objects.create(
+            practice_id=practice_id, client_id=client_id, task_id=task_id,
+            actor_id=creator if sent_back else assignee or owner_id,
+            kind="status_changed", from_status=from_, to_status=to, note=note,
+            created_at=created + timedelta(hours=4 * i),
+        )  # fmt: skip
+        if to == "delivered":
+            delivery = Delivery.objects.create(
+                practice_id=practice_id, client_id=client_id, task_id=task_id, event=event,
+                links=["https://example.com/shared/folder"], created_at=event.created_at,
+            )  # fmt: skip
+    Task.objects.filter(pk=task_id).update(status="delivered")
+    files = Attachment.objects.filter(task_id=task_id, comment=None).order_by("id")[:2]
+    Attachment.objects.filter(pk__in=[file.pk for file in files]).update(delivery=delivery)
 
 
 def _attachments(

@@ -211,6 +211,13 @@ MATRIX = [
     # Opened again after a refused form: back to the task, if it is visible.
     Row("work:task-comment", "GET", "task1", (302, 302, 302, 404, 302, 404)),
     Row("work:task-comment", "GET", "other_task1", SIGN_IN_THEN_404),
+    # Delivering (issue 11, the task page): task1 is a new request, not in progress, so
+    # whoever sees it hears why it cannot be delivered now, beside the form (400).
+    Row("work:task-deliver", "POST", "task1", (302, 400, 400, 404, 400, 404), {"message": "Done"}),
+    Row("work:task-deliver", "POST", "other_task1", SIGN_IN_THEN_404, {"message": "Done"}),
+    # Opened again after a refused form: back to the task, if it is visible.
+    Row("work:task-deliver", "GET", "task1", (302, 302, 302, 404, 302, 404)),
+    Row("work:task-deliver", "GET", "other_task1", SIGN_IN_THEN_404),
     # Watchers: whoever sees the task may watch it, stop watching, or add someone who sees it.
     Row("work:watchers", "GET", "task1", (302, 200, 200, 404, 200, 404)),
     Row("work:watchers", "GET", "other_task1", SIGN_IN_THEN_404),

@@ -426,8 +426,10 @@ def test_a_comment_carries_its_files_into_the_timeline(personas):
     assert attachment.comment is not None
     assert attachment.task == task
     page = http.get(f"/tasks/{task.pk}/")
-    (entry,) = [e for e in page.context["timeline"] if e.comment]
-    assert entry.files == (attachment,)
+    (entry,) = [e for e in page.context["page"].entries if e.is_comment]
+    assert [(file.name, file.url) for file in entry.files] == [
+        (attachment.name, f"/files/{attachment.pk}/")
+    ]
 
 
 def test_add_files_puts_them_on_the_task(personas):
@@ -555,9 +557,9 @@ def test_the_task_page_costs_the_same_with_2_or_50_files(
     Attachment.objects.bulk_create(rows)
     http = signed_in(world.contact1)
     # 1-3 session, user, membership; 4. the task, 5. whether the viewer sees it, 6. its
-    # changes, 7. its comments, 8. its files joined to their uploaders, 9. its checklist,
+    # files joined to their uploaders, 7. its changes, 8. its comments, 9. its checklist,
     # 10. the viewer's notifications about it marked read
     with django_assert_num_queries(10):
         response = http.get(f"/tasks/{task.pk}/")
-    assert len(response.context["files"]) == files
+    assert len(response.context["page"].files) == files
     assert response.content.decode().count('href="/files/') == files + files // 2

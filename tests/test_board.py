@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import create_task, move_task
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
@@ -49,7 +50,10 @@ def walk(task: Task, world: PracticeWorld, *statuses: str) -> Task:
             extra["note"] = "Not needed"
         if to == S.WAITING_ON_CLIENT:
             extra = {"waiting_for": "The guest list", "waiting_until": NOW + timedelta(days=2)}
-        move_task(task, to=to, actor=actor, **extra)
+        if to == S.DELIVERED:
+            deliver_task(task, actor=actor, message="Here is the work.")
+        else:
+            move_task(task, to=to, actor=actor, **extra)
     return task
 
 

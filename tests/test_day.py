@@ -18,6 +18,7 @@ import time_machine
 from django.urls import reverse
 
 from tandem.accounts.models import User
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Task, TaskStatus
 from tandem.work.selectors_day import week_ends_on
 from tandem.work.services import create_task, move_task
@@ -123,8 +124,9 @@ def test_delivered_and_closed_work_is_not_late(
 ) -> None:
     own = personas.a
     delivered = a_request(own, NOW - timedelta(days=1), title="Delivered")
-    for to in (S.ACCEPTED, S.IN_PROGRESS, S.DELIVERED):
+    for to in (S.ACCEPTED, S.IN_PROGRESS):
         move_task(delivered, to=to, actor=own.owner)
+    deliver_task(delivered, actor=own.owner, message="Delivered, as asked.")
     move_task(
         a_request(own, NOW - timedelta(days=1), title="Declined"),
         to=S.DECLINED,

@@ -23,6 +23,7 @@ from tandem.core.errors import DomainError
 from tandem.notify.models import Kind, Notification
 from tandem.notify.wording import sentence
 from tandem.work.attachments import link_uploads, store_attachment
+from tandem.work.deliveries import deliver_task
 from tandem.work.editing import edit_task
 from tandem.work.models import Attachment, Task, TaskEvent, TaskStatus
 from tandem.work.services import add_comment, assign_task, create_task, move_task
@@ -151,7 +152,10 @@ def test_the_practice_changes_every_part_of_an_open_request(
 ) -> None:
     task = request_of(a, actor=a.owner)
     for status in path:
-        move_task(task, to=status, actor=a.assistant)
+        if status == S.DELIVERED:
+            deliver_task(task, actor=a.assistant, message="The venue is booked.")
+        else:
+            move_task(task, to=status, actor=a.assistant)
     project = start_project(a.client1, actor=a.owner, title="Spring launch", goal="Launch")
     event = edit_task(
         fresh(task),
@@ -500,3 +504,16 @@ def test_reassigning_to_another_practices_assistant_names_nobody(
     assert "Pick an assistant assigned to this client, or nobody." in text
     assert personas.b.assistant.email not in text
     assert fresh(task).assignee == a.assistant
+
+
+def test_the_conversation_says_took_it_on_when_someone_assigns_themself(
+    a: PracticeWorld,
+) -> None:
+    task = request_of(a, actor=a.owner)
+    assign_task(fresh(task), actor=a.owner, assignee=None)
+    assign_task(fresh(task), actor=a.assistant, assignee=a.assistant)
+    assign_task(fresh(task), actor=a.assistant, assignee=a.assistant)  # no change: no line
+    entries = signed_in(a.contact1).get(f"/tasks/{task.pk}/").context["page"].entries
+    said = [entry.text for entry in entries if entry.kind == TaskEvent.Kind.ASSIGNED]
+    assert said == ["Unassigned assistant.", "Took it on."]
+    assert all(entry.note == "" for entry in entries if entry.kind == TaskEvent.Kind.ASSIGNED)

@@ -157,6 +157,17 @@ CASES = [
         UPLOAD,
         lambda w: {"body_markdown": "Here you are."},
     ),
+    # The task is a new request: an id that reads as one (" 7 ") passes the form and the
+    # delivery is refused for the task's status instead, so any sentence will do: a 400,
+    # never a 500.
+    Case(
+        "deliver: upload",
+        "POST",
+        lambda w: reverse("work:task-deliver", args=[w.task.pk]),
+        "upload",
+        "",
+        lambda w: {"message": "Here you are."},
+    ),
     Case(
         "add files: upload",
         "POST",

@@ -106,7 +106,7 @@ def test_a_reply_that_became_a_comment_links_to_its_request(personas: Personas) 
 
     newest = rows(response)[0]
     assert "Became a comment Comment on “Book the venue”" in newest
-    assert f'href="/tasks/{task.pk}/#timeline-h"' in response.content.decode()
+    assert f'href="/tasks/{task.pk}/#conversation-h"' in response.content.decode()
 
 
 def test_a_refusal_is_shown_with_its_reason(personas: Personas) -> None:

@@ -23,6 +23,7 @@ from tandem.core.models import Membership
 from tandem.core.services import deactivate_member
 from tandem.notify import reminders, services, wording
 from tandem.notify.models import Channel, Kind, Notification, Preference
+from tandem.work.deliveries import deliver_task
 from tandem.work.mentions import mentioned
 from tandem.work.models import Task, TaskStatus, Watcher
 from tandem.work.services import add_comment, assign_task, create_task, move_task
@@ -112,7 +113,7 @@ def test_each_move_is_told_as_its_own_kind(personas: Personas) -> None:
     task = request_for(a, assignee=a.assistant)
     move_task(task, to=TaskStatus.ACCEPTED, actor=a.assistant)
     move_task(task, to=TaskStatus.IN_PROGRESS, actor=a.assistant)
-    move_task(task, to=TaskStatus.DELIVERED, actor=a.assistant)
+    deliver_task(task, actor=a.assistant, message="The venue is booked.")
     move_task(task, to=TaskStatus.DONE, actor=a.contact1)
     assert [n.kind for n in told(a.contact1)] == [
         Kind.DECIDED,
@@ -356,8 +357,9 @@ def test_due_tomorrow_and_overdue_are_each_told_once_per_deadline(personas: Pers
 def test_delivered_and_closed_work_gets_no_reminders(personas: Personas) -> None:
     a = personas.a
     task = request_for(a, assignee=a.assistant)
-    for to in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED):
+    for to in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS):
         move_task(task, to=to, actor=a.assistant)
+    deliver_task(task, actor=a.assistant, message="The venue is booked.")
     declined = request_for(a, assignee=a.assistant)
     move_task(declined, to=TaskStatus.DECLINED, actor=a.assistant, note="Not this month")
     assert task.deadline_at is not None

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tandem.notify import services, wording
 from tandem.notify.models import Kind, Notification
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import add_comment, assign_task, create_task, move_task
 from tests.conftest import Personas, PracticeWorld, signed_in
@@ -55,7 +56,7 @@ def test_nobody_is_told_of_their_own_action_whatever_its_kind(personas: Personas
     move_task(task, to=S.ACCEPTED, actor=a.assistant)  # decided
     move_task(task, to=S.IN_PROGRESS, actor=a.assistant)  # status changed
     add_comment(task, actor=a.assistant, body_markdown="@assistant note to self, @owner")
-    move_task(task, to=S.DELIVERED, actor=a.assistant)  # delivered
+    deliver_task(task, actor=a.assistant, message="Here it is.")  # delivered
     add_comment(task, actor=a.contact1, body_markdown="Thanks, @contact1 @assistant")  # mention
     react_now()
     rows = Notification.objects.filter(task=task)

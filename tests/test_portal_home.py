@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Comment, Task, TaskEvent, TaskStatus
 from tandem.work.selectors_lists import PORTAL_SECTION_SIZE
 from tandem.work.services import add_comment, create_task, move_task
@@ -59,7 +60,7 @@ def waiting(world: PracticeWorld, title: str, what: str = "The logo") -> Task:
 
 def delivered(world: PracticeWorld, title: str) -> Task:
     task = started(world, title)
-    move_task(task, to=TaskStatus.DELIVERED, actor=world.assistant)
+    deliver_task(task, actor=world.assistant, message="The first draft, for your review.")
     return task
 
 
@@ -118,7 +119,7 @@ def test_delivered_work_offers_accept_and_send_back(personas: Personas, clock) -
     assert "Accept" in text
     assert "Send back" in text
     html = signed_in(a.contact1).get(URL).content.decode()
-    assert f'href="/tasks/{task.pk}/#moves-h"' in html
+    assert f'href="/tasks/{task.pk}/#delivery"' in html
 
 
 def test_sections_are_limited_with_a_link_to_the_filtered_list(personas: Personas, clock) -> None:

@@ -22,6 +22,7 @@ from tandem.clients.services import archive_client
 from tandem.core.errors import DomainError
 from tandem.core.roles import Role
 from tandem.demo import loader as demo
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Project, ProjectEvent, Task, TaskStatus
 from tandem.work.services import create_task, move_task
 from tandem.work.services_projects import (
@@ -575,8 +576,9 @@ def test_client_page_and_portal_list_projects_in_status_order_with_progress(
     a_proposal(world, title="Alpha idea")
     tasks = [a_request(world, active) for _ in range(3)]
     move_task(tasks[0], to=TaskStatus.CANCELLED, actor=world.contact1, note="Not needed")
-    for move in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED):
+    for move in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS):
         move_task(tasks[1], to=move, actor=world.assistant)
+    deliver_task(tasks[1], actor=world.assistant, message="Done, see the shared folder.")
     move_task(tasks[1], to=TaskStatus.DONE, actor=world.contact1)
 
     client_page = reverse("home:client-detail", args=[world.client1.pk])
@@ -714,7 +716,8 @@ def test_client_page_queries_do_not_grow_with_projects(
     http = signed_in(world.owner)
     # 1-3. session, user, membership; 4. the client, 5. its contacts, 6. its assistants,
     # 7. pending invitations, 8. members who could be assigned, 9. open requests,
-    # 10. since when each waiting one has waited, 11. its projects with their task counts
+    # 10. when each waiting request went to the client (what needs attention), 11. its
+    # projects with their task counts
     with django_assert_num_queries(11):
         response = http.get(reverse("home:client-detail", args=[world.client1.pk]))
     assert response.content.decode().count('href="/projects/') == 2 * rows

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import add_comment, create_task, move_task
 from tests.conftest import Personas, PracticeWorld, join, signed_in
@@ -185,22 +186,39 @@ def flag_tasks(world: PracticeWorld, rows: int) -> None:
         )
 
 
+def populate_conversation(world: PracticeWorld, rows: int) -> Task:
+    """The last request of ``populate_tasks`` with ``rows`` deliveries (each with a link),
+    all but the last sent back: it ends delivered, awaiting the client's review."""
+    task = populate_tasks(world, rows)
+    for i in range(rows):
+        deliver_task(
+            task, actor=world.assistant, message=f"Draft {i}", links=["https://example.com/d"]
+        )
+        if i < rows - 1:
+            move_task(task, to=TaskStatus.IN_PROGRESS, actor=world.contact1, note="Not yet")
+    return task
+
+
 @pytest.mark.parametrize("rows", SIZES)
-@pytest.mark.parametrize("persona", ["assistant", "contact1"])
+@pytest.mark.parametrize("persona", ["assistant", "contact1", "owner"])
 def test_task_page(personas: Personas, rows: int, persona: str, django_assert_num_queries) -> None:
-    task = populate_tasks(personas.a, rows)
+    task = populate_conversation(personas.a, rows)
     http = signed_in(personas.a.persona(persona))
     # 4. the task joined to its client, practice, assignee and creator, 5. whether the viewer
-    # sees it (for the moves they may make), 6. its changes joined to their actors,
-    # 7. its comments joined to their authors, 8. its files (its own and its comments')
-    # joined to their uploaders, 9. its checklist (issue 11: a copy of a repeating request
-    # adds one more, its series, whatever the size); for the practice, 10. the client's
-    # assistants (the reassign form); then the viewer's notifications about it marked read
-    # (one UPDATE, after rendering)
-    with django_assert_num_queries(11 if persona == "assistant" else 10):
+    # sees it (for the moves they may make; none for an owner), then the conversation: its
+    # files joined to their uploaders, its changes joined to their actors' memberships and
+    # deliveries, its comments joined to their authors' memberships, its checklist (a copy of
+    # a repeating request adds one more, its series); for the practice, the
+    # client's assistants (the reassign form); then the viewer's notifications about it
+    # marked read (one UPDATE, after rendering)
+    with django_assert_num_queries({"owner": 10, "assistant": 11, "contact1": 10}[persona]):
         response = http.get(f"/tasks/{task.pk}/")
-    # Created, accepted, started, and the comments.
-    assert len(response.context["timeline"]) == rows + 3
+    page = response.context["page"]
+    # Created, accepted, started, the comments, the deliveries and the sendings back: the
+    # latest shown, the rest behind "Show earlier entries".
+    assert len(page.entries) + page.earlier_count == 3 + rows + rows + (rows - 1)
+    assert page.latest_delivery is not None
+    assert page.latest_delivery.body == f"<p>Draft {rows - 1}</p>\n"
 
 
 @pytest.mark.parametrize("rows", SIZES)

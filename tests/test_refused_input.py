@@ -36,9 +36,10 @@ from tandem.core.roles import Role
 from tandem.notify.models import Channel, Kind
 from tandem.work.attachments import link_uploads, store_attachment
 from tandem.work.changes import deadline_phrase
+from tandem.work.deliveries import deliver_task
 from tandem.work.editing import edit_task
-from tandem.work.models import Task
-from tandem.work.services import create_task
+from tandem.work.models import Task, TaskStatus
+from tandem.work.services import create_task, move_task
 from tandem.work.services_projects import start_project
 from tests.conftest import PASSWORD, Personas, PracticeWorld, make_owner, signed_in
 
@@ -112,6 +113,19 @@ def a_request(world: PracticeWorld) -> Task:
         expectations="A signed booking",
         deadline_at=timezone.now() + timedelta(days=3),
     )
+
+
+def in_progress(world: PracticeWorld) -> Task:
+    task = a_request(world)
+    move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
+    move_task(task, to=TaskStatus.IN_PROGRESS, actor=world.assistant)
+    return task
+
+
+def delivered(world: PracticeWorld) -> Task:
+    task = in_progress(world)
+    deliver_task(task, actor=world.assistant, message="The menu, ready to print.")
+    return task
 
 
 def a_project(world: PracticeWorld) -> Any:
@@ -450,6 +464,53 @@ CASES = [
         lambda w: Sent(url("work:task-move", a_request(w).pk), {"to": "done"}),
         in_section("moves-h"),
         "A task in “Requested” cannot be moved to “Done”.",
+    ),
+    # Delivering and reviewing (issue 11, the task page).
+    Refused(
+        "deliver (no message)",
+        "assistant",
+        lambda w: Sent(
+            url("work:task-deliver", in_progress(w).pk),
+            {"message": " ", "links": "https://example.com/folder"},
+        ),
+        beside_field("id_delivery_message"),
+        "Say what you are delivering, so the client knows what to look at.",
+        typed=("https://example.com/folder</textarea>",),
+    ),
+    Refused(
+        "deliver (a link that is not http)",
+        "assistant",
+        lambda w: Sent(
+            url("work:task-deliver", in_progress(w).pk),
+            {"message": "The menu, ready to print.", "links": "javascript:alert(1)"},
+        ),
+        beside_field("id_delivery_links"),
+        "Links must start with http:// or https://; “javascript:alert(1)” does not.",
+        typed=("The menu, ready to print.</textarea>", "javascript:alert(1)</textarea>"),
+    ),
+    Refused(
+        "deliver (by the client)",
+        "contact1",
+        lambda w: Sent(url("work:task-deliver", in_progress(w).pk), {"message": "Here"}),
+        in_section("moves-h"),
+        "Only the practice can deliver work for review; ask your assistant.",
+    ),
+    Refused(
+        "send delivered work back without saying what is missing",
+        "contact1",
+        lambda w: Sent(url("work:task-move", delivered(w).pk), {"to": "in_progress", "note": " "}),
+        beside_field("id_in_progress_note"),
+        "Say what still needs doing before sending the work back.",
+    ),
+    Refused(
+        "cancel without confirming",
+        "contact1",
+        lambda w: Sent(
+            url("work:task-move", a_request(w).pk), {"to": "cancelled", "note": "Not needed."}
+        ),
+        beside_field("id_cancelled_confirm"),
+        "Tick the box to confirm: a cancelled request cannot be reopened.",
+        typed=("Not needed.</textarea>",),
     ),
     Refused(
         "comment",

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tandem.clients.services import archive_client
 from tandem.core.errors import DomainError
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import (
     Comment,
     Project,
@@ -27,7 +28,7 @@ from tandem.work.models import (
     TaskStatus,
     Watcher,
 )
-from tandem.work.selectors import task_timeline
+from tandem.work.selectors_task import task_page
 from tandem.work.services import (
     add_comment,
     add_watcher,
@@ -101,12 +102,21 @@ def details_for(to: S, *, sending_back: bool = False) -> dict[str, Any]:
     return DETAILS.get(to, {})
 
 
+def make_move(task: Task, *, to: str, actor: Any, **details: Any) -> None:
+    """``move_task``, or for "Delivered for review" its one door, ``deliver_task`` (the
+    note given, or a message of its own, is the delivery's message)."""
+    if to == S.DELIVERED:
+        deliver_task(task, actor=actor, message=details.get("note") or "The work, for review.")
+    else:
+        move_task(task, to=to, actor=actor, **details)
+
+
 def task_in(world: PracticeWorld, status: S) -> Task:
     if status == S.NEEDS_DEADLINE:
         return new_task(world, deadline_at=None, allow_missing_deadline=True)
     task = new_task(world)
     for to, who in PATHS[status]:
-        move_task(task, to=to, actor=world.persona(who), **details_for(to))
+        make_move(task, to=to, actor=world.persona(who), **details_for(to))
     return task
 
 
@@ -126,10 +136,11 @@ ALLOWED = [
     (S.REQUESTED, S.DECLINED, "assistant", {"note": "Out of scope."}),
     (S.ACCEPTED, S.IN_PROGRESS, "assistant", {}),
     (S.IN_PROGRESS, S.WAITING_ON_CLIENT, "assistant", {"waiting_for": "The logo"}),
-    (S.IN_PROGRESS, S.DELIVERED, "owner", {}),
+    (S.IN_PROGRESS, S.DELIVERED, "owner", {"note": "The booking is confirmed."}),
     (S.WAITING_ON_CLIENT, S.IN_PROGRESS, "contact1", {}),
     (S.WAITING_ON_CLIENT, S.IN_PROGRESS, "assistant", {}),
     (S.DELIVERED, S.DONE, "contact1", {}),
+    (S.DELIVERED, S.DONE, "contact1", {"note": "Thank you, that is perfect!"}),
     (S.DELIVERED, S.IN_PROGRESS, "contact1", {"note": "The date is wrong."}),
     *[
         (status, S.CANCELLED, who, {"note": "No longer needed."})
@@ -161,7 +172,7 @@ def test_allowed_move_changes_status_and_is_on_the_timeline(
     a = personas.a
     task = task_in(a, start)
     actor = a.persona(who)
-    move_task(task, to=to, actor=actor, **resolve(kwargs))
+    make_move(task, to=to, actor=actor, **resolve(kwargs))
     task.refresh_from_db()
     assert task.status == to
     event = TaskEvent.objects.filter(task=task, kind="status_changed").latest("id")
@@ -313,7 +324,7 @@ def test_refused_move_says_why_and_changes_nothing(
     a = personas.a
     task = task_in(a, start)
     events_before = TaskEvent.objects.filter(task=task).count()
-    error = refused(lambda: move_task(task, to=to, actor=a.persona(who), **resolve_refused(kwargs)))
+    error = refused(lambda: make_move(task, to=to, actor=a.persona(who), **resolve_refused(kwargs)))
     assert error.message == message
     task.refresh_from_db()
     assert task.status == start
@@ -384,7 +395,7 @@ def test_every_offered_move_is_accepted(personas: Personas, start: S) -> None:
             extra = details_for(move.to, sending_back=start == S.DELIVERED)
             if move.needs == "deadline":
                 extra = {"deadline_at": soon()}
-            move_task(task, to=move.to, actor=a.persona(who), **extra)
+            make_move(task, to=move.to, actor=a.persona(who), **extra)
             assert task.status == move.to
 
 
@@ -655,17 +666,28 @@ def test_timeline_merges_changes_and_comments_in_order(
         move_task(task, to=S.ACCEPTED, actor=a.assistant)
         clock.shift(timedelta(minutes=1))
         move_task(task, to=S.IN_PROGRESS, actor=a.assistant)
-    # 1: the task's events with their actors; 2: its comments with their authors.
-    with django_assert_num_queries(2):
-        timeline = task_timeline(task)
-    assert [
-        entry.event.to_status if entry.event else entry.comment.body_markdown  # type: ignore[union-attr]
-        for entry in timeline
-    ] == [S.REQUESTED, "Any news?", S.ACCEPTED, "Accepted, starting Monday.", S.IN_PROGRESS]
-    assert [entry.actor for entry in timeline] == [
-        a.contact1,
-        a.contact1,
-        a.assistant,
-        a.assistant,
-        a.assistant,
+    # The owner's standing needs no query. 1: the task's files, 2: its events with their
+    # actors (and deliveries), 3: its comments with their authors.
+    task = Task.objects.select_related("client__practice", "assignee").get(pk=task.pk)
+    with django_assert_num_queries(3):
+        page = task_page(task, viewer=a.owner)
+    assert [entry.text or entry.body for entry in page.entries] == [
+        "Created the request (requested).",
+        "<p>Any news?</p>\n",
+        "Moved it from “Requested” to “Accepted”.",
+        "<p>Accepted, starting Monday.</p>\n",
+        "Moved it from “Accepted” to “In progress”.",
+    ]
+    assert [entry.who for entry in page.entries] == [
+        a.contact1.display_name,
+        a.contact1.display_name,
+        a.assistant.display_name,
+        a.assistant.display_name,
+        a.assistant.display_name,
+    ]
+    # Each side is told apart, by the name it goes by on the page.
+    assert [entry.side_label for entry in page.entries[:3]] == [
+        a.client1.name,
+        a.client1.name,
+        a.client1.practice.name,
     ]

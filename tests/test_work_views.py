@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.clients.services import update_client
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Comment, Task, TaskStatus
 from tandem.work.services import create_task, move_task
 from tests.conftest import Personas, PracticeWorld, field_error, page_text, signed_in
@@ -182,8 +183,11 @@ def test_task_page_shows_the_deadline_in_the_viewers_zone(world: PracticeWorld) 
     world.contact1.time_zone = "America/New_York"
     world.contact1.save(update_fields=["time_zone"])
     text = words(signed_in(world.contact1).get(task_url(task)))
-    # The client (London) meant 17:00; the New York reader sees London named and their time.
-    assert "due Friday 27 November 2026, 17:00 London time (12:00 your time)" in text
+    # The client (London) meant 17:00; the New York reader sees London named and their time,
+    # in the details beside the conversation and in the next step's sentence.
+    flat = " ".join(text.split())
+    assert "DeadlineFriday 27 November 2026, 17:00 London time (12:00 your time)" in flat
+    assert "due Friday 27 Nov, 17:00 London time (12:00 your time)" in flat
     assert "Requested" in text
 
 
@@ -191,7 +195,7 @@ def test_task_page_in_the_clients_own_zone_names_no_zone(world: PracticeWorld) -
     task = a_request(world)
     User.objects.filter(pk=world.contact1.pk).update(time_zone="Europe/London")
     text = words(signed_in(world.contact1).get(task_url(task)))
-    assert "due Friday 27 November 2026, 17:00 ·" in " ".join(text.split())
+    assert "DeadlineFriday 27 November 2026, 17:00 Assignee" in " ".join(text.split())
     assert "your time" not in text
 
 
@@ -480,8 +484,9 @@ def test_the_client_answers_a_wait_in_their_own_words(world: PracticeWorld) -> N
 
 def test_work_sent_back_says_so_on_the_timeline(world: PracticeWorld) -> None:
     task = a_request(world)
-    for status in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED):
+    for status in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS):
         move_task(task, to=status, actor=world.assistant)
+    deliver_task(task, actor=world.assistant, message="The invitation, ready to send.")
     data = {"to": "in_progress", "note": "Make the date bigger."}
     signed_in(world.contact1).post(task_url(task, "work:task-move"), data)
     text = page_text(signed_in(world.assistant).get(task_url(task)))

@@ -178,7 +178,7 @@ def test_contact_edits_a_request_and_the_assistant_gives_it_to_a_colleague(
     expect(contact.get_by_role("heading", name=NEW_TITLE)).to_be_visible()
     task = Task.objects.get()
     assert (task.title, task.deadline_at) == (NEW_TITLE, MONDAY_NOON)
-    timeline = contact.get_by_role("region", name="Timeline").locator("ol.timeline > li")
+    timeline = contact.get_by_role("region", name="Conversation").locator("ol.entries > li")
     expect(timeline.last).to_contain_text("Chloe Contact")
     expect(timeline.last).to_contain_text(
         f"Changed the title from “{TITLE}” to “{NEW_TITLE}” and moved the deadline "
@@ -196,7 +196,7 @@ def test_contact_edits_a_request_and_the_assistant_gives_it_to_a_colleague(
     reassign.get_by_label("Assignee").select_option(label="Ben Assistant")
     reassign.get_by_role("button", name="Reassign").click()
     expect(ada.get_by_text("Ben Assistant works on it now.")).to_be_visible()
-    ada_timeline = ada.get_by_role("region", name="Timeline").locator("ol.timeline > li")
+    ada_timeline = ada.get_by_role("region", name="Conversation").locator("ol.entries > li")
     expect(ada_timeline.last).to_contain_text("Reassigned it from Ada Assistant to Ben Assistant.")
     assert Task.objects.get().assignee == team.ben
     look(tour, ada, "task-reassigned")

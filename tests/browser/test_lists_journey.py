@@ -30,7 +30,7 @@ from tandem.accounts.models import User
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
 from tandem.core.services import create_practice
-from tandem.work import services
+from tandem.work import deliveries, services
 from tandem.work.models import Attachment, Task, TaskStatus
 
 from ..conftest import PASSWORD, join, make_owner
@@ -99,7 +99,10 @@ def people(clock: None) -> dict[str, Any]:
             extra: dict[str, Any] = {}
             if to == "waiting_on_client":
                 extra = {"waiting_for": "The colour you want", "waiting_until": due}
-            services.move_task(task, to=to, actor=assistant, **extra)
+            if to == "delivered":
+                deliveries.deliver_task(task, actor=assistant, message="The new hours are up.")
+            else:
+                services.move_task(task, to=to, actor=assistant, **extra)
     services.create_task(
         oak,
         actor=oak_contact,
@@ -215,9 +218,17 @@ def test_the_practice_board_fits_and_the_lists_fold_on_a_phone(
     # A move from the practice-wide board, by its "Move to…" list.
     card.get_by_label("Move to…").select_option("delivered")
     card.get_by_role("button", name="Move “Book the photographer”").click()
-    expect(
-        owner.get_by_text("Moved “Book the photographer” to “Delivered for review”.")
-    ).to_be_visible()
+    # Delivering takes a message: the request's page says so, its delivery form at hand.
+    expect(owner.get_by_text("say below what you are delivering")).to_be_visible()
+    next_step = owner.get_by_role("region", name="Next step")
+    if not next_step.locator("#deliver[open]").count():
+        next_step.locator("summary", has_text="Deliver for review").click()
+    form = next_step.locator("#deliver form")
+    form.get_by_label("What are you delivering?").fill("The photographer is booked.")
+    form.get_by_role("button", name="Deliver for review").click()
+    expect(owner.get_by_text("Delivered. Oak & Ivy Interiors has been told")).to_be_visible()
+    assert Task.objects.get(title="Book the photographer").status == TaskStatus.DELIVERED
+    owner.goto(reverse("work:practice-board"))
     expect(owner.locator("#board .board-column:visible")).to_have_count(6)
     # With one of them emptied, only the columns with cards show (the empty one waits, hidden,
     # for a dragged card).

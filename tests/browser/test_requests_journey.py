@@ -35,6 +35,7 @@ from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
 from tandem.core.services import create_practice
 from tandem.work import services
+from tandem.work.deliveries import deliver_task
 from tandem.work.models import Task, TaskStatus
 
 from ..conftest import PASSWORD, join, make_owner
@@ -217,7 +218,10 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     task = Task.objects.get()
     assert task.status == TaskStatus.REQUESTED
     assert task.deadline_at == datetime(2030, 6, 14, 17, tzinfo=LONDON)
-    expect(contact.get_by_text("due Friday 14 June 2030, 17:00", exact=False)).to_be_visible()
+    # On the client's clock, which is the contact's: no zone named.
+    about = contact.get_by_role("complementary", name="About this request")
+    expect(about).to_contain_text("Friday 14 June 2030, 17:00")
+    expect(about).not_to_contain_text("Europe/London")
     files = contact.get_by_role("region", name="Files")
     expect(files.get_by_role("link", name="prices-2030.csv")).to_be_visible()
     tour.check(contact, "request-sent")
@@ -247,19 +251,26 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     expect(assistant.get_by_text("Moved to “In progress”.")).to_be_visible()
     tour.check(assistant, "task-in-progress-assistant")
 
-    # The contact reloads their page: the new status, and who did what, when.
+    # The contact reloads their page: the new status, where it is on the way to done, and
+    # who did what, when, in the conversation.
     contact.reload()
     expect(contact.get_by_role("heading", name=TITLE)).to_contain_text("In progress")
-    timeline = contact.get_by_role("region", name="Timeline").locator("ol.timeline > li")
+    progress = contact.get_by_role("list", name="Progress")
+    expect(progress.locator('[aria-current="step"]')).to_contain_text("In progress")
+    expect(contact.get_by_role("region", name="Next step")).to_contain_text(
+        "Ada Assistant is working on it; it is due Friday 14 Jun, 17:00."
+    )
+    conversation = contact.get_by_role("region", name="Conversation")
+    timeline = conversation.locator("ol.entries > li.entry")
     # Accepting an unassigned request gives it to the assistant who accepted it.
     expect(timeline).to_have_count(4)
-    today = re.compile(r"^\s*12 Jun 2030, (09|1\d):\d\d · ")
-    expect(timeline.nth(0).locator("span").first).to_have_text(today)
-    expect(timeline.nth(0)).to_contain_text("Chloe Contact")
+    today = re.compile(r"^Chloe Contact · Wed 12 Jun, (09|1\d):\d\d$")
+    expect(timeline.nth(0).locator(".event-who")).to_have_text(today)
     expect(timeline.nth(0)).to_contain_text("Created the request (requested).")
     expect(timeline.nth(1)).to_contain_text("Ada Assistant")
     expect(timeline.nth(1)).to_contain_text("Moved it from “Requested” to “Accepted”.")
-    expect(timeline.nth(2)).to_contain_text("Assigned it to Ada Assistant.")
+    expect(timeline.nth(2)).to_contain_text("Ada Assistant")
+    expect(timeline.nth(2)).to_contain_text("Took it on.")
     expect(timeline.nth(3)).to_contain_text("Ada Assistant")
     expect(timeline.nth(3)).to_contain_text("Moved it from “Accepted” to “In progress”.")
     for entry in range(4):
@@ -316,8 +327,9 @@ def test_portal_lists_the_request_with_its_status(tour: Tour, team: Team) -> Non
         expectations="The newsletter is in every subscriber's inbox.",
         deadline_at=datetime(2030, 6, 13, 12, tzinfo=LONDON),
     )
-    for status in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED):
+    for status in (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS):
         services.move_task(delivered, to=status, actor=team.assistant)
+    deliver_task(delivered, actor=team.assistant, message="The newsletter is ready to send.")
     contact.goto(reverse("home:portal-home"))
     contact.get_by_role("link", name="see them on a board by status").click()
     expect(contact.get_by_role("heading", name="Delivered for review")).to_be_visible()

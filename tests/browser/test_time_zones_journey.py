@@ -145,8 +145,8 @@ def test_a_new_york_contact_reads_their_own_time_and_the_london_va_sees_new_york
     task = Task.objects.get()
     assert task.deadline_at == datetime(2026, 12, 4, 17, tzinfo=NEW_YORK)
     # Their own zone: 17:00, with no zone named.
-    header = contact.locator(".page-head p.muted").first
-    expect(header).to_contain_text("due Friday 4 December 2026, 17:00")
+    header = contact.get_by_role("complementary", name="About this request")
+    expect(header).to_contain_text("Friday 4 December 2026, 17:00")
     expect(header).not_to_contain_text("your time")
     expect(header).not_to_contain_text("New York")
     tour.check(contact, "zones-task-contact")
@@ -161,9 +161,10 @@ def test_a_new_york_contact_reads_their_own_time_and_the_london_va_sees_new_york
     assistant = tour.new_page()
     sign_in(assistant, team.assistant.email)
     assistant.goto(reverse("work:task-detail", args=[task.pk]))
-    header = assistant.locator(".page-head p.muted").first
-    expect(header).to_contain_text(
-        "due Friday 4 December 2026, 17:00 New York time (22:00 your time)"
+    header = assistant.get_by_role("complementary", name="About this request")
+    expect(header).to_contain_text("Friday 4 December 2026, 17:00 New York time (22:00 your time)")
+    expect(assistant.get_by_role("region", name="Next step")).to_contain_text(
+        "Friday 4 Dec, 17:00 New York time (22:00 your time)"
     )
     tour.check(assistant, "zones-task-assistant")
 

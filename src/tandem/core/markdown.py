@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +26,24 @@ def render_markdown(text: str) -> SafeString:
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
     cleaned = nh3.clean(html, url_schemes={"http", "https", "mailto"})
     return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
+
+
+# Texts up to this long are kept rendered, the latest few hundred of them, per process.
+_CACHED_TEXT_MAX = 8_000
+
+
+@lru_cache(maxsize=512)
+def _render_kept(text: str) -> SafeString:
+    return render_markdown(text)
+
+
+def render_markdown_cached(text: str) -> SafeString:
+    """``render_markdown(text)``, remembered: a conversation's comments are rendered again
+    on every view of its page, and parsing plus cleaning is most of a page's time. The
+    result depends on the text alone, so a per-process cache is always right."""
+    if len(text) > _CACHED_TEXT_MAX:
+        return render_markdown(text)
+    return _render_kept(text)
 
 
 def markdown_text(text: str) -> str:

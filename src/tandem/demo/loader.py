@@ -16,7 +16,7 @@ from tandem.clients.models import Client, ClientContact
 from tandem.core import services as core_services
 from tandem.core.models import Membership, Practice
 from tandem.core.roles import Role
-from tandem.work import checklists, repeating
+from tandem.work import attachments, checklists, deliveries, repeating
 from tandem.work import services as work
 from tandem.work.deadlines import resolve_deadline
 from tandem.work.editing import edit_task
@@ -82,6 +82,7 @@ def load() -> bool:
         _contact_details(by_name, owner)
         projects = _projects(by_name)
         _requests(by_name, projects)
+        _delivery_awaiting_review(by_name["Bloom Florist"])
         _edited_requests()
         _settle_projects(projects)
         _missed_promise(practice)
@@ -141,7 +142,9 @@ REQUESTS: list[tuple[str, str, str, str, str, str | None, list[tuple[str, dict[s
     ("Bloom Florist", "chloe@bloom.example.com", "ada@demo.example.com",
      "Reorder business cards", "500 cards with the new logo, delivered to the shop.",
      "end of month",
-     [("accepted", {}), ("in_progress", {}), ("delivered", {}), ("done", {})]),
+     [("accepted", {}), ("in_progress", {}),
+      ("delivered", {"message": "The cards are printed and at the shop's counter."}),
+      ("done", {"note": "Thank you, they look lovely!"})]),
     ("Summit Coaching", "marcus@summit.example.com", "ben@demo.example.com",
      "Onboard three new coaching clients", "Welcome packs sent and first calls in the calendar.",
      "in 8 working days", [("accepted", {}), ("in_progress", {}),
@@ -158,11 +161,15 @@ REQUESTS: list[tuple[str, str, str, str, str, str | None, list[tuple[str, dict[s
     ("Harbour Legal", "priya@harbour.example.com", "ben@demo.example.com",
      "Tidy the client contact list", "Duplicates merged; every entry has a phone number.",
      "in 3 working days",
-     [("accepted", {}), ("in_progress", {}), ("delivered", {})]),
+     [("accepted", {}), ("in_progress", {}),
+      ("delivered", {"message": "Done: **212 duplicates** merged, and the 9 entries still "
+                                "without a phone number are listed at the top of the sheet.",
+                     "links": ["https://example.com/harbour/contacts-sheet"]})]),
     ("Harbour Legal", "priya@harbour.example.com", "ben@demo.example.com",
      "Transcribe the partners' meeting", "A typed transcript in the shared folder.",
      "in 6 working days",
-     [("accepted", {}), ("in_progress", {}), ("delivered", {}),
+     [("accepted", {}), ("in_progress", {}),
+      ("delivered", {"message": "The transcript is in the shared folder."}),
       ("in_progress", {"note": "Please add the speakers' names to each paragraph."})]),
 ]  # fmt: skip
 
@@ -197,6 +204,9 @@ def _requests(clients: dict[str, Client], projects: dict[str, Project]) -> None:
         for to, extra in moves:
             if to == "waiting_on_client" and deadline is not None:
                 extra = {**extra, "waiting_until": deadline - timedelta(days=2)}
+            if to == "delivered":
+                deliveries.deliver_task(task, actor=helper, **extra)
+                continue
             transition = find_transition(task.status, to)
             by_client = transition is not None and Side.PRACTICE not in transition.sides
             task = work.move_task(task, to=to, actor=contact if by_client else helper, **extra)
@@ -209,6 +219,39 @@ def _requests(clients: dict[str, Client], projects: dict[str, Project]) -> None:
     )
     for title, author, body in COMMENTS:
         work.add_comment(by_title[title], actor=User.objects.get(email=author), body_markdown=body)
+
+
+# A delivery awaiting review (issue 11): the client's page opens on it, highlighted, with
+# its message, file and link, and "Accept the work" (with an optional thank-you).
+def _delivery_awaiting_review(client: Client) -> None:
+    contact = User.objects.get(email="chloe@bloom.example.com")
+    ada = User.objects.get(email="ada@demo.example.com")
+    deadline = resolve_deadline(
+        "in 3 working days", time_zone=client.time_zone, now=timezone.now(),
+        calendar=client.practice.calendar(),
+    ).at  # fmt: skip
+    task = work.create_task(
+        client, actor=contact, title="Christmas opening hours poster",
+        expectations="An A4 poster for the shop window with the hours from 20 Dec to 2 Jan.",
+        request_markdown="Same style as last year's, please, with the **new logo**.",
+        deadline_at=deadline, assignee=ada,
+    )  # fmt: skip
+    work.move_task(task, to="accepted", actor=ada)
+    work.move_task(task, to="in_progress", actor=ada)
+    work.add_comment(
+        task, actor=contact, body_markdown="We close at 2pm on Christmas Eve, by the way."
+    )
+    work.add_comment(task, actor=ada, body_markdown="Noted, thanks! I'll put that in bold.")
+    poster = attachments.store_attachment(
+        client=client, uploaded_by=ada, name="christmas-hours.csv",
+        content=b"day,opens,closes\n24 Dec,09:00,14:00\n25 Dec,closed,\n26 Dec,closed,\n",
+    )  # fmt: skip
+    deliveries.deliver_task(
+        task, actor=ada,
+        message="Here is the poster text, with Christmas Eve's early closing in bold. "
+        "The print-ready file is in the shared folder.",
+        links=["https://example.com/bloom/christmas-poster"], uploads=[poster.pk],
+    )  # fmt: skip
 
 
 # Issue 11, part 6: the dashboard's "No answer yet". A promise cannot be missed at once, only

@@ -121,7 +121,12 @@ def _event_words(event: TaskEvent, actor: User | None) -> str:
     if event.to_status == TaskStatus.DECLINED:
         return f"declined the request{note}"
     if event.to_status == TaskStatus.DELIVERED:
-        return "delivered the work for review."
+        # The note of a delivery is its message (Markdown): quoted as the reader sees it.
+        message = _excerpt(markdown_text(event.note)) if event.note else ""
+        said = f": “{message}”" if message else "."
+        return f"delivered the work for your review{said}"
+    if event.to_status == TaskStatus.DONE:
+        return f"accepted the work{note}"
     return f"moved it from “{_status(event.from_status)}” to “{_status(event.to_status)}”{note}"
 
 

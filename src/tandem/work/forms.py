@@ -340,12 +340,15 @@ class MoveForm(PhraseMixin, forms.Form):
         TaskStatus.DECLINED: "Why are you declining it?",
         TaskStatus.CANCELLED: "Why cancel it?",
         TaskStatus.IN_PROGRESS: "What still needs doing?",
+        TaskStatus.DONE: "Say thanks (optional)",
     }
     FIELDS_BY_NEED = {
         Need.NOTE: {"note"},
+        Need.THANKS: {"note"},
         Need.WAITING: {"waiting_for", "waiting_until"},
         Need.DEADLINE: {"deadline"},
     }
+    CONFIRM_CANCEL = "Tick the box to confirm: a cancelled request cannot be reopened."
 
     def __init__(self, *args: Any, client: Client, move: Move | None, **kwargs: Any) -> None:
         """``move`` is None when the posted move is not one the person may make."""
@@ -363,6 +366,12 @@ class MoveForm(PhraseMixin, forms.Form):
                 self.fields["note"].label = self.NOTE_LABELS.get(move.to, "Note")
             for name in {"waiting_until", "deadline"} & set(self.fields):
                 self._preview_live(name)
+            if move.to == TaskStatus.CANCELLED:
+                # Cancelling cannot be undone: a reason, and then this explicit step.
+                self.fields["confirm"] = forms.BooleanField(
+                    label="Yes, cancel this request. It cannot be reopened.",
+                    error_messages={"required": self.CONFIRM_CANCEL},
+                )
 
     def add_prefix(self, field_name: str) -> str:
         # Ids are per move (several forms on one page); posted names stay plain.
@@ -386,6 +395,7 @@ class MoveForm(PhraseMixin, forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("to")
+        data.pop("confirm", None)
         if "deadline" in data:
             data["deadline_at"] = data.pop("deadline")
         return data
@@ -404,3 +414,41 @@ class CommentForm(AttachmentsForm):
             "max_length": TOO_LONG,
         },
     )
+
+
+# The delivery form sits on the task page beside the comment and files forms.
+DELIVERY_AUTO_ID = "id_delivery_%s"
+
+
+class DeliveryForm(AttachmentsForm):
+    """Deliver the work: a message (required), files and links (optional)."""
+
+    files_label = "Files (optional)"
+
+    message = forms.CharField(
+        label="What are you delivering?",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Say what you did and where to find it. Markdown works here.",
+        error_messages={
+            "required": "Say what you are delivering, so the client knows what to look at.",
+            "max_length": TOO_LONG,
+        },
+    )
+    links = forms.CharField(
+        label="Links (optional)",
+        required=False,
+        max_length=25_000,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text="One per line, each starting with https:// (a shared folder, a page).",
+        error_messages={"max_length": TOO_LONG},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", DELIVERY_AUTO_ID)
+        super().__init__(*args, **kwargs)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = super().service_kwargs()
+        data["links"] = data.get("links", "").splitlines()
+        return data

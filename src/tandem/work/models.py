@@ -388,6 +388,49 @@ class Watcher(models.Model):
         return f"{self.user} watches {self.task}"
 
 
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def visible_to(self, user: User) -> DeliveryQuerySet:
+        return scoped_by_client(self, user)
+
+
+# A delivery's links: at most this many, each at most this long.
+LINKS_MAX = 10
+LINK_MAX = 2000
+
+
+class Delivery(models.Model):
+    """Work handed to the client for review: the move to "Delivered for review".
+
+    Its ``event`` is that move on the timeline, and the event's note is the delivery's
+    message (so every reader of moves, the notifications too, says it without knowing
+    about deliveries). The row adds what a note cannot hold: the links (http and https
+    only) and the files, which point at it (``Attachment.delivery``). Only ever inserted;
+    a later delivery of the same task is a new row.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    # The task's client, as on TaskEvent; indexed by nothing: deliveries are read by task.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", db_index=False)
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
+    event = models.OneToOneField(TaskEvent, on_delete=models.CASCADE, related_name="delivery")
+    links = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["task", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Delivery of {self.task_id}"
+
+    @property
+    def message(self) -> str:
+        return self.event.note
+
+
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def visible_to(self, user: User) -> AttachmentQuerySet:
         """Files on tasks the user may see: exactly the tasks' own scoping (same client rule).
@@ -399,7 +442,8 @@ class AttachmentQuerySet(models.QuerySet["Attachment"]):
 
 
 class Attachment(models.Model):
-    """A file on a task or on one of its comments; metadata only, the bytes are in storage.
+    """A file on a task, or on one of its comments or deliveries; metadata only, the bytes
+    are in storage.
 
     A row with no task is a *pending upload*: stored by the uploader while writing a request
     or comment, linked when the form is sent, deleted by a periodic job after a day unused.
@@ -418,6 +462,10 @@ class Attachment(models.Model):
     )
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    # A file handed over with a delivery (also on the delivery's task, like a comment's).
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -450,6 +498,10 @@ class Attachment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(comment__isnull=True) | models.Q(task__isnull=False),
                 name="attachment_comment_has_task",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delivery__isnull=True) | models.Q(task__isnull=False),
+                name="attachment_delivery_has_task",
             ),
         ]
 

@@ -3,10 +3,7 @@ first; what hangs off a visible task is visible with it."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import F, QuerySet
@@ -14,53 +11,10 @@ from django.db.models import F, QuerySet
 from tandem.clients.models import Client
 from tandem.core import access
 from tandem.core.roles import Capability
-from tandem.work.models import Attachment, Comment, Task, TaskEvent
+from tandem.work.models import Task
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One line of a task's timeline: a change (``event``) or a ``comment``."""
-
-    at: datetime
-    actor: User | None
-    event: TaskEvent | None = None
-    comment: Comment | None = None
-    # The comment's files.
-    files: tuple[Attachment, ...] = ()
-
-
-def task_files(task: Task) -> list[Attachment]:
-    """Every file on the task, its own and its comments', oldest first: one query."""
-    return list(task.attachments.select_related("uploaded_by").order_by("created_at", "id"))
-
-
-def task_timeline(task: Task, *, files: Sequence[Attachment] = ()) -> list[TimelineEntry]:
-    """The task's changes and comments, oldest first, in two queries; each comment carries
-    its own ``files`` (from ``task_files``, so no query per comment).
-
-    At the same instant a change comes before a comment, and ids break the remaining ties,
-    so the order never depends on which query ran first.
-    """
-    events = task.events.select_related("actor").order_by("created_at", "id")
-    comments = task.comments.select_related("author").order_by("created_at", "id")
-    keyed = [
-        ((e.created_at, 0, e.pk), TimelineEntry(e.created_at, e.actor, event=e)) for e in events
-    ]
-    by_comment: dict[int, list[Attachment]] = defaultdict(list)
-    for file in files:
-        if file.comment_id is not None:
-            by_comment[file.comment_id].append(file)
-    keyed += [
-        (
-            (c.created_at, 1, c.pk),
-            TimelineEntry(c.created_at, c.author, comment=c, files=tuple(by_comment[c.pk])),
-        )
-        for c in comments
-    ]
-    return [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]
 
 
 def open_requests(*, viewer: User, client: Client) -> list[Task]:

@@ -85,6 +85,7 @@ NEEDS_SENTENCE = {
     Need.NOTE: "add a note below",
     Need.WAITING: "say below what you need from the client and by when",
     Need.DEADLINE: "give it a deadline below",
+    Need.DELIVERY: "say below what you are delivering, with any files and links",
 }
 
 
@@ -96,7 +97,14 @@ def what_a_move_needs(task: Task, move: Move) -> str:
 
 def input_anchor(move: Move) -> str:
     """The id of the first field a move needs on the task page (its MoveForm's auto_id)."""
-    first_field = {Need.NOTE: "note", Need.WAITING: "waiting_for", Need.DEADLINE: "deadline"}
+    if move.needs == Need.DELIVERY:
+        return "id_delivery_message"  # the delivery form's (forms.DELIVERY_AUTO_ID)
+    first_field = {
+        Need.NOTE: "note",
+        Need.THANKS: "note",
+        Need.WAITING: "waiting_for",
+        Need.DEADLINE: "deadline",
+    }
     return f"id_{move.to}_{first_field[move.needs]}" if move.needs else ""
 
 
@@ -435,6 +443,7 @@ NEEDS_SAYING = {
     Need.NOTE: " (add a note)",
     Need.WAITING: " (say what and by when)",
     Need.DEADLINE: " (give a deadline)",
+    Need.DELIVERY: " (write a message)",
 }
 
 
@@ -449,8 +458,8 @@ class Choice:
 
     @classmethod
     def of(cls, move: Move) -> Choice:
-        suffix = NEEDS_SAYING[move.needs] if move.needs else ""
-        return cls(str(move.to), f"{move.to.label}{suffix}", move.needs is not None)
+        suffix = NEEDS_SAYING[move.needs] if move.needs and move.needs_input else ""
+        return cls(str(move.to), f"{move.to.label}{suffix}", move.needs_input)
 
 
 @dataclass(frozen=True, slots=True)

@@ -263,9 +263,12 @@ def move_task(
 
     Refused with a sentence when the workflow has no such move, the actor's side may not
     make it, what the move needs is missing, or someone else moved the task first: the
-    update only applies while the row still has the status the actor saw.
+    update only applies while the row still has the status the actor saw. Delivering is
+    ``deliveries.deliver_task`` (a message, files, links), refused here.
     """
-    transition = _check_move(task, to=to, actor=actor)
+    transition = check_move(task, to=to, actor=actor)
+    if transition.move.needs == Need.DELIVERY:
+        raise DomainError(DELIVER_WITH_A_MESSAGE, field="status")
     changes = _changes_for(
         task,
         transition,
@@ -274,27 +277,50 @@ def move_task(
         waiting_until=waiting_until,
         deadline_at=deadline_at,
     )
-    old_status = task.status
-    changes |= promises.settled_by_move(task, side=access.side_of(actor), to=transition.move.to)
+    with_note = transition.move.needs in (Need.NOTE, Need.THANKS)
     with transaction.atomic():
-        changes.update(status=transition.move.to, updated_at=timezone.now())
-        moved = Task.objects.filter(pk=task.pk, status=old_status).update(**changes)
-        if not moved:
-            raise DomainError(_moved_meanwhile(task))
-        for field, value in changes.items():
-            setattr(task, field, value)
-        event_note = note.strip() if transition.move.needs == Need.NOTE else waiting_for.strip()
-        _record(
+        apply_move(
             task,
+            transition,
             actor=actor,
-            kind=TaskEvent.Kind.STATUS_CHANGED,
-            from_status=old_status,
-            to_status=transition.move.to,
-            note=event_note,
+            changes=changes,
+            note=note.strip() if with_note else waiting_for.strip(),
         )
-        if transition.move.to == TaskStatus.ACCEPTED and task.assignee_id is None:
-            _take_on(task, actor=actor)
     return task
+
+
+DELIVER_WITH_A_MESSAGE = (
+    "Deliver the work with a message saying what you did: use “Deliver for review” on the "
+    "request's page."
+)
+
+
+def apply_move(
+    task: Task, transition: Transition, *, actor: User, changes: dict[str, Any], note: str
+) -> TaskEvent:
+    """Apply a checked move inside the caller's transaction: the conditional update (only
+    while the row has the status the actor saw), then the timeline line. For the services
+    that make a move with more to it (``deliveries.deliver_task``)."""
+    old_status = task.status
+    # A practice-side move keeps the promise to answer; closing the request drops it.
+    settled = promises.settled_by_move(task, side=access.side_of(actor), to=transition.move.to)
+    changes = {**changes, **settled, "status": transition.move.to, "updated_at": timezone.now()}
+    moved = Task.objects.filter(pk=task.pk, status=old_status).update(**changes)
+    if not moved:
+        raise DomainError(_moved_meanwhile(task))
+    for field, value in changes.items():
+        setattr(task, field, value)
+    event = _record(
+        task,
+        actor=actor,
+        kind=TaskEvent.Kind.STATUS_CHANGED,
+        from_status=old_status,
+        to_status=transition.move.to,
+        note=note,
+    )
+    if transition.move.to == TaskStatus.ACCEPTED and task.assignee_id is None:
+        _take_on(task, actor=actor)
+    return event
 
 
 def accept_and_start(task: Task, *, actor: User) -> Task:
@@ -336,7 +362,8 @@ def _label(status: str) -> str:
     return str(dict(TaskStatus.choices).get(status, status))
 
 
-def _check_move(task: Task, *, to: str, actor: User) -> Transition:
+def check_move(task: Task, *, to: str, actor: User) -> Transition:
+    """The transition from the task's status to ``to``, refused unless ``actor`` may make it."""
     standing = access.standing(actor, task.client)
     if not standing.sees:
         raise DomainError(NOT_YOUR_TASK)

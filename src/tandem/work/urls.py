@@ -25,6 +25,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/", views.task_detail, name="task-detail"),
     path("tasks/<int:task_id>/move/", views.task_move, name="task-move"),
     path("tasks/<int:task_id>/comment/", views.task_comment, name="task-comment"),
+    path("tasks/<int:task_id>/deliver/", views.task_deliver, name="task-deliver"),
     # Changing a request after it is sent, and giving it to someone else.
     path("tasks/<int:task_id>/edit/", views_editing.task_edit, name="task-edit"),
     path("tasks/<int:task_id>/assign/", views_editing.task_assign, name="task-assign"),

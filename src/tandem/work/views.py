@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as forms_module
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,25 +16,26 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
-from tandem.core import access, reading
+from tandem.core import reading
 from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
 from tandem.core.tenancy import MemberRequest, member_required
-from tandem.work import services
+from tandem.work import deliveries, selectors_task, services
 from tandem.work.deadline_phrases import resolve_for
 from tandem.work.deadlines import VagueDeadline
 from tandem.work.forms import (
     FILES_AUTO_ID,
     AttachmentsForm,
     CommentForm,
+    DeliveryForm,
     MoveForm,
     TaskForm,
 )
 from tandem.work.from_template import TemplateChoice
-from tandem.work.models import Task
-from tandem.work.selectors import reassign_choices, task_files, task_timeline
+from tandem.work.models import Task, TaskStatus
+from tandem.work.selectors import reassign_choices
 from tandem.work.selectors_repeating import task_repeat_parts
-from tandem.work.workflow import allowed_moves, editable_fields, moves_for
+from tandem.work.workflow import Need, allowed_moves, editable_fields
 
 
 def _visible_client(request: MemberRequest, client_id: int) -> Client:
@@ -185,30 +187,41 @@ def _task_page(
     move_form: MoveForm | None = None,
     comment_form: CommentForm | None = None,
     files_form: AttachmentsForm | None = None,
+    delivery_form: DeliveryForm | None = None,
     reassign_refusal: str = "",
     status: int = 200,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The task with one form per allowed move; a posted form replaces its blank twin."""
+    """The request's page (``selectors_task.task_page``) with one form per allowed move;
+    a posted form that came back replaces its blank twin."""
+    # "Show earlier entries" asks for the whole conversation.
+    everything = request.GET.get("all") == "1"
+    page = selectors_task.task_page(task, viewer=request.user, everything=everything)
     # A deadline link in the "needs a deadline" e-mail arrives as ?deadline=… to prefill it.
     prefill = {"deadline": request.GET.get("deadline", "")[:100]}
-    standing = access.standing(request.user, task.client)
+    standing = page.standing
     forms = [
         MoveForm(client=task.client, move=move, initial=prefill)
-        for move in moves_for(task.status, standing)
+        for move in page.moves
+        if move.needs != Need.DELIVERY
     ]
     refusal = None
     if move_form is not None:
         if move_form.move is None:
             refusal = _first_error(move_form)
         forms = [move_form if form.move == move_form.move else form for form in forms]
-    files = task_files(task)
+    can_deliver = any(move.needs == Need.DELIVERY for move in page.moves)
+    if delivery_form is not None and not can_deliver:
+        # Sent by someone who may not deliver now: said where the moves are.
+        refusal = _first_error(delivery_form)
+    if can_deliver and delivery_form is None:
+        delivery_form = DeliveryForm(client=task.client)
     context = {
+        "page": page,
         "task": task,
-        "timeline": task_timeline(task, files=files),
-        "files": files,
+        **_arranged(forms, task),
+        "delivery_form": delivery_form if can_deliver else None,
         "files_form": files_form or AttachmentsForm(client=task.client, auto_id=FILES_AUTO_ID),
-        "move_forms": forms,
         "refusal": refusal,
         "comment_form": comment_form or CommentForm(client=task.client),
         # Changing the request after it is sent (issue 11): the "Edit request" link and the
@@ -221,7 +234,52 @@ def _task_page(
     return render(request, "work/task_detail.html", context, status=status)
 
 
-def _first_error(form: MoveForm) -> str:
+# Moves offered behind a button ("More"), not as the page's one obvious next step.
+SECONDARY = frozenset({TaskStatus.DECLINED, TaskStatus.CANCELLED, TaskStatus.WAITING_ON_CLIENT})
+
+
+def _arranged(forms: list[MoveForm], task: Task) -> dict[str, Any]:
+    """The move forms by place: the primary next step, the secondary ones (each behind a
+    disclosure), and the client's review of a delivery (beside the delivery)."""
+    review = [
+        form
+        for form in forms
+        if task.status == TaskStatus.DELIVERED
+        and form.move
+        and form.move.to in (TaskStatus.DONE, TaskStatus.IN_PROGRESS)
+    ]
+    rest = [form for form in forms if form not in review]
+    secondary = [form for form in rest if form.move and form.move.to in SECONDARY]
+    primary = [form for form in rest if form not in secondary]
+    return {
+        "primary_form": primary[0] if primary else None,
+        "secondary_forms": primary[1:] + secondary,
+        "review_forms": review,
+    }
+
+
+def _first_error(form: forms_module.BaseForm) -> str:
     for errors in form.errors.values():
         return str(errors[0])
     return "That move is not possible from the task's current status."
+
+
+@member_required()
+@require_http_methods(TASK_FORM_METHODS)
+def task_deliver(request: MemberRequest, task_id: int) -> HttpResponse:
+    """Deliver the work for review: a message, and files and links if any."""
+    task = _visible_task(request, task_id)
+    if request.method == "GET":
+        return back_to_task(task)
+    form = DeliveryForm(request.POST, request.FILES, client=task.client, uploader=request.user)
+    if form.is_valid():
+        try:
+            deliveries.deliver_task(task, actor=request.user, **form.service_kwargs())
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request, f"Delivered. {task.client.name} has been told and can review it now."
+            )
+            return redirect("work:task-detail", task_id=task.pk)
+    return _task_page(request, task, delivery_form=form, status=400)

@@ -220,7 +220,7 @@ def _move_needing_input(request: MemberRequest, task: Task) -> Move | None:
     """The posted move when it is allowed from the task's current status and needs input."""
     to = request.POST.get("to", "")
     moves = moves_for(task.status, access.standing_of_visible(request.user, task.client))
-    return next((move for move in moves if move.to == to and move.needs), None)
+    return next((move for move in moves if move.to == to and move.needs_input), None)
 
 
 def _board_page(

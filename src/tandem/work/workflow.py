@@ -31,6 +31,11 @@ class Need(StrEnum):
     NOTE = "note"
     WAITING = "waiting"
     DEADLINE = "deadline"
+    # A message saying what is handed over, with optional files and links
+    # (``deliveries.deliver_task``, the only door to "Delivered for review").
+    DELIVERY = "delivery"
+    # An optional note: a thank-you with the accepted work.
+    THANKS = "thanks"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,12 @@ class Move:
     needs: Need | None = None
     # The button's words for the client, where theirs differ from the practice's.
     client_label: str = ""
+
+    @property
+    def needs_input(self) -> bool:
+        """Whether the move takes words (or files) beyond the click; a thank-you is optional,
+        so accepting work can be one click where there is no room for words (the board)."""
+        return self.needs is not None and self.needs != Need.THANKS
 
     def for_side(self, side: Side) -> Move:
         if side == Side.CLIENT and self.client_label:
@@ -125,6 +136,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.DELIVERED,
         "Deliver for review",
         "deliver work for review",
+        Need.DELIVERY,
         cap=C.WORK_ON_REQUEST,
     ),
     # Either side: the client sends what was asked for, or the practice resumes on receipt.
@@ -135,7 +147,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         cap=C.RESUME_WORK,
         client_label="I have sent what you needed",
     ),
-    _client(S.DELIVERED, S.DONE, "Accept the work", "accept delivered work"),
+    _client(S.DELIVERED, S.DONE, "Accept the work", "accept delivered work", Need.THANKS),
     _client(S.DELIVERED, S.IN_PROGRESS, "Send back", "send delivered work back", Need.NOTE),
     *CANCELLING,
 )

@@ -24,7 +24,7 @@ from tandem.clients.models import Client
 from tandem.core.errors import DomainError
 from tandem.work.attachments.rules import FIELD, FILES_PER_POST_MAX, check_file, clean_name
 from tandem.work.attachments.thumbnails import THUMBNAIL_FORMATS
-from tandem.work.models import Attachment, Comment, Task
+from tandem.work.models import Attachment, Comment, Delivery, Task
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -111,10 +111,15 @@ def pending_uploads(ids: Iterable[int], *, client: Client, uploaded_by: User) ->
 
 
 def link_uploads(
-    ids: Iterable[int], *, actor: User, task: Task, comment: Comment | None = None
+    ids: Iterable[int],
+    *,
+    actor: User,
+    task: Task,
+    comment: Comment | None = None,
+    delivery: Delivery | None = None,
 ) -> int:
-    """Put the actor's pending uploads on ``task`` (and ``comment``). Call it inside the
-    transaction that creates them: a refusal rolls the task or comment back too.
+    """Put the actor's pending uploads on ``task`` (and ``comment`` or ``delivery``). Call
+    it inside the transaction that creates them: a refusal rolls that back too.
 
     Only the actor's own pending uploads for the task's client move; anything else (someone
     else's upload, another client's, one already used or cleaned up) refuses the whole post,
@@ -127,7 +132,7 @@ def link_uploads(
         raise DomainError(f"Attach at most {FILES_PER_POST_MAX} files at a time.", field=FIELD)
     linked = Attachment.objects.filter(
         pk__in=wanted, task__isnull=True, uploaded_by=actor, client_id=task.client_id
-    ).update(task=task, comment=comment)
+    ).update(task=task, comment=comment, delivery=delivery)
     if linked != len(wanted):
         raise DomainError(
             "One of the files is no longer waiting to be attached (uploads are kept for a "

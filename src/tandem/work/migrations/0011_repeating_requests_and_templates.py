@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("clients", "0002_relationship_state"),
         ("core", "0005_forget_unhashed_sessions"),
-        ("work", "0009_task_respond_by"),
+        ("work", "0010_deliveries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
