@@ -237,6 +237,16 @@ class Task(models.Model):
                 condition=models.Q(status__in=sorted(OPEN_STATUSES)),
                 name="task_open_by_deadline",
             ),
+            # The same per status: the practice-wide board's columns read their first cards
+            # and capped counts as one range each, instead of filtering the range above.
+            SortIndex(
+                F("practice"),
+                F("status"),
+                F("deadline_at").asc(nulls_first=True),
+                F("id"),
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="task_open_by_status",
+            ),
             # The dashboard's "Waiting on the client", by when the client's part is due (id
             # breaks ties, so PostgreSQL reads the first rows in order instead of sorting).
             models.Index(

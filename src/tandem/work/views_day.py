@@ -51,6 +51,15 @@ class Outcome:
         errors = self.form.errors.get("note")
         return str(errors[0]) if errors else ""
 
+    @property
+    def declined_note(self) -> str:
+        return str(self.form.cleaned_data.get("note", "")) if self.moved else ""
+
+    @property
+    def typed_note(self) -> str:
+        """The reason typed for declining, given back when the decline was refused."""
+        return str(self.form.data.get("note", ""))
+
 
 def _apply_move(request: MemberRequest, task: Task) -> Outcome:
     """Applies the posted move to ``task`` as it was when the person saw it.
