@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tandem.accounts",
     "tandem.clients",
     "tandem.work",
+    "tandem.planning",
     "tandem.search",
     "tandem.notify",
     "tandem.inbound",
