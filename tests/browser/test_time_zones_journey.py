@@ -3,8 +3,9 @@
 A London practice works for a New York client. The client's contact accepts their
 invitation and so reads times in New York. On a Wednesday they write "next Friday 5pm":
 the form does not guess which Friday, it offers both; sending the phrase as it is comes back
-(400) with the two choices and everything typed. They pick this week's Friday. The portal
-and the task page show 17:00 with no zone, as it is their own. The assistant, in London,
+(400) with the two choices and everything typed. They pick this week's Friday, which fills
+the field (the preview confirms it), and send. The portal and the task page show 17:00 with
+no zone, as it is their own. The assistant, in London,
 sees the same deadline as "17:00 New York time (22:00 your time)". The owner finds the
 client's phone, website and address on its page, and the request flagged once it is late.
 
@@ -139,8 +140,14 @@ def test_a_new_york_contact_reads_their_own_time_and_the_london_va_sees_new_york
     assert not Task.objects.exists()
     tour.check(contact, "zones-two-fridays-refused")
 
-    # They mean this week's: one click sends the request with that Friday.
+    # They mean this week's: one click puts that Friday in the field, the preview confirms it
+    # (nothing is sent yet), and they send the request.
     preview.get_by_role("button", name="Fri 4 Dec 5pm").click()
+    expect(deadline).to_have_value("Fri 4 Dec 5pm")
+    expect(deadline).to_be_focused()
+    expect(preview).to_contain_text("Due Friday 4 December, 17:00")
+    assert not Task.objects.exists()
+    contact.get_by_role("button", name="Send request").last.click()
     expect(contact.get_by_role("heading", name=TITLE)).to_be_visible()
     task = Task.objects.get()
     assert task.deadline_at == datetime(2026, 12, 4, 17, tzinfo=NEW_YORK)

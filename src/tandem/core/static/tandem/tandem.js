@@ -28,6 +28,19 @@
       phrase.dispatchEvent(new Event("input", { bubbles: true }));
     }
   });
+  // Picking one reading of an ambiguous deadline ("next Friday") fills the phrase field and
+  // lets the live preview confirm it: the form is not sent before the rest is written.
+  // Without this script the button sends the form with that reading, which resolves as is.
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest(".suggestions button[name]");
+    var field = pick && pick.closest(".phrase-field");
+    var phrase = field && field.querySelector('input[name="' + pick.name + '"]');
+    if (!phrase) return;
+    event.preventDefault();
+    phrase.value = pick.value;
+    phrase.dispatchEvent(new Event("input", { bubbles: true }));
+    phrase.focus();
+  });
   // A fold that is open by default (so it works without this script) closes on a phone,
   // where its content would push the page down: the request list's filters.
   var narrow = window.matchMedia("(max-width: 40rem)");
