@@ -115,13 +115,9 @@ def _series_form(request: MemberRequest, client: Client, *, source: Task | None)
         assignees=_assignees(client),
     )
     values = form.cleaned_data if posted and form.is_valid() else None
-    preview: repeating.Schedule | None = None
-    upcoming: list[repeating.Copy] = []
-    if values is not None or not posted:
-        try:
-            preview, upcoming = _preview(client, values or form.initial)
-        except DomainError as error:
-            form.add_domain_error(error)
+    preview, upcoming = _previewed(
+        form, client, values or form.initial, when=values is not None or not posted
+    )
     if values is not None and "preview" not in request.POST and not form.errors:
         try:
             series = repeating.start_series(
@@ -171,6 +167,26 @@ def _preview(
     return schedule, upcoming
 
 
+def _previewed(
+    form: RepeatForm,
+    client: Client,
+    values: Mapping[str, Any],
+    *,
+    when: bool,
+    **after: date | None,
+) -> tuple[repeating.Schedule | None, list[repeating.Copy]]:
+    """The preview of ``values`` (``when`` they are to be shown: a blank form, or a sent
+    one that reads), or none, with the reason beside the form's field when the rule has
+    no date."""
+    if not when:
+        return None, []
+    try:
+        return _preview(client, values, **after)
+    except DomainError as error:
+        form.add_domain_error(error)
+        return None, []
+
+
 # Editing a series ---------------------------------------------------------------------------------
 
 
@@ -198,24 +214,23 @@ def repeating_edit(request: MemberRequest, series_id: int) -> HttpResponse:
         assignees=_assignees(client),
     )
     values = form.cleaned_data if posted and form.is_valid() else None
-    preview: repeating.Schedule | None = None
-    upcoming: list[repeating.Copy] = []
-    if values is not None or not posted:
-        try:
-            preview, upcoming = _preview(
-                client,
-                values or form.initial,
-                today=repeating.client_today(client),
-                last_made=last_made,
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
+    # The dates of what was sent when it reads, else of the series as it is.
+    preview, upcoming = _previewed(
+        form,
+        client,
+        values or form.initial,
+        today=repeating.client_today(client),
+        last_made=last_made,
+        when=values is not None or not posted,
+    )
     if values is not None and "preview" not in request.POST and not form.errors:
         try:
             changed = repeating.edit_series(series, actor=request.user, **form.service_kwargs())
         except DomainError as error:
             form.add_domain_error(error)
-            form.refresh_seen(rows.get(pk=series.pk))
+            latest = rows.filter(pk=series.pk).first()
+            if latest is not None:
+                form.refresh_seen(latest)
         else:
             messages.success(request, _saved_words(series, client, changed=changed))
             page = reverse("work:repeating-list", args=[client.pk])
