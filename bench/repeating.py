@@ -8,7 +8,7 @@
 Seeds a practice with 100 clients (an assistant on each) and 50 repeating requests per
 client, each with a three-step checklist and its next copy due to be made now (the series
 rows go in with bulk_create: their shape matters here, not the path that writes them), then
-times ``repeating.make_due_copies()``: the copies (tasks, watchers, checklists, "created"
+times ``repeating_copies.make_due_copies()``: the copies (tasks, watchers, checklists, "created"
 events and their reactions' jobs) and the series moved on, batch by batch. A second run must
 make nothing (every series has moved on) and is timed too. Target: the first run under a
 minute. The 1-minute load average is printed before and after, as in bench/run.py.
@@ -55,14 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     now = seed(args.series, args.clients)
     print(f"database: {connection.vendor}; {args.series:,} series over {args.clients} clients")
 
-    from tandem.work import repeating
+    from tandem.work import repeating_copies
     from tandem.work.models import ChecklistItem, Task
 
     for label in ("first run", "second run"):
         load_before = os.getloadavg()[0]
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
-            made = repeating.make_due_copies(now=now)
+            made = repeating_copies.make_due_copies(now=now)
         seconds = time.perf_counter() - started
         load_after = os.getloadavg()[0]
         print(

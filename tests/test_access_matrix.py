@@ -483,7 +483,41 @@ def repeating_target(target: str, own: PracticeWorld, other: PracticeWorld) -> l
         task = request_for(world)
         (step,) = add_steps(task, actor=world.owner, steps=["Draft"])
         return [task.pk, step.pk]
+    if name in {"ended_series1", "client2_series1"}:
+        return series_to_edit(world, name)
     return None
+
+
+# Editing a repeating series: the practice's, for the clients its reach covers. An ended
+# series' page says it can no longer be changed (403, like a request past editing).
+MATRIX += [
+    Row("work:repeating-edit", "GET", "series1", (302, 200, 200, 404, 403, 403)),
+    # Sent empty: the form comes back with its mistakes.
+    Row("work:repeating-edit", "POST", "series1", (302, 400, 400, 404, 403, 403)),
+    Row("work:repeating-edit", "GET", "client2_series1", (302, 200, 404, 404, 403, 403)),
+    Row("work:repeating-edit", "GET", "ended_series1", (302, 403, 403, 404, 403, 403)),
+    Row("work:repeating-edit", "POST", "ended_series1", (302, 403, 403, 404, 403, 403)),
+    Row("work:repeating-edit", "GET", "other_series1", PRACTICE_ONLY_404),
+    Row("work:repeating-edit", "PUT", "series1", PRACTICE_ONLY_405),
+]
+
+
+def series_to_edit(world: PracticeWorld, name: str) -> list[Any]:
+    """A series of client 2, or an ended one of client 1."""
+    from tandem.work.repeating import change_series
+
+    series = start_series(
+        world.client2 if name == "client2_series1" else world.client1,
+        actor=world.owner,
+        title="Newsletter",
+        expectations="Sent",
+        frequency="weekly",
+        weekday=0,
+        starts_on=timezone.now().date() + timedelta(days=1),
+    )
+    if name == "ended_series1":
+        change_series(series, actor=world.owner, to="ended")
+    return [series.pk]
 
 
 # A one-pixel PNG, for the thumbnail rows.

@@ -1082,6 +1082,95 @@ CASES += [
 ]
 
 
+# Editing a repeating series (work:repeating-edit): the new-series form filled in, with the
+# version its editor saw. A refusal keeps every part typed.
+
+TYPED_STEPS = "Draft it again\nSend it"
+SERIES_FORM_TOP = r'region:<form method="post" class="card repeat-form"[^>]*>(.*?)</form>'
+
+
+def series_edit_sent(world: PracticeWorld, **overrides: str) -> Sent:
+    """The edit form of client 1's newsletter series, a new checklist typed in."""
+    from tandem.work.repeating import start_series
+
+    series = start_series(
+        world.client1,
+        actor=world.owner,
+        title="Newsletter",
+        expectations="Sent to the whole list",
+        frequency="monthly",
+        day_of_month=1,
+        starts_on=timezone.localdate() + timedelta(days=1),
+        assignee=world.assistant,
+    )
+    data = repeat_form(
+        title="Newsletter",
+        assignee=str(world.assistant.pk),
+        checklist=TYPED_STEPS,
+    ) | {"seen": series.updated_at.isoformat()}
+    return Sent(url("work:repeating-edit", series.pk), data | overrides)
+
+
+def assistant_edits_the_series_first(world: PracticeWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tandem.work.models import RepeatingRequest
+    from tandem.work.repeating import edit_series
+
+    series = RepeatingRequest.objects.select_related("client__practice").get(title="Newsletter")
+    edit_series(series, actor=world.assistant, lead_days=3)
+
+
+def series_edit_case(name: str, field_id: str, sentence: str, **overrides: str) -> Refused:
+    return Refused(
+        f"edit a repeating request ({name})",
+        "assistant",
+        lambda w: series_edit_sent(w, **overrides),
+        beside_field(field_id),
+        sentence,
+        typed=(
+            "Sent to the whole list</textarea>",
+            overrides.get("checklist", TYPED_STEPS) + "</textarea>",
+        ),
+    )
+
+
+CASES += [
+    series_edit_case("title emptied", "id_title", "Give the request a short title.", title=" "),
+    series_edit_case(
+        "weekly, no weekday", "id_weekday", "Pick the weekday each copy is due.", frequency="weekly"
+    ),
+    series_edit_case("a lead time of 500 days", "id_lead_days", "at most 90 days", lead_days="500"),
+    series_edit_case(
+        "an assistant not on the client",
+        "id_assignee",
+        "Pick an assistant assigned to this client.",
+        assignee="999999",
+    ),
+    series_edit_case(
+        "a first date moved into the past", "id_starts_on", "already passed", starts_on="2020-01-01"
+    ),
+    series_edit_case(
+        "a step too long", "id_checklist", "under 200 characters", checklist=LONG_STEP
+    ),
+    Refused(
+        "edit a repeating request (someone changed it meanwhile)",
+        "owner",
+        lambda w: series_edit_sent(w, title="Typed newsletter"),
+        SERIES_FORM_TOP,
+        "changed this series while you were editing it. Your edits are still in the form",
+        typed=('value="Typed newsletter"', f"{TYPED_STEPS}</textarea>"),
+        race=assistant_edits_the_series_first,
+    ),
+    Refused(
+        "edit a repeating request (a form without its version)",
+        "owner",
+        lambda w: series_edit_sent(w, seen="last week"),
+        SERIES_FORM_TOP,
+        "This form is out of date",
+        typed=('value="Newsletter"',),
+    ),
+]
+
+
 def sender(personas: Personas, persona: str) -> Any:
     match persona:
         case "visitor":

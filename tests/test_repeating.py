@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tandem.core.calendar import PracticeCalendar
 from tandem.core.errors import DomainError
-from tandem.work import repeating
+from tandem.work import repeating, repeating_copies
 from tandem.work.models import ChecklistItem, RepeatingRequest, Task, TaskEvent, Watcher
 from tandem.work.recurrence import LAST_DAY, Frequency, Rule, created_at, due_at
 from tandem.work.services import create_task
@@ -201,7 +201,7 @@ def test_contacts_and_other_practices_cannot_start_a_series(personas: Personas) 
 
 def run_job_at(moment: datetime, **kwargs: object) -> int:
     with time_machine.travel(moment, tick=False):
-        return repeating.make_due_copies(**kwargs)  # type: ignore[arg-type]
+        return repeating_copies.make_due_copies(**kwargs)  # type: ignore[arg-type]
 
 
 @pytest.mark.django_db
@@ -310,7 +310,7 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(personas: Personas, co
         time_machine.travel(datetime(2026, 12, 26, tzinfo=UTC), tick=False),
         CaptureQueriesContext(connection) as queries,
     ):
-        made = repeating.make_due_copies(batch_size=40)
+        made = repeating_copies.make_due_copies(batch_size=40)
     assert made == count
     # The series; the copies made already; the assignees; tasks, watchers, checklists,
     # events and their jobs; the series' next dates; and the savepoint around the events.

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.work import checklists, repeating
+from tandem.work import checklists, repeating, repeating_copies
 from tandem.work.models import ChecklistItem, RepeatingRequest, RequestTemplate, Task
 from tandem.work.services import create_task
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
@@ -131,7 +131,7 @@ def test_the_next_copy_appears_after_the_job_with_its_own_deadline(personas: Per
         reverse("work:repeat-task", args=[newsletter(world).pk]), repeat_data()
     )
     with time_machine.travel(datetime(2026, 12, 25, 18, tzinfo=UTC), tick=False):
-        assert repeating.make_due_copies() == 1
+        assert repeating_copies.make_due_copies() == 1
     copy = Task.objects.get(occurrence_on="2027-01-01")
     assert copy.deadline_at == datetime(2027, 1, 1, 17, tzinfo=UTC)
     assert copy.checklist_items.count() == 2

@@ -14,8 +14,15 @@ from tandem.work.models import Comment, TaskEvent
 from tandem.work.services import COMMENT_POSTED
 
 TASK_EDITED = f"task.{TaskEvent.Kind.EDITED}"
+# A repeating series' lines on the request it was made from (started, edited, paused…) are
+# the timeline's record, not news for the request's watchers: no notification hears them.
+TASK_SERIES = f"task.{TaskEvent.Kind.SERIES}"
 # Edits have their own reaction (below).
-TASK_EVENTS = [f"task.{kind}" for kind in TaskEvent.Kind.values if f"task.{kind}" != TASK_EDITED]
+TASK_EVENTS = [
+    f"task.{kind}"
+    for kind in TaskEvent.Kind.values
+    if f"task.{kind}" not in {TASK_EDITED, TASK_SERIES}
+]
 
 
 @events.reaction("notify.task_event", kinds=TASK_EVENTS)

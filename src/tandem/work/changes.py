@@ -4,7 +4,9 @@ An edit (``work.editing.edit_task``) or a reassignment stores its changes on its
 line (``TaskEvent.changes``) as data: ``{"title": {"from": "…", "to": "…"}, …}`` with instants
 in ISO 8601 UTC. Words are made when the line is read, so each reader sees the deadline in
 their own time zone: the timeline (``{{ event|change_words }}``) and the notifications both
-call ``describe``. Pure: no models, no queries.
+call ``describe``. A repeating series' start, edits, pauses and end are told the same way
+on the timeline of the request it was made from (``"series"``, below). Pure: no models, no
+queries.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+from tandem.core.templatetags.when import zone_name
+from tandem.work.recurrence import rule_words
 
 # A change as stored: the value before and after (either may be None).
 Change = Mapping[str, Any]
@@ -115,6 +120,50 @@ def _assignee(change: Change, zone: ZoneInfo) -> str:
     return f"reassigned it from {before} to {after}"
 
 
+# A repeating series' change, told on the timeline of the request it was made from
+# (``work.repeating``): {"did": "started" | "edited" | "paused" | "resumed" | "ended",
+# "rule": {"frequency", "weekday", "day_of_month", "due": "17:00", "zone": the client's},
+# "parts": the other parts an edit changed}. The rule's time is a wall time on the client's
+# clock, not an instant: a reader elsewhere is told whose clock it is.
+SERIES_PARTS = {
+    "title": "the title",
+    "request_markdown": "the request text",
+    "expectations": "what done looks like",
+    "assignee": "who does it",
+    "priority": "the priority",
+    "checklist": "the checklist",
+    "lead_days": "how early each copy is made",
+}
+
+
+def _rule(rule: Mapping[str, Any], zone: ZoneInfo) -> str:
+    words = rule_words(
+        rule["frequency"], weekday=rule.get("weekday"), day_of_month=rule.get("day_of_month")
+    )
+    clock = rule.get("zone") or zone.key
+    whose = "" if clock == zone.key else f" {zone_name(clock)}"
+    return f"{words}, due {rule.get('due')}{whose}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _series(change: Change, zone: ZoneInfo) -> str:
+    did, rule = change.get("did"), change.get("rule")
+    if did == "started" and rule:
+        return f"made this repeat {_rule(rule, zone)}"
+    if did == "paused":
+        return "paused its repeats"
+    if did == "resumed":
+        return f"resumed its repeats, {_rule(rule, zone)}" if rule else "resumed its repeats"
+    if did == "ended":
+        return "stopped its repeats; the copies already made stay"
+    parts = [SERIES_PARTS[part] for part in change.get("parts", []) if part in SERIES_PARTS]
+    said = f"changed its repeating series ({_and(parts)})" if parts else "changed how it repeats"
+    return f"{said}: now {_rule(rule, zone)}" if rule else said
+
+
 # In the order a reader wants them: the words first, then when, then the rest.
 WORDS: dict[str, Callable[[Any, ZoneInfo], str]] = {
     "title": _title,
@@ -127,6 +176,7 @@ WORDS: dict[str, Callable[[Any, ZoneInfo], str]] = {
     "files_added": _files("added"),
     "files_removed": _files("removed"),
     "assignee": _assignee,
+    "series": _series,
 }
 
 

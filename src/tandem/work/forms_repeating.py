@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -10,10 +11,10 @@ from tandem.clients.models import Client
 from tandem.core.errors import DomainError
 from tandem.core.forms import DomainErrorFormMixin
 from tandem.work.forms import TOO_LONG
-from tandem.work.models import Priority
+from tandem.work.models import Priority, RepeatingRequest
 from tandem.work.models_repeating import FREQUENCY_CHOICES, steps_of
 from tandem.work.recurrence import LAST_DAY, WEEKDAY_NAMES, day_of_month_label
-from tandem.work.repeating import CHECKLIST_MAX, LEAD_DAYS_MAX, STEP_MAX
+from tandem.work.repeating import CHECKLIST_MAX, EDITABLE_PARTS, LEAD_DAYS_MAX, STEP_MAX
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -170,6 +171,58 @@ class RepeatForm(DomainErrorFormMixin, forms.Form):
         ):
             self.add_error("day_of_month", "Pick the day of the month each copy is due.")
         return cleaned
+
+
+SERIES_OUT_OF_DATE = (
+    "This form is out of date; open the series again from the client's repeating work and "
+    "make your changes there."
+)
+
+
+class SeriesEditForm(RepeatForm):
+    """A series as it is, to change: the new-series form, filled in, with the version its
+    editor saw (``seen``) so a save over someone else's change is refused."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, series: RepeatingRequest, last_made: date | None, **kwargs: Any
+    ) -> None:
+        """``last_made``: the rule's date of the latest copy already made
+        (``repeating.last_copy_made_on``), said beside the first date."""
+        # The assignee by id: the choices are the client's assistants, already loaded.
+        initial = {part: getattr(series, part) for part in EDITABLE_PARTS if part != "assignee"}
+        initial |= {"assignee": series.assignee_id, "seen": series.updated_at.isoformat()}
+        super().__init__(*args, initial=initial, **kwargs)
+        latest = ""
+        if last_made is not None:
+            latest = f" (the latest is for {last_made:%a} {last_made.day} {last_made:%b})"
+        self.fields["starts_on"].help_text = (
+            "No copy falls before this day. Requests already made keep their own deadlines, "
+            f"and a week, month or quarter that has its copy gets no second one{latest}."
+        )
+
+    def clean_seen(self) -> datetime | None:
+        text = self.cleaned_data["seen"].strip()
+        try:
+            seen = datetime.fromisoformat(text) if text else None
+        except ValueError:
+            seen = None
+        if seen is None or seen.tzinfo is None:
+            # A hidden field: the sentence goes at the top of the form.
+            self.add_error(None, SERIES_OUT_OF_DATE)
+            return None
+        return seen
+
+    def refresh_seen(self, series: RepeatingRequest) -> None:
+        """After a refusal because the series changed meanwhile: the form keeps what was
+        typed, and saving it again applies it over the series as it is now."""
+        data = self.data.copy()  # type: ignore[attr-defined]
+        data["seen"] = series.updated_at.isoformat()
+        self.data = data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in (*EDITABLE_PARTS, "seen")}
 
 
 class TemplateForm(DomainErrorFormMixin, forms.Form):

@@ -312,6 +312,9 @@ class TaskEvent(models.Model):
         ASSIGNED = "assigned", "Assigned"
         # The request was changed after it was sent (``work.editing``): ``changes`` says how.
         EDITED = "edited", "Edited"
+        # The repeating series made from this request was started, edited, paused, resumed
+        # or ended (``work.repeating``): ``changes["series"]`` says which, with its rule.
+        SERIES = "series", "Repeating series"
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     # The task's client, kept here so a client's latest changes are one index range (the

@@ -20,7 +20,7 @@ from tandem.clients.models import Client
 from tandem.core import access
 from tandem.core.models import Practice
 from tandem.core.roles import Capability
-from tandem.work.recurrence import Frequency, Rule
+from tandem.work.recurrence import Frequency, Rule, rule_words
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -88,6 +88,18 @@ class RepeatingRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The request it was made from ("Make this repeat"), whose timeline tells of the series'
+    # changes; a request starts at most one series.
+    source_task = models.OneToOneField(
+        "work.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who last edited, paused, resumed or ended it, and when: an edit is saved only over the
+    # version its editor saw (``repeating.edit_series``). The job's moving on to the next copy
+    # is not such a change and leaves them alone.
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = RepeatingRequestQuerySet.as_manager()
 
@@ -129,9 +141,16 @@ class RepeatingRequest(models.Model):
         return self.status == self.Status.ACTIVE
 
     @property
+    def is_ended(self) -> bool:
+        return self.status == self.Status.ENDED
+
+    @property
     def short_label(self) -> str:
-        """ "Repeats monthly", for the task page and lists."""
-        return f"Repeats {self.frequency}"
+        """ "Repeats monthly on the 1st", the badge on each copy's page."""
+        words = rule_words(
+            self.frequency, weekday=self.weekday, day_of_month=self.day_of_month, short=True
+        )
+        return f"Repeats {words}"
 
 
 class RequestTemplateQuerySet(models.QuerySet["RequestTemplate"]):

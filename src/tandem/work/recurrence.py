@@ -99,21 +99,48 @@ class Rule:
             found = _next(rule, found, inclusive=False)
         return found.date()
 
+    def round_of(self, day: date) -> int:
+        """The round ``day`` is in, as a number that grows with time: its week (Monday to
+        Sunday) for a weekly rule, its month, or its quarter counted from the start's month.
+        A round that already has its copy gets no second one when the rule changes."""
+        if self.frequency == Frequency.WEEKLY:
+            # 1 January of year 1 was a Monday: whole weeks since then.
+            return (day - date(1, 1, 1)).days // 7
+        months = day.year * 12 + day.month - 1
+        if self.frequency == Frequency.QUARTERLY:
+            return (months - (self.starts_on.year * 12 + self.starts_on.month - 1)) // 3
+        return months
+
     def describe(self) -> str:
         """The rule in plain words: "Every month on the 1st", "Every week on Monday"."""
-        if self.frequency == Frequency.WEEKLY:
-            return f"Every week on {WEEKDAY_NAMES[self.weekday or 0]}"
-        every = "Every month" if self.frequency == Frequency.MONTHLY else "Every three months"
-        return f"{every} on {day_of_month_label(self.day_of_month or 1)}"
+        words = rule_words(self.frequency, weekday=self.weekday, day_of_month=self.day_of_month)
+        return words[:1].upper() + words[1:]
 
 
-def day_of_month_label(day: int) -> str:
-    """ "the 1st", "the 22nd", "the last day"."""
+# How often, as a sentence says it and as a badge says it.
+_EVERY = {"weekly": "every week", "monthly": "every month", "quarterly": "every three months"}
+
+
+def rule_words(
+    frequency: str, *, weekday: int | None, day_of_month: int | None, short: bool = False
+) -> str:
+    """A rule's parts in words: "every month on the 1st (or the month's last day)"; short,
+    for a badge: "monthly on the 1st". Takes the parts, not a ``Rule``, so a timeline line
+    can word the rule it stored."""
+    how_often = frequency if short else _EVERY.get(frequency, frequency)
+    if frequency == Frequency.WEEKLY:
+        return f"{how_often} on {WEEKDAY_NAMES[weekday or 0]}"
+    return f"{how_often} on {day_of_month_label(day_of_month or 1, note=not short)}"
+
+
+def day_of_month_label(day: int, *, note: bool = True) -> str:
+    """ "the 1st", "the 22nd", "the last day"; past the 28th with a ``note`` that a shorter
+    month uses its last day."""
     if day == LAST_DAY:
         return "the last day"
     suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    note = " (or the month's last day)" if day >= 29 else ""
-    return f"the {day}{suffix}{note}"
+    shorter = " (or the month's last day)" if note and day >= 29 else ""
+    return f"the {day}{suffix}{shorter}"
 
 
 def due_at(occurrence: date, *, calendar: PracticeCalendar, at: time | None = None) -> datetime:

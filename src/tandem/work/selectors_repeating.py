@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 
 from tandem.clients.models import Client
 from tandem.core import access
@@ -49,6 +50,9 @@ class SeriesRow:
     schedule_text: str
     next_made: datetime
     next_due: datetime
+    # The deadlines of the copies to come, the next one first, on the client's clock: "Fri 1
+    # Jan", or with the year when it is not this year's. Empty unless asked for.
+    coming: tuple[str, ...] = ()
 
     @property
     def next_text(self) -> str:
@@ -60,16 +64,32 @@ def _day(moment: datetime) -> str:
     return f"{moment:%a} {moment.day} {moment:%b}"
 
 
-def series_row(series: RepeatingRequest, client: Client) -> SeriesRow:
-    """No query: ``client`` carries its practice (``select_related``)."""
+# How many dates to come a client's repeating work page shows for each active series.
+COMING_DATES = 4
+
+
+def series_row(series: RepeatingRequest, client: Client, *, coming: int = 0) -> SeriesRow:
+    """No query: ``client`` carries its practice (``select_related``). ``coming``: how many
+    deadlines to come to list (an active series' only), the stored next copy's first."""
     schedule = schedule_of(series, calendar=client_calendar(client))
     local = schedule.calendar.zone
+    dates: list[datetime] = []
+    if coming and series.is_active:
+        dates = [series.next_due_at]
+        after = schedule.copies_from(series.next_occurrence_on, inclusive=False)
+        dates += [next(after).due_at for _ in range(coming - 1)]
+    this_year = timezone.now().astimezone(local).year
     return SeriesRow(
         series,
         schedule.describe(),
         series.next_create_at.astimezone(local),
         series.next_due_at.astimezone(local),
+        tuple(_dated(moment.astimezone(local), this_year) for moment in dates),
     )
+
+
+def _dated(moment: datetime, this_year: int) -> str:
+    return _day(moment) if moment.year == this_year else f"{_day(moment)} {moment.year}"
 
 
 def task_repeat_parts(task: Task, *, viewer: User) -> dict[str, Any]:
@@ -100,7 +120,10 @@ def client_series(client: Client) -> list[SeriesRow]:
         output_field=IntegerField(),
     )
     rows = RepeatingRequest.objects.filter(client=client).select_related("assignee")
-    return [series_row(series, client) for series in rows.order_by(order, "-created_at", "-id")]
+    return [
+        series_row(series, client, coming=COMING_DATES)
+        for series in rows.order_by(order, "-created_at", "-id")
+    ]
 
 
 def templates_for(viewer: User) -> list[RequestTemplate]:

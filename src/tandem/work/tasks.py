@@ -5,7 +5,7 @@ rules they serve.
 """
 
 from tandem.core import jobs
-from tandem.work import repeating
+from tandem.work import repeating_copies
 from tandem.work.attachments import delete_stale_uploads, make_thumbnail, sweep_orphaned_files
 
 # How often repeating requests are looked at: a copy is made at most this late.
@@ -15,9 +15,10 @@ REPEATING_SCAN_SECONDS = 900
 @jobs.periodic(every_seconds=REPEATING_SCAN_SECONDS)
 @jobs.job(max_attempts=1)
 def make_repeating_copies() -> None:
-    """The copies of repeating requests whose time has come (``repeating.make_due_copies``);
-    a copy this run misses is made by the next, never twice."""
-    repeating.make_due_copies()
+    """The copies of repeating requests whose time has come
+    (``repeating_copies.make_due_copies``); a copy this run misses is made by the next, never
+    twice."""
+    repeating_copies.make_due_copies()
 
 
 __all__ = [

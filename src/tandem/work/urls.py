@@ -127,4 +127,6 @@ urlpatterns = [
         views_repeating.checklist_tick,
         name="checklist-tick",
     ),
+    # Editing a repeating series (its rule, words, assignee, checklist).
+    path("repeating/<int:series_id>/edit/", views_repeating.repeating_edit, name="repeating-edit"),
 ]

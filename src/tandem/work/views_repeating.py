@@ -7,7 +7,7 @@ pages with 403 before anything is looked up), bind, call one service, render or 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from tandem.core.forms import Refusal, form_status
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import checklists, repeating
-from tandem.work.forms_repeating import RepeatForm, TemplateForm, TickForm
+from tandem.work.forms_repeating import RepeatForm, SeriesEditForm, TemplateForm, TickForm
 from tandem.work.models import ChecklistItem, RepeatingRequest, RequestTemplate, Task
 from tandem.work.recurrence import Frequency
 from tandem.work.selectors_repeating import (
@@ -115,13 +115,9 @@ def _series_form(request: MemberRequest, client: Client, *, source: Task | None)
         assignees=_assignees(client),
     )
     values = form.cleaned_data if posted and form.is_valid() else None
-    preview: repeating.Schedule | None = None
-    upcoming: list[repeating.Copy] = []
-    if values is not None or not posted:
-        try:
-            preview, upcoming = _preview(client, values or form.initial)
-        except DomainError as error:
-            form.add_domain_error(error)
+    preview, upcoming = _previewed(
+        form, client, values or form.initial, when=values is not None or not posted
+    )
     if values is not None and "preview" not in request.POST and not form.errors:
         try:
             series = repeating.start_series(
@@ -148,8 +144,14 @@ def _series_form(request: MemberRequest, client: Client, *, source: Task | None)
 
 
 def _preview(
-    client: Client, values: Mapping[str, Any]
+    client: Client,
+    values: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    last_made: date | None = None,
 ) -> tuple[repeating.Schedule, list[repeating.Copy]]:
+    """The schedule and its next copies; for an edit, from ``today`` after the round of the
+    last copy made, as ``repeating.edit_series`` works them out."""
     rule = repeating.check_rule(
         frequency=values.get("frequency") or "",
         weekday=values.get("weekday"),
@@ -159,7 +161,98 @@ def _preview(
     schedule = repeating.Schedule(
         rule, repeating.client_calendar(client), values.get("due_time"), values["lead_days"]
     )
-    return schedule, schedule.upcoming(now=timezone.now(), count=4)
+    upcoming = schedule.upcoming(
+        now=timezone.now(), count=4, from_day=today, after_round_of=last_made
+    )
+    return schedule, upcoming
+
+
+def _previewed(
+    form: RepeatForm,
+    client: Client,
+    values: Mapping[str, Any],
+    *,
+    when: bool,
+    **after: date | None,
+) -> tuple[repeating.Schedule | None, list[repeating.Copy]]:
+    """The preview of ``values`` (``when`` they are to be shown: a blank form, or a sent
+    one that reads), or none, with the reason beside the form's field when the rule has
+    no date."""
+    if not when:
+        return None, []
+    try:
+        return _preview(client, values, **after)
+    except DomainError as error:
+        form.add_domain_error(error)
+        return None, []
+
+
+# Editing a series ---------------------------------------------------------------------------------
+
+
+@member_required(Capability.MANAGE_REPEATING_WORK)
+@require_http_methods(["GET", "POST"])
+def repeating_edit(request: MemberRequest, series_id: int) -> HttpResponse:
+    """The series' form filled in, its next dates previewed as the edit would make them."""
+    rows = RepeatingRequest.objects.visible_to(request.user).select_related("client__practice")
+    series = get_object_or_404(rows, pk=series_id)
+    client = series.client
+    if not access.standing_of_visible(request.user, client).allows(
+        Capability.MANAGE_REPEATING_WORK
+    ):
+        raise PermissionDenied
+    if series.is_ended:
+        # The page exists for this person, not for this series any more: say why.
+        context = {"client": client, "series": series, "refusal": repeating.ended_refusal(series)}
+        return render(request, "work/repeating_form.html", context, status=403)
+    posted = request.method == "POST"
+    last_made = repeating.last_copy_made_on(series)
+    form = SeriesEditForm(
+        request.POST if posted else None,
+        series=series,
+        last_made=last_made,
+        assignees=_assignees(client),
+    )
+    values = form.cleaned_data if posted and form.is_valid() else None
+    # The dates of what was sent when it reads, else of the series as it is.
+    preview, upcoming = _previewed(
+        form,
+        client,
+        values or form.initial,
+        today=repeating.client_today(client),
+        last_made=last_made,
+        when=values is not None or not posted,
+    )
+    if values is not None and "preview" not in request.POST and not form.errors:
+        try:
+            changed = repeating.edit_series(series, actor=request.user, **form.service_kwargs())
+        except DomainError as error:
+            form.add_domain_error(error)
+            latest = rows.filter(pk=series.pk).first()
+            if latest is not None:
+                form.refresh_seen(latest)
+        else:
+            messages.success(request, _saved_words(series, client, changed=changed))
+            page = reverse("work:repeating-list", args=[client.pk])
+            return redirect(f"{page}#series-{series.pk}")
+    context = {
+        "form": form,
+        "client": client,
+        "series": series,
+        "preview": preview,
+        "upcoming": upcoming,
+    }
+    return render(request, "work/repeating_form.html", context, status=form_status(form))
+
+
+def _saved_words(series: RepeatingRequest, client: Client, *, changed: bool) -> str:
+    if not changed:
+        return "Nothing changed; the series is as it was."
+    row = series_row(series, client)
+    if not series.is_active:
+        return f"“{series.title}” saved; it stays paused until you resume it."
+    schedule = row.schedule_text[:1].lower() + row.schedule_text[1:]
+    return f"“{series.title}” saved: {schedule}; {row.next_text}."
 
 
 # A client's repeating work ------------------------------------------------------------------------
