@@ -28,7 +28,7 @@ def link_sources(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("work", "0011_repeating_requests_and_templates"),
+        ("work", "0012_open_tasks_by_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
