@@ -60,9 +60,7 @@ def test_the_templates_page_is_marked_as_the_current_one(personas: Personas):
 
 
 @pytest.mark.parametrize("persona", ["owner", "contact1"])
-def test_the_persons_own_links_come_last_in_a_group_of_their_own(
-    personas: Personas, persona: str
-):
+def test_the_persons_own_links_come_last_in_a_group_of_their_own(personas: Personas, persona: str):
     nav = main_nav(signed_in(personas.a.persona(persona)).get("/notifications/"))
 
     account = nav[nav.index('<div class="nav-account">') :]
