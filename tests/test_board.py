@@ -18,6 +18,7 @@ from django.urls import reverse
 from tandem.work.deliveries import deliver_task
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import create_task, move_task
+from tests.checklist_steps import with_steps
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -379,10 +380,12 @@ def test_another_practices_task_is_missing(personas: Personas, clock: Any) -> No
 
 
 def fill_board(world: PracticeWorld, rows: int) -> None:
-    """``rows`` tasks of client 1 spread over every column, closed ones included."""
+    """``rows`` tasks of client 1 spread over every column, closed ones included, each with
+    a checklist of two steps, one done."""
     paths = [(), (S.ACCEPTED,), (S.ACCEPTED, S.IN_PROGRESS), (S.DECLINED,), (S.CANCELLED,)]
     for i in range(rows):
         task = a_request(world, title=f"R{i:02}", assignee=world.assistant)
+        with_steps(task, actor=world.assistant, total=2, done=1)
         walk(task, world, *paths[i % len(paths)])
 
 
@@ -396,12 +399,14 @@ def test_board_queries_do_not_grow_with_the_tasks(
     # 1. the session, 2. the user, 3. the membership with its practice,
     # 4. the client joined to its practice, 5. the number of tasks per status,
     # 6. the first cards of every column (one query, numbered per column) with assignees
+    # and their checklists' progress
     with django_assert_num_queries(6):
         response = http.get(board_url(personas.a))
     # Five kinds of card in turn, the declined and cancelled ones in one closed column.
     per_kind = rows // 5
     expected = 3 * min(per_kind, 10) + min(2 * per_kind, 10) if rows > 2 else rows
     assert page_text(response).count('class="board-title"') == expected
+    assert page_text(response).count("1 of 2 checklist steps done") == expected
 
 
 def test_a_card_past_its_deadline_is_marked_overdue(

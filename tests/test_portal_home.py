@@ -17,6 +17,7 @@ from tandem.work.deliveries import deliver_task
 from tandem.work.models import Comment, Task, TaskEvent, TaskStatus
 from tandem.work.selectors_lists import PORTAL_SECTION_SIZE
 from tandem.work.services import add_comment, create_task, move_task
+from tests.checklist_steps import with_steps
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
 
 URL = "/portal/"
@@ -203,16 +204,19 @@ def test_portal_home_queries(personas: Personas, rows: int, django_assert_num_qu
     for i in range(rows):
         task = make_task(a.client1, a.contact1, f"Request {i:02}")
         add_comment(task, actor=a.assistant, body_markdown="Noted")
-    waiting(a, "Waiting")
-    delivered(a, "Delivered")
+        with_steps(task, actor=a.assistant, total=4, done=2)
+    with_steps(waiting(a, "Waiting"), actor=a.assistant, total=4, done=2)
+    with_steps(delivered(a, "Delivered"), actor=a.assistant, total=4, done=2)
     http = signed_in(a.contact1)
     # 1-3. session, user, membership; 4. the client joined to its practice, 5. its
     # assistants, 6. its contacts, 7. its open work counted by status (each section's
-    # total), 8. each section's first rows (UNION ALL of their ids), 9. its latest changes,
-    # 10. its latest comments, 11. its projects
+    # total), 8. each section's first rows (UNION ALL of their ids) with their checklists'
+    # progress, 9. its latest changes, 10. its latest comments, 11. its projects
     with django_assert_num_queries(11):
         response = http.get(URL)
     assert response.context["page"].sections["in_progress"].total == rows
+    shown = min(rows, PORTAL_SECTION_SIZE) + 2
+    assert page_text(response).count("2 of 4 steps done") == shown
 
 
 def test_each_change_and_comment_carries_its_tasks_client_for_the_activity_index(

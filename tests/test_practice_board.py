@@ -21,6 +21,7 @@ from tandem.core.links import link
 from tandem.core.markdown import markdown_preview, shorten
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import create_task, move_task
+from tests.checklist_steps import with_steps
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -254,6 +255,7 @@ def fill(world: PracticeWorld, rows: int) -> None:
         client = 1 + i % 2
         assignee = world.assistant if client == 1 else None
         task = a_request(world, client=client, title=f"R{i:02}", assignee=assignee)
+        with_steps(task, actor=world.owner, total=2, done=1)
         for to in (S.ACCEPTED, S.IN_PROGRESS)[: i % 3]:
             move_task(task, to=to, actor=world.owner)
 
@@ -274,11 +276,13 @@ def test_practice_board_queries_do_not_grow_with_the_tasks(
     if who:
         who = "?who=mine" if viewer == "assistant" else f"?who={personas.a.assistant.pk}"
     # 1. the session, 2. the user, 3. the membership with its practice, (owners: the people
-    # to pick from), the first ids of every column (their counts), the cards, their clients
+    # to pick from), the first ids of every column (their counts), the cards (with their
+    # checklists' progress), their clients
     with django_assert_num_queries(7 if viewer == "owner" else 6):
         response = http.get(BOARD + who)
     assert response.status_code == 200
     shown = len(titles(response))
+    assert page_text(response).count("1 of 2 checklist steps done") == shown
     assert shown == (30 if rows == 60 else rows) if viewer == "owner" and not who else shown > 0
 
 

@@ -15,6 +15,7 @@ from tandem.clients.models import Client
 from tandem.work.models import Priority, Task, TaskStatus
 from tandem.work.services import add_comment, create_task, move_task
 from tandem.work.services_projects import create_project
+from tests.checklist_steps import with_steps
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
 
 URL = "/requests/"
@@ -345,7 +346,8 @@ SIZES = [2, 50]
 
 
 def populate(world: PracticeWorld, rows: int) -> None:
-    """``rows`` requests of client 1 in a project, each with a comment."""
+    """``rows`` requests of client 1 in a project, each with a comment and a checklist of
+    three steps, one of them done."""
     project = create_project(world.client1, actor=world.owner, title="Launch")
     for i in range(rows):
         task = make_task(
@@ -356,6 +358,7 @@ def populate(world: PracticeWorld, rows: int) -> None:
             assignee=world.assistant,
         )
         add_comment(task, actor=world.assistant, body_markdown="Draft attached")
+        with_steps(task, actor=world.assistant, total=3, done=1)
 
 
 @pytest.mark.parametrize("rows", SIZES)
@@ -368,11 +371,13 @@ def test_request_list_queries(
     http = signed_in(personas.a.persona(persona))
     # 1-3. session, user, membership; 4. the clients the viewer may filter by,
     # 5. their projects joined to the clients, 6. the count, 7. the page's ids, in order,
-    # 8. those requests joined to client, project and assignee
+    # 8. those requests joined to client, project and assignee, each with its checklist's
+    # progress (two counts in the same query)
     with django_assert_num_queries(8):
         response = http.get(f"{URL}?{query}")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(rows, 25)
+    assert page_text(response).count("1 of 3 checklist steps done") == min(rows, 25)
 
 
 def test_a_search_matching_too_many_requests_stops_counting_and_shows_the_newest_first(

@@ -16,9 +16,7 @@ from tandem.core.audit import Action
 from tandem.core.models import Membership
 
 
-def _record(
-    action: Action, user: Any, request: HttpRequest | None, **data: Any
-) -> Membership | None:
+def _record(action: Action, user: Any, request: HttpRequest | None, **data: Any) -> None:
     membership = Membership.objects.filter(user_id=user.pk).select_related("practice").first()
     audit.record(
         action,
@@ -29,14 +27,19 @@ def _record(
         request=request,
         data=data,
     )
-    return membership
 
 
 @receiver(account_signals.user_logged_in)
 def on_signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    membership = _record(Action.SIGNED_IN, user, request)
-    # The address members use is where their practice's mail should link (core/site.py).
-    site.remember_origin(request, membership.practice if membership else None)
+    _record(Action.SIGNED_IN, user, request)
+
+
+@receiver(auth_signals.user_logged_in)
+def on_any_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Django's signal, not allauth's: every way in calls ``django.contrib.auth.login``
+    (allauth's form, accepting an invitation), and the address members use is where their
+    practice's mail should link (core/site.py)."""
+    site.remember_sign_in(request, user.pk)
 
 
 @receiver(auth_signals.user_logged_out)

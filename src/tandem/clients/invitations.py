@@ -251,6 +251,9 @@ def accept_invitation(
             request=request,
             data={"role": invitation.role},
         )
+    # Where the new member reached the site is where the practice's mail should link
+    # (core/site.py); someone already signed in joins without signing in again.
+    site.remember_origin(request, invitation.practice)
     return user
 
 

@@ -27,19 +27,40 @@ def request_origin(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
+def _origin_to_remember(request: HttpRequest | None) -> str:
+    """The request's origin when practices should remember it; "" when the operator has set
+    SITE_URL, or the request has no validated host or one too long to keep."""
+    if request is None or settings.SITE_URL_IS_SET:
+        return ""
+    origin = request_origin(request)
+    return origin if len(origin) <= MAX_ORIGIN else ""
+
+
 def remember_origin(request: HttpRequest | None, practice: Practice | None) -> None:
     """Keep the origin a member of ``practice`` used, when the operator has not set one.
 
-    Called when someone signs in or creates a practice, not on every page: one write when
-    the address changes, and no page pays for the comparison.
+    Called when someone creates or joins a practice (and, through ``remember_sign_in``,
+    signs in), not on every page: one write when the address changes, and no page pays
+    for the comparison.
     """
-    if request is None or practice is None or settings.SITE_URL_IS_SET:
-        return
-    origin = request_origin(request)
-    if not origin or len(origin) > MAX_ORIGIN or origin == practice.site_origin:
+    origin = _origin_to_remember(request)
+    if practice is None or not origin or origin == practice.site_origin:
         return
     Practice.objects.filter(pk=practice.pk).update(site_origin=origin)
     practice.site_origin = origin
+
+
+def remember_sign_in(request: HttpRequest | None, user_id: int) -> None:
+    """Keep the origin someone signed in at as their practice's, whichever way they signed
+    in (allauth's form, accepting an invitation, any ``django.contrib.auth.login``): the
+    accounts app calls this for Django's ``user_logged_in``. One conditional UPDATE, which
+    writes nothing when the practice already has this origin; no query at all when the
+    operator set SITE_URL or the request has no host (a test's ``force_login``)."""
+    origin = _origin_to_remember(request)
+    if not origin:
+        return
+    member_of = Practice.objects.filter(memberships__user_id=user_id, memberships__is_active=True)
+    member_of.exclude(site_origin=origin).update(site_origin=origin)
 
 
 def base_url(practice: Practice | None) -> str:

@@ -13,9 +13,11 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.clients import invitations, services
 from tandem.clients.models import Client, ClientContact
+from tandem.core import access
 from tandem.core import services as core_services
 from tandem.core.models import Membership, Practice
-from tandem.core.roles import Role
+from tandem.core.roles import Capability, Role
+from tandem.demo import face
 from tandem.work import attachments, checklists, deliveries, repeating
 from tandem.work import services as work
 from tandem.work.deadlines import resolve_deadline
@@ -51,8 +53,11 @@ def _person(name: str, email: str, time_zone: str = "Europe/London") -> User:
 
 
 def load() -> bool:
-    """Create the demo practice once. Returns False when it was already there."""
-    if User.objects.filter(email=OWNER[1]).exists():
+    """Create the demo practice once. Returns False when it was already there (given its
+    face if it was loaded before it had one: see ``face.give_face``)."""
+    owner = User.objects.filter(email=OWNER[1]).first()
+    if owner is not None:
+        _face_of_existing(owner)
         return False
     with transaction.atomic():
         owner = _person(*OWNER)
@@ -87,6 +92,7 @@ def load() -> bool:
         _settle_projects(projects)
         _missed_promise(practice)
         _repeating_work(by_name, owner=owner)
+        face.give_face(practice, owner=owner)
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,
@@ -113,6 +119,13 @@ def _contact_details(by_name: dict[str, Client], owner: User) -> None:
             notes=client.notes, phone=phone, address=address, website=website,
             main_contact=ClientContact.objects.filter(client=client).first(),
         )  # fmt: skip
+
+
+def _face_of_existing(owner: User) -> None:
+    membership = Membership.objects.select_related("practice").filter(user=owner).first()
+    if membership is None or not access.allows(owner, Capability.MANAGE_PRACTICE):
+        return  # no longer the demo's owner: its look is someone else's to choose
+    face.give_face(membership.practice, owner=owner)
 
 
 def logins() -> list[tuple[str, str, str]]:
@@ -355,7 +368,8 @@ ONBOARDING_STEPS = [
 
 def _repeating_work(clients: dict[str, Client], *, owner: User) -> None:
     """The December newsletter repeats monthly (itself the first copy, half its steps
-    ticked), and the practice keeps an onboarding template with a checklist."""
+    ticked), the practice keeps an onboarding template with a checklist, and Summit's
+    onboarding request follows that checklist (one step done while Ben waits on Marcus)."""
     ada = User.objects.get(email="ada@demo.example.com")
     bloom = clients["Bloom Florist"]
     newsletter = Task.objects.get(client=bloom, title="December newsletter")
@@ -378,3 +392,9 @@ def _repeating_work(clients: dict[str, Client], *, owner: User) -> None:
         expectations="Welcome pack sent and the first call in the calendar.",
         checklist="\n".join(ONBOARDING_STEPS),
     )  # fmt: skip
+    ben = User.objects.get(email="ben@demo.example.com")
+    onboarding = Task.objects.get(
+        client=clients["Summit Coaching"], title="Onboard three new coaching clients"
+    )
+    onboarding_steps = checklists.add_steps(onboarding, actor=ben, steps=ONBOARDING_STEPS)
+    checklists.tick_step(onboarding_steps[0], actor=ben, done=True)

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 
 from tandem.core import access, mail
 from tandem.core.models import OutboundEmail
+from tandem.core.zones import zone_name
 from tandem.notify.wording import task_url
 from tandem.work.models import Task, TaskEvent, TaskStatus
 
@@ -26,8 +27,8 @@ def acknowledgement_key(task: Task) -> str:
 
 
 def local_time(instant: datetime, zone: ZoneInfo) -> str:
-    """The instant on the reader's clock, saying which: "Thu 3 Dec 17:00 (Europe/London)"."""
-    return f"{date_format(instant.astimezone(zone), 'D j M H:i')} ({zone.key})"
+    """The instant on the reader's clock, saying which: "Thu 3 Dec 17:00 (London time)"."""
+    return f"{date_format(instant.astimezone(zone), 'D j M H:i')} ({zone_name(zone)})"
 
 
 def acknowledge(event: TaskEvent) -> OutboundEmail | None:

@@ -46,6 +46,7 @@ from dateparser.timezone_parser import pop_tz_offset_from_string
 
 from tandem.core.calendar import PracticeCalendar
 from tandem.core.errors import DomainError
+from tandem.core.zones import zone_name
 
 EXAMPLES = "such as “Friday 5pm”, “tomorrow noon” or “3 December”"
 
@@ -453,8 +454,8 @@ def _localise(wall: datetime, zone: ZoneInfo) -> datetime:
     aware = wall.replace(tzinfo=zone, fold=0)
     if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
         raise _RefusalError(
-            f"{wall:%H:%M} does not exist on {_date(wall.date())} in {zone.key}: the clocks "
-            "go forward that night. Write a time after the change."
+            f"{wall:%H:%M} {zone_name(zone)} does not exist on {_date(wall.date())}: the "
+            "clocks go forward that night. Write a time after the change."
         )
     return aware
 

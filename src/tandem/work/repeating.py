@@ -24,7 +24,20 @@ from tandem.core import events
 from tandem.core.calendar import PracticeCalendar
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
+<<<<<<< HEAD
 from tandem.work.models import Priority, RepeatingRequest, Task, TaskEvent
+=======
+from tandem.core.zones import zone_name
+from tandem.work.models import (
+    ChecklistItem,
+    Priority,
+    RepeatingRequest,
+    Task,
+    TaskEvent,
+    TaskStatus,
+    Watcher,
+)
+>>>>>>> polish
 from tandem.work.models_repeating import steps_of
 from tandem.work.recurrence import LAST_DAY, Frequency, Rule, created_at, due_at
 from tandem.work.services import (
@@ -118,10 +131,7 @@ class Schedule:
     def describe(self) -> str:
         """ "Every month on the 1st, due 17:00 New York time"."""
         clock = self.due_time or self.calendar.work_ends_at
-        zone = self.calendar.time_zone
-        # "New York time" for a city's zone; "UTC" as it is.
-        place = f"{zone.rsplit('/', 1)[-1].replace('_', ' ')} time" if "/" in zone else zone
-        return f"{self.rule.describe()}, due {clock:%H:%M} {place}"
+        return f"{self.rule.describe()}, due {clock:%H:%M} {zone_name(self.calendar.time_zone)}"
 
 
 def client_calendar(client: Client) -> PracticeCalendar:

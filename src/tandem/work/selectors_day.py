@@ -44,6 +44,13 @@ from tandem.work.models import (
     TaskQuerySet,
     TaskStatus,
 )
+from tandem.work.selectors_progress import (
+    STEPS_DONE,
+    STEPS_TOTAL,
+    Progress,
+    progress_of,
+    with_checklist_progress,
+)
 from tandem.work.workflow import Move, Need, moves_for
 
 if TYPE_CHECKING:
@@ -490,6 +497,8 @@ class Card:
     move_url: str
     # Past its deadline and not yet with the client for review.
     is_late: bool = False
+    # Its checklist's progress ("☑ 2/5"); None without a checklist.
+    progress: Progress | None = None
 
 
 @dataclass(frozen=True)
@@ -536,8 +545,8 @@ class Board:
         return sum(column.total for column in self.columns)
 
 
-# What a card reads of its task (and its client's and assignee's names): ``.values()``, not
-# model instances.
+# What a card reads of its task (and its client's and assignee's names, and its checklist's
+# progress): ``.values()``, not model instances.
 CARD_FIELDS = (
     "pk",
     "title",
@@ -548,6 +557,8 @@ CARD_FIELDS = (
     "client__name",
     "assignee__name",
     "assignee__email",
+    STEPS_TOTAL,
+    STEPS_DONE,
 )
 
 
@@ -555,7 +566,8 @@ def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
     """One client's tasks by status: open ones, and those closed in the last 14 days.
 
     Two queries: the count per status, and at most ``COLUMN_LIMIT`` cards per column in
-    one query (a row number per column, soonest deadline first; latest closed first).
+    one query (a row number per column, soonest deadline first; latest closed first), each
+    with its checklist's progress.
     ``client`` must already be one the viewer can see.
     """
     shown = Q(status__in=OPEN_STATUSES) | Q(
@@ -569,7 +581,8 @@ def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
     ranked = rows.annotate(rank=Window(RowNumber(), partition_by=[column], order_by=order))
     # The ids of each column's first cards, then only those rows with their assignees.
     ids = ranked.filter(rank__lte=COLUMN_LIMIT).values("pk")
-    cards = Task.objects.filter(pk__in=ids).order_by(*order).values(*CARD_FIELDS)
+    shown_rows = with_checklist_progress(Task.objects.filter(pk__in=ids)).order_by(*order)
+    cards = shown_rows.values(*CARD_FIELDS)
     standing = access.standing_of_visible(viewer, client)
     maker = _CardMaker(now, {client.pk: standing}, practice_wide=False)
     columns = _columns([maker.card(row) for row in cards], totals, capped=False)
@@ -581,8 +594,8 @@ def practice_board(*, viewer: User, now: datetime, assignee_id: int | None = Non
     owner), or only the tasks of one assignee. Three queries whatever the practice's size:
     the first ``COUNT_CAP + 1`` ids of each column (each a range of an index, joined with
     UNION ALL), which give the columns' counts ("100+" past the cap) and which cards to
-    show; the cards' rows; and the clients of the cards shown (for each client's standing,
-    which says which moves its cards offer).
+    show; the cards' rows (with their checklists' progress); and the clients of the cards
+    shown (for each client's standing, which says which moves its cards offer).
 
     Closed work is left to each client's board and the request list: "closed in the last
     14 days" across clients has no index range to read (tasks are indexed by deadline, not
@@ -605,7 +618,8 @@ def practice_board(*, viewer: User, now: datetime, assignee_id: int | None = Non
         totals[status] = totals.get(status, 0) + 1
         if totals[status] <= COLUMN_LIMIT:
             shown.append(pk)
-    cards = sorted(Task.objects.filter(pk__in=shown).values(*CARD_FIELDS), key=_board_order)
+    rows_shown = with_checklist_progress(Task.objects.filter(pk__in=shown)).values(*CARD_FIELDS)
+    cards = sorted(rows_shown, key=_board_order)
     clients = Client.objects.filter(pk__in={row["client_id"] for row in cards})
     standings = {client.pk: access.standing_of_visible(viewer, client) for client in clients}
     maker = _CardMaker(now, standings, practice_wide=True)
@@ -676,6 +690,7 @@ class _CardMaker:
             detail_url=link("work:task-detail", pk),
             move_url=move_url,
             is_late=_is_late(status, deadline, self.now),
+            progress=progress_of(row),
         )
 
 

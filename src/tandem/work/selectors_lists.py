@@ -30,6 +30,7 @@ from tandem.work.models import (
     TaskStatus,
 )
 from tandem.work.selectors_day import firsts_of_each, week_ends_on
+from tandem.work.selectors_progress import with_checklist_progress
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -142,8 +143,10 @@ def filtered_requests(*, viewer: User, filters: RequestFilters, now: datetime) -
 
 
 def _load_rows(ids: Sequence[int]) -> TaskQuerySet:
-    """A page's tasks with what the list shows of them (ids the list already scoped)."""
-    return Task.objects.filter(pk__in=ids).select_related("client", "project", "assignee")
+    """A page's tasks with what the list shows of them (ids the list already scoped),
+    their checklist progress included."""
+    rows = Task.objects.filter(pk__in=ids).select_related("client", "project", "assignee")
+    return with_checklist_progress(rows)
 
 
 PRIORITY_ORDER = Case(
@@ -228,7 +231,8 @@ PORTAL_GROUPS: dict[str, frozenset[str]] = {
 
 
 def portal_sections(*, viewer: User, client: Client) -> dict[str, PortalSection]:
-    """The first few tasks of each portal section with each section's total: two queries.
+    """The first few tasks of each portal section with each section's total, and each
+    shown task's checklist progress: two queries.
 
     The totals come from counting the client's open tasks by status, which the (client,
     status, deadline) index answers alone. The rows: each section picks its first ids in
@@ -260,7 +264,7 @@ def portal_sections(*, viewer: User, client: Client) -> dict[str, PortalSection]
         for key, statuses in PORTAL_GROUPS.items()
     }
     section_of = {status: key for key, statuses in PORTAL_GROUPS.items() for status in statuses}
-    for task in shown.select_related("assignee"):
+    for task in with_checklist_progress(shown.select_related("assignee")):
         sections[section_of[task.status]].tasks.append(task)
     for section in sections.values():
         section.tasks.sort(key=_portal_order)

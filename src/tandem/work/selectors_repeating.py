@@ -15,6 +15,7 @@ from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.work.models import ChecklistItem, RepeatingRequest, RequestTemplate, Task
 from tandem.work.repeating import client_calendar, schedule_of
+from tandem.work.selectors_progress import Progress
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -34,9 +35,8 @@ class Checklist:
 
     @property
     def summary(self) -> str:
-        """ "3 of 5 steps done"."""
-        step = "step" if self.total == 1 else "steps"
-        return f"{self.done} of {self.total} {step} done"
+        """ "3 of 5 steps done", as the lists say it (``selectors_progress``)."""
+        return Progress(done=self.done, total=self.total).summary
 
 
 def checklist_of(task: Task) -> Checklist:

@@ -10,6 +10,9 @@ zone (a deadline is read on the client's clock): where the viewer's clock shows 
 wall time it is a plain ``time_tag``; otherwise it names the zone in words and adds the
 viewer's own time, "Friday 4 December, 17:00 New York time (22:00 your time)". A time in the
 viewer's own zone is never marked: a page says once which zone its lists are in.
+
+``{{ key|zone_name }}`` says a zone as people do ("New York time", never "America/New_York"),
+and ``{% zone_now client.time_zone %}`` adds its clock: "New York time, now 07:12".
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
+
+from tandem.core.zones import zone_name
 
 register = template.Library()
 
@@ -68,12 +73,20 @@ def time_tag(instant: datetime | None, django_format: str) -> SafeString | str:
     return mark_safe(f'<time datetime="{stamp}">{escape(text)}</time>')  # noqa: S308
 
 
-@register.filter
-def zone_name(key: str) -> str:
-    """A zone as people say it: "America/New_York" is "New York time"; "UTC" stays."""
-    if "/" not in key:
-        return key
-    return f"{key.rsplit('/', 1)[1].replace('_', ' ')} time"
+# ``{{ key|zone_name }}``: "America/New_York" is "New York time" (core/zones.py).
+register.filter("zone_name", zone_name)
+
+
+@register.simple_tag
+def zone_now(zone: str) -> SafeString:
+    """``zone`` in words with its clock's time now: "New York time, now 07:12" (a page
+    header about someone on another clock, such as a client's)."""
+    now = timezone.now()
+    stamp = now.astimezone(UTC).isoformat()
+    local = now.astimezone(ZoneInfo(zone))
+    return mark_safe(  # noqa: S308 (the zone's name is escaped; the rest are digits)
+        f'{escape(zone_name(zone))}, now <time datetime="{stamp}">{local:%H:%M}</time>'
+    )
 
 
 @register.simple_tag

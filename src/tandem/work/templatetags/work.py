@@ -24,6 +24,7 @@ from tandem.work import selectors_day
 from tandem.work.changes import describe
 from tandem.work.models import Priority, Task, TaskEvent, TaskStatus
 from tandem.work.selectors_lists import ClientChoice
+from tandem.work.selectors_progress import Progress, progress_of
 
 register = template.Library()
 
@@ -63,6 +64,36 @@ def change_words(event: TaskEvent) -> str:
     (the one the page is rendered in): "Moved the deadline from Fri 4 Dec 17:00 to …"."""
     words = describe(event.changes, timezone.get_current_timezone())
     return f"{words[:1].upper()}{words[1:]}."
+
+
+# Checklist progress --------------------------------------------------------------------------
+
+
+def _mini_progress(progress: Progress | None) -> str:
+    """ "☑ 2/5" for a list's row or a board's card, said in full to a screen reader
+    ("2 of 5 checklist steps done"); "" without a checklist."""
+    if progress is None:
+        return ""
+    complete = " is-complete" if progress.is_complete else ""
+    return (
+        f'<span class="checklist-mini small{complete}">'
+        f'<span aria-hidden="true">☑ {progress.short}</span>'
+        f'<span class="visually-hidden">{progress.label}</span></span>'
+    )
+
+
+@register.simple_tag
+def checklist_progress(task: Task) -> SafeString:
+    """A task's checklist progress in words ("2 of 5 steps done"), for the client's portal;
+    the task was read ``with_checklist_progress``. Nothing without a checklist."""
+    progress = progress_of(task)
+    if progress is None:
+        return mark_safe("")
+    complete = " is-complete" if progress.is_complete else ""
+    return mark_safe(  # noqa: S308 (numbers and fixed words only)
+        f'<span class="checklist-mini small{complete}"><span aria-hidden="true">☑ </span>'
+        f"{progress.summary}</span>"
+    )
 
 
 # A board's cards ------------------------------------------------------------------------------
@@ -120,6 +151,8 @@ def _card(
     status = escape(card.status)
     if closed:
         badges += f' · <span class="badge status-{status}">{escape(card.status_label)}</span>'
+    if card.progress is not None:
+        badges += f" · {_mini_progress(card.progress)}"
     form = ""
     if card.moves:
         form = (
@@ -168,6 +201,8 @@ def request_rows(tasks: Iterable[Task], practice_side: bool, now: datetime) -> S
             else ""
         )
         client = f"<td>{escape(task.client.name)}</td>" if practice_side else ""
+        found = progress_of(task)
+        progress = f" {_mini_progress(found)}" if found is not None else ""
         status = escape(task.status)
         if task.deadline_at is not None:
             stamp = task.deadline_at.astimezone(UTC).isoformat()
@@ -181,7 +216,7 @@ def request_rows(tasks: Iterable[Task], practice_side: bool, now: datetime) -> S
         assignee = escape(task.assignee.display_name) if task.assignee is not None else "—"
         rows.append(
             f'<tr>\n<td class="wide"><a href="{escape(link("work:task-detail", task.pk))}">'
-            f"{title}</a>{project}</td>\n{client}"
+            f"{title}</a>{progress}{project}</td>\n{client}"
             f'<td><span class="badge status-{status}">'
             f"{escape(_STATUS_LABELS.get(task.status, task.status))}</span></td>\n"
             f"<td>{deadline}</td>\n"
