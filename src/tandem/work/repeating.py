@@ -24,20 +24,13 @@ from tandem.core import events
 from tandem.core.calendar import PracticeCalendar
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
-<<<<<<< HEAD
-from tandem.work.models import Priority, RepeatingRequest, Task, TaskEvent
-=======
 from tandem.core.zones import zone_name
 from tandem.work.models import (
-    ChecklistItem,
     Priority,
     RepeatingRequest,
     Task,
     TaskEvent,
-    TaskStatus,
-    Watcher,
 )
->>>>>>> polish
 from tandem.work.models_repeating import steps_of
 from tandem.work.recurrence import LAST_DAY, Frequency, Rule, created_at, due_at
 from tandem.work.services import (
