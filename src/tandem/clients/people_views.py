@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.accounts.models import User
 from tandem.clients import invitations, selectors
 from tandem.clients.forms import AcceptInvitationForm, InviteMemberForm, RoleForm
-from tandem.clients.models import Invitation
+from tandem.clients.lookups import visible_invitation
 from tandem.core import services as core_services
 from tandem.core.errors import DomainError
 from tandem.core.forms import Refusal, form_status
@@ -56,13 +56,6 @@ def member_invite(request: MemberRequest) -> HttpResponse:
     return render(request, "clients/member_invite.html", {"form": form}, status=form_status(form))
 
 
-def _visible_invitation(request: MemberRequest, invitation_id: int) -> Invitation:
-    return get_object_or_404(
-        Invitation.objects.visible_to(request.user).select_related("practice"),
-        pk=invitation_id,
-    )
-
-
 # A contact's invitation is also listed on its client's page, whose own buttons post to
 # home.views (they re-render that page instead).
 
@@ -70,7 +63,7 @@ def _visible_invitation(request: MemberRequest, invitation_id: int) -> Invitatio
 @member_required()
 @require_POST
 def invitation_resend(request: MemberRequest, invitation_id: int) -> HttpResponse:
-    invitation = _visible_invitation(request, invitation_id)
+    invitation = visible_invitation(request.user, invitation_id)
     try:
         invitations.resend_invitation(invitation, actor=request.user, request=request)
     except DomainError as error:
@@ -83,7 +76,7 @@ def invitation_resend(request: MemberRequest, invitation_id: int) -> HttpRespons
 @member_required()
 @require_POST
 def invitation_revoke(request: MemberRequest, invitation_id: int) -> HttpResponse:
-    invitation = _visible_invitation(request, invitation_id)
+    invitation = visible_invitation(request.user, invitation_id)
     try:
         invitations.revoke_invitation(invitation, actor=request.user, request=request)
     except DomainError as error:

@@ -11,10 +11,11 @@ from typing import Any
 from django import forms as forms_module
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.models import User
+from tandem.clients.lookups import visible_client
 from tandem.clients.models import Client
 from tandem.core import reading
 from tandem.core.access import is_practice_side
@@ -32,23 +33,11 @@ from tandem.work.forms import (
     TaskForm,
 )
 from tandem.work.from_template import TemplateChoice
+from tandem.work.lookups import visible_task_for_page
 from tandem.work.models import Task, TaskStatus
 from tandem.work.selectors import reassign_choices
 from tandem.work.selectors_repeating import task_repeat_parts
 from tandem.work.workflow import Need, allowed_moves, editable_fields
-
-
-def _visible_client(request: MemberRequest, client_id: int) -> Client:
-    return get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("practice"), pk=client_id
-    )
-
-
-def _visible_task(request: MemberRequest, task_id: int) -> Task:
-    tasks = Task.objects.visible_to(request.user).select_related(
-        "client__practice", "assignee", "created_by", "project"
-    )
-    return get_object_or_404(tasks, pk=task_id)
 
 
 def _assignees(request: MemberRequest, client: Client) -> list[User] | None:
@@ -62,7 +51,7 @@ def _assignees(request: MemberRequest, client: Client) -> list[User] | None:
 @member_required()
 @require_http_methods(["GET", "POST"])
 def task_create(request: MemberRequest, client_id: int) -> HttpResponse:
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     # The practice's templates and checklist (views_repeating); None for contacts.
@@ -102,7 +91,7 @@ PHRASE_FIELDS = ("deadline", "waiting_until")
 @require_GET
 def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
     """The phrase as the date and time it will be saved as, or why it cannot be: a partial."""
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     asked = request.GET.get("field", "")
     field_name = asked if asked in PHRASE_FIELDS else "deadline"
     phrase = request.GET.get(field_name, "").strip()
@@ -119,7 +108,7 @@ def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
 @member_required()
 @require_GET
 def task_detail(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     return reading.opened(request.user, task, _task_page(request, task))
 
 
@@ -128,7 +117,8 @@ def task_page(
 ) -> HttpResponse:
     """The task page with ``status`` and ``extra`` context, for another module's refused
     button (a checklist tick: ``views_repeating``)."""
-    return _task_page(request, _visible_task(request, task_id), status=status, extra=extra)
+    task = visible_task_for_page(request.user, task_id)
+    return _task_page(request, task, status=status, extra=extra)
 
 
 # A form sent back with a mistake leaves its own address (…/move/, …/comment/, …/files/) in
@@ -144,7 +134,7 @@ def back_to_task(task: Task) -> HttpResponse:
 @member_required()
 @require_http_methods(TASK_FORM_METHODS)
 def task_move(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     if request.method == "GET":
         return back_to_task(task)
     moves = {str(move.to): move for move in allowed_moves(task, request.user)}
@@ -165,7 +155,7 @@ def task_move(request: MemberRequest, task_id: int) -> HttpResponse:
 @member_required()
 @require_http_methods(TASK_FORM_METHODS)
 def task_comment(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     if request.method == "GET":
         return back_to_task(task)
     form = CommentForm(request.POST, request.FILES, client=task.client, uploader=request.user)
@@ -268,7 +258,7 @@ def _first_error(form: forms_module.BaseForm) -> str:
 @require_http_methods(TASK_FORM_METHODS)
 def task_deliver(request: MemberRequest, task_id: int) -> HttpResponse:
     """Deliver the work for review: a message, and files and links if any."""
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     if request.method == "GET":
         return back_to_task(task)
     form = DeliveryForm(request.POST, request.FILES, client=task.client, uploader=request.user)

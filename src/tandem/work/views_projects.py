@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.clients.models import Client
+from tandem.clients.lookups import visible_client
 from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
 from tandem.core.tenancy import MemberRequest, member_required
@@ -25,12 +25,6 @@ from tandem.work import services_projects
 from tandem.work.forms_projects import ProjectForm, ProjectStatusForm, TurnDownForm
 from tandem.work.models import Project
 from tandem.work.selectors_projects import project_events, project_tasks
-
-
-def _visible_client(request: MemberRequest, client_id: int) -> Client:
-    return get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("practice"), pk=client_id
-    )
 
 
 def _visible_project(request: MemberRequest, project_id: int) -> Project:
@@ -52,7 +46,7 @@ def _practice_project(request: MemberRequest, project_id: int) -> Project:
 @require_http_methods(["GET", "POST"])
 def project_create(request: MemberRequest, client_id: int) -> HttpResponse:
     """The practice creates a project here; a contact proposes one with the same form."""
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     form = ProjectForm(request.POST if request.method == "POST" else None, client=client)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.accounts.models import User
@@ -16,15 +16,11 @@ from tandem.core.errors import DomainError
 from tandem.core.forms import parse_id
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import services
+from tandem.work.lookups import visible_task
 from tandem.work.models import Task
 from tandem.work.selectors import task_audience, watcher_panel
 
 TEMPLATE = "work/task_watchers.html"
-
-
-def _visible_task(request: MemberRequest, task_id: int) -> Task:
-    tasks = Task.objects.visible_to(request.user).select_related("client")
-    return get_object_or_404(tasks, pk=task_id)
 
 
 def _render(
@@ -53,13 +49,13 @@ def _person(request: MemberRequest, task: Task) -> User | None:
 @member_required()
 @require_GET
 def watchers(request: MemberRequest, task_id: int) -> HttpResponse:
-    return _render(request, _visible_task(request, task_id))
+    return _render(request, visible_task(request.user, task_id, select_related=("client",)))
 
 
 @member_required()
 @require_POST
 def watcher_add(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task(request.user, task_id, select_related=("client",))
     person = request.user if request.POST.get("user") == "me" else _person(request, task)
     if person is None:
         return _render(
@@ -80,7 +76,7 @@ def watcher_add(request: MemberRequest, task_id: int) -> HttpResponse:
 @member_required()
 @require_POST
 def watcher_remove(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task(request.user, task_id, select_related=("client",))
     person = request.user if request.POST.get("user") == "me" else _person(request, task)
     if person is None:
         return _render(request, task, error="That person is not watching this request.", status=400)
