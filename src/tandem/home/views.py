@@ -88,28 +88,29 @@ def _back_to_client(request: MemberRequest, client: Client, message: str) -> Htt
 @member_required()
 @require_POST
 def client_archive(request: MemberRequest, client_id: int) -> HttpResponse:
-    client = visible_client(request.user, client_id)
-    require(request.user, Capability.MANAGE_CLIENTS)
-    try:
-        services.archive_client(client, actor=request.user, request=request)
-    except DomainError as error:
-        refusal = Refusal(error.message, where="actions")
-        return _client_page(request, client, refusal=refusal, status=400)
-    message = f"{client.name} is archived. Its contacts can no longer sign in to the portal."
-    return _back_to_client(request, client, message)
+    done = "{name} is archived. Its contacts can no longer sign in to the portal."
+    return _on_client(request, client_id, services.archive_client, done)
 
 
 @member_required()
 @require_POST
 def client_restore(request: MemberRequest, client_id: int) -> HttpResponse:
+    return _on_client(request, client_id, services.restore_client, "{name} is active again.")
+
+
+def _on_client(
+    request: MemberRequest, client_id: int, action: Callable[..., Client], done: str
+) -> HttpResponse:
+    """Archive or restore the client (owners: 403 for others); a refusal comes back beside
+    the page's actions, success goes back to the page saying ``done`` (its ``{name}``)."""
     client = visible_client(request.user, client_id)
     require(request.user, Capability.MANAGE_CLIENTS)
     try:
-        services.restore_client(client, actor=request.user, request=request)
+        action(client, actor=request.user, request=request)
     except DomainError as error:
         refusal = Refusal(error.message, where="actions")
         return _client_page(request, client, refusal=refusal, status=400)
-    return _back_to_client(request, client, f"{client.name} is active again.")
+    return _back_to_client(request, client, done.format(name=client.name))
 
 
 @member_required()

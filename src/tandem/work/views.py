@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms as forms_module
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from tandem.clients.models import Client
 from tandem.core import reading
 from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
+from tandem.core.forms import first_error
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import deliveries, selectors_task, services
 from tandem.work.deadline_phrases import resolve_for
@@ -170,6 +170,10 @@ def task_comment(request: MemberRequest, task_id: int) -> HttpResponse:
     return _task_page(request, task, comment_form=form, status=400)
 
 
+# A refused move whose form says nothing (one no longer offered): said at the page's top.
+MOVE_NOT_POSSIBLE = "That move is not possible from the task's current status."
+
+
 def _task_page(
     request: MemberRequest,
     task: Task,
@@ -198,12 +202,12 @@ def _task_page(
     refusal = None
     if move_form is not None:
         if move_form.move is None:
-            refusal = _first_error(move_form)
+            refusal = first_error(move_form, default=MOVE_NOT_POSSIBLE)
         forms = [move_form if form.move == move_form.move else form for form in forms]
     can_deliver = any(move.needs == Need.DELIVERY for move in page.moves)
     if delivery_form is not None and not can_deliver:
         # Sent by someone who may not deliver now: said where the moves are.
-        refusal = _first_error(delivery_form)
+        refusal = first_error(delivery_form, default=MOVE_NOT_POSSIBLE)
     if can_deliver and delivery_form is None:
         delivery_form = DeliveryForm(client=task.client)
     context = {
@@ -246,12 +250,6 @@ def _arranged(forms: list[MoveForm], task: Task) -> dict[str, Any]:
         "secondary_forms": primary[1:] + secondary,
         "review_forms": review,
     }
-
-
-def _first_error(form: forms_module.BaseForm) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "That move is not possible from the task's current status."
 
 
 @member_required()

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.clients.lookups import visible_client
 from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
+from tandem.core.forms import first_error
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import services_projects
 from tandem.work.forms_projects import ProjectForm, ProjectStatusForm, TurnDownForm
@@ -153,7 +154,8 @@ def project_status(request: MemberRequest, project_id: int) -> HttpResponse:
         else:
             messages.success(request, f"The project is now {project.get_status_display().lower()}.")
             return redirect("work:project-detail", project_id=project.pk)
-    return _project_page(request, project, refusal=_first_error(form), status=400)
+    refusal = first_error(form, default="That status change is not possible.")
+    return _project_page(request, project, refusal=refusal, status=400)
 
 
 @member_required()
@@ -204,9 +206,3 @@ def _project_page(
         "refusal": refusal,
     }
     return render(request, "work/project_detail.html", context, status=status)
-
-
-def _first_error(form: ProjectStatusForm) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "That status change is not possible."

@@ -24,7 +24,7 @@ from tandem.clients.lookups import visible_client
 from tandem.clients.models import Client
 from tandem.core import access
 from tandem.core.errors import DomainError
-from tandem.core.forms import Refusal, form_status
+from tandem.core.forms import Refusal, first_error, form_status
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import checklists, repeating
@@ -277,7 +277,7 @@ def checklist_tick(request: MemberRequest, task_id: int, item_id: int) -> HttpRe
         except DomainError as error:
             refusal = error.message
     else:
-        refusal = next(str(errors[0]) for errors in form.errors.values())
+        refusal = first_error(form)
     if request.htmx:
         context = {
             "task": task,

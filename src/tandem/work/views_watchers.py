@@ -6,6 +6,8 @@ queries stay fixed), and is also a page of its own without JavaScript.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -55,37 +57,40 @@ def watchers(request: MemberRequest, task_id: int) -> HttpResponse:
 @member_required()
 @require_POST
 def watcher_add(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = visible_task(request.user, task_id, select_related=("client",))
-    person = request.user if request.POST.get("user") == "me" else _person(request, task)
-    if person is None:
-        return _render(
-            request, task, error="Pick someone from the list: people who can see this request.",
-            status=400,
-        )  # fmt: skip
-    try:
-        services.add_watcher(task, actor=request.user, user=person)
-    except DomainError as error:
-        return _render(request, task, error=error.message, status=400)
-    you = person.pk == request.user.pk
-    return _done(
-        request, task, "You will hear about every change." if you else
-        f"{person.display_name} will hear about every change.",
-    )  # fmt: skip
+    return _change_watcher(
+        request,
+        task_id,
+        services.add_watcher,
+        nobody="Pick someone from the list: people who can see this request.",
+        done="{who} will hear about every change.",
+    )
 
 
 @member_required()
 @require_POST
 def watcher_remove(request: MemberRequest, task_id: int) -> HttpResponse:
+    return _change_watcher(
+        request,
+        task_id,
+        services.remove_watcher,
+        nobody="That person is not watching this request.",
+        done="{who} will no longer hear about this request.",
+    )
+
+
+def _change_watcher(
+    request: MemberRequest, task_id: int, change: Callable[..., object], *, nobody: str, done: str
+) -> HttpResponse:
+    """Add or remove the person the form names ("me", or someone who can see the task) with
+    ``change``; ``nobody`` when the form names no such person, ``done`` (its ``{who}``: "You"
+    or their name) when it is done."""
     task = visible_task(request.user, task_id, select_related=("client",))
     person = request.user if request.POST.get("user") == "me" else _person(request, task)
     if person is None:
-        return _render(request, task, error="That person is not watching this request.", status=400)
+        return _render(request, task, error=nobody, status=400)
     try:
-        services.remove_watcher(task, actor=request.user, user=person)
+        change(task, actor=request.user, user=person)
     except DomainError as error:
         return _render(request, task, error=error.message, status=400)
     you = person.pk == request.user.pk
-    return _done(
-        request, task, "You will no longer hear about this request." if you else
-        f"{person.display_name} will no longer hear about this request.",
-    )  # fmt: skip
+    return _done(request, task, done.format(who="You" if you else person.display_name))
