@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -24,25 +24,13 @@ from tandem.work.attachments import store_attachment
 from tandem.work.models import Task, TaskEvent, TaskStatus
 from tandem.work.services import accept_and_start, create_task, move_task
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
-
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-HTMX = {"HX-Request": "true"}
+from tests.day_pages import HTMX, NOW, a_request
 
 
 @pytest.fixture
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def a_request(world: PracticeWorld, *, client: int = 1, **fields: Any) -> Task:
-    contact = world.contact1 if client == 1 else world.contact2
-    defaults: dict[str, Any] = {
-        "title": "Book the venue",
-        "expectations": "A signed booking",
-        "deadline_at": NOW + timedelta(days=4, hours=7),
-    }
-    return create_task(getattr(world, f"client{client}"), actor=contact, **(defaults | fields))
 
 
 def by_email(world: PracticeWorld) -> Task:

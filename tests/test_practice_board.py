@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,12 +19,11 @@ from django.urls import reverse
 from tandem.core.links import link
 from tandem.core.markdown import markdown_preview, shorten
 from tandem.work.models import Task, TaskStatus
-from tandem.work.services import create_task, move_task
+from tandem.work.services import move_task
 from tests.checklist_steps import with_steps
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
+from tests.day_pages import HTMX, NOW, a_request
 
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-HTMX = {"HX-Request": "true"}
 S = TaskStatus
 BOARD = "/board/"
 
@@ -34,16 +32,6 @@ BOARD = "/board/"
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def a_request(world: PracticeWorld, *, client: int = 1, **fields: Any) -> Task:
-    contact = world.contact1 if client == 1 else world.contact2
-    defaults: dict[str, Any] = {
-        "title": "Book the venue",
-        "expectations": "A signed booking",
-        "deadline_at": NOW + timedelta(days=4, hours=7),
-    }
-    return create_task(getattr(world, f"client{client}"), actor=contact, **(defaults | fields))
 
 
 def titles(response: Any) -> list[str]:

@@ -18,7 +18,7 @@ import html
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -75,6 +75,11 @@ class Refused:
 
     def __str__(self) -> str:
         return f"{self.form}{' (htmx)' if self.htmx else ''}"
+
+
+def with_and_without_htmx(case: Refused) -> list[Refused]:
+    """The case as a plain post and as an htmx request (the region it replaces)."""
+    return [case, replace(case, htmx=True)]
 
 
 # Where a sentence can be --------------------------------------------------------------------
@@ -526,20 +531,14 @@ CASES = [
         beside_field("id_files_attachments"),
         "Choose at least one file to add.",
     ),
-    Refused(
-        "add a watcher",
-        "assistant",
-        lambda w: Sent(url("work:watcher-add", a_request(w).pk), {"user": "../1"}),
-        WATCHERS,
-        "Pick someone from the list: people who can see this request.",
-        htmx=True,
-    ),
-    Refused(
-        "add a watcher",
-        "assistant",
-        lambda w: Sent(url("work:watcher-add", a_request(w).pk), {"user": "../1"}),
-        WATCHERS,
-        "Pick someone from the list: people who can see this request.",
+    *with_and_without_htmx(
+        Refused(
+            "add a watcher",
+            "assistant",
+            lambda w: Sent(url("work:watcher-add", a_request(w).pk), {"user": "../1"}),
+            WATCHERS,
+            "Pick someone from the list: people who can see this request.",
+        )
     ),
     Refused(
         "stop someone watching",
@@ -968,24 +967,16 @@ CASES += [
         "Keep each step under 200 characters",
         typed=(f"Draft\n{LONG_STEP}</textarea>",),
     ),
-    Refused(
-        "tick a step (no value)",
-        "assistant",
-        lambda w: (lambda pair: Sent(url("work:checklist-tick", pair[0].pk, pair[1].pk), {}))(
-            a_step(w)
-        ),
-        r'region:id="checklist"(.*?)</section>',
-        "Say whether the step is done.",
-    ),
-    Refused(
-        "tick a step (no value)",
-        "assistant",
-        lambda w: (lambda pair: Sent(url("work:checklist-tick", pair[0].pk, pair[1].pk), {}))(
-            a_step(w)
-        ),
-        r'region:id="checklist"(.*?)</section>',
-        "Say whether the step is done.",
-        htmx=True,
+    *with_and_without_htmx(
+        Refused(
+            "tick a step (no value)",
+            "assistant",
+            lambda w: (lambda pair: Sent(url("work:checklist-tick", pair[0].pk, pair[1].pk), {}))(
+                a_step(w)
+            ),
+            r'region:id="checklist"(.*?)</section>',
+            "Say whether the step is done.",
+        )
     ),
 ]
 

@@ -7,62 +7,40 @@ link. The client, in their own browser, opens the request on the highlighted del
 its message, file and link, the progress line at "Delivered", and accepts it with a thank-you
 note, which then shows in the conversation.
 
-Every page is checked with axe and photographed at 1280x800 and 390x844 by the tour, and
-the request page also at 1366x900 (var/test-output/browser/).
+Every page is checked with axe and photographed at 1366x900 and 390x844 by the tour, the
+request page also as first seen, without scrolling (var/test-output/browser/).
 """
 
 from __future__ import annotations
 
-import re
-from datetime import time, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tandem.accounts.models import User
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
-from tandem.core.services import create_practice
 from tandem.work import services
 from tandem.work.models import Delivery, Task, TaskStatus
 
-from ..conftest import PASSWORD, join, make_owner
-from .conftest import Tour
+from ..conftest import join
+from .conftest import Tour, london_practice_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Christmas opening hours poster"
 MESSAGE = "Here is the poster, with Christmas Eve's early closing in bold."
 LINK = "https://example.com/bloom/poster"
-EMAIL_LABEL = re.compile(r"^e-?mail", re.I)
-WIDE = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
 
 
 @pytest.fixture
 def request_in_progress() -> tuple[Task, User, User]:
     """A London practice's request from Bloom Florist, in progress, with a conversation."""
-    owner = make_owner("olivia@northwind.example.com", name="Olivia Owner")
-    create_practice(
-        owner=owner,
-        name="Northwind Virtual Assistance",
-        time_zone="Europe/London",
-        currency="GBP",
-        working_days=[0, 1, 2, 3, 4],
-        work_starts_at=time(9),
-        work_ends_at=time(17, 30),
-    )
-    owner = User.objects.select_related("membership").get(pk=owner.pk)
+    owner = london_practice_owner()
     client = create_client(actor=owner, name="Bloom Florist", time_zone="Europe/London")
     ada = join(owner, "ada@northwind.example.com", role=Role.ASSISTANT, name="Ada Assistant")
     assign_assistant(client, assistant=ada, actor=owner)
@@ -86,33 +64,14 @@ def request_in_progress() -> tuple[Task, User, User]:
     return task, ada, chloe
 
 
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(EMAIL_LABEL).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    page.wait_for_load_state("load")
-    assert "/accounts/login/" not in page.url
-
-
-def photograph(page: Page, output_dir: Path, name: str) -> None:
-    """The request page at the widths the issue names, whole and as first seen."""
-    for label, viewport in (("1366", WIDE), ("390", PHONE)):
-        page.set_viewport_size(viewport)
-        page.screenshot(path=output_dir / f"{name}-{label}.png", full_page=True)
-        page.screenshot(path=output_dir / f"{name}-{label}-fold.png")
-    page.set_viewport_size({"width": 1280, "height": 800})
-
-
 def test_assistant_delivers_with_a_file_and_the_client_accepts_with_thanks(
-    tour: Tour, request_in_progress: tuple[Task, User, User], media: Path, output_dir: Path
+    tour: Tour, request_in_progress: tuple[Task, User, User], media: Path
 ) -> None:
     task, ada, chloe = request_in_progress
     task_path = reverse("work:task-detail", args=[task.pk])
 
     # The assistant's page: the conversation with both sides told apart, the next step on top.
-    assistant = tour.new_page()
-    sign_in(assistant, ada.email)
+    assistant = tour.page_as(ada.email)
     assistant.goto(task_path)
     conversation = assistant.get_by_role("region", name="Conversation")
     expect(conversation.locator(".entry.client .side-tag").first).to_have_text("Bloom Florist")
@@ -120,8 +79,7 @@ def test_assistant_delivers_with_a_file_and_the_client_accepts_with_thanks(
         "Northwind Virtual Assistance"
     )
     expect(conversation.get_by_role("button", name="Post comment")).to_be_visible()
-    tour.check(assistant, "task-in-progress-va")
-    photograph(assistant, output_dir, "task-in-progress-va")
+    tour.check(assistant, "task-in-progress-va", first_screen=True)
 
     # "Deliver for review" opens the delivery form: a message, a file, a link.
     next_step = assistant.get_by_role("region", name="Next step")
@@ -140,12 +98,10 @@ def test_assistant_delivers_with_a_file_and_the_client_accepts_with_thanks(
     delivery = Delivery.objects.get(task=task)
     assert delivery.links == [LINK]
     assert [file.name for file in delivery.attachments.all()] == ["poster.pdf"]
-    tour.check(assistant, "task-delivered-va")
-    photograph(assistant, output_dir, "task-delivered-va")
+    tour.check(assistant, "task-delivered-va", first_screen=True)
 
     # The client opens the request on the delivery, highlighted, with its file and link.
-    client = tour.new_page()
-    sign_in(client, chloe.email)
+    client = tour.page_as(chloe.email)
     client.goto(task_path)
     highlighted = client.get_by_role("region", name="Delivered for your review")
     expect(highlighted).to_contain_text(MESSAGE)
@@ -156,8 +112,7 @@ def test_assistant_delivers_with_a_file_and_the_client_accepts_with_thanks(
     expect(client.get_by_role("region", name="Next step")).to_contain_text(
         "Look at the delivery below, then accept it or send it back"
     )
-    tour.check(client, "task-delivered-client")
-    photograph(client, output_dir, "task-delivered-client")
+    tour.check(client, "task-delivered-client", first_screen=True)
 
     # ... and accepts it with thanks; the thanks is in the conversation for both sides.
     highlighted.get_by_label("Say thanks (optional)").fill("Perfect, thank you Ada!")
@@ -167,8 +122,7 @@ def test_assistant_delivers_with_a_file_and_the_client_accepts_with_thanks(
     expect(thanks).to_contain_text("Accepted the work.")
     expect(thanks).to_contain_text("Perfect, thank you Ada!")
     expect(progress.locator('[aria-current="step"]')).to_have_count(0)
-    tour.check(client, "task-done-client")
-    photograph(client, output_dir, "task-done-client")
+    tour.check(client, "task-done-client", first_screen=True)
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
 

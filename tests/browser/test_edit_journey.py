@@ -8,34 +8,29 @@ the task page's reassign form, accepts it for them, and the contact can no longe
 the edit page says why and what to do instead.
 
 Every page is photographed at desktop and phone width under var/test-output/browser/ and
-checked with axe (see conftest.py), and once more at 1366 by 900.
+checked with axe (see conftest.py).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tandem.accounts.models import User
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
-from tandem.core.services import create_practice
 from tandem.work import services
 from tandem.work.attachments import link_uploads, store_attachment
 from tandem.work.models import Task, TaskStatus
 from tandem.work.workflow import ACCEPTED_ALREADY
 
-from ..conftest import PASSWORD, join, make_owner
-from .conftest import Tour
+from ..conftest import join
+from .conftest import Tour, london_practice_owner, without_expected_refusals
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,8 +41,6 @@ FRIDAY_5PM = datetime(2030, 12, 6, 17, 0, tzinfo=LONDON)
 MONDAY_NOON = datetime(2030, 12, 9, 12, 0, tzinfo=LONDON)
 TITLE = "Update the winter price list"
 NEW_TITLE = "Update the winter and spring price lists"
-EMAIL_LABEL = re.compile(r"^e-?mail", re.I)
-WIDE = {"width": 1366, "height": 900}
 
 
 @dataclass
@@ -59,33 +52,10 @@ class Team:
 
 
 @pytest.fixture
-def clock() -> Iterator[None]:
-    # Ticking, so the server's timestamps still move forward between the steps.
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
 def team(clock: None, media: Path) -> Team:
     """A London practice and client with two assistants, and a request from its contact
     that Ada has been given but nobody has accepted yet."""
-    owner = make_owner("olivia@northwind.example.com", name="Olivia Owner")
-    create_practice(
-        owner=owner,
-        name="Northwind Virtual Assistance",
-        time_zone="Europe/London",
-        currency="GBP",
-        working_days=[0, 1, 2, 3, 4],
-        work_starts_at=time(9),
-        work_ends_at=time(17, 30),
-    )
-    owner = User.objects.select_related("membership").get(pk=owner.pk)
+    owner = london_practice_owner()
     client = create_client(actor=owner, name="Bloom Florists", time_zone="Europe/London")
     ada = join(owner, "ada@northwind.example.com", role=Role.ASSISTANT, name="Ada Assistant")
     ben = join(owner, "ben@northwind.example.com", role=Role.ASSISTANT, name="Ben Assistant")
@@ -111,33 +81,6 @@ def team(clock: None, media: Path) -> Team:
     return Team(contact=contact, ada=ada, ben=ben, task=task)
 
 
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(EMAIL_LABEL).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    page.wait_for_load_state("load")
-    assert "/accounts/login/" not in page.url, page.content()[:3000]
-
-
-def look(tour: Tour, page: Page, name: str) -> None:
-    """The tour's checks at both widths, and a picture at 1366 by 900 as well."""
-    tour.check(page, name)
-    page.set_viewport_size(WIDE)
-    page.screenshot(path=tour.output_dir / f"{name}-1366.png", full_page=True)
-
-
-def without_expected_refusals(problems: list[str], expected: list[tuple[str, int]]) -> list[str]:
-    """``problems`` less Chromium's console line for each refusal meant to happen (a form
-    sent with a mistake is a 400; a page not usable now is a 403). Each must be there."""
-    left = list(problems)
-    for path, status in expected:
-        line = re.compile(re.escape(path) + rf": console error: .*status of {status}")
-        assert any(line.search(problem) for problem in left), problems
-        left = [problem for problem in left if not line.search(problem)]
-    return left
-
-
 def test_contact_edits_a_request_and_the_assistant_gives_it_to_a_colleague(
     tour: Tour, team: Team
 ) -> None:
@@ -145,8 +88,7 @@ def test_contact_edits_a_request_and_the_assistant_gives_it_to_a_colleague(
     edit_url = f"/tasks/{team.task.pk}/edit/"
 
     # The contact opens their request and chooses "Edit request".
-    contact = tour.new_page()
-    sign_in(contact, team.contact.email)
+    contact = tour.page_as(team.contact.email)
     contact.goto(task_url)
     contact.get_by_role("link", name="Edit request").click()
     expect(contact.get_by_role("heading", name="Edit request")).to_be_visible()
@@ -156,7 +98,7 @@ def test_contact_edits_a_request_and_the_assistant_gives_it_to_a_colleague(
     expect(deadline).to_have_value("Fri 6 Dec 17:00")
     # A client does not set the practice's priority or estimate.
     expect(contact.get_by_label("Priority")).to_have_count(0)
-    look(tour, contact, "task-edit")
+    tour.check(contact, "task-edit")
 
     # A deadline the resolver refuses comes back beside the field; the new title is kept.
     contact.get_by_label("Title").fill(NEW_TITLE)
@@ -168,7 +110,7 @@ def test_contact_edits_a_request_and_the_assistant_gives_it_to_a_colleague(
     )
     expect(contact.get_by_label("Title")).to_have_value(NEW_TITLE)
     assert Task.objects.get().title == TITLE
-    look(tour, contact, "task-edit-refused")
+    tour.check(contact, "task-edit-refused")
 
     # A real deadline is read back before saving; saved, the timeline says what changed.
     deadline.fill("Mon 9 Dec 12:00")
@@ -184,28 +126,27 @@ def test_contact_edits_a_request_and_the_assistant_gives_it_to_a_colleague(
         f"Changed the title from “{TITLE}” to “{NEW_TITLE}” and moved the deadline "
         "from Fri 6 Dec 17:00 to Mon 9 Dec 12:00."
     )
-    look(tour, contact, "task-edited-contact")
+    tour.check(contact, "task-edited-contact")
 
     # Ada, in her own browser, gives the request to Ben from the task page.
-    ada = tour.new_page()
-    sign_in(ada, team.ada.email)
+    ada = tour.page_as(team.ada.email)
     ada.goto(task_url)
     reassign = ada.get_by_role("region", name="Who works on it")
     expect(reassign.get_by_label("Assignee")).to_have_value(str(team.ada.pk))
-    look(tour, ada, "task-reassign")
+    tour.check(ada, "task-reassign")
     reassign.get_by_label("Assignee").select_option(label="Ben Assistant")
     reassign.get_by_role("button", name="Reassign").click()
     expect(ada.get_by_text("Ben Assistant works on it now.")).to_be_visible()
     ada_timeline = ada.get_by_role("region", name="Conversation").locator("ol.entries > li")
     expect(ada_timeline.last).to_contain_text("Reassigned it from Ada Assistant to Ben Assistant.")
     assert Task.objects.get().assignee == team.ben
-    look(tour, ada, "task-reassigned")
+    tour.check(ada, "task-reassigned")
 
     # The practice may change every part, its priority and estimate too, and its files.
     ada.get_by_role("link", name="Edit request").click()
     expect(ada.get_by_label("Priority")).to_have_value("normal")
     expect(ada.get_by_role("checkbox", name="prices-2030.csv")).not_to_be_checked()
-    look(tour, ada, "task-edit-practice")
+    tour.check(ada, "task-edit-practice")
     ada.get_by_role("link", name="Cancel").click()
 
     # Once the practice accepts it, the contact is told why they cannot edit it any more.
@@ -216,6 +157,6 @@ def test_contact_edits_a_request_and_the_assistant_gives_it_to_a_colleague(
     expect(contact.get_by_role("link", name="Edit request")).to_have_count(0)
     contact.goto(edit_url)
     expect(contact.get_by_role("alert")).to_have_text(ACCEPTED_ALREADY)
-    look(tour, contact, "task-edit-after-acceptance")
+    tour.check(contact, "task-edit-after-acceptance")
 
     assert without_expected_refusals(tour.problems, [(edit_url, 400), (edit_url, 403)]) == []

@@ -9,50 +9,26 @@ scrolling, script errors and Content-Security-Policy reports fail the test.
 from __future__ import annotations
 
 import re
-from datetime import time
 
 import pytest
-from allauth.account.models import EmailAddress
 from playwright.sync_api import Page, expect
 
 from tandem.accounts.models import User
 from tandem.clients import services as client_services
-from tandem.core import services as core_services
 
-from .conftest import DESKTOP, PHONE, Tour, link_in_mail, run_jobs
+from ..conftest import PASSWORD
+from .conftest import (
+    DESKTOP,
+    EMAIL_LABEL,
+    PHONE,
+    Tour,
+    link_in_mail,
+    london_practice_owner,
+    run_jobs,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "quiet-harbour-lantern-42"
-EMAIL_LABEL = re.compile(r"^e-?mail", re.I)
-
-
-def make_owner() -> User:
-    owner = User.objects.create_user(
-        "olivia@northwind.example.com", PASSWORD, name="Olivia Owner", time_zone="Europe/London"
-    )
-    EmailAddress.objects.create(user=owner, email=owner.email, primary=True, verified=True)
-    core_services.create_practice(
-        owner=owner,
-        name="Northwind Virtual Assistance",
-        time_zone="Europe/London",
-        currency="GBP",
-        working_days=[0, 1, 2, 3, 4],
-        work_starts_at=time(9),
-        work_ends_at=time(17, 30),
-    )
-    return User.objects.select_related("membership").get(pk=owner.pk)
-
-
-def sign_in(tour: Tour, page: Page, email: str, password: str, *, shoot: bool = False) -> None:
-    page.goto("/accounts/login/")
-    if shoot:
-        tour.check(page, "sign-in")
-    page.get_by_label(EMAIL_LABEL).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    page.wait_for_load_state("load")
-    assert "/accounts/login/" not in page.url, page.content()[:3000]
 
 
 def accept_invitation(tour: Tour, link: str, name: str, shot: str) -> Page:
@@ -69,14 +45,17 @@ def accept_invitation(tour: Tour, link: str, name: str, shot: str) -> Page:
 
 
 def test_owner_invites_an_assistant_and_a_contact(tour: Tour) -> None:
-    owner = make_owner()
+    owner = london_practice_owner()
+    User.objects.filter(pk=owner.pk).update(time_zone="Europe/London")
     client = client_services.create_client(
         actor=owner, name="Bloom Florists", time_zone="Europe/London"
     )
 
     # The owner signs in through the real form and lands on the dashboard.
     owner_page = tour.new_page()
-    sign_in(tour, owner_page, owner.email, PASSWORD, shoot=True)
+    owner_page.goto("/accounts/login/")
+    tour.check(owner_page, "sign-in")
+    sign_in(owner_page, owner.email)
     expect(owner_page).to_have_url(re.compile(r"/dashboard/$"))
     tour.check(owner_page, "dashboard")
 

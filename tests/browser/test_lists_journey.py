@@ -7,70 +7,43 @@ board fits a 1366 px screen without sideways scrolling; on a phone the request l
 filters fold behind one "Filters" button, and the board speaks of its "Move to…" list
 instead of dragging.
 
-Every page visited is photographed at desktop and phone width under
-var/test-output/browser/ and checked with axe (see conftest.py); the boards, the inbox and
-the request list also at 1366 by 900.
+Every page visited is photographed at desktop (1366 px) and phone width under
+var/test-output/browser/ and checked with axe (see conftest.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from tandem.accounts.models import User
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
-from tandem.core.services import create_practice
 from tandem.work import deliveries, services
 from tandem.work.models import Attachment, Task, TaskStatus
 
-from ..conftest import PASSWORD, join, make_owner
-from .conftest import PHONE, Tour
+from ..conftest import join
+from .conftest import PHONE, Tour, london_practice_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2030, 6, 12, 9, 30, tzinfo=LONDON)
-WIDE = {"width": 1366, "height": 900}
 TITLE = "Print the autumn catalogue"
-
-
-@pytest.fixture
-def clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
 
 
 @pytest.fixture
 def people(clock: None) -> dict[str, Any]:
     """A London practice with two clients the assistant works on, and work in several
     statuses on both, so the practice-wide board has full and empty columns."""
-    owner = make_owner("olivia@northwind.example.com", name="Olivia Owner")
-    create_practice(
-        owner=owner,
-        name="Northwind Virtual Assistance",
-        time_zone="Europe/London",
-        currency="GBP",
-        working_days=[0, 1, 2, 3, 4],
-        work_starts_at=time(9),
-        work_ends_at=time(17, 30),
-    )
-    owner = User.objects.select_related("membership").get(pk=owner.pk)
+    owner = london_practice_owner()
     bloom = create_client(actor=owner, name="Bloom Florists", time_zone="Europe/London")
     oak = create_client(actor=owner, name="Oak & Ivy Interiors", time_zone="Europe/London")
     assistant = join(owner, "ada@northwind.example.com", role=Role.ASSISTANT, name="Ada Assistant")
@@ -114,21 +87,6 @@ def people(clock: None) -> dict[str, Any]:
     return {"owner": owner, "assistant": assistant, "contact": contact, "bloom": bloom}
 
 
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^e-?mail", re.I)).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    page.wait_for_load_state("load")
-    assert "/accounts/login/" not in page.url
-
-
-def wide_shot(page: Page, tour: Tour, name: str) -> None:
-    """The page at 1366 by 900 as well (tour.check photographs the two standard widths)."""
-    page.set_viewport_size(WIDE)
-    page.screenshot(path=tour.output_dir / f"{name}-1366.png", full_page=True)
-
-
 def no_sideways_scroll(page: Page) -> None:
     assert (
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -141,8 +99,7 @@ def no_sideways_scroll(page: Page) -> None:
 def test_files_as_chips_the_inbox_preview_and_accept_and_start(
     tour: Tour, people: dict[str, Any], media: Path
 ) -> None:
-    contact = tour.new_page()
-    sign_in(contact, people["contact"].email)
+    contact = tour.page_as(people["contact"].email)
     contact.goto(reverse("work:task-create", args=[people["bloom"].pk]))
     # The client is not asked for an estimate.
     expect(contact.get_by_label("Estimate in hours")).to_have_count(0)
@@ -178,8 +135,7 @@ def test_files_as_chips_the_inbox_preview_and_accept_and_start(
     ]
 
     # The assistant decides from the inbox: the request's start, its file, what done means.
-    assistant = tour.new_page()
-    sign_in(assistant, people["assistant"].email)
+    assistant = tour.page_as(people["assistant"].email)
     assistant.goto(reverse("work:inbox"))
     row = assistant.locator(f"#inbox-task-{task.pk}")
     expect(row.locator(".inbox-preview")).to_have_text(
@@ -189,7 +145,6 @@ def test_files_as_chips_the_inbox_preview_and_accept_and_start(
     expect(row).to_contain_text("· 1 file")
     expect(row).to_contain_text("Done means: 200 catalogues at the shop")
     tour.check(assistant, "lists-inbox")
-    wide_shot(assistant, tour, "lists-inbox")
     row.get_by_role("button", name=f"Accept and start “{TITLE}”").click()
     expect(row.get_by_role("status")).to_contain_text("In progress")
     task.refresh_from_db()
@@ -202,9 +157,7 @@ def test_files_as_chips_the_inbox_preview_and_accept_and_start(
 def test_the_practice_board_fits_and_the_lists_fold_on_a_phone(
     tour: Tour, people: dict[str, Any]
 ) -> None:
-    owner = tour.new_page()
-    sign_in(owner, people["owner"].email)
-    owner.set_viewport_size(WIDE)
+    owner = tour.page_as(people["owner"].email)
     owner.goto(reverse("work:practice-board"))
     expect(owner.get_by_role("heading", name="Board · all clients")).to_be_visible()
     card = owner.locator(".board-card").filter(has_text="Book the photographer")
@@ -212,7 +165,6 @@ def test_the_practice_board_fits_and_the_lists_fold_on_a_phone(
     # Every open status has cards here: all six columns fit 1366 px side by side.
     expect(owner.locator(".board-column:visible")).to_have_count(6)
     no_sideways_scroll(owner)
-    owner.screenshot(path=tour.output_dir / "lists-practice-board-1366.png", full_page=True)
     tour.check(owner, "lists-practice-board")
 
     # A move from the practice-wide board, by its "Move to…" list.
@@ -236,10 +188,8 @@ def test_the_practice_board_fits_and_the_lists_fold_on_a_phone(
     expect(owner.locator(".board-column:visible")).to_have_count(4)
 
     # The assistant's view of one client's board, and their own work only.
-    assistant = tour.new_page()
-    sign_in(assistant, people["assistant"].email)
+    assistant = tour.page_as(people["assistant"].email)
     assistant.goto(reverse("work:board", args=[people["bloom"].pk]))
-    wide_shot(assistant, tour, "lists-client-board")
     no_sideways_scroll(assistant)
     tour.check(assistant, "lists-client-board")
     assistant.goto(reverse("work:practice-board") + "?who=mine")
@@ -248,16 +198,10 @@ def test_the_practice_board_fits_and_the_lists_fold_on_a_phone(
 
     # The request list: at 1366 the filters are open; on a phone they fold behind "Filters".
     assistant.goto(reverse("work:request-list"))
-    wide_shot(assistant, tour, "lists-request-list")
     expect(assistant.get_by_label("Status")).to_be_visible()
     tour.check(assistant, "lists-request-list")
 
-    phone = tour.browser.new_context(
-        base_url=tour.base_url, viewport=PHONE, has_touch=True, is_mobile=True
-    )
-    tour.contexts.append(phone)
-    touch = phone.new_page()
-    sign_in(touch, people["assistant"].email)
+    touch = tour.page_as(people["assistant"].email, viewport=PHONE, has_touch=True, is_mobile=True)
     touch.goto(reverse("work:request-list"))
     filters = touch.get_by_text("Filters", exact=True)
     expect(filters).to_be_visible()

@@ -13,9 +13,8 @@ var/test-output/browser/ and checked with axe (see conftest.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,14 +24,12 @@ from playwright.sync_api import Page, expect
 from tandem.accounts.models import User
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
-from tandem.core.services import create_practice
 from tandem.work.models import Task
 from tandem.work.services import add_comment, add_watcher, create_task
 
-from ..conftest import join, make_owner
+from ..conftest import join
 from ..reactions import react_now
-from .conftest import Tour
-from .test_requests_journey import sign_in
+from .conftest import Tour, london_practice_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,24 +47,8 @@ class Requests:
 
 
 @pytest.fixture
-def clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture
 def requests(clock: None) -> Requests:
-    owner = make_owner("olivia@northwind.example.com", name="Olivia Owner")
-    create_practice(
-        owner=owner,
-        name="Northwind Virtual Assistance",
-        time_zone="Europe/London",
-        currency="GBP",
-        working_days=[0, 1, 2, 3, 4],
-        work_starts_at=time(9),
-        work_ends_at=time(17, 30),
-    )
-    owner = User.objects.select_related("membership").get(pk=owner.pk)
+    owner = london_practice_owner()
     client = create_client(actor=owner, name="Bloom Florists", time_zone="Europe/London")
     assistant = join(owner, "ada@northwind.example.com", role=Role.ASSISTANT, name="Ada Brooks")
     assign_assistant(client, assistant=assistant, actor=owner)
@@ -106,8 +87,7 @@ def bell_count(page: Page) -> str:
 def test_the_va_opens_a_request_from_the_bell_and_the_badge_goes_down(
     tour: Tour, requests: Requests
 ) -> None:
-    page = tour.new_page()
-    sign_in(page, requests.assistant.email)
+    page = tour.page_as(requests.assistant.email)
 
     # The dashboard flags both requests: the client was promised an answer by Thursday.
     flagged = page.get_by_role("region", name=re.compile("^No answer yet"))

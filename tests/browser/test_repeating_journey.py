@@ -15,7 +15,6 @@ and checked with axe (see conftest.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -29,15 +28,13 @@ from tandem.accounts.models import User
 from tandem.clients.models import Client
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
-from tandem.core.services import create_practice
 from tandem.work import services
 from tandem.work.models import RepeatingRequest, Task
 from tandem.work.tasks import make_repeating_copies
 from tests.jobrunner import run_worker
 
-from ..conftest import join, make_owner
-from .conftest import Tour
-from .test_requests_journey import sign_in
+from ..conftest import join
+from .conftest import Tour, london_practice_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,25 +54,9 @@ class Team:
 
 
 @pytest.fixture
-def clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture
 def team(clock: None) -> Team:
     """A London practice with a New York client, an assistant on it and one contact."""
-    owner = make_owner("olivia@northwind.example.com", name="Olivia Owner")
-    create_practice(
-        owner=owner,
-        name="Northwind Virtual Assistance",
-        time_zone="Europe/London",
-        currency="GBP",
-        working_days=[0, 1, 2, 3, 4],
-        work_starts_at=time(9),
-        work_ends_at=time(17),
-    )
-    owner = User.objects.select_related("membership").get(pk=owner.pk)
+    owner = london_practice_owner(work_ends_at=time(17))
     client = create_client(actor=owner, name="Hudson Bakery", time_zone="America/New_York")
     assistant = join(owner, "ada@northwind.example.com", role=Role.ASSISTANT, name="Ada Brooks")
     assign_assistant(client, assistant=assistant, actor=owner)
@@ -97,8 +78,7 @@ def test_a_request_repeats_monthly_and_a_template_checklist_shows_progress(
         deadline_at=datetime(2030, 6, 14, 17, 0, tzinfo=NEW_YORK),
         assignee=team.assistant,
     )
-    va = tour.new_page()
-    sign_in(va, team.assistant.email)
+    va = tour.page_as(team.assistant.email)
 
     # From the request's page: "Make this repeat…", a form that starts from the request.
     va.goto(reverse("work:task-detail", args=[june.pk]))
@@ -171,8 +151,7 @@ def test_a_request_repeats_monthly_and_a_template_checklist_shows_progress(
     hours = Task.objects.get(title="Holiday opening hours")
 
     # The client sees the progress, and nothing to tick.
-    contact = tour.new_page()
-    sign_in(contact, team.contact.email)
+    contact = tour.page_as(team.contact.email)
     contact.goto(reverse("work:task-detail", args=[hours.pk]))
     progress = contact.locator("#checklist")
     expect(progress.get_by_text("2 of 3 steps done")).to_be_visible()

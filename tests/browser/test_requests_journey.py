@@ -17,15 +17,12 @@ var/test-output/browser/ and checked with axe (see conftest.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
@@ -33,13 +30,12 @@ from tandem.accounts.models import User
 from tandem.clients.models import Client
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
-from tandem.core.services import create_practice
 from tandem.work import services
 from tandem.work.deliveries import deliver_task
 from tandem.work.models import Task, TaskStatus
 
-from ..conftest import PASSWORD, join, make_owner
-from .conftest import Tour
+from ..conftest import join
+from .conftest import Tour, london_practice_owner, without_expected_refusals
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +48,6 @@ ASAP_REFUSAL = "“ASAP” means something different to everyone, so it cannot b
 # The practice closes at 17:30 on weekdays: today is still open, tomorrow, three days on.
 CHOICES = ["End of today", "Tomorrow 5:30pm", "In 3 working days"]
 TITLE = "Update the summer price list"
-EMAIL_LABEL = re.compile(r"^e-?mail", re.I)
 
 
 @dataclass
@@ -63,32 +58,9 @@ class Team:
 
 
 @pytest.fixture
-def clock() -> Iterator[None]:
-    # Ticking, so the server's timestamps still move forward between the steps.
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
 def team(clock: None) -> Team:
     """A London practice and client, with an assistant assigned and one contact."""
-    owner = make_owner("olivia@northwind.example.com", name="Olivia Owner")
-    create_practice(
-        owner=owner,
-        name="Northwind Virtual Assistance",
-        time_zone="Europe/London",
-        currency="GBP",
-        working_days=[0, 1, 2, 3, 4],
-        work_starts_at=time(9),
-        work_ends_at=time(17, 30),
-    )
-    owner = User.objects.select_related("membership").get(pk=owner.pk)
+    owner = london_practice_owner()
     client = create_client(actor=owner, name="Bloom Florists", time_zone="Europe/London")
     assistant = join(owner, "ada@northwind.example.com", role=Role.ASSISTANT, name="Ada Assistant")
     assign_assistant(client, assistant=assistant, actor=owner)
@@ -98,15 +70,6 @@ def team(clock: None) -> Team:
     # Both read times in London, as the client's deadline is written.
     User.objects.filter(pk__in=[assistant.pk, contact.pk]).update(time_zone="Europe/London")
     return Team(client=client, contact=contact, assistant=assistant)
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(EMAIL_LABEL).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    page.wait_for_load_state("load")
-    assert "/accounts/login/" not in page.url, page.content()[:3000]
 
 
 def preview(page: Page) -> Locator:
@@ -146,22 +109,11 @@ def watch_progress(page: Page) -> None:
     )
 
 
-def without_refused_form_status(problems: list[str], path: str) -> list[str]:
-    """``problems`` less Chromium's console line for the refused form's 400, which is meant:
-    a form sent with a mistake comes back with status 400. That line must be there."""
-    expected = re.compile(
-        re.escape(path) + r": console error: Failed to load resource: .*status of 400"
-    )
-    assert any(expected.search(problem) for problem in problems), problems
-    return [problem for problem in problems if not expected.search(problem)]
-
-
 def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     tour: Tour, team: Team, media: Path
 ) -> None:
     # The contact signs in, lands on the portal and opens "New request".
-    contact = tour.new_page()
-    sign_in(contact, team.contact.email)
+    contact = tour.page_as(team.contact.email)
     expect(contact).to_have_url(re.compile(r"/portal/$"))
     contact.get_by_role("link", name="New request").click()
     expect(contact.get_by_role("heading", name="New request")).to_be_visible()
@@ -227,8 +179,7 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     tour.check(contact, "request-sent")
 
     # The assistant, in their own browser, finds it in the Inbox and accepts it in place.
-    assistant = tour.new_page()
-    sign_in(assistant, team.assistant.email)
+    assistant = tour.page_as(team.assistant.email)
     assistant.goto(reverse("work:inbox"))
     row = assistant.locator(f"#inbox-task-{task.pk}")
     expect(row.get_by_role("link", name=TITLE)).to_be_visible()
@@ -279,7 +230,7 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
         )
     tour.check(contact, "task-in-progress-contact")
 
-    problems = without_refused_form_status(tour.problems, "/requests/new/")
+    problems = without_expected_refusals(tour.problems, [("/requests/new/", 400)])
     assert not problems, "\n".join(problems)
 
 
@@ -295,8 +246,7 @@ def test_portal_lists_the_request_with_its_status(tour: Tour, team: Team) -> Non
         services.move_task(task, to=status, actor=team.assistant)
     task_path = reverse("work:task-detail", args=[task.pk])
 
-    contact = tour.new_page()
-    sign_in(contact, team.contact.email)
+    contact = tour.page_as(team.contact.email)
     expect(contact).to_have_url(re.compile(r"/portal/$"))
     under_way = contact.get_by_role("region", name=re.compile(r"^With your assistant"))
     item = under_way.get_by_role("listitem").filter(has_text=TITLE)

@@ -138,18 +138,31 @@ def invite(
             invited_by=actor,
             expires_at=timezone.now() + timedelta(days=settings.TANDEM_INVITATION_DAYS),
         )
-        audit.record(
-            Action.INVITATION_SENT,
-            practice=membership.practice,
-            actor=actor,
-            target=invitation,
-            target_label=email,
-            client_id=client.pk if client else None,
-            request=request,
-            data={"role": role},
-        )
+        _audit(Action.INVITATION_SENT, invitation, actor=actor, request=request, role=role)
         _queue_invitation_mail(invitation)
     return invitation
+
+
+def _audit(
+    action: Action,
+    invitation: Invitation,
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    **data: str,
+) -> None:
+    """An entry about ``invitation`` in its practice's audit log, under its address and its
+    client (if it is a contact's)."""
+    audit.record(
+        action,
+        practice=invitation.practice,
+        actor=actor,
+        target=invitation,
+        target_label=invitation.email,
+        client_id=invitation.client_id,
+        request=request,
+        data=data,
+    )
 
 
 def resend_invitation(
@@ -165,15 +178,7 @@ def resend_invitation(
         invitation.sent_at = now
         invitation.expires_at = now + timedelta(days=settings.TANDEM_INVITATION_DAYS)
         invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
-        audit.record(
-            Action.INVITATION_RESENT,
-            practice=invitation.practice,
-            actor=actor,
-            target=invitation,
-            target_label=invitation.email,
-            client_id=invitation.client_id,
-            request=request,
-        )
+        _audit(Action.INVITATION_RESENT, invitation, actor=actor, request=request)
         _queue_invitation_mail(invitation)
     return invitation
 
@@ -188,15 +193,7 @@ def revoke_invitation(
         ).update(revoked_at=timezone.now())
         if not changed:
             raise DomainError("This invitation was already used or withdrawn.")
-        audit.record(
-            Action.INVITATION_REVOKED,
-            practice=invitation.practice,
-            actor=actor,
-            target=invitation,
-            target_label=invitation.email,
-            client_id=invitation.client_id,
-            request=request,
-        )
+        _audit(Action.INVITATION_REVOKED, invitation, actor=actor, request=request)
     invitation.refresh_from_db(fields=["revoked_at"])
     return invitation
 
@@ -241,15 +238,12 @@ def accept_invitation(
                 practice=invitation.practice, client=invitation.client, user=user
             )
         Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
-        audit.record(
+        _audit(
             Action.INVITATION_ACCEPTED,
-            practice=invitation.practice,
+            invitation,
             actor=user,
-            target=invitation,
-            target_label=invitation.email,
-            client_id=invitation.client_id,
             request=request,
-            data={"role": invitation.role},
+            role=invitation.role,
         )
     # Where the new member reached the site is where the practice's mail should link
     # (core/site.py); someone already signed in joins without signing in again.

@@ -6,6 +6,8 @@ field; a refused button re-renders the people page (400) with the sentence where
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.accounts.models import User
 from tandem.clients import invitations, selectors
 from tandem.clients.forms import AcceptInvitationForm, InviteMemberForm, RoleForm
+from tandem.clients.lookups import visible_invitation
 from tandem.clients.models import Invitation
 from tandem.core import services as core_services
 from tandem.core.errors import DomainError
@@ -56,13 +59,6 @@ def member_invite(request: MemberRequest) -> HttpResponse:
     return render(request, "clients/member_invite.html", {"form": form}, status=form_status(form))
 
 
-def _visible_invitation(request: MemberRequest, invitation_id: int) -> Invitation:
-    return get_object_or_404(
-        Invitation.objects.visible_to(request.user).select_related("practice"),
-        pk=invitation_id,
-    )
-
-
 # A contact's invitation is also listed on its client's page, whose own buttons post to
 # home.views (they re-render that page instead).
 
@@ -70,26 +66,32 @@ def _visible_invitation(request: MemberRequest, invitation_id: int) -> Invitatio
 @member_required()
 @require_POST
 def invitation_resend(request: MemberRequest, invitation_id: int) -> HttpResponse:
-    invitation = _visible_invitation(request, invitation_id)
-    try:
-        invitations.resend_invitation(invitation, actor=request.user, request=request)
-    except DomainError as error:
-        refusal = Refusal(error.message, where="invitations")
-        return _people_page(request, refusal=refusal, status=400)
-    messages.success(request, f"A new link is on its way to {invitation.email}.")
-    return redirect("clients:people")
+    done = "A new link is on its way to {email}."
+    return _on_invitation(request, invitation_id, invitations.resend_invitation, done)
 
 
 @member_required()
 @require_POST
 def invitation_revoke(request: MemberRequest, invitation_id: int) -> HttpResponse:
-    invitation = _visible_invitation(request, invitation_id)
+    done = "The invitation for {email} no longer works."
+    return _on_invitation(request, invitation_id, invitations.revoke_invitation, done)
+
+
+def _on_invitation(
+    request: MemberRequest,
+    invitation_id: int,
+    action: Callable[..., Invitation],
+    done: str,
+) -> HttpResponse:
+    """Resend or revoke an invitation; a refusal comes back beside the people page's
+    invitations, success goes back to that page saying ``done`` (its ``{email}``)."""
+    invitation = visible_invitation(request.user, invitation_id)
     try:
-        invitations.revoke_invitation(invitation, actor=request.user, request=request)
+        action(invitation, actor=request.user, request=request)
     except DomainError as error:
         refusal = Refusal(error.message, where="invitations")
         return _people_page(request, refusal=refusal, status=400)
-    messages.success(request, f"The invitation for {invitation.email} no longer works.")
+    messages.success(request, done.format(email=invitation.email))
     return redirect("clients:people")
 
 

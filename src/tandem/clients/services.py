@@ -113,35 +113,28 @@ def update_client(
 def archive_client(client: Client, *, actor: User, request: HttpRequest | None = None) -> Client:
     """Archive a client: nothing is deleted, and its contacts and assistants lose access at
     once (every scoped query leaves archived clients out for them)."""
-    _practice_of(actor)
-    with transaction.atomic():
-        changed = Client.objects.filter(pk=client.pk, archived_at__isnull=True).update(
-            archived_at=timezone.now()
-        )
-        if not changed:
-            raise DomainError(f"{client.name} is already archived.")
-        audit.record(
-            Action.CLIENT_ARCHIVED,
-            practice=client.practice,
-            actor=actor,
-            target=client,
-            client_id=client.pk,
-            request=request,
-        )
-    client.refresh_from_db(fields=["archived_at"])
-    return client
+    return _change_archived(client, archive=True, actor=actor, request=request)
 
 
 def restore_client(client: Client, *, actor: User, request: HttpRequest | None = None) -> Client:
+    return _change_archived(client, archive=False, actor=actor, request=request)
+
+
+def _change_archived(
+    client: Client, *, archive: bool, actor: User, request: HttpRequest | None
+) -> Client:
+    """Archive or restore, owners only. A conditional UPDATE: of two clicks (or colleagues)
+    at once, one changes the client and the other is refused with a sentence."""
     _practice_of(actor)
     with transaction.atomic():
-        changed = Client.objects.filter(pk=client.pk, archived_at__isnull=False).update(
-            archived_at=None
+        changed = Client.objects.filter(pk=client.pk, archived_at__isnull=archive).update(
+            archived_at=timezone.now() if archive else None
         )
         if not changed:
-            raise DomainError(f"{client.name} is not archived.")
+            state = "already archived" if archive else "not archived"
+            raise DomainError(f"{client.name} is {state}.")
         audit.record(
-            Action.CLIENT_RESTORED,
+            Action.CLIENT_ARCHIVED if archive else Action.CLIENT_RESTORED,
             practice=client.practice,
             actor=actor,
             target=client,

@@ -10,24 +10,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.clients import invitations, selectors, services
 from tandem.clients.forms import ClientForm, InviteContactForm
-from tandem.clients.models import Client
+from tandem.clients.lookups import visible_client
 from tandem.core import access
 from tandem.core.errors import DomainError
 from tandem.core.forms import form_status
 from tandem.core.roles import Capability, Role
 from tandem.core.tenancy import MemberRequest, member_required, require
-
-
-def _visible_client(request: MemberRequest, client_id: int) -> Client:
-    return get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("practice"),
-        pk=client_id,
-    )
 
 
 @member_required(Capability.VIEW_CLIENTS)
@@ -72,7 +65,7 @@ def client_create(request: MemberRequest) -> HttpResponse:
 @member_required()
 @require_http_methods(["GET", "POST"])
 def client_edit(request: MemberRequest, client_id: int) -> HttpResponse:
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     require(request.user, Capability.MANAGE_CLIENTS)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +83,7 @@ def client_edit(request: MemberRequest, client_id: int) -> HttpResponse:
 @member_required()
 @require_http_methods(["GET", "POST"])
 def contact_invite(request: MemberRequest, client_id: int) -> HttpResponse:
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     require(request.user, Capability.INVITE_CONTACTS)
     form = InviteContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -46,6 +46,12 @@ class DomainErrorFormMixin:
         self.add_error(field, error.message)  # type: ignore[attr-defined]
 
 
+def first_error(form: forms.BaseForm, default: str = "") -> str:
+    """The form's first error, in field order (for a form whose refusal is said in one
+    sentence, not beside a field); ``default`` when it has none."""
+    return next((str(errors[0]) for errors in form.errors.values()), default)
+
+
 def form_status(form: forms.BaseForm) -> int:
     """The status of a page showing ``form``: 400 when it came back with mistakes (the
     refused-input convention: the page again, typed values kept, each sentence beside its
@@ -69,8 +75,7 @@ class Refusal:
     @classmethod
     def of(cls, form: forms.BaseForm, *, where: str = "", target_id: int | None = None) -> Refusal:
         """The form's first error as the refusal (a form with only hidden inputs)."""
-        message = next((str(errors[0]) for errors in form.errors.values()), "")
-        return cls(message, where, target_id)
+        return cls(first_error(form), where, target_id)
 
 
 class PracticeForm(DomainErrorFormMixin, forms.ModelForm[Practice]):

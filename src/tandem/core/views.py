@@ -246,48 +246,37 @@ def audit_log(request: MemberRequest) -> HttpResponse:
     return render(request, template, context, status=form_status(form))
 
 
+def _error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    context = {"status": status, "title": title, "message": message}
+    return render(request, "core/error.html", context, status=status)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(
+    return _error_page(
         request,
-        "core/error.html",
-        {
-            "status": 404,
-            "title": "Page not found",
-            "message": (
-                "There is nothing here, or it is not yours to see. Check the address, "
-                "or go back to your home page."
-            ),
-        },
-        status=404,
+        404,
+        "Page not found",
+        "There is nothing here, or it is not yours to see. Check the address, "
+        "or go back to your home page.",
     )
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(
+    return _error_page(
         request,
-        "core/error.html",
-        {
-            "status": 403,
-            "title": "Not allowed",
-            "message": (
-                "Your role in this practice does not include this page. "
-                "Ask the practice owner if you need it."
-            ),
-        },
-        status=403,
+        403,
+        "Not allowed",
+        "Your role in this practice does not include this page. "
+        "Ask the practice owner if you need it.",
     )
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(
+    return _error_page(
         request,
-        "core/error.html",
-        {
-            "status": 400,
-            "title": "Something in that request was not right",
-            "message": "Go back, check what you entered and try again.",
-        },
-        status=400,
+        400,
+        "Something in that request was not right",
+        "Go back, check what you entered and try again.",
     )
 
 
@@ -297,16 +286,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(
+    return _error_page(
         request,
-        "core/error.html",
-        {
-            "status": 403,
-            "title": "This form had expired",
-            "message": (
-                "For your safety, forms stop working after a while or after you sign in or "
-                "out elsewhere. Go back, reload the page and send it again."
-            ),
-        },
-        status=403,
+        403,
+        "This form had expired",
+        "For your safety, forms stop working after a while or after you sign in or "
+        "out elsewhere. Go back, reload the page and send it again.",
     )

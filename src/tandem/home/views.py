@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tandem.clients import invitations, services
 from tandem.clients import selectors as clients_selectors
 from tandem.clients.forms import AssignForm
+from tandem.clients.lookups import visible_client, visible_invitation
 from tandem.clients.models import Client, Invitation
 from tandem.core.errors import DomainError
 from tandem.core.forms import Refusal
@@ -48,16 +49,10 @@ def portal_home(request: MemberRequest) -> HttpResponse:
 # A client's page ----------------------------------------------------------------------------
 
 
-def _visible_client(request: MemberRequest, client_id: int) -> Client:
-    return get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("practice"), pk=client_id
-    )
-
-
 @member_required()
 @require_GET
 def client_detail(request: MemberRequest, client_id: int) -> HttpResponse:
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     require(request.user, Capability.VIEW_CLIENTS)
     return _client_page(request, client)
 
@@ -93,34 +88,35 @@ def _back_to_client(request: MemberRequest, client: Client, message: str) -> Htt
 @member_required()
 @require_POST
 def client_archive(request: MemberRequest, client_id: int) -> HttpResponse:
-    client = _visible_client(request, client_id)
-    require(request.user, Capability.MANAGE_CLIENTS)
-    try:
-        services.archive_client(client, actor=request.user, request=request)
-    except DomainError as error:
-        refusal = Refusal(error.message, where="actions")
-        return _client_page(request, client, refusal=refusal, status=400)
-    message = f"{client.name} is archived. Its contacts can no longer sign in to the portal."
-    return _back_to_client(request, client, message)
+    done = "{name} is archived. Its contacts can no longer sign in to the portal."
+    return _on_client(request, client_id, services.archive_client, done)
 
 
 @member_required()
 @require_POST
 def client_restore(request: MemberRequest, client_id: int) -> HttpResponse:
-    client = _visible_client(request, client_id)
+    return _on_client(request, client_id, services.restore_client, "{name} is active again.")
+
+
+def _on_client(
+    request: MemberRequest, client_id: int, action: Callable[..., Client], done: str
+) -> HttpResponse:
+    """Archive or restore the client (owners: 403 for others); a refusal comes back beside
+    the page's actions, success goes back to the page saying ``done`` (its ``{name}``)."""
+    client = visible_client(request.user, client_id)
     require(request.user, Capability.MANAGE_CLIENTS)
     try:
-        services.restore_client(client, actor=request.user, request=request)
+        action(client, actor=request.user, request=request)
     except DomainError as error:
         refusal = Refusal(error.message, where="actions")
         return _client_page(request, client, refusal=refusal, status=400)
-    return _back_to_client(request, client, f"{client.name} is active again.")
+    return _back_to_client(request, client, done.format(name=client.name))
 
 
 @member_required()
 @require_POST
 def client_assign(request: MemberRequest, client_id: int) -> HttpResponse:
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     require(request.user, Capability.ASSIGN_ASSISTANTS)
     detail = clients_selectors.client_detail(viewer=request.user, client=client)
     form = AssignForm(request.POST, choices=_assignable(detail))
@@ -148,7 +144,7 @@ def client_assign(request: MemberRequest, client_id: int) -> HttpResponse:
 @member_required()
 @require_POST
 def client_unassign(request: MemberRequest, client_id: int, user_id: int) -> HttpResponse:
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     require(request.user, Capability.ASSIGN_ASSISTANTS)
     # Anyone of the practice: someone a colleague unassigned a moment ago is refused beside
     # the button, not a 404. Through the user's own id, not the foreign key: only a plain
@@ -177,11 +173,8 @@ def _on_contact_invitation(
 ) -> HttpResponse:
     """Resend or revoke one of the client's contact invitations; a refusal comes back beside
     the Contacts section, success goes back to the page saying ``done`` (its ``{email}``)."""
-    client = _visible_client(request, client_id)
-    invitations_of_client = Invitation.objects.visible_to(request.user).filter(client=client)
-    invitation = get_object_or_404(
-        invitations_of_client.select_related("practice"), pk=invitation_id
-    )
+    client = visible_client(request.user, client_id)
+    invitation = visible_invitation(request.user, invitation_id, of_client=client)
     try:
         action(invitation, actor=request.user, request=request)
     except DomainError as error:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +17,7 @@ from tandem.core.forms import form_status, parse_id
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.notify import selectors, services
 from tandem.notify.forms import PreferenceForm
-from tandem.work.models import Task
+from tandem.work.lookups import visible_task
 
 
 @member_required()
@@ -89,8 +89,7 @@ def preferences(request: MemberRequest) -> HttpResponse:
 @require_GET
 def mentionable(request: MemberRequest, task_id: int) -> HttpResponse:
     """Who can be mentioned in the task's comments, and how: the task page loads this."""
-    tasks = Task.objects.visible_to(request.user).select_related("client")
-    task = get_object_or_404(tasks, pk=task_id)
+    task = visible_task(request.user, task_id, select_related=("client",))
     people = [m for m in selectors.mentionable(task) if m.person.pk != request.user.pk]
     context = {"task": task, "people": people}
     template = "notify/mentionable.html"

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms as forms_module
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.models import User
+from tandem.clients.lookups import visible_client
 from tandem.clients.models import Client
 from tandem.core import reading
 from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
+from tandem.core.forms import first_error
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import deliveries, selectors_task, services
 from tandem.work.deadline_phrases import resolve_for
@@ -32,23 +33,11 @@ from tandem.work.forms import (
     TaskForm,
 )
 from tandem.work.from_template import TemplateChoice
+from tandem.work.lookups import visible_task_for_page
 from tandem.work.models import Task, TaskStatus
 from tandem.work.selectors import reassign_choices
 from tandem.work.selectors_repeating import task_repeat_parts
 from tandem.work.workflow import Need, allowed_moves, editable_fields
-
-
-def _visible_client(request: MemberRequest, client_id: int) -> Client:
-    return get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("practice"), pk=client_id
-    )
-
-
-def _visible_task(request: MemberRequest, task_id: int) -> Task:
-    tasks = Task.objects.visible_to(request.user).select_related(
-        "client__practice", "assignee", "created_by", "project"
-    )
-    return get_object_or_404(tasks, pk=task_id)
 
 
 def _assignees(request: MemberRequest, client: Client) -> list[User] | None:
@@ -62,7 +51,7 @@ def _assignees(request: MemberRequest, client: Client) -> list[User] | None:
 @member_required()
 @require_http_methods(["GET", "POST"])
 def task_create(request: MemberRequest, client_id: int) -> HttpResponse:
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     # The practice's templates and checklist (views_repeating); None for contacts.
@@ -102,7 +91,7 @@ PHRASE_FIELDS = ("deadline", "waiting_until")
 @require_GET
 def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
     """The phrase as the date and time it will be saved as, or why it cannot be: a partial."""
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     asked = request.GET.get("field", "")
     field_name = asked if asked in PHRASE_FIELDS else "deadline"
     phrase = request.GET.get(field_name, "").strip()
@@ -119,7 +108,7 @@ def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
 @member_required()
 @require_GET
 def task_detail(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     return reading.opened(request.user, task, _task_page(request, task))
 
 
@@ -128,7 +117,8 @@ def task_page(
 ) -> HttpResponse:
     """The task page with ``status`` and ``extra`` context, for another module's refused
     button (a checklist tick: ``views_repeating``)."""
-    return _task_page(request, _visible_task(request, task_id), status=status, extra=extra)
+    task = visible_task_for_page(request.user, task_id)
+    return _task_page(request, task, status=status, extra=extra)
 
 
 # A form sent back with a mistake leaves its own address (…/move/, …/comment/, …/files/) in
@@ -144,7 +134,7 @@ def back_to_task(task: Task) -> HttpResponse:
 @member_required()
 @require_http_methods(TASK_FORM_METHODS)
 def task_move(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     if request.method == "GET":
         return back_to_task(task)
     moves = {str(move.to): move for move in allowed_moves(task, request.user)}
@@ -165,7 +155,7 @@ def task_move(request: MemberRequest, task_id: int) -> HttpResponse:
 @member_required()
 @require_http_methods(TASK_FORM_METHODS)
 def task_comment(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     if request.method == "GET":
         return back_to_task(task)
     form = CommentForm(request.POST, request.FILES, client=task.client, uploader=request.user)
@@ -178,6 +168,10 @@ def task_comment(request: MemberRequest, task_id: int) -> HttpResponse:
             messages.success(request, "Comment posted.")
             return redirect("work:task-detail", task_id=task.pk)
     return _task_page(request, task, comment_form=form, status=400)
+
+
+# A refused move whose form says nothing (one no longer offered): said at the page's top.
+MOVE_NOT_POSSIBLE = "That move is not possible from the task's current status."
 
 
 def _task_page(
@@ -208,12 +202,12 @@ def _task_page(
     refusal = None
     if move_form is not None:
         if move_form.move is None:
-            refusal = _first_error(move_form)
+            refusal = first_error(move_form, default=MOVE_NOT_POSSIBLE)
         forms = [move_form if form.move == move_form.move else form for form in forms]
     can_deliver = any(move.needs == Need.DELIVERY for move in page.moves)
     if delivery_form is not None and not can_deliver:
         # Sent by someone who may not deliver now: said where the moves are.
-        refusal = _first_error(delivery_form)
+        refusal = first_error(delivery_form, default=MOVE_NOT_POSSIBLE)
     if can_deliver and delivery_form is None:
         delivery_form = DeliveryForm(client=task.client)
     context = {
@@ -258,17 +252,11 @@ def _arranged(forms: list[MoveForm], task: Task) -> dict[str, Any]:
     }
 
 
-def _first_error(form: forms_module.BaseForm) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "That move is not possible from the task's current status."
-
-
 @member_required()
 @require_http_methods(TASK_FORM_METHODS)
 def task_deliver(request: MemberRequest, task_id: int) -> HttpResponse:
     """Deliver the work for review: a message, and files and links if any."""
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     if request.method == "GET":
         return back_to_task(task)
     form = DeliveryForm(request.POST, request.FILES, client=task.client, uploader=request.user)

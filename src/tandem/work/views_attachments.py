@@ -16,13 +16,14 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.clients.models import Client
+from tandem.clients.lookups import visible_client
 from tandem.core.errors import DomainError
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import attachments
 from tandem.work.forms import FILES_AUTO_ID, AttachmentsForm
+from tandem.work.lookups import visible_task_for_page
 from tandem.work.models import Attachment
-from tandem.work.views import TASK_FORM_METHODS, _task_page, _visible_task, back_to_task
+from tandem.work.views import TASK_FORM_METHODS, _task_page, back_to_task
 
 # Multipart framing around one file; a body larger than the limit plus this is refused
 # before Django reads it.
@@ -34,7 +35,7 @@ MULTIPART_OVERHEAD = 64 * 1024
 def attachment_upload(request: MemberRequest, client_id: int) -> JsonResponse:
     """One file (``file``) as the person's pending upload for the client: its id as JSON, or
     ``{"error": sentence}``."""
-    client = get_object_or_404(Client.objects.visible_to(request.user), pk=client_id)
+    client = visible_client(request.user, client_id, select_related=())
     if _content_length(request) > attachments.max_bytes() + MULTIPART_OVERHEAD:
         limit = settings.TANDEM_ATTACHMENT_MAX_MB
         return JsonResponse(
@@ -71,7 +72,7 @@ def _content_length(request: MemberRequest) -> int:
 @require_http_methods(TASK_FORM_METHODS)
 def attachment_add(request: MemberRequest, task_id: int) -> HttpResponse:
     """“Add files” on a task: anyone who sees the task may add files to it."""
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     if request.method == "GET":
         return back_to_task(task)
     form = AttachmentsForm(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from tandem.clients.lookups import visible_client
 from tandem.clients.models import Client
 from tandem.core import access
 from tandem.core.errors import DomainError
@@ -31,6 +32,7 @@ from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import selectors_day, services
 from tandem.work.forms import MoveForm
 from tandem.work.forms_lists import BoardFilter
+from tandem.work.lookups import visible_task
 from tandem.work.models import Task, TaskStatus
 from tandem.work.workflow import Move, moves_for
 
@@ -169,23 +171,17 @@ def _inbox_page(
 # Board ---------------------------------------------------------------------------------------
 
 
-def _visible_client(request: MemberRequest, client_id: int) -> Client:
-    return get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("practice"), pk=client_id
-    )
-
-
 @member_required()
 @require_GET
 def board(request: MemberRequest, client_id: int) -> HttpResponse:
-    return _board_page(request, _visible_client(request, client_id))
+    return _board_page(request, visible_client(request.user, client_id))
 
 
 @member_required()
 @require_POST
 def board_move(request: MemberRequest, client_id: int, task_id: int) -> HttpResponse:
     """A card dragged to another column, or moved with its "Move to…" form."""
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     tasks = Task.objects.visible_to(request.user).filter(client=client)
     task = get_object_or_404(tasks.select_related("client__practice"), pk=task_id)
 
@@ -264,8 +260,7 @@ def practice_board(request: MemberRequest) -> HttpResponse:
 def practice_board_move(request: MemberRequest, task_id: int) -> HttpResponse:
     """A card of the practice-wide board moved: the same workflow as on a client's board,
     with that card's client's standing."""
-    tasks = Task.objects.visible_to(request.user).select_related("client__practice")
-    task = get_object_or_404(tasks, pk=task_id)
+    task = visible_task(request.user, task_id)
     # The filter the board was showing travels with the move, so the board comes back as it was.
     shown = {"who": request.POST.get("who", "")}
 

@@ -19,8 +19,9 @@ from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import editing, services
 from tandem.work.forms_editing import TaskEditForm
+from tandem.work.lookups import visible_task_for_page
 from tandem.work.models import Attachment, Task
-from tandem.work.views import TASK_FORM_METHODS, _task_page, _visible_task, back_to_task
+from tandem.work.views import TASK_FORM_METHODS, _task_page, back_to_task
 from tandem.work.workflow import edit_refusal, editable_fields
 
 
@@ -32,7 +33,7 @@ def _own_files(task: Task) -> list[Attachment]:
 @member_required()
 @require_http_methods(["GET", "POST"])
 def task_edit(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     standing = access.standing_of_visible(request.user, task.client)
     editable = editable_fields(task.status, standing)
     if not editable:
@@ -68,7 +69,7 @@ PICK_AN_ASSISTANT = "Pick an assistant assigned to this client, or nobody."
 @member_required(Capability.WORK_ON_REQUEST)
 @require_http_methods(TASK_FORM_METHODS)
 def task_assign(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task_for_page(request.user, task_id)
     if request.method == "GET":
         return back_to_task(task)
     posted = request.POST.get("assignee", "").strip()

@@ -4,11 +4,11 @@ chooser for the practice side. Thin: bind the filter form, call the selectors, r
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tandem.clients.models import Client
+from tandem.clients.lookups import visible_client
 from tandem.core.access import is_practice_side
 from tandem.core.forms import parse_id
 from tandem.core.tenancy import MemberRequest, member_required
@@ -57,7 +57,7 @@ def request_new(request: MemberRequest) -> HttpResponse:
     client_id = parse_id(request.GET.get("client"))
     if client_id is None:
         return redirect("work:request-list")
-    client = get_object_or_404(Client.objects.visible_to(request.user), pk=client_id)
+    client = visible_client(request.user, client_id, select_related=())
     return redirect("work:task-create", client_id=client.pk)
 
 

@@ -17,20 +17,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.clients.models import Client
+from tandem.clients.lookups import visible_client
 from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
+from tandem.core.forms import first_error
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import services_projects
 from tandem.work.forms_projects import ProjectForm, ProjectStatusForm, TurnDownForm
 from tandem.work.models import Project
 from tandem.work.selectors_projects import project_events, project_tasks
-
-
-def _visible_client(request: MemberRequest, client_id: int) -> Client:
-    return get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("practice"), pk=client_id
-    )
 
 
 def _visible_project(request: MemberRequest, project_id: int) -> Project:
@@ -52,7 +47,7 @@ def _practice_project(request: MemberRequest, project_id: int) -> Project:
 @require_http_methods(["GET", "POST"])
 def project_create(request: MemberRequest, client_id: int) -> HttpResponse:
     """The practice creates a project here; a contact proposes one with the same form."""
-    client = _visible_client(request, client_id)
+    client = visible_client(request.user, client_id)
     form = ProjectForm(request.POST if request.method == "POST" else None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,7 +154,8 @@ def project_status(request: MemberRequest, project_id: int) -> HttpResponse:
         else:
             messages.success(request, f"The project is now {project.get_status_display().lower()}.")
             return redirect("work:project-detail", project_id=project.pk)
-    return _project_page(request, project, refusal=_first_error(form), status=400)
+    refusal = first_error(form, default="That status change is not possible.")
+    return _project_page(request, project, refusal=refusal, status=400)
 
 
 @member_required()
@@ -210,9 +206,3 @@ def _project_page(
         "refusal": refusal,
     }
     return render(request, "work/project_detail.html", context, status=status)
-
-
-def _first_error(form: ProjectStatusForm) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "That status change is not possible."

@@ -20,14 +20,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.accounts.models import User
+from tandem.clients.lookups import visible_client
 from tandem.clients.models import Client
 from tandem.core import access
 from tandem.core.errors import DomainError
-from tandem.core.forms import Refusal, form_status
+from tandem.core.forms import Refusal, first_error, form_status
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import checklists, repeating
 from tandem.work.forms_repeating import RepeatForm, SeriesEditForm, TemplateForm, TickForm
+from tandem.work.lookups import visible_task
 from tandem.work.models import ChecklistItem, RepeatingRequest, RequestTemplate, Task
 from tandem.work.recurrence import Frequency
 from tandem.work.selectors_repeating import (
@@ -36,17 +38,6 @@ from tandem.work.selectors_repeating import (
     series_row,
     templates_for,
 )
-
-
-def _visible_client(request: MemberRequest, client_id: int) -> Client:
-    return get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("practice"), pk=client_id
-    )
-
-
-def _visible_task(request: MemberRequest, task_id: int) -> Task:
-    tasks = Task.objects.visible_to(request.user).select_related("client__practice")
-    return get_object_or_404(tasks, pk=task_id)
 
 
 def _assignees(client: Client) -> list[User]:
@@ -62,14 +53,14 @@ def _assignees(client: Client) -> list[User]:
 def repeat_task(request: MemberRequest, task_id: int) -> HttpResponse:
     """ "Make this repeat…" from a request: the form starts from the request's words, its
     deadline's day and time, and its checklist."""
-    task = _visible_task(request, task_id)
+    task = visible_task(request.user, task_id)
     return _series_form(request, task.client, source=task)
 
 
 @member_required(Capability.MANAGE_REPEATING_WORK)
 @require_http_methods(["GET", "POST"])
 def repeating_new(request: MemberRequest, client_id: int) -> HttpResponse:
-    return _series_form(request, _visible_client(request, client_id), source=None)
+    return _series_form(request, visible_client(request.user, client_id), source=None)
 
 
 def _initial(client: Client, source: Task | None) -> dict[str, Any]:
@@ -261,7 +252,7 @@ def _saved_words(series: RepeatingRequest, client: Client, *, changed: bool) -> 
 @member_required(Capability.MANAGE_REPEATING_WORK)
 @require_GET
 def repeating_list(request: MemberRequest, client_id: int) -> HttpResponse:
-    return _list_page(request, _visible_client(request, client_id))
+    return _list_page(request, visible_client(request.user, client_id))
 
 
 def _list_page(
@@ -368,7 +359,7 @@ def template_delete(request: MemberRequest, template_id: int) -> HttpResponse:
 @require_POST
 def checklist_tick(request: MemberRequest, task_id: int, item_id: int) -> HttpResponse:
     """Tick a step or untick it; htmx gets the checklist back, a plain post the task page."""
-    task = _visible_task(request, task_id)
+    task = visible_task(request.user, task_id)
     item = get_object_or_404(ChecklistItem.objects.filter(task=task), pk=item_id)
     item.task = task
     form = TickForm(request.POST)
@@ -379,7 +370,7 @@ def checklist_tick(request: MemberRequest, task_id: int, item_id: int) -> HttpRe
         except DomainError as error:
             refusal = error.message
     else:
-        refusal = next(str(errors[0]) for errors in form.errors.values())
+        refusal = first_error(form)
     if request.htmx:
         context = {
             "task": task,

@@ -6,9 +6,11 @@ queries stay fixed), and is also a page of its own without JavaScript.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.accounts.models import User
@@ -16,15 +18,11 @@ from tandem.core.errors import DomainError
 from tandem.core.forms import parse_id
 from tandem.core.tenancy import MemberRequest, member_required
 from tandem.work import services
+from tandem.work.lookups import visible_task
 from tandem.work.models import Task
 from tandem.work.selectors import task_audience, watcher_panel
 
 TEMPLATE = "work/task_watchers.html"
-
-
-def _visible_task(request: MemberRequest, task_id: int) -> Task:
-    tasks = Task.objects.visible_to(request.user).select_related("client")
-    return get_object_or_404(tasks, pk=task_id)
 
 
 def _render(
@@ -53,43 +51,46 @@ def _person(request: MemberRequest, task: Task) -> User | None:
 @member_required()
 @require_GET
 def watchers(request: MemberRequest, task_id: int) -> HttpResponse:
-    return _render(request, _visible_task(request, task_id))
+    return _render(request, visible_task(request.user, task_id, select_related=("client",)))
 
 
 @member_required()
 @require_POST
 def watcher_add(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
-    person = request.user if request.POST.get("user") == "me" else _person(request, task)
-    if person is None:
-        return _render(
-            request, task, error="Pick someone from the list: people who can see this request.",
-            status=400,
-        )  # fmt: skip
-    try:
-        services.add_watcher(task, actor=request.user, user=person)
-    except DomainError as error:
-        return _render(request, task, error=error.message, status=400)
-    you = person.pk == request.user.pk
-    return _done(
-        request, task, "You will hear about every change." if you else
-        f"{person.display_name} will hear about every change.",
-    )  # fmt: skip
+    return _change_watcher(
+        request,
+        task_id,
+        services.add_watcher,
+        nobody="Pick someone from the list: people who can see this request.",
+        done="{who} will hear about every change.",
+    )
 
 
 @member_required()
 @require_POST
 def watcher_remove(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    return _change_watcher(
+        request,
+        task_id,
+        services.remove_watcher,
+        nobody="That person is not watching this request.",
+        done="{who} will no longer hear about this request.",
+    )
+
+
+def _change_watcher(
+    request: MemberRequest, task_id: int, change: Callable[..., object], *, nobody: str, done: str
+) -> HttpResponse:
+    """Add or remove the person the form names ("me", or someone who can see the task) with
+    ``change``; ``nobody`` when the form names no such person, ``done`` (its ``{who}``: "You"
+    or their name) when it is done."""
+    task = visible_task(request.user, task_id, select_related=("client",))
     person = request.user if request.POST.get("user") == "me" else _person(request, task)
     if person is None:
-        return _render(request, task, error="That person is not watching this request.", status=400)
+        return _render(request, task, error=nobody, status=400)
     try:
-        services.remove_watcher(task, actor=request.user, user=person)
+        change(task, actor=request.user, user=person)
     except DomainError as error:
         return _render(request, task, error=error.message, status=400)
     you = person.pk == request.user.pk
-    return _done(
-        request, task, "You will no longer hear about this request." if you else
-        f"{person.display_name} will no longer hear about this request.",
-    )  # fmt: skip
+    return _done(request, task, done.format(who="You" if you else person.display_name))

@@ -1,0 +1,39 @@
+"""One task by its id, as the viewer may see it, for a page or a button.
+
+Through ``Task.objects.visible_to``, so a task the viewer may not see is missing (404), the
+same as one that does not exist. The views of work and the apps above fetch through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.shortcuts import get_object_or_404
+
+from tandem.work.models import Task
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+# What the request page reads beside the task itself, joined into the task's one query: the
+# forms that re-render that page (a refused move, comment, edit, file) fetch the same.
+TASK_PAGE_RELATED = ("client__practice", "assignee", "created_by", "project")
+
+
+def visible_task(
+    user: User, task_id: int, *, select_related: Sequence[str] = ("client__practice",)
+) -> Task:
+    """The task ``user`` may see, with ``select_related`` joined: by default its client and
+    the client's practice, which the workflow and the client's clock read; raises Http404
+    otherwise."""
+    tasks = Task.objects.visible_to(user)
+    # select_related() with no names would join every relation.
+    if select_related:
+        tasks = tasks.select_related(*select_related)
+    return get_object_or_404(tasks, pk=task_id)
+
+
+def visible_task_for_page(user: User, task_id: int) -> Task:
+    """``visible_task`` with everything the request page reads (``TASK_PAGE_RELATED``)."""
+    return visible_task(user, task_id, select_related=TASK_PAGE_RELATED)
