@@ -27,6 +27,7 @@ from tandem.core.services import deactivate_member
 from tandem.planning import feeds
 from tandem.planning.feed_addresses import (
     ALREADY_OFF,
+    NOT_YOURS,
     live_feed_of,
     make_calendar_feed,
     turn_off_calendar_feed,
@@ -351,7 +352,7 @@ def test_making_and_turning_off_an_address_is_audited(personas: Personas) -> Non
 
 def test_nobody_makes_an_address_for_someone_else(personas: Personas) -> None:
     world = personas.a
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match=NOT_YOURS):
         make_calendar_feed(world.assistant, actor=world.owner)
     assert not CalendarFeed.objects.exists()
 
@@ -414,6 +415,23 @@ def test_the_feed_is_private_and_an_unchanged_one_answers_304(personas: Personas
     assert again.status_code == 304
     assert again.content == b""
     assert signed_in(None).head(path).status_code == 200
+
+
+def test_a_change_to_a_request_shows_in_the_next_fetch(personas: Personas) -> None:
+    world = personas.a
+    task = request(world.client1, title="Plan", due=NOW + timedelta(days=1), by=world.contact1,
+                   assignee=world.assistant)  # fmt: skip
+    path = address_of(world.assistant)
+    first = signed_in(None).get(path)
+
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
+    again = signed_in(None).get(path, headers={"If-None-Match": first["ETag"]})
+
+    assert again.status_code == 200
+    (event,) = Calendar.from_ical(again.content).walk("VEVENT")
+    assert str(event["DESCRIPTION"]).startswith("Status: Accepted.")
+    assert event.decoded("LAST-MODIFIED") == NOW + timedelta(minutes=5)
 
 
 # The registry of sources -----------------------------------------------------------------------

@@ -42,7 +42,8 @@ SECRET_LENGTH = 32
 SECRET_FORMAT = re.compile(rf"[a-z2-7]{{{SECRET_LENGTH}}}")
 _SALT = "tandem.planning.calendar_feed"
 
-NOT_YOURS = "Calendar addresses are for members of a practice and its clients' contacts."
+NOT_YOURS = "You can make or turn off only your own calendar address."
+NO_FEED_FOR_ROLE = "Your role in this practice has no calendar to show."
 ALREADY_OFF = "Your calendar address is already off; there is nothing to turn off."
 CHANGED_MEANWHILE = (
     "Your calendar address was changed a moment ago, perhaps in another window. "
@@ -148,9 +149,11 @@ def turn_off_calendar_feed(person: User, *, actor: User) -> CalendarFeed:
 
 
 def _require_own_feed(person: User, *, actor: User) -> Membership:
-    membership = access.member(person)
-    if actor.pk != person.pk or membership is None or not _may_keep(person):
+    if actor.pk != person.pk:
         raise DomainError(NOT_YOURS)
+    membership = access.member(person)
+    if membership is None or not _may_keep(person):
+        raise DomainError(NO_FEED_FOR_ROLE)
     return membership
 
 

@@ -12,6 +12,8 @@ Each source is one query (the task rows with their client), whatever the number 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import NamedTuple
 
 from tandem.core.links import link
 from tandem.core.site import absolute
@@ -22,8 +24,28 @@ from tandem.work.models import Task, TaskQuerySet, TaskStatus
 LEFT_OUT = (TaskStatus.CANCELLED, TaskStatus.DECLINED)
 # What done looks like, cut short in the event's notes.
 EXPECTATIONS_SHOWN = 300
+STATUS_LABELS = {status.value: str(status.label) for status in TaskStatus}
+
+
+class Row(NamedTuple):
+    """What an event of a task is written from: plain values, not model instances (a
+    feed of 500 events spent most of its time building Task and Client objects)."""
+
+    pk: int
+    title: str
+    status: str
+    expectations: str
+    # Set on every row each source reads: it filters on its own.
+    deadline_at: datetime | None
+    waiting_for: str
+    waiting_until: datetime | None
+    updated_at: datetime
+    client_name: str
+    client_time_zone: str
+
+
 COLUMNS = (
-    "id",
+    "pk",
     "title",
     "status",
     "expectations",
@@ -40,7 +62,11 @@ def _tasks_of(viewer: Viewer) -> TaskQuerySet:
     tasks = Task.objects.visible_to(viewer.person)
     if not viewer.is_client_side:
         tasks = tasks.filter(assignee_id=viewer.person.pk)
-    return tasks.select_related("client").only(*COLUMNS)
+    return tasks
+
+
+def _rows(tasks: TaskQuerySet) -> list[Row]:
+    return [Row(*values) for values in tasks.values_list(*COLUMNS)]
 
 
 @source("work.deadlines")
@@ -52,7 +78,8 @@ def deadlines(viewer: Viewer, window: Window, *, limit: int) -> Iterable[FeedEve
         .exclude(status__in=LEFT_OUT)
         .order_by("deadline_at", "id")[:limit]
     )
-    return [_deadline(task, viewer) for task in tasks]
+    site = absolute(viewer.practice, "")
+    return [_deadline(row, site) for row in _rows(tasks)]
 
 
 @source("work.waiting-on-client")
@@ -68,45 +95,41 @@ def waiting_on_client(viewer: Viewer, window: Window, *, limit: int) -> Iterable
         )
         .order_by("waiting_until", "id")[:limit]
     )
-    return [_waiting(task, viewer) for task in tasks]
+    site = absolute(viewer.practice, "")
+    return [_waiting(row, site, client_side=viewer.is_client_side) for row in _rows(tasks)]
 
 
-def _deadline(task: Task, viewer: Viewer) -> FeedEvent:
-    assert task.deadline_at is not None  # filtered on
-    done = task.status == TaskStatus.DONE
+def _deadline(row: Row, site: str) -> FeedEvent:
+    assert row.deadline_at is not None
+    done = row.status == TaskStatus.DONE
     return FeedEvent(
-        uid=f"task-{task.pk}-due@tandem",
-        summary=f"{'Done' if done else 'Due'}: {task.title} ({task.client.name})",
-        starts_at=task.deadline_at,
-        time_zone=task.client.time_zone,
-        changed_at=task.updated_at,
-        url=_task_url(task, viewer),
-        description=_notes(task, viewer),
+        uid=f"task-{row.pk}-due@tandem",
+        summary=f"{'Done' if done else 'Due'}: {row.title} ({row.client_name})",
+        starts_at=row.deadline_at,
+        time_zone=row.client_time_zone,
+        changed_at=row.updated_at,
+        url=site + link("work:task-detail", row.pk),
+        description=_notes(row, site),
     )
 
 
-def _waiting(task: Task, viewer: Viewer) -> FeedEvent:
-    assert task.waiting_until is not None  # filtered on
-    who = "you" if viewer.is_client_side else task.client.name
-    what = task.waiting_for or task.title
+def _waiting(row: Row, site: str, *, client_side: bool) -> FeedEvent:
+    assert row.waiting_until is not None
+    who = "you" if client_side else row.client_name
     return FeedEvent(
-        uid=f"task-{task.pk}-waiting@tandem",
-        summary=f"Waiting on {who}: {what} ({task.title})",
-        starts_at=task.waiting_until,
-        time_zone=task.client.time_zone,
-        changed_at=task.updated_at,
-        url=_task_url(task, viewer),
-        description=_notes(task, viewer),
+        uid=f"task-{row.pk}-waiting@tandem",
+        summary=f"Waiting on {who}: {row.waiting_for or row.title} ({row.title})",
+        starts_at=row.waiting_until,
+        time_zone=row.client_time_zone,
+        changed_at=row.updated_at,
+        url=site + link("work:task-detail", row.pk),
+        description=_notes(row, site),
     )
 
 
-def _task_url(task: Task, viewer: Viewer) -> str:
-    return absolute(viewer.practice, link("work:task-detail", task.pk))
-
-
-def _notes(task: Task, viewer: Viewer) -> str:
-    expectations = task.expectations
+def _notes(row: Row, site: str) -> str:
+    expectations = row.expectations
     if len(expectations) > EXPECTATIONS_SHOWN:
         expectations = expectations[: EXPECTATIONS_SHOWN - 1].rstrip() + "…"
-    lines = [f"Status: {TaskStatus(task.status).label}.", f"Done when: {expectations}"]
-    return "\n".join([*lines, _task_url(task, viewer)])
+    status = STATUS_LABELS.get(row.status, row.status)
+    return f"Status: {status}.\nDone when: {expectations}\n{site}{link('work:task-detail', row.pk)}"

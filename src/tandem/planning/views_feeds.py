@@ -141,9 +141,10 @@ def _calendar_page(
         **_addresses(request, live),
     }
     response = render(request, "planning/calendar_feed.html", context, status=status)
-    # The page holds a secret address: no cache keeps it, and no link out names the page.
+    # The page holds a secret address: no cache keeps it. Its own address holds none, so
+    # the site's referrer policy stays (same-origin; "no-referrer" would make browsers send
+    # "Origin: null" with the page's forms, which the CSRF check refuses).
     patch_cache_control(response, private=True, no_store=True)
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
