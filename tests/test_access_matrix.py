@@ -25,6 +25,7 @@ from tandem.clients.models import Invitation
 from tandem.core.branding import update_branding
 from tandem.core.roles import Role
 from tandem.notify.models import Notification
+from tandem.planning.feed_addresses import make_calendar_feed, turn_off_calendar_feed
 from tandem.work.attachments import make_thumbnail, store_attachment
 from tandem.work.checklists import add_steps, save_template
 from tandem.work.models import Attachment, Task
@@ -458,6 +459,50 @@ MATRIX += [
 ]
 
 
+# Private calendar feeds (issue 12, planning). Everyone with a practice keeps their own (the
+# page, making an address, turning it off: sent without the tick, it comes back with the
+# sentence, 400). The feed itself answers to its secret, never to a session: every persona,
+# and nobody signed in, gets the same answer for an address (a live one of either practice
+# 200; a revoked, unknown or malformed one 404).
+FEED_200 = (200, 200, 200, 200, 200, 200)
+FEED_404 = (404, 404, 404, 404, 404, 404)
+MATRIX += [
+    Row("planning:calendar", "GET", None, (302, 200, 200, 200, 200, 200)),
+    Row("planning:calendar", "POST", None, SIGN_IN_THEN_405),
+    Row("planning:feed-make", "POST", None, ALL_302),
+    Row("planning:feed-make", "GET", None, SIGN_IN_THEN_405),
+    Row("planning:feed-turn-off", "POST", None, (302, 400, 400, 400, 400, 400)),
+    Row("planning:feed-turn-off", "GET", None, SIGN_IN_THEN_405),
+    Row("planning:feed", "GET", "feed", FEED_200),
+    Row("planning:feed", "GET", "contact_feed", FEED_200),
+    Row("planning:feed", "GET", "other_feed", FEED_200),
+    Row("planning:feed", "GET", "revoked_feed", FEED_404),
+    Row("planning:feed", "GET", "unknown_feed", FEED_404),
+    Row("planning:feed", "GET", "malformed_feed", FEED_404),
+    Row("planning:feed", "POST", "feed", (405, 405, 405, 405, 405, 405)),
+]
+
+
+def calendar_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """The secret of the calendar feed rows' targets; None for any other target."""
+    match target:
+        case "feed":
+            return [make_calendar_feed(own.assistant, actor=own.assistant)[1]]
+        case "contact_feed":
+            return [make_calendar_feed(own.contact1, actor=own.contact1)[1]]
+        case "other_feed":
+            return [make_calendar_feed(other.owner, actor=other.owner)[1]]
+        case "revoked_feed":
+            _, secret = make_calendar_feed(own.assistant, actor=own.assistant)
+            turn_off_calendar_feed(own.assistant, actor=own.assistant)
+            return [secret]
+        case "unknown_feed":
+            return ["a" * 32]
+        case "malformed_feed":
+            return ["A-secret-with-capitals"]
+    return None
+
+
 def repeating_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
     """The ids of the repeating-work rows' targets; None for any other target."""
     world = other if target.startswith("other_") else own
@@ -593,7 +638,7 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
             return [logo_of(own)[0], "A" * 24]
         case "accent":
             return ["2f5d8a"]
-    found = repeating_target(target, own, other)
+    found = repeating_target(target, own, other) or calendar_target(target, own, other)
     if found is not None:
         return found
     raise AssertionError(f"Unknown target {target}")

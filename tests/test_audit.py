@@ -92,6 +92,11 @@ def change_password(personas: Personas) -> None:
     assert response.status_code == 302
 
 
+def turn_calendar_off(personas: Personas) -> None:
+    owner_posts("/calendar/address/")(personas)
+    owner_posts("/calendar/address/off/", {"off-confirm": "on"})(personas)
+
+
 PRODUCERS: dict[Action, Callable[[Personas], None]] = {
     Action.SIGNED_IN: login,
     Action.SIGNED_OUT: owner_posts("/accounts/logout/"),
@@ -118,6 +123,9 @@ PRODUCERS: dict[Action, Callable[[Personas], None]] = {
     Action.CLIENT_RESTORED: restore,
     Action.ASSISTANT_ASSIGNED: owner_posts("/clients/{c2}/assign/", {"assistant": "{unassigned}"}),
     Action.ASSISTANT_UNASSIGNED: owner_posts("/clients/{c1}/unassign/{assistant}/"),
+    # Private calendar feeds (planning).
+    Action.CALENDAR_FEED_MADE: owner_posts("/calendar/address/"),
+    Action.CALENDAR_FEED_TURNED_OFF: turn_calendar_off,
 }
 
 

@@ -34,6 +34,7 @@ from tandem.clients import invitations
 from tandem.clients.services import archive_client, unassign_assistant
 from tandem.core.roles import Role
 from tandem.notify.models import Channel, Kind
+from tandem.planning.feed_addresses import make_calendar_feed
 from tandem.work.attachments import link_uploads, store_attachment
 from tandem.work.changes import deadline_phrase
 from tandem.work.deliveries import deliver_task
@@ -1158,6 +1159,43 @@ CASES += [
         SERIES_FORM_TOP,
         "This form is out of date",
         typed=('value="Newsletter"',),
+    ),
+]
+
+
+# Private calendar feeds (issue 12, planning): replacing or turning off an address breaks the
+# calendars using it, so each takes a tick; turning off an address that is already off says so.
+def with_calendar_address(world: PracticeWorld, person: str, sent: Sent) -> Sent:
+    who = world.persona(person)
+    make_calendar_feed(who, actor=who)
+    return sent
+
+
+CASES += [
+    Refused(
+        "calendar address (a new one without the tick)",
+        "assistant",
+        lambda w: with_calendar_address(w, "assistant", Sent(url("planning:feed-make"))),
+        beside_field("id_new-confirm"),
+        "Tick the box to confirm: calendars using the current address stop updating until you "
+        "give them the new one.",
+    ),
+    Refused(
+        "calendar address (turned off with the tick refused)",
+        "contact1",
+        lambda w: with_calendar_address(
+            w, "contact1", Sent(url("planning:feed-turn-off"), {"off-confirm": "false"})
+        ),
+        beside_field("id_off-confirm"),
+        "Tick the box to confirm: calendars using this address stop updating, and the address "
+        "cannot be turned back on.",
+    ),
+    Refused(
+        "calendar address (turning off one that is already off)",
+        "owner",
+        lambda w: Sent(url("planning:feed-turn-off"), {"off-confirm": "on"}),
+        in_section("off-h"),
+        "Your calendar address is already off; there is nothing to turn off.",
     ),
 ]
 

@@ -82,6 +82,8 @@ _PRACTICE_WORK = frozenset(
         C.MANAGE_REPEATING_WORK,
         C.KEEP_CHECKLISTS,
         C.KEEP_TEMPLATES,
+        # A private calendar feed of one's own deadlines (issue 12, planning).
+        C.KEEP_CALENDAR_FEED,
     }
 )
 
@@ -117,6 +119,8 @@ ROLES: dict[str, RolePolicy] = {
                 C.REVIEW_DELIVERY,
                 C.PROPOSE_PROJECTS,
                 C.EDIT_REQUEST,
+                # A private calendar feed of their client's deadlines (issue 12, planning).
+                C.KEEP_CALENDAR_FEED,
             }
         ),
     ),

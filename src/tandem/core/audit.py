@@ -39,6 +39,10 @@ class Action(models.TextChoices):
     CLIENT_RESTORED = "client_restored", "Client restored"
     ASSISTANT_ASSIGNED = "assistant_assigned", "Assistant assigned"
     ASSISTANT_UNASSIGNED = "assistant_unassigned", "Assistant unassigned"
+    # Private calendar feeds (planning): an address that shows someone's work to whoever
+    # holds it, so its making and turning off are on the record.
+    CALENDAR_FEED_MADE = "calendar_feed_made", "Calendar address made"
+    CALENDAR_FEED_TURNED_OFF = "calendar_feed_turned_off", "Calendar address turned off"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -58,3 +58,6 @@ class Capability(StrEnum):
     MANAGE_REPEATING_WORK = "manage_repeating_work"
     # Give a task a checklist and tick its steps (the client sees the progress).
     KEEP_CHECKLISTS = "keep_checklists"
+    # Keep a private calendar feed of one's own deadlines and what is awaited (planning):
+    # practice-wide, each person's own; every role has something to show in one.
+    KEEP_CALENDAR_FEED = "keep_calendar_feed"

@@ -1,3 +1,7 @@
+"""Planning ahead (issue 12): working time, heads-ups, capacity across clients, short notice,
+what the client owes, weekly check-ins and calendar feeds. Above ``work`` and ``clients``:
+it reads their rows; they never import it."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +9,7 @@ class PlanningConfig(AppConfig):
     name = "tandem.planning"
     label = "planning"
     verbose_name = "Planning"
+
+    def ready(self) -> None:
+        # The calendar feed's sources register themselves when imported (planning.feeds).
+        from tandem.planning import feed_sources  # noqa: F401
