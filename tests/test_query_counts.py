@@ -102,8 +102,8 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     # 4. the contact's client joined to its practice, 5. its assistants joined to users,
     # 6. its contacts joined to users, 7.-8. its work in sections (totals by status, then
     # each section's first rows), 9. its latest changes, 10. its latest comments, 11. its
-    # projects with progress
-    with django_assert_num_queries(11):
+    # projects with progress, 12. what the practice asked it for (planning)
+    with django_assert_num_queries(12):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["page"].assistants) == rows + 1
@@ -135,8 +135,9 @@ def test_portal_home_with_requests(
     populate_tasks(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # 4. the client, 5. its assistants, 6. its contacts, 7.-8. its work in sections,
-    # 9. its latest changes, 10. its latest comments, 11. its projects with progress
-    with django_assert_num_queries(11):
+    # 9. its latest changes, 10. its latest comments, 11. its projects with progress,
+    # 12. what the practice asked it for (planning)
+    with django_assert_num_queries(12):
         response = http.get("/portal/")
     assert response.context["page"].sections["in_progress"].total == rows
 
@@ -227,8 +228,9 @@ def test_owner_dashboard(personas: Personas, rows: int, django_assert_num_querie
     http = signed_in(personas.a.owner)
     # 4.-5. the day's totals and sections (tests/test_day.py), 6. the onboarding checklist
     # (one query of EXISTS), 7. the first clients with a contact count, 8. the requests
-    # whose promised answer is late ("No answer yet")
-    with django_assert_num_queries(8):
+    # whose promised answer is late ("No answer yet"), 9. what clients owe past its date
+    # ("Still waiting on the client")
+    with django_assert_num_queries(9):
         response = http.get("/dashboard/")
     assert response.status_code == 200
 
@@ -238,7 +240,8 @@ def test_assistant_dashboard(personas: Personas, rows: int, django_assert_num_qu
     populate(personas.a, rows)
     http = signed_in(personas.a.assistant)
     # 4.-5. the day's totals and sections (tests/test_day.py), 6. the first assigned
-    # clients with a contact count, 7. the requests whose promised answer is late
-    with django_assert_num_queries(7):
+    # clients with a contact count, 7. the requests whose promised answer is late, 8. what
+    # clients owe past its date
+    with django_assert_num_queries(8):
         response = http.get("/dashboard/")
     assert response.status_code == 200

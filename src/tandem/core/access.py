@@ -82,6 +82,8 @@ _PRACTICE_WORK = frozenset(
         C.MANAGE_REPEATING_WORK,
         C.KEEP_CHECKLISTS,
         C.KEEP_TEMPLATES,
+        # What the client owes (issue 12).
+        C.ASK_CLIENT_FOR_INPUT,
     }
 )
 
@@ -117,6 +119,8 @@ ROLES: dict[str, RolePolicy] = {
                 C.REVIEW_DELIVERY,
                 C.PROPOSE_PROJECTS,
                 C.EDIT_REQUEST,
+                # What the client owes (issue 12).
+                C.ANSWER_WHAT_IS_OWED,
             }
         ),
     ),

@@ -58,3 +58,7 @@ class Capability(StrEnum):
     MANAGE_REPEATING_WORK = "manage_repeating_work"
     # Give a task a checklist and tick its steps (the client sees the progress).
     KEEP_CHECKLISTS = "keep_checklists"
+    # What the client owes (issue 12, planning): the practice asks for something by a date,
+    # marks it received or drops it; the client says "here it is".
+    ASK_CLIENT_FOR_INPUT = "ask_client_for_input"
+    ANSWER_WHAT_IS_OWED = "answer_what_is_owed"

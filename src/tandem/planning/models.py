@@ -1,1 +1,4 @@
 """Planning's rows. Each belongs to one practice and is read through a ``visible_to`` scope."""
+
+# What the client owes and how it is reminded (issue 12).
+from tandem.planning.models_owed import Owed, ReminderPolicy  # noqa: F401
