@@ -91,7 +91,8 @@ def test_waiting_on_the_client_owes_what_the_move_waits_for(clock, personas: Per
         a.practice.pk,
     )
     assert owed.created_by == a.assistant
-    assert owed.from_event is not None and owed.from_event.to_status == S.WAITING_ON_CLIENT
+    assert owed.from_event is not None
+    assert owed.from_event.to_status == S.WAITING_ON_CLIENT
     assert owed.is_open
 
 
@@ -329,7 +330,8 @@ def test_the_practice_asks_from_the_panel_with_a_phrase(clock, personas: Persona
     panel = page_text(http.get(reverse("planning:task-owed", args=[task.pk]), HTTP_HX_REQUEST="1"))
     assert "The final copy" in panel
     assert "needed by" in panel
-    assert "Received" in panel and "No longer needed" in panel
+    assert "Received" in panel
+    assert "No longer needed" in panel
     assert "and again 2 working days later" in panel
 
 
@@ -360,7 +362,8 @@ def test_the_client_answers_with_a_file_from_the_panel(
     owed = ask(a, task)
     http = signed_in(a.contact1)
     panel = page_text(http.get(reverse("planning:task-owed", args=[task.pk])))
-    assert "Here it is" in panel and "Received" not in panel
+    assert "Here it is" in panel
+    assert "Received" not in panel
     response = http.post(
         reverse("planning:owed-answer", args=[owed.pk]),
         {"note": "", "attachments": SimpleUploadedFile("copy.docx", b"PK\x03\x04 not really")},
