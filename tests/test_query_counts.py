@@ -13,10 +13,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
+from tandem.planning.owed import answer_owed, ask_client
 from tandem.work.deliveries import deliver_task
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import add_comment, create_task, move_task
@@ -245,3 +247,57 @@ def test_assistant_dashboard(personas: Personas, rows: int, django_assert_num_qu
     with django_assert_num_queries(8):
         response = http.get("/dashboard/")
     assert response.status_code == 200
+
+
+# What the client owes (issue 12, planning) ---------------------------------------------------
+
+
+def populate_owed(world: PracticeWorld, rows: int) -> Task:
+    """A request of client 1 in progress owing ``rows`` things (every third answered), and
+    ``rows`` more requests each owing one; all due in a minute."""
+    task = populate_tasks(world, 1)
+    soon = timezone.now() + timedelta(minutes=1)
+    for i in range(rows):
+        owed = ask_client(task, actor=world.assistant, what=f"Part {i:02}", due_at=soon)
+        if i % 3 == 0:
+            answer_owed(owed, actor=world.contact1)
+        other = create_task(
+            world.client1, actor=world.contact1, title=f"Owing {i:02}", expectations="Done",
+            deadline_at=timezone.now() + timedelta(days=7),
+        )  # fmt: skip
+        ask_client(other, actor=world.owner, what=f"Piece {i:02}", due_at=soon)
+    return task
+
+
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("persona", ["assistant", "contact1"])
+def test_owed_panel(personas: Personas, rows: int, persona: str, django_assert_num_queries) -> None:
+    task = populate_owed(personas.a, rows)
+    http = signed_in(personas.a.persona(persona))
+    # 4. the task joined to its client and practice, 5. its items joined to who asked and
+    # who settled them, 6. the practice's reminder setting
+    with django_assert_num_queries(6):
+        response = http.get(f"/tasks/{task.pk}/owed/", headers={"HX-Request": "true"})
+    assert response.content.decode().count('class="owed-item') == min(rows, 20)
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_dashboards_and_portal_with_what_is_owed(
+    personas: Personas, rows: int, django_assert_num_queries
+) -> None:
+    world = personas.a
+    populate_owed(world, rows)
+    later = timezone.now() + timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        # The owner's and the assistant's dashboards: as above, "Still waiting" included.
+        for user, queries in ((world.owner, 9), (world.assistant, 8)):
+            http = signed_in(user)
+            with django_assert_num_queries(queries):
+                response = http.get("/dashboard/")
+            still = response.context["page"].still_waiting
+            unanswered = rows - (rows + 2) // 3 + rows
+            assert (len(still.items), still.has_more) == (min(unanswered, 10), unanswered > 10)
+        http = signed_in(world.contact1)
+        with django_assert_num_queries(12):
+            response = http.get("/portal/")
+    assert len(response.context["page"].owed) == min(rows + rows - (rows + 2) // 3, 10)
