@@ -224,6 +224,19 @@ def test_here_it_is_answers_once_and_says_so_in_the_conversation(clock, personas
     assert Comment.objects.filter(task=task, author=a.contact1).count() == 1
 
 
+def test_here_it_is_answers_only_its_own_item(clock, personas: Personas) -> None:
+    a = personas.a
+    task = in_progress(a)
+    copy, photos = ask(a, task, "The final copy"), ask(a, task, "The photos")
+    clock.shift(timedelta(minutes=1))
+    services.answer_owed(copy, actor=a.contact1)
+    react_now()  # the comment it posted answers nothing else
+    assert (item(copy).state, item(photos).state) == (Owed.State.ANSWERED, Owed.State.OPEN)
+    add_comment(task, actor=a.contact1, body_markdown="And the photos are in the shared folder.")
+    react_now()
+    assert (item(photos).state, item(photos).answer) == (Owed.State.ANSWERED, Owed.Answer.COMMENT)
+
+
 def test_received_or_dropped_cannot_be_answered_or_settled_again(clock, personas: Personas) -> None:
     a = personas.a
     task = in_progress(a)

@@ -16,6 +16,8 @@ from tandem.clients.models import Client, ClientContact
 from tandem.core import services as core_services
 from tandem.core.models import Membership, Practice
 from tandem.core.roles import Role
+from tandem.planning.models import Owed
+from tandem.planning.owed import ask_client
 from tandem.work import attachments, checklists, deliveries, repeating
 from tandem.work import services as work
 from tandem.work.deadlines import resolve_deadline
@@ -87,6 +89,7 @@ def load() -> bool:
         _settle_projects(projects)
         _missed_promise(practice)
         _repeating_work(by_name, owner=owner)
+        _owed_by_a_client()
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,
@@ -378,3 +381,19 @@ def _repeating_work(clients: dict[str, Client], *, owner: User) -> None:
         expectations="Welcome pack sent and the first call in the calendar.",
         checklist="\n".join(ONBOARDING_STEPS),
     )  # fmt: skip
+
+
+# What a client owes (issue 12): Ada asked Bloom Florist for the wreath photos by yesterday's
+# close, and they have not come: the dashboard's "Still waiting on the client", the portal's
+# "Waiting on you" (late), and the reminder the worker's next scan sends Chloe.
+def _owed_by_a_client() -> None:
+    task = Task.objects.get(title="December newsletter")
+    ada = User.objects.get(email="ada@demo.example.com")
+    owed = ask_client(
+        task, actor=ada, what="Photos of this year's wreaths",
+        due_at=timezone.now() + timedelta(days=1),
+    )  # fmt: skip
+    # A date in the past cannot be asked for, only reached: age it to yesterday's close.
+    calendar = task.client.practice.calendar().in_time_zone(task.client.time_zone)
+    yesterday = calendar.previous_working_day(timezone.localdate(timezone=calendar.zone))
+    Owed.objects.filter(pk=owed.pk).update(due_at=calendar.closes_on(yesterday))

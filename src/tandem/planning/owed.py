@@ -255,9 +255,12 @@ def settle_on_move(event: TaskEvent) -> int:
 
 def answer_by_comment(comment: Comment) -> int:
     """A comment from the client's side answers everything its request owed until then; a
-    comment with files is answered "with a file". The practice's comments answer nothing."""
+    comment with files is answered "with a file". The practice's comments answer nothing,
+    and a "Here it is" (posted as a comment) answers only the item it was for."""
     author = comment.author
     if access.side_of(author) != Side.CLIENT:
+        return 0
+    if Owed.objects.filter(answer_comment=comment).exists():
         return 0
     with_files = Attachment.objects.filter(comment_id=comment.pk).exists()
     return _settle(
