@@ -461,8 +461,9 @@ MATRIX += [
 
 # What the client owes (issue 12, planning). The panel is for whoever sees the request; asking,
 # marking received and dropping are the practice's (contacts 403), answering the client's
-# (the practice 403); another client's item is missing (404). An empty ask is refused (400);
-# "Here it is" needs nothing but the click. The reminder setting is the owner's.
+# (the practice 403, once the item is found); another client's item is missing (404). An
+# empty ask is refused (400); "Here it is" needs nothing but the click. The reminder setting
+# is the owner's.
 MATRIX += [
     Row("planning:task-owed", "GET", "task1", (302, 200, 200, 404, 200, 404)),
     Row("planning:task-owed", "GET", "other_task1", SIGN_IN_THEN_404),
@@ -472,10 +473,10 @@ MATRIX += [
     # Opened again after a refused form: the panel, if the request is visible.
     Row("planning:owed-ask", "GET", "task1", (302, 302, 302, 404, 403, 403)),
     Row("planning:owed-ask", "PUT", "task1", PRACTICE_ONLY_405),
-    Row("planning:owed-answer", "POST", "owed1", (302, 403, 403, 403, 302, 404)),
-    Row("planning:owed-answer", "POST", "other_owed1", (302, 403, 403, 403, 404, 404)),
-    Row("planning:owed-answer", "GET", "owed1", (302, 403, 403, 403, 302, 404)),
-    Row("planning:owed-answer", "PUT", "owed1", (302, 403, 403, 403, 405, 405)),
+    Row("planning:owed-answer", "POST", "owed1", (302, 403, 403, 404, 302, 404)),
+    Row("planning:owed-answer", "POST", "other_owed1", SIGN_IN_THEN_404),
+    Row("planning:owed-answer", "GET", "owed1", (302, 403, 403, 404, 302, 404)),
+    Row("planning:owed-answer", "PUT", "owed1", SIGN_IN_THEN_405),
     Row("planning:owed-receive", "POST", "owed1", (302, 302, 302, 404, 403, 403)),
     Row("planning:owed-receive", "POST", "other_owed1", PRACTICE_ONLY_404),
     Row("planning:owed-receive", "GET", "owed1", PRACTICE_ONLY_405),

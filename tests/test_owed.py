@@ -8,6 +8,7 @@ personas' practices work Monday to Friday, 9:00 to 17:00 UTC.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -464,15 +465,14 @@ def test_the_dashboard_lists_what_is_late_and_not_answered(clock, personas: Pers
     assert "When reminders go out" not in text  # the owner's setting
 
 
-def test_an_archived_clients_items_leave_the_assistants_dashboard(
-    clock, personas: Personas
-) -> None:
+def test_an_archived_clients_items_leave_the_dashboards(clock, personas: Personas) -> None:
     a = personas.a
     ask(a, in_progress(a))
     clock.move_to(WEDNESDAY_CLOSE + timedelta(hours=1))
     archive_client(a.client1, actor=a.owner)
-    page = signed_in(a.assistant).get(reverse("home:dashboard")).context["page"]
-    assert page.still_waiting.items == []
+    for person in (a.assistant, a.owner):
+        page = signed_in(person).get(reverse("home:dashboard")).context["page"]
+        assert page.still_waiting.items == []
 
 
 # The reminder setting -------------------------------------------------------------------------
@@ -508,3 +508,31 @@ def test_the_reminder_setting_refuses_nonsense(
     assert field_error(response, "remind_again_after_days") == sentence
     assert f'value="{typed}"' in page_text(response) or not typed
     assert not ReminderPolicy.objects.exists()
+
+
+# Requests already waiting when the feature arrived ---------------------------------------------
+
+
+def test_the_migration_gives_requests_already_waiting_their_item_without_a_burst_of_mail(
+    clock, personas: Personas
+) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("tandem.planning.migrations.0001_owed_items")
+    a = personas.a
+    ahead = wait_for_copy(a, in_progress(a, "Ahead"))
+    late = wait_for_copy(a, in_progress(a, "Late"))
+    Task.objects.filter(pk=late.pk).update(waiting_until=MONDAY - timedelta(days=1))
+    migration.owe_what_requests_wait_for(apps, None)
+    migration.owe_what_requests_wait_for(apps, None)  # run again: nothing new
+    items = {owed.task_id: owed for owed in Owed.objects.all()}
+    assert set(items) == {ahead.pk, late.pk}
+    assert items[ahead.pk].due_at == WEDNESDAY_CLOSE
+    assert items[ahead.pk].first_reminded_at is None
+    assert items[ahead.pk].created_by == a.assistant
+    assert items[ahead.pk].from_event is not None
+    # Already late: counted as reminded, so deploying sends nothing about old waits.
+    assert items[late.pk].first_reminded_at == MONDAY
+    assert items[late.pk].second_reminded_at == MONDAY
+    react_now()  # the moves' own reactions find their items made already
+    assert Owed.objects.count() == 2

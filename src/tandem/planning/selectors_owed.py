@@ -46,6 +46,8 @@ def still_waiting(*, viewer: User, now: datetime) -> StillWaiting:
     rows = (
         _about_open_work(Owed.objects.visible_to(viewer))
         .filter(practice_id=viewer.membership.practice_id, due_at__lte=now)
+        # An owner still sees archived clients; what they owed is no longer chased.
+        .filter(client__archived_at__isnull=True)
         .select_related("client", "task")
         .order_by("due_at", "id")
     )

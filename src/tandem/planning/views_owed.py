@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.errors import DomainError
 from tandem.core.forms import Refusal, form_status
 from tandem.core.roles import Capability
-from tandem.core.tenancy import MemberRequest, member_required
+from tandem.core.tenancy import MemberRequest, member_required, require
 from tandem.planning import owed as services
 from tandem.planning.forms_owed import AnswerForm, AskForm, ReminderPolicyForm
 from tandem.planning.models_owed import Owed
@@ -115,10 +115,12 @@ def owed_ask(request: MemberRequest, task_id: int) -> HttpResponse:
     return _render(request, task, ask_form=form)
 
 
-@member_required(Capability.ANSWER_WHAT_IS_OWED)
+@member_required()
 @require_http_methods(FORM_METHODS)
 def owed_answer(request: MemberRequest, owed_id: int) -> HttpResponse:
+    # Missing first (another client's item, or none), then the practice's side refused.
     owed = _visible_owed(request, owed_id)
+    require(request.user, Capability.ANSWER_WHAT_IS_OWED)
     task = owed.task
     assert task is not None
     if request.method == "GET":
