@@ -26,6 +26,7 @@ from tandem.core.branding import update_branding
 from tandem.core.roles import Role
 from tandem.notify.models import Notification
 from tandem.planning.feed_addresses import make_calendar_feed, turn_off_calendar_feed
+from tandem.planning.owed import ask_client
 from tandem.work.attachments import make_thumbnail, store_attachment
 from tandem.work.checklists import add_steps, save_template
 from tandem.work.models import Attachment, Task
@@ -503,6 +504,50 @@ def calendar_target(target: str, own: PracticeWorld, other: PracticeWorld) -> li
     return None
 
 
+# What the client owes (issue 12, planning). The panel is for whoever sees the request; asking,
+# marking received and dropping are the practice's (contacts 403), answering the client's
+# (the practice 403, once the item is found); another client's item is missing (404). An
+# empty ask is refused (400); "Here it is" needs nothing but the click. The reminder setting
+# is the owner's.
+MATRIX += [
+    Row("planning:task-owed", "GET", "task1", (302, 200, 200, 404, 200, 404)),
+    Row("planning:task-owed", "GET", "other_task1", SIGN_IN_THEN_404),
+    Row("planning:task-owed", "POST", "task1", SIGN_IN_THEN_405),
+    Row("planning:owed-ask", "POST", "task1", (302, 400, 400, 404, 403, 403)),
+    Row("planning:owed-ask", "POST", "other_task1", PRACTICE_ONLY_404),
+    # Opened again after a refused form: the panel, if the request is visible.
+    Row("planning:owed-ask", "GET", "task1", (302, 302, 302, 404, 403, 403)),
+    Row("planning:owed-ask", "PUT", "task1", PRACTICE_ONLY_405),
+    Row("planning:owed-answer", "POST", "owed1", (302, 403, 403, 404, 302, 404)),
+    Row("planning:owed-answer", "POST", "other_owed1", SIGN_IN_THEN_404),
+    Row("planning:owed-answer", "GET", "owed1", (302, 403, 403, 404, 302, 404)),
+    Row("planning:owed-answer", "PUT", "owed1", SIGN_IN_THEN_405),
+    Row("planning:owed-receive", "POST", "owed1", (302, 302, 302, 404, 403, 403)),
+    Row("planning:owed-receive", "POST", "other_owed1", PRACTICE_ONLY_404),
+    Row("planning:owed-receive", "GET", "owed1", PRACTICE_ONLY_405),
+    Row("planning:owed-drop", "POST", "owed1", (302, 302, 302, 404, 403, 403)),
+    Row("planning:owed-drop", "POST", "other_owed1", PRACTICE_ONLY_404),
+    Row("planning:owed-drop", "GET", "owed1", PRACTICE_ONLY_405),
+    Row("planning:reminder-settings", "GET", None, (302, 200, 403, 403, 403, 403)),
+    Row("planning:reminder-settings", "POST", None, (302, 400, 403, 403, 403, 403)),
+    Row("planning:reminder-settings", "PUT", None, (302, 405, 403, 403, 403, 403)),
+]
+
+
+def owed_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """The id of something client 1 owes (asked for on a fresh request); None otherwise."""
+    if target not in {"owed1", "other_owed1"}:
+        return None
+    world = other if target.startswith("other_") else own
+    owed = ask_client(
+        request_for(world),
+        actor=world.assistant,
+        what="The final copy",
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    return [owed.pk]
+
+
 def repeating_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
     """The ids of the repeating-work rows' targets; None for any other target."""
     world = other if target.startswith("other_") else own
@@ -639,6 +684,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
         case "accent":
             return ["2f5d8a"]
     found = repeating_target(target, own, other) or calendar_target(target, own, other)
+    if found is not None:
+        return found
+    found = owed_target(target, own, other)
     if found is not None:
         return found
     raise AssertionError(f"Unknown target {target}")

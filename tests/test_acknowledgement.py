@@ -209,8 +209,9 @@ def test_the_flag_costs_one_query_whatever_the_number_late(
     clock.move_to(datetime(2026, 12, 4, 9, tzinfo=UTC))
     http = signed_in(a.owner)
     # 1.-3. session, user, membership; 4.-5. the day; 6. onboarding; 7. clients; 8. the
-    # requests whose promise has passed (at most ten, and whether there are more)
-    with django_assert_num_queries(8):
+    # requests whose promise has passed (at most ten, and whether there are more); 9. what
+    # clients owe past its date
+    with django_assert_num_queries(9):
         response = http.get("/dashboard/")
     unanswered = response.context["page"].unanswered
     assert len(unanswered.tasks) == min(late, 10)

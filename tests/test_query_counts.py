@@ -13,10 +13,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from tandem.clients.services import assign_assistant, create_client
 from tandem.core.roles import Role
+from tandem.planning.owed import answer_owed, ask_client
 from tandem.work.deliveries import deliver_task
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import add_comment, create_task, move_task
@@ -102,8 +104,8 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     # 4. the contact's client joined to its practice, 5. its assistants joined to users,
     # 6. its contacts joined to users, 7.-8. its work in sections (totals by status, then
     # each section's first rows), 9. its latest changes, 10. its latest comments, 11. its
-    # projects with progress
-    with django_assert_num_queries(11):
+    # projects with progress, 12. what the practice asked it for (planning)
+    with django_assert_num_queries(12):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["page"].assistants) == rows + 1
@@ -135,8 +137,9 @@ def test_portal_home_with_requests(
     populate_tasks(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # 4. the client, 5. its assistants, 6. its contacts, 7.-8. its work in sections,
-    # 9. its latest changes, 10. its latest comments, 11. its projects with progress
-    with django_assert_num_queries(11):
+    # 9. its latest changes, 10. its latest comments, 11. its projects with progress,
+    # 12. what the practice asked it for (planning)
+    with django_assert_num_queries(12):
         response = http.get("/portal/")
     assert response.context["page"].sections["in_progress"].total == rows
 
@@ -227,8 +230,9 @@ def test_owner_dashboard(personas: Personas, rows: int, django_assert_num_querie
     http = signed_in(personas.a.owner)
     # 4.-5. the day's totals and sections (tests/test_day.py), 6. the onboarding checklist
     # (one query of EXISTS), 7. the first clients with a contact count, 8. the requests
-    # whose promised answer is late ("No answer yet")
-    with django_assert_num_queries(8):
+    # whose promised answer is late ("No answer yet"), 9. what clients owe past its date
+    # ("Still waiting on the client")
+    with django_assert_num_queries(9):
         response = http.get("/dashboard/")
     assert response.status_code == 200
 
@@ -238,7 +242,62 @@ def test_assistant_dashboard(personas: Personas, rows: int, django_assert_num_qu
     populate(personas.a, rows)
     http = signed_in(personas.a.assistant)
     # 4.-5. the day's totals and sections (tests/test_day.py), 6. the first assigned
-    # clients with a contact count, 7. the requests whose promised answer is late
-    with django_assert_num_queries(7):
+    # clients with a contact count, 7. the requests whose promised answer is late, 8. what
+    # clients owe past its date
+    with django_assert_num_queries(8):
         response = http.get("/dashboard/")
     assert response.status_code == 200
+
+
+# What the client owes (issue 12, planning) ---------------------------------------------------
+
+
+def populate_owed(world: PracticeWorld, rows: int) -> Task:
+    """A request of client 1 in progress owing ``rows`` things (every third answered), and
+    ``rows`` more requests each owing one; all due in a minute."""
+    task = populate_tasks(world, 1)
+    soon = timezone.now() + timedelta(minutes=1)
+    for i in range(rows):
+        owed = ask_client(task, actor=world.assistant, what=f"Part {i:02}", due_at=soon)
+        if i % 3 == 0:
+            answer_owed(owed, actor=world.contact1)
+        other = create_task(
+            world.client1, actor=world.contact1, title=f"Owing {i:02}", expectations="Done",
+            deadline_at=timezone.now() + timedelta(days=7),
+        )  # fmt: skip
+        ask_client(other, actor=world.owner, what=f"Piece {i:02}", due_at=soon)
+    return task
+
+
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("persona", ["assistant", "contact1"])
+def test_owed_panel(personas: Personas, rows: int, persona: str, django_assert_num_queries) -> None:
+    task = populate_owed(personas.a, rows)
+    http = signed_in(personas.a.persona(persona))
+    # 4. the task joined to its client and practice, 5. its items joined to who asked and
+    # who settled them, 6. the practice's reminder setting
+    with django_assert_num_queries(6):
+        response = http.get(f"/tasks/{task.pk}/owed/", headers={"HX-Request": "true"})
+    assert response.content.decode().count('class="owed-item') == min(rows, 20)
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_dashboards_and_portal_with_what_is_owed(
+    personas: Personas, rows: int, django_assert_num_queries
+) -> None:
+    world = personas.a
+    populate_owed(world, rows)
+    later = timezone.now() + timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        # The owner's and the assistant's dashboards: as above, "Still waiting" included.
+        for user, queries in ((world.owner, 9), (world.assistant, 8)):
+            http = signed_in(user)
+            with django_assert_num_queries(queries):
+                response = http.get("/dashboard/")
+            still = response.context["page"].still_waiting
+            unanswered = rows - (rows + 2) // 3 + rows
+            assert (len(still.items), still.has_more) == (min(unanswered, 10), unanswered > 10)
+        http = signed_in(world.contact1)
+        with django_assert_num_queries(12):
+            response = http.get("/portal/")
+    assert len(response.context["page"].owed) == min(rows + rows - (rows + 2) // 3, 10)

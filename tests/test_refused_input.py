@@ -35,6 +35,7 @@ from tandem.clients.services import archive_client, unassign_assistant
 from tandem.core.roles import Role
 from tandem.notify.models import Channel, Kind
 from tandem.planning.feed_addresses import make_calendar_feed
+from tandem.planning.owed import answer_owed, ask_client, drop_owed
 from tandem.work.attachments import link_uploads, store_attachment
 from tandem.work.changes import deadline_phrase
 from tandem.work.deliveries import deliver_task
@@ -1196,6 +1197,99 @@ CASES += [
         lambda w: Sent(url("planning:feed-turn-off"), {"off-confirm": "on"}),
         in_section("off-h"),
         "Your calendar address is already off; there is nothing to turn off.",
+# What the client owes (issue 12, planning): the request's "Needed from the client" panel, as
+# the page it is without JavaScript, and the owner's reminder setting.
+
+
+def asked(world: PracticeWorld) -> Any:
+    """Something client 1 owes on a request in progress, asked for by the assistant."""
+    return ask_client(
+        in_progress(world),
+        actor=world.assistant,
+        what="The final copy",
+        due_at=timezone.now() + timedelta(days=2),
+    )
+
+
+def ask_sent(world: PracticeWorld, **data: str) -> Sent:
+    return Sent(url("planning:owed-ask", in_progress(world).pk), data)
+
+
+def answered_already(world: PracticeWorld, **data: str) -> Sent:
+    owed = asked(world)
+    answer_owed(owed, actor=world.contact1)
+    return Sent(url("planning:owed-answer", owed.pk), data, ids={"owed": owed.pk})
+
+
+def dropped_already(world: PracticeWorld) -> Sent:
+    owed = asked(world)
+    drop_owed(owed, actor=world.owner)
+    return Sent(url("planning:owed-receive", owed.pk), ids={"owed": owed.pk})
+
+
+def answer_sent(world: PracticeWorld, **data: str) -> Sent:
+    owed = asked(world)
+    return Sent(url("planning:owed-answer", owed.pk), data, ids={"owed": owed.pk})
+
+
+OWED_ROW = r'region:id="owed-{owed}"(.*?)</li>'
+# The item's row down to the end of its "Here it is" form (its errors are lists of their own).
+OWED_ANSWER = r'region:id="owed-{owed}"(.*?)</form>'
+
+CASES += [
+    Refused(
+        "ask the client (nothing said)",
+        "assistant",
+        lambda w: ask_sent(w, waiting_for=" ", waiting_until="Friday 5pm"),
+        beside_field("id_owed_waiting_for"),
+        "Say what you need from the client, such as “the final copy”.",
+        typed=('value="Friday 5pm"',),
+    ),
+    Refused(
+        "ask the client (a date in the past)",
+        "assistant",
+        lambda w: ask_sent(w, waiting_for="The final copy", waiting_until="2020-01-01 10:00"),
+        beside_field("id_owed_waiting_until"),
+        "which has already passed. Write a time that is still ahead",
+        typed=('value="The final copy"', 'value="2020-01-01 10:00"'),
+    ),
+    Refused(
+        "ask the client (a phrase that does not resolve)",
+        "assistant",
+        lambda w: ask_sent(w, waiting_for="The final copy", waiting_until="ASAP"),
+        beside_field("id_owed_waiting_until"),
+        "“ASAP” means something different to everyone, so it cannot be a deadline.",
+        typed=('value="The final copy"', 'value="ASAP"'),
+    ),
+    Refused(
+        "answer what is owed (twice)",
+        "contact1",
+        lambda w: answered_already(w, note="Sending it again"),
+        OWED_ANSWER,
+        "already said this was sent",
+        typed=("Sending it again</textarea>",),
+    ),
+    Refused(
+        "answer what is owed (a note too long)",
+        "contact1",
+        lambda w: answer_sent(w, note="x" * 5001),
+        "field:id_answer_{owed}_note",
+        "Shorten this to 5000 characters; it has 5001.",
+    ),
+    Refused(
+        "mark received (the practice dropped it a moment before)",
+        "assistant",
+        dropped_already,
+        OWED_ROW,
+        "said on",
+    ),
+    Refused(
+        "remind again after (zero days)",
+        "owner",
+        lambda w: Sent(url("planning:reminder-settings"), {"remind_again_after_days": "0"}),
+        beside_field("id_remind_again_after_days"),
+        "Choose between 1 and 10 working days.",
+        typed=('value="0"',),
     ),
 ]
 

@@ -62,3 +62,19 @@ def test_demo_has_a_contact_in_another_zone_than_the_practice_and_clients_with_d
     assert summit.website == "https://summit.example.com"
     assert summit.main_contact is not None
     assert summit.main_contact.user == marcus
+
+
+@pytest.mark.django_db
+def test_demo_has_something_a_client_owes_past_its_date() -> None:
+    from tests.reactions import react_now
+
+    demo.load()
+    react_now()  # the waiting request's item, as the demo's worker makes it
+    for email, text in (
+        ("ada@demo.example.com", "Still waiting on the client"),
+        ("chloe@bloom.example.com", "Photos of this year&#x27;s wreaths"),
+    ):
+        http = HttpClient()
+        http.post("/accounts/login/", {"login": email, "password": demo.PASSWORD})
+        page = http.get("/dashboard/" if email.startswith("ada") else "/portal/")
+        assert text in page.content.decode()

@@ -84,6 +84,8 @@ _PRACTICE_WORK = frozenset(
         C.KEEP_TEMPLATES,
         # A private calendar feed of one's own deadlines (issue 12, planning).
         C.KEEP_CALENDAR_FEED,
+        # What the client owes (issue 12).
+        C.ASK_CLIENT_FOR_INPUT,
     }
 )
 
@@ -121,6 +123,8 @@ ROLES: dict[str, RolePolicy] = {
                 C.EDIT_REQUEST,
                 # A private calendar feed of their client's deadlines (issue 12, planning).
                 C.KEEP_CALENDAR_FEED,
+                # What the client owes (issue 12).
+                C.ANSWER_WHAT_IS_OWED,
             }
         ),
     ),

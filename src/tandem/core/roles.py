@@ -61,3 +61,7 @@ class Capability(StrEnum):
     # Keep a private calendar feed of one's own deadlines and what is awaited (planning):
     # practice-wide, each person's own; every role has something to show in one.
     KEEP_CALENDAR_FEED = "keep_calendar_feed"
+    # What the client owes (issue 12, planning): the practice asks for something by a date,
+    # marks it received or drops it; the client says "here it is".
+    ASK_CLIENT_FOR_INPUT = "ask_client_for_input"
+    ANSWER_WHAT_IS_OWED = "answer_what_is_owed"

@@ -18,6 +18,8 @@ from tandem.core import services as core_services
 from tandem.core.models import Membership, Practice
 from tandem.core.roles import Capability, Role
 from tandem.demo import face
+from tandem.planning.models import Owed
+from tandem.planning.owed import ask_client
 from tandem.work import attachments, checklists, deliveries, repeating
 from tandem.work import services as work
 from tandem.work.deadlines import resolve_deadline
@@ -93,6 +95,7 @@ def load() -> bool:
         _missed_promise(practice)
         _repeating_work(by_name, owner=owner)
         face.give_face(practice, owner=owner)
+        _owed_by_a_client()
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,
@@ -398,3 +401,19 @@ def _repeating_work(clients: dict[str, Client], *, owner: User) -> None:
     )
     onboarding_steps = checklists.add_steps(onboarding, actor=ben, steps=ONBOARDING_STEPS)
     checklists.tick_step(onboarding_steps[0], actor=ben, done=True)
+
+
+# What a client owes (issue 12): Ada asked Bloom Florist for the wreath photos by yesterday's
+# close, and they have not come: the dashboard's "Still waiting on the client", the portal's
+# "Waiting on you" (late), and the reminder the worker's next scan sends Chloe.
+def _owed_by_a_client() -> None:
+    task = Task.objects.get(title="December newsletter")
+    ada = User.objects.get(email="ada@demo.example.com")
+    owed = ask_client(
+        task, actor=ada, what="Photos of this year's wreaths",
+        due_at=timezone.now() + timedelta(days=1),
+    )  # fmt: skip
+    # A date in the past cannot be asked for, only reached: age it to yesterday's close.
+    calendar = task.client.practice.calendar().in_time_zone(task.client.time_zone)
+    yesterday = calendar.previous_working_day(timezone.localdate(timezone=calendar.zone))
+    Owed.objects.filter(pk=owed.pk).update(due_at=calendar.closes_on(yesterday))

@@ -10,7 +10,7 @@ through their selectors, and nothing below imports it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -22,6 +22,8 @@ from tandem.clients.models import Assignment, Client, ClientContact
 from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.inbound.addresses import client_address
+from tandem.planning import selectors_owed
+from tandem.planning.models_owed import Owed
 from tandem.work import selectors_day, selectors_flags, selectors_lists
 from tandem.work.models import Project, Task
 from tandem.work.selectors import open_requests
@@ -62,13 +64,16 @@ class DashboardPage:
     clients: list[Client]
     # Requests not answered by the time the practice promised the client.
     unanswered: selectors_day.Unanswered | None = None
+    # What clients owe and have not sent by the date asked (planning).
+    still_waiting: selectors_owed.StillWaiting | None = None
 
 
 def dashboard_page(*, viewer: User, now: datetime, zone: tzinfo) -> DashboardPage:
     """The practice side's dashboard: the viewer's day across their clients (two queries),
     the onboarding checklist for those who run the practice (one), and their first clients
-    (one), and the requests not answered by the time promised (one). Scoped to the clients
-    the viewer sees; the view lets only the practice side in."""
+    (one), the requests not answered by the time promised (one) and what clients owe past
+    its date (one). Scoped to the clients the viewer sees; the view lets only the practice
+    side in."""
     day = selectors_day.day_dashboard(viewer=viewer, now=now, zone=zone)
     runs_practice = access.allows(viewer, Capability.MANAGE_PRACTICE)
     return DashboardPage(
@@ -79,6 +84,7 @@ def dashboard_page(*, viewer: User, now: datetime, zone: tzinfo) -> DashboardPag
         onboarding=clients.onboarding(viewer=viewer) if runs_practice else None,
         clients=clients.first_clients(viewer=viewer, limit=DASHBOARD_CLIENTS),
         unanswered=selectors_day.unanswered(viewer=viewer, now=now),
+        still_waiting=selectors_owed.still_waiting(viewer=viewer, now=now),
     )
 
 
@@ -98,12 +104,15 @@ class PortalPage:
     # Where the client's contacts send requests by e-mail.
     inbound_address: str
     now: datetime
+    # What the practice asked the client for on its requests, beside "Waiting on you".
+    owed: list[Owed] = field(default_factory=list)
 
 
 def portal_page(*, viewer: User, now: datetime) -> PortalPage:
     """A contact's portal home: their client with its people (three queries), its work in
-    sections (two), its recent activity (two) and its projects (one). When their client is
-    archived, only the first query runs and ``client`` is None."""
+    sections (two), its recent activity (two), its projects (one) and what it owes the
+    practice (one). When their client is archived, only the first query runs and ``client``
+    is None."""
     portal = clients.portal_home(viewer=viewer)
     client = portal.client
     if client is None:
@@ -117,6 +126,7 @@ def portal_page(*, viewer: User, now: datetime) -> PortalPage:
         projects=client_projects(viewer=viewer, client=client),
         inbound_address=client_address(client),
         now=now,
+        owed=selectors_owed.portal_owed(viewer=viewer, client_id=client.pk),
     )
 
 

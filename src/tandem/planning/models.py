@@ -2,4 +2,7 @@
 
 from tandem.planning.models_feeds import CalendarFeed
 
-__all__ = ["CalendarFeed"]
+# What the client owes and how it is reminded (issue 12).
+from tandem.planning.models_owed import Owed, ReminderPolicy
+
+__all__ = ["CalendarFeed", "Owed", "ReminderPolicy"]
