@@ -1197,6 +1197,10 @@ CASES += [
         lambda w: Sent(url("planning:feed-turn-off"), {"off-confirm": "on"}),
         in_section("off-h"),
         "Your calendar address is already off; there is nothing to turn off.",
+    ),
+]
+
+
 # What the client owes (issue 12, planning): the request's "Needed from the client" panel, as
 # the page it is without JavaScript, and the owner's reminder setting.
 

@@ -12,7 +12,8 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         # The calendar feed's sources register themselves when imported (planning.feeds).
-        from tandem.planning import feed_sources  # noqa: F401
-
         # What the client owes follows the requests' moves and comments (reactions).
-        from tandem.planning import owed_reactions  # noqa: F401
+        from tandem.planning import (
+            feed_sources,  # noqa: F401
+            owed_reactions,  # noqa: F401
+        )

@@ -1,7 +1,6 @@
 from django.urls import URLPattern, path
 
-from tandem.planning import views_feeds
-from tandem.planning import views_owed
+from tandem.planning import views_feeds, views_owed
 
 app_name = "planning"
 
