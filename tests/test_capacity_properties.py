@@ -322,13 +322,26 @@ def test_the_earliest_fit_really_fits_and_a_minute_earlier_does_not(
 ) -> None:
     plan = world.plan()
     after = world.start + timedelta(seconds=offset)
-    ask = {
-        "after": after,
-        "plan": plan,
-        "use_kept_free": use_kept_free,
-        "count_tentative": count_tentative,
-    }
-    done = capacity.earliest_fit(minutes, assignee=person, **ask)
+    done = capacity.earliest_fit(
+        minutes,
+        assignee=person,
+        after=after,
+        plan=plan,
+        use_kept_free=use_kept_free,
+        count_tentative=count_tentative,
+    )
+
+    def fits_by(deadline: datetime) -> bool:
+        return capacity.fits(
+            minutes,
+            deadline,
+            assignees=[person],
+            after=after,
+            plan=plan,
+            use_kept_free=use_kept_free,
+            count_tentative=count_tentative,
+        )
+
     availability = world.availability(person)
     begins = ceil_minute(max(after, plan.start))
     taken = slices_of(plan, person, confirmed_only=not count_tentative)
@@ -342,9 +355,9 @@ def test_the_earliest_fit_really_fits_and_a_minute_earlier_does_not(
         return
     assert free_until(done) >= minutes
     assert free_until(done - MINUTE) < minutes
-    assert capacity.fits(minutes, done, assignees=[person], **ask)
-    assert capacity.fits(minutes, done + timedelta(seconds=59), assignees=[person], **ask)
-    assert not capacity.fits(minutes, done - MINUTE, assignees=[person], **ask)
+    assert fits_by(done)
+    assert fits_by(done + timedelta(seconds=59))
+    assert not fits_by(done - MINUTE)
 
 
 @SETTINGS
