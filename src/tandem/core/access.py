@@ -82,6 +82,8 @@ _PRACTICE_WORK = frozenset(
         C.MANAGE_REPEATING_WORK,
         C.KEEP_CHECKLISTS,
         C.KEEP_TEMPLATES,
+        # Planning ahead (issue 12): each person's own working time.
+        C.PLAN_OWN_TIME,
     }
 )
 
@@ -99,6 +101,8 @@ ROLES: dict[str, RolePolicy] = {
             C.INVITE_CONTACTS,
             C.READ_AUDIT_LOG,
             C.HEAR_OF_UNASSIGNED_REQUESTS,
+            # Planning ahead (issue 12): everyone's working time.
+            C.PLAN_TEAM_TIME,
         },
     ),
     Role.ASSISTANT: RolePolicy(Side.PRACTICE, Reach.ASSIGNED, _PRACTICE_WORK),

@@ -58,3 +58,7 @@ class Capability(StrEnum):
     MANAGE_REPEATING_WORK = "manage_repeating_work"
     # Give a task a checklist and tick its steps (the client sees the progress).
     KEEP_CHECKLISTS = "keep_checklists"
+    # Planning ahead (issue 12): one's own working hours, time off and the share of the day
+    # kept free; and everyone's of the practice.
+    PLAN_OWN_TIME = "plan_own_time"
+    PLAN_TEAM_TIME = "plan_team_time"
