@@ -356,3 +356,57 @@ def test_refused_hours_keep_every_day_typed(personas: Personas) -> None:
     assert 'name="tue_starts_at" value="07:15"' in text
     assert 'name="kept_free_percent" value="95"' in text
     assert not WorkingWeek.objects.exists()
+
+
+# Requests as commitments -----------------------------------------------------------------
+
+
+def test_accepted_unfinished_requests_are_the_committed_work(
+    personas: Personas, django_assert_num_queries
+) -> None:
+    from decimal import Decimal
+
+    from tandem.planning.selectors import task_commitments
+    from tandem.work.deliveries import deliver_task
+    from tandem.work.models import Task, TaskStatus
+    from tandem.work.services import create_task, move_task
+
+    world = personas.a
+
+    def request(title: str, estimate: str | None, *moves: str) -> int:
+        task = create_task(
+            world.client1,
+            actor=world.owner,
+            title=title,
+            expectations="Done",
+            deadline_at=datetime(2025, 6, 17, 17, tzinfo=UTC),
+            assignee=world.assistant,
+            estimate_hours=None if estimate is None else Decimal(estimate),
+        )
+        for status in moves:
+            move_task(task, to=status, actor=world.assistant)
+        return task.pk
+
+    sized = request("Report", "6", TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
+    unsized = request("Call", None, TaskStatus.ACCEPTED)
+    request("Not taken on yet", "3")
+    delivered = request("Delivered", "2", TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
+    deliver_task(Task.objects.get(pk=delivered), actor=world.assistant, message="Here it is.")
+    with django_assert_num_queries(1):
+        found = task_commitments(world.practice, default_hours=Decimal("1.5"))
+    assert [(c.key, c.minutes, c.is_default_size) for c in found] == [
+        (f"task:{sized}", 360, False),
+        (f"task:{unsized}", 90, True),
+    ]
+    assert {(c.assignee, c.client, c.is_confirmed) for c in found} == {
+        (world.assistant.pk, world.client1.pk, True)
+    }
+
+    # From Monday 08:00 to Tuesday 17:00 the assistant has 16 working hours: 6 + 1.5 fit,
+    # 6 + 11 do not, and the request with no estimate says so.
+    ada = availability_of(world.assistant, first_day=date(2025, 6, 16), last_day=date(2025, 7, 31))
+    assert not capacity.plan(found, [ada], start=NOW).misses
+    more = task_commitments(world.practice, default_hours=Decimal("11"))
+    late = capacity.plan(more, [ada], start=NOW).placements[f"task:{unsized}"]
+    assert late.miss is not None
+    assert late.miss.reason == "Needs 11 h, 10 h free before the deadline."

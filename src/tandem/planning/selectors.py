@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -19,6 +20,7 @@ from tandem.planning import capacity
 from tandem.planning.capacity import Hours
 from tandem.planning.models import WEEKDAY_KEYS, WEEKDAY_NAMES, TimeOff, WorkingWeek
 from tandem.planning.wording import describe_time_off
+from tandem.work.models import Task, TaskStatus
 
 
 def plannable_members(viewer: User) -> QuerySet[Membership]:
@@ -229,3 +231,40 @@ def _availability(
         kept_free_percent=0 if week is None else week.kept_free_percent,
         known_until=capacity.instant_at(last_day + timedelta(days=1), time(0), person.time_zone),
     )
+
+
+# Work as commitments ------------------------------------------------------------------------
+
+# Requests the practice has taken on and not finished: their hours are committed. Delivered
+# work waits for the client's review, not for the assistant's time.
+COMMITTED_STATUSES = (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.WAITING_ON_CLIENT)
+
+
+def task_commitments(
+    practice: Practice, *, default_hours: Decimal, assignees: Sequence[int] | None = None
+) -> list[capacity.Commitment]:
+    """The practice's accepted, unfinished requests as confirmed commitments (key
+    ``"task:<id>"``, assignee and client by id), a request with no estimate counting as
+    ``default_hours`` and marked so. Only those of ``assignees`` (user ids) when given. One
+    query, on the (practice, status, deadline) index.
+
+    Not scoped to a viewer, like ``availabilities_of``: planning needs every assistant's load
+    to answer anyone "fits"; pages show only what their viewer may see."""
+    tasks = Task.objects.filter(practice=practice, status__in=COMMITTED_STATUSES)
+    if assignees is not None:
+        tasks = tasks.filter(assignee_id__in=assignees)
+    rows = tasks.values_list("id", "estimate_hours", "assignee_id", "deadline_at", "client_id")
+    commitments = []
+    for pk, estimate, assignee, deadline_at, client in rows.order_by("deadline_at", "id"):
+        minutes, is_default = capacity.commitment_minutes(estimate, default_hours=default_hours)
+        commitments.append(
+            capacity.Commitment(
+                key=f"task:{pk}",
+                minutes=minutes,
+                assignee=assignee,
+                deadline_at=deadline_at,
+                client=client,
+                is_default_size=is_default,
+            )
+        )
+    return commitments
