@@ -410,3 +410,30 @@ def test_accepted_unfinished_requests_are_the_committed_work(
     late = capacity.plan(more, [ada], start=NOW).placements[f"task:{unsized}"]
     assert late.miss is not None
     assert late.miss.reason == "Needs 11 h, 10 h free before the deadline."
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "sentence"),
+    [
+        ("first_day", "9999-12-31", "Pick a day within ten years of today."),
+        ("last_day", "0001-01-01", "Pick a day within ten years of today."),
+        ("from_time", "x" * 5000, "is not a time of day"),
+    ],
+)
+def test_time_off_far_from_today_or_not_a_time_is_refused_not_a_crash(
+    personas: Personas, field: str, typed: str, sentence: str
+) -> None:
+    world = personas.a
+    data = {
+        "first_day": "2025-06-20",
+        "last_day": "",
+        "from_time": "",
+        "until_time": "",
+        "note": "",
+    }
+    url = reverse("planning:time-off-add", args=[world.assistant.pk])
+    response = signed_in(world.assistant).post(url, data | {field: typed})
+    assert response.status_code == 400
+    assert sentence in field_error(response, field)
+    assert len(field_error(response, field)) < 200
+    assert not TimeOff.objects.exists()

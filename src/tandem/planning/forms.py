@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from tandem.core.forms import DomainErrorFormMixin
 from tandem.planning.capacity import KEPT_FREE_MAX_PERCENT, instant_at
@@ -16,6 +17,9 @@ from tandem.planning.selectors import Day
 from tandem.planning.services import day_refusal, share_refusal
 
 _CLOCK = re.compile(r"\s*(\d{1,2})[:.h](\d{2})\s*")
+# Time off is booked within ten years of today either way: a typo such as "9999" is caught,
+# and every day stays far from the ends of the calendar.
+WITHIN_DAYS = 3653
 
 
 class ClockField(forms.Field):
@@ -39,8 +43,9 @@ class ClockField(forms.Field):
         if (hour, minute) == (24, 0):
             return time(0)
         if hour > 23 or minute > 59:
+            shown = text if len(text) <= 12 else f"{text[:12]}…"
             raise forms.ValidationError(
-                f"“{text}” is not a time of day: write {self.saying} between 00:00 and 24:00, "
+                f"“{shown}” is not a time of day: write {self.saying} between 00:00 and 24:00, "
                 f"such as {self.example}."
             )
         return time(hour, minute)
@@ -178,8 +183,12 @@ class TimeOffForm(DomainErrorFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for field in ("first_day", "last_day"):
+            day = data.get(field)
+            if day is not None and abs((day - timezone.localdate()).days) > WITHIN_DAYS:
+                self.add_error(field, "Pick a day within ten years of today.")
         first: date | None = data.get("first_day")
-        if first is None:
+        if first is None or "last_day" in self.errors:
             return data
         last: date = data.get("last_day") or first
         if last < first:
