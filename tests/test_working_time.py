@@ -437,3 +437,13 @@ def test_time_off_far_from_today_or_not_a_time_is_refused_not_a_crash(
     assert sentence in field_error(response, field)
     assert len(field_error(response, field)) < 200
     assert not TimeOff.objects.exists()
+
+
+def test_the_page_names_the_practices_bank_holidays_and_the_next_ones(personas: Personas) -> None:
+    from tandem.core.models import Practice
+
+    Practice.objects.filter(pk=personas.a.practice.pk).update(country="GB", subdivision="ENG")
+    text = page_text(signed_in(personas.a.assistant).get(reverse("planning:working-time")))
+    assert "The bank holidays of England are days off" in text
+    assert "Mon 25 Aug: Late Summer Bank Holiday" in text
+    assert "Thu 25 Dec: Christmas Day" in text

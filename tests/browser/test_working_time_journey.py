@@ -82,7 +82,7 @@ def test_an_assistant_sets_her_hours_and_time_off_and_the_owner_sees_them(
     expect(va.get_by_role("heading", name="Your working time")).to_be_visible()
     expect(va.get_by_text("the practice's days and hours apply")).to_be_visible()
     expect(va.get_by_text("Fri 4 Jul", exact=True)).to_be_visible()
-    expect(va.get_by_text("The bank holidays of United Kingdom (ENG)")).to_be_visible()
+    expect(va.get_by_text("The bank holidays of England")).to_be_visible()
     tour.check(va, "working-time-default")
 
     va.get_by_label("From on Friday").fill("09:00")
@@ -132,6 +132,6 @@ def test_an_assistant_sets_her_hours_and_time_off_and_the_owner_sees_them(
     expect(boss.get_by_text("Times are on New York time")).to_be_visible()
     tour.check(boss, "working-time-owner")
 
-    add_time_off_url = reverse("planning:time-off-add", args=[ada.pk])
+    add_time_off_url = reverse("planning:time-off-add", args=[ada.pk]) + "#add-time-off"
     problems = without_refused_form_status(tour.problems, add_time_off_url)
     assert not problems, "\n".join(problems)

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from tandem.accounts.models import User
 from tandem.core import access
-from tandem.core.calendar import PracticeCalendar, country_name
+from tandem.core.calendar import PracticeCalendar, country_name, region_name
 from tandem.core.models import Membership, Practice
 from tandem.core.roles import Capability
 from tandem.planning import capacity
@@ -146,8 +146,9 @@ def _team(viewer: User) -> tuple[TeamMember, ...]:
 def _region_name(calendar: PracticeCalendar) -> str:
     if not calendar.country:
         return ""
-    name = country_name(calendar.country)
-    return f"{name} ({calendar.subdivision})" if calendar.subdivision else name
+    if calendar.subdivision:
+        return region_name(calendar.country, calendar.subdivision)
+    return country_name(calendar.country)
 
 
 def _next_bank_holidays(

@@ -182,7 +182,7 @@ class Availability:
         )
         for span in self.time_off:
             if span.ends_at <= span.starts_at:
-                raise ValueError("Time off ends after it starts.")
+                raise ValueError("Time off must end after it starts.")
         off = _merged([(minute_floor(s.starts_at), minute_ceil(s.ends_at)) for s in self.time_off])
         until = None if self.known_until is None else minute_floor(self.known_until)
         object.__setattr__(self, "_zone", zone)
@@ -218,7 +218,8 @@ class Availability:
         return sum(span.minutes for span in spans)
 
     def periods(self, start: int, end: int) -> list[Period]:
-        """The free periods (start, end, part) between two minutes, clipped to them."""
+        """The free periods (start, end, part) between two minutes since the epoch, clipped
+        to them: the package's own arithmetic (``free_time`` is the same in instants)."""
         found = []
         day, last = local_day(start, self._zone), local_day(max(start, end - 1), self._zone)
         while day <= last:
