@@ -27,6 +27,7 @@ from tandem.core.roles import Role
 from tandem.notify.models import Notification
 from tandem.planning.feed_addresses import make_calendar_feed, turn_off_calendar_feed
 from tandem.planning.owed import ask_client
+from tandem.planning.services import add_time_off
 from tandem.work.attachments import make_thumbnail, store_attachment
 from tandem.work.checklists import add_steps, save_template
 from tandem.work.models import Attachment, Task
@@ -548,6 +549,56 @@ def owed_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[A
     return [owed.pk]
 
 
+# Working time (issue 12): a person plans their own, the owner everyone's of the practice's
+# side. The client's side has none: its own page is refused (403), anyone's is missing (404),
+# as is anyone the viewer may not plan for. An empty form comes back with its errors (400).
+MATRIX += [
+    Row("planning:working-time", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("planning:working-time", "POST", None, (302, 400, 400, 400, 403, 403)),
+    Row("planning:working-time", "PUT", None, (302, 405, 405, 405, 403, 403)),
+    Row("planning:member-working-time", "GET", "assistant_person", (302, 200, 200, 404, 404, 404)),
+    Row("planning:member-working-time", "GET", "owner_person", (302, 200, 404, 404, 404, 404)),
+    Row("planning:member-working-time", "GET", "contact_person", SIGN_IN_THEN_404),
+    Row("planning:member-working-time", "GET", "other_assistant_person", SIGN_IN_THEN_404),
+    Row(
+        "planning:member-working-time",
+        "POST",
+        "assistant_person",
+        (302, 400, 400, 404, 404, 404),
+    ),
+    Row("planning:member-working-time", "POST", "other_assistant_person", SIGN_IN_THEN_404),
+    Row("planning:member-working-time", "PUT", "assistant_person", SIGN_IN_THEN_405),
+    Row("planning:time-off-add", "POST", "assistant_person", (302, 400, 400, 404, 404, 404)),
+    Row("planning:time-off-add", "POST", "other_assistant_person", SIGN_IN_THEN_404),
+    Row("planning:time-off-add", "GET", "assistant_person", SIGN_IN_THEN_405),
+    Row("planning:time-off-remove", "POST", "time_off", (302, 302, 302, 404, 404, 404)),
+    Row("planning:time-off-remove", "POST", "other_time_off", SIGN_IN_THEN_404),
+    Row("planning:time-off-remove", "GET", "time_off", SIGN_IN_THEN_405),
+]
+
+
+def planning_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """The ids of the working-time rows' targets; None for any other target."""
+    world = other if target.startswith("other_") else own
+    match target.removeprefix("other_"):
+        case "assistant_person":
+            return [world.assistant.pk]
+        case "owner_person":
+            return [world.owner.pk]
+        case "contact_person":
+            return [world.contact1.pk]
+        case "time_off":
+            starts_at = timezone.now() + timedelta(days=7)
+            time_off = add_time_off(
+                world.assistant,
+                actor=world.assistant,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=4),
+            )
+            return [world.assistant.pk, time_off.pk]
+    return None
+
+
 def repeating_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
     """The ids of the repeating-work rows' targets; None for any other target."""
     world = other if target.startswith("other_") else own
@@ -687,6 +738,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
     if found is not None:
         return found
     found = owed_target(target, own, other)
+    if found is not None:
+        return found
+    found = planning_target(target, own, other)
     if found is not None:
         return found
     raise AssertionError(f"Unknown target {target}")

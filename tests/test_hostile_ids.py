@@ -303,18 +303,22 @@ def url_ids() -> list[tuple[str, str]]:
 
 
 def valid_ids(w: World) -> dict[str, int | str]:
-    return {
-        "client_id": w.a.client1.pk,
-        "task_id": w.task.pk,
-        "user_id": w.a.assistant.pk,
-        "membership_id": w.a.assistant_membership.pk,
-        "invitation_id": w.a.pending_invitation.pk,
-        "attachment_id": w.attachment.pk,
-        "project_id": w.project_id,
-        "notification_id": w.notification.pk,
-        # The practice's logo: a token of the right form, so only the id decides.
-        "token": "A" * 24,
-    } | repeating_ids(w)
+    return (
+        {
+            "client_id": w.a.client1.pk,
+            "task_id": w.task.pk,
+            "user_id": w.a.assistant.pk,
+            "membership_id": w.a.assistant_membership.pk,
+            "invitation_id": w.a.pending_invitation.pk,
+            "attachment_id": w.attachment.pk,
+            "project_id": w.project_id,
+            "notification_id": w.notification.pk,
+            # The practice's logo: a token of the right form, so only the id decides.
+            "token": "A" * 24,
+        }
+        | repeating_ids(w)
+        | planning_ids(w)
+    )
 
 
 def repeating_ids(w: World) -> dict[str, int]:
@@ -334,6 +338,22 @@ def repeating_ids(w: World) -> dict[str, int]:
     template = save_template(None, actor=w.a.owner, title="Onboarding", expectations="Ready")
     (step,) = add_steps(w.task, actor=w.a.owner, steps=["Draft"])
     return {"series_id": series.pk, "template_id": template.pk, "item_id": step.pk}
+
+
+def planning_ids(w: World) -> dict[str, int]:
+    """The assistant's time off (issue 12), at the address of the assistant's working time;
+    booked once, since time off may not overlap itself."""
+    from tandem.planning.models import TimeOff
+    from tandem.planning.services import add_time_off
+
+    time_off = TimeOff.objects.filter(person=w.a.assistant).first()
+    if time_off is None:
+        starts_at = timezone.now() + timedelta(days=7)
+        ends_at = starts_at + timedelta(hours=4)
+        time_off = add_time_off(
+            w.a.assistant, actor=w.a.owner, starts_at=starts_at, ends_at=ends_at
+        )
+    return {"time_off_id": time_off.pk}
 
 
 @pytest.mark.parametrize(("name", "kwarg"), url_ids())

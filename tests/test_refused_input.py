@@ -1298,6 +1298,124 @@ CASES += [
 ]
 
 
+# Working time (issue 12): the weekly hours with the share kept free, and time off. ---------
+
+TIME_OFF_ON = timezone.localdate() + timedelta(days=10)
+ADD_TIME_OFF = r'region:aria-labelledby="add-time-off-title">(.*?)</form>'
+
+
+def day_words(day: Any) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def hours_form(**overrides: str) -> dict[str, str]:
+    """Monday to Friday, 09:00 to 17:00, nothing kept free, with ``overrides``."""
+    days: dict[str, str] = {}
+    for key in ("mon", "tue", "wed", "thu", "fri"):
+        days |= {f"{key}_works": "on", f"{key}_starts_at": "09:00", f"{key}_ends_at": "17:00"}
+    return days | {"kept_free_percent": "0"} | overrides
+
+
+def time_off_form(world: PracticeWorld, **overrides: str) -> Sent:
+    data = {
+        "first_day": TIME_OFF_ON.isoformat(),
+        "last_day": "",
+        "from_time": "",
+        "until_time": "",
+        "note": "Dentist",
+    }
+    return Sent(url("planning:time-off-add", world.assistant.pk), data | overrides)
+
+
+def after_booking_a_day_off(world: PracticeWorld) -> Sent:
+    from tandem.planning.services import add_time_off
+
+    starts_at = timezone.make_aware(
+        timezone.datetime.combine(TIME_OFF_ON, timezone.datetime.min.time())
+    )
+    add_time_off(
+        world.assistant,
+        actor=world.assistant,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(days=1),
+    )
+    return time_off_form(world, from_time="14:00", until_time="16:00")
+
+
+CASES += [
+    Refused(
+        "weekly hours (a day that ends before it starts)",
+        "assistant",
+        lambda w: Sent(url("planning:working-time"), hours_form(mon_ends_at="08:00")),
+        beside_field("id_mon_ends_at"),
+        "Monday ends before it starts: make the end later than 09:00 (00:00 for midnight).",
+        typed=('value="08:00"',),
+    ),
+    Refused(
+        "weekly hours (a time outside 00:00 to 24:00)",
+        "assistant",
+        lambda w: Sent(url("planning:working-time"), hours_form(tue_starts_at="25:00")),
+        beside_field("id_tue_starts_at"),
+        "“25:00” is not a time of day: write Tuesday's start between 00:00 and 24:00, such as "
+        "09:00.",
+        typed=('value="25:00"',),
+    ),
+    Refused(
+        "weekly hours (a day ticked without its hours)",
+        "assistant",
+        lambda w: Sent(url("planning:working-time"), hours_form(sat_works="on")),
+        beside_field("id_sat_starts_at"),
+        "Write when Saturday starts, such as 09:00, or untick Saturday.",
+        typed=('id="id_sat_works" checked',),
+    ),
+    Refused(
+        "weekly hours (95 % kept free)",
+        "assistant",
+        lambda w: Sent(url("planning:working-time"), hours_form(kept_free_percent="95")),
+        beside_field("id_kept_free_percent"),
+        "Keep at most 90 % of the day free, so some time is left to plan; 95 % leaves almost none.",
+        typed=('value="95"',),
+    ),
+    Refused(
+        "an assistant's weekly hours, by the owner (-5 % kept free)",
+        "owner",
+        lambda w: Sent(
+            url("planning:member-working-time", w.assistant.pk),
+            hours_form(kept_free_percent="-5", wed_starts_at="10:30"),
+        ),
+        beside_field("id_kept_free_percent"),
+        "The share kept free cannot be below 0 %: write 0 to plan all of your time.",
+        typed=('value="-5"', 'value="10:30"'),
+    ),
+    Refused(
+        "time off (a last day before the first)",
+        "assistant",
+        lambda w: time_off_form(w, last_day=(TIME_OFF_ON - timedelta(days=2)).isoformat()),
+        beside_field("id_last_day"),
+        "The time off ends before it starts: pick a last day on or after "
+        f"{day_words(TIME_OFF_ON)}.",
+        typed=('value="Dentist"', f'value="{TIME_OFF_ON.isoformat()}"'),
+    ),
+    Refused(
+        "time off (part of a day that ends before it starts)",
+        "assistant",
+        lambda w: time_off_form(w, from_time="15:00", until_time="11:00"),
+        beside_field("id_until_time"),
+        "The time off ends before it starts: make it end after 15:00.",
+        typed=('value="15:00"', 'value="11:00"', 'value="Dentist"'),
+    ),
+    Refused(
+        "time off (overlapping time off already booked)",
+        "assistant",
+        after_booking_a_day_off,
+        ADD_TIME_OFF,
+        f"This overlaps time off already booked ({day_words(TIME_OFF_ON)}): change the dates, "
+        "or remove that one first.",
+        typed=('value="14:00"', 'value="16:00"', 'value="Dentist"'),
+    ),
+]
+
+
 def sender(personas: Personas, persona: str) -> Any:
     match persona:
         case "visitor":

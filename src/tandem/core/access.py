@@ -86,6 +86,8 @@ _PRACTICE_WORK = frozenset(
         C.KEEP_CALENDAR_FEED,
         # What the client owes (issue 12).
         C.ASK_CLIENT_FOR_INPUT,
+        # Planning ahead (issue 12): each person's own working time.
+        C.PLAN_OWN_TIME,
     }
 )
 
@@ -103,6 +105,8 @@ ROLES: dict[str, RolePolicy] = {
             C.INVITE_CONTACTS,
             C.READ_AUDIT_LOG,
             C.HEAR_OF_UNASSIGNED_REQUESTS,
+            # Planning ahead (issue 12): everyone's working time.
+            C.PLAN_TEAM_TIME,
         },
     ),
     Role.ASSISTANT: RolePolicy(Side.PRACTICE, Reach.ASSIGNED, _PRACTICE_WORK),

@@ -71,6 +71,11 @@ def country_name(code: str) -> str:
     return _country_names().get(code, code)
 
 
+def region_name(country: str, subdivision: str) -> str:
+    """The region's name ("England" for GB-ENG), or its code when the library has none."""
+    return _regions(country).names.get(subdivision, subdivision) if country else subdivision
+
+
 def normalize_region(country: str, subdivision: str = "") -> tuple[str, str]:
     """The country's code and the region's code as the calendar knows them.
 

@@ -65,3 +65,7 @@ class Capability(StrEnum):
     # marks it received or drops it; the client says "here it is".
     ASK_CLIENT_FOR_INPUT = "ask_client_for_input"
     ANSWER_WHAT_IS_OWED = "answer_what_is_owed"
+    # Planning ahead (issue 12): one's own working hours, time off and the share of the day
+    # kept free; and everyone's of the practice.
+    PLAN_OWN_TIME = "plan_own_time"
+    PLAN_TEAM_TIME = "plan_team_time"

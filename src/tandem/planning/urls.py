@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tandem.planning import views_feeds, views_owed
+from tandem.planning import views, views_feeds, views_owed
 
 app_name = "planning"
 
@@ -17,4 +17,21 @@ urlpatterns: list[URLPattern] = [
     path("owed/<int:owed_id>/received/", views_owed.owed_receive, name="owed-receive"),
     path("owed/<int:owed_id>/drop/", views_owed.owed_drop, name="owed-drop"),
     path("settings/reminders/", views_owed.reminder_settings, name="reminder-settings"),
+    # Working time and time off (issue 12).
+    path("planning/working-time/", views.my_working_time, name="working-time"),
+    path(
+        "planning/working-time/<int:user_id>/",
+        views.member_working_time,
+        name="member-working-time",
+    ),
+    path(
+        "planning/working-time/<int:user_id>/time-off/",
+        views.time_off_add,
+        name="time-off-add",
+    ),
+    path(
+        "planning/working-time/<int:user_id>/time-off/<int:time_off_id>/remove/",
+        views.time_off_remove,
+        name="time-off-remove",
+    ),
 ]
