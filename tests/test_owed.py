@@ -518,7 +518,7 @@ def test_the_migration_gives_requests_already_waiting_their_item_without_a_burst
 ) -> None:
     from django.apps import apps
 
-    migration = importlib.import_module("tandem.planning.migrations.0001_owed_items")
+    migration = importlib.import_module("tandem.planning.migrations.0002_owed_items")
     a = personas.a
     ahead = wait_for_copy(a, in_progress(a, "Ahead"))
     late = wait_for_copy(a, in_progress(a, "Late"))

@@ -36,8 +36,7 @@ from tandem.work.services import create_task, move_task
 
 from ..conftest import join, make_owner
 from ..smtp_server import Recorder, text_and_html
-from .conftest import Tour, run_jobs
-from .test_delivery_journey import sign_in
+from .conftest import Tour, run_jobs, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

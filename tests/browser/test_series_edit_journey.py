@@ -32,8 +32,7 @@ from tandem.work import repeating, services
 from tandem.work.models import RepeatingRequest, Task
 
 from ..conftest import join, make_owner
-from .conftest import Tour
-from .test_requests_journey import sign_in
+from .conftest import Tour, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
