@@ -24,6 +24,7 @@ from tandem.planning.capacity import KEPT_FREE_MAX_PERCENT
 # Calendar feeds and what the client owes live in their own modules (issue 12).
 from tandem.planning.models_feeds import CalendarFeed
 from tandem.planning.models_owed import Owed, ReminderPolicy
+from tandem.planning.models_policy import PlanningPolicy
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -156,4 +157,12 @@ class TimeOff(models.Model):
         return f"Time off of {self.person_id} from {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-__all__ = ["CalendarFeed", "Owed", "ReminderPolicy", "TimeOff", "WorkingHours", "WorkingWeek"]
+__all__ = [
+    "CalendarFeed",
+    "Owed",
+    "PlanningPolicy",
+    "ReminderPolicy",
+    "TimeOff",
+    "WorkingHours",
+    "WorkingWeek",
+]
