@@ -532,6 +532,9 @@ MATRIX += [
     Row("planning:reminder-settings", "GET", None, (302, 200, 403, 403, 403, 403)),
     Row("planning:reminder-settings", "POST", None, (302, 400, 403, 403, 403, 403)),
     Row("planning:reminder-settings", "PUT", None, (302, 405, 403, 403, 403, 403)),
+    Row("planning:settings", "GET", None, (302, 200, 403, 403, 403, 403)),
+    Row("planning:settings", "POST", None, (302, 400, 403, 403, 403, 403)),
+    Row("planning:settings", "PUT", None, (302, 405, 403, 403, 403, 403)),
 ]
 
 

@@ -1295,6 +1295,26 @@ CASES += [
         "Choose between 1 and 10 working days.",
         typed=('value="0"',),
     ),
+    Refused(
+        "planning settings (a notice of minus one day)",
+        "owner",
+        lambda w: Sent(
+            url("planning:settings"),
+            {
+                "default_request_hours": "2",
+                "small_hours": "1",
+                "medium_hours": "4",
+                "large_hours": "10",
+                "notice_working_days": "-1",
+                "rush_policy": "Rush work costs more.",
+                "check_in_weekday": "0",
+                "check_in_time": "09:00",
+            },
+        ),
+        beside_field("id_notice_working_days"),
+        "Give the notice as 0 to 20 working days",
+        typed=('value="-1"', "Rush work costs more."),
+    ),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tandem.planning import views, views_feeds, views_owed
+from tandem.planning import views, views_feeds, views_owed, views_policy
 
 app_name = "planning"
 
@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("owed/<int:owed_id>/answer/", views_owed.owed_answer, name="owed-answer"),
     path("owed/<int:owed_id>/received/", views_owed.owed_receive, name="owed-receive"),
     path("owed/<int:owed_id>/drop/", views_owed.owed_drop, name="owed-drop"),
+    path("settings/planning/", views_policy.planning_settings, name="settings"),
     path("settings/reminders/", views_owed.reminder_settings, name="reminder-settings"),
     # Working time and time off (issue 12).
     path("planning/working-time/", views.my_working_time, name="working-time"),
