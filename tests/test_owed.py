@@ -184,6 +184,27 @@ def test_a_comment_with_a_file_is_answered_with_a_file(
     assert (item(owed).state, item(owed).answer) == (Owed.State.ANSWERED, Owed.Answer.FILE)
 
 
+@pytest.mark.parametrize(("who", "answered"), [("contact1", True), ("assistant", False)])
+def test_files_added_on_their_own_answer_only_from_the_clients_side(
+    clock, personas: Personas, settings, tmp_path, who: str, answered: bool
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    a = personas.a
+    task = in_progress(a)
+    owed = ask(a, task)
+    response = signed_in(getattr(a, who)).post(
+        reverse("work:attachment-add", args=[task.pk]),
+        {"attachments": SimpleUploadedFile("copy.pdf", b"%PDF-1.4\n%%EOF\n")},
+    )
+    assert response.status_code == 302
+    react_now()
+    expected = (Owed.State.ANSWERED, Owed.Answer.FILE) if answered else (Owed.State.OPEN, "")
+    assert (item(owed).state, item(owed).answer) == expected
+    # The files are a line on the request's timeline either way.
+    timeline = page_text(signed_in(a.assistant).get(reverse("work:task-detail", args=[task.pk])))
+    assert "Added the file “copy.pdf”." in timeline
+
+
 def test_a_comment_written_before_the_ask_answers_nothing(clock, personas: Personas) -> None:
     a = personas.a
     task = in_progress(a)

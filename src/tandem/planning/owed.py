@@ -273,6 +273,21 @@ def answer_by_comment(comment: Comment) -> int:
     )
 
 
+def answer_by_files(event: TaskEvent) -> int:
+    """Files added by someone on the client's side answer everything the request owed until
+    then, "with a file"; the practice's own files answer nothing."""
+    author = event.actor
+    if author is None or access.side_of(author) != Side.CLIENT:
+        return 0
+    return _settle(
+        Owed.objects.filter(task_id=event.task_id, created_at__lte=event.created_at),
+        Owed.State.ANSWERED,
+        author,
+        at=event.created_at,
+        answer=Owed.Answer.FILE,
+    )
+
+
 def client_comments(task: Task) -> QuerySet[Comment]:
     """The task's comments written by someone on the client's side."""
     client_roles = access.roles_on_side(Side.CLIENT)

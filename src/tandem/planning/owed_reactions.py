@@ -11,6 +11,7 @@ from tandem.work.models import Comment, TaskEvent, TaskStatus
 from tandem.work.services import COMMENT_POSTED
 
 TASK_MOVED = f"task.{TaskEvent.Kind.STATUS_CHANGED}"
+TASK_EDITED = f"task.{TaskEvent.Kind.EDITED}"
 
 
 @events.reaction("planning.owed_on_move", kinds=[TASK_MOVED])
@@ -27,3 +28,12 @@ def on_comment(row: models.Model, kind: str) -> None:
     """A comment from the client's side answers what its request owed."""
     assert isinstance(row, Comment)
     owed.answer_by_comment(row)
+
+
+@events.reaction("planning.owed_on_files", kinds=[TASK_EDITED])
+def on_files(row: models.Model, kind: str) -> None:
+    """Files the client's side adds to the request ("Add files", or with an edit) answer
+    what it owed, as a comment with files does."""
+    assert isinstance(row, TaskEvent)
+    if row.changes.get("files_added"):
+        owed.answer_by_files(row)

@@ -21,10 +21,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from tandem.clients.models import Client
+from tandem.core import events
 from tandem.core.errors import DomainError
 from tandem.work.attachments.rules import FIELD, FILES_PER_POST_MAX, check_file, clean_name
 from tandem.work.attachments.thumbnails import THUMBNAIL_FORMATS
-from tandem.work.models import Attachment, Comment, Delivery, Task
+from tandem.work.models import Attachment, Comment, Delivery, Task, TaskEvent
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -143,11 +144,26 @@ def link_uploads(
 
 
 def attach_to_task(task: Task, *, actor: User, uploads: Iterable[int]) -> int:
-    """“Add files” on a task: anyone who can see the task may add files to it."""
+    """“Add files” on a task: anyone who can see the task may add files to it.
+
+    The files are a line on the timeline, as when they come with an edit ("added 2 files"),
+    through the one event path: watchers hear of them, and files from the client's side
+    answer what the request was waiting for (``planning.owed_reactions``)."""
     if not Task.objects.visible_to(actor).filter(pk=task.pk).exists():
         raise DomainError("This task is not one of yours; open it from your own task list.")
     wanted = list(uploads)
     if not wanted:
         raise DomainError("Choose at least one file to add.", field=FIELD)
     with transaction.atomic():
-        return link_uploads(wanted, actor=actor, task=task)
+        added = link_uploads(wanted, actor=actor, task=task)
+        names = Attachment.objects.filter(pk__in=wanted).order_by("created_at", "id")
+        event = TaskEvent(
+            practice_id=task.practice_id,
+            client_id=task.client_id,
+            task=task,
+            actor=actor,
+            kind=TaskEvent.Kind.EDITED,
+            changes={"files_added": list(names.values_list("name", flat=True))},
+        )
+        events.record(event, kind=f"task.{TaskEvent.Kind.EDITED}")
+        return added
