@@ -78,3 +78,22 @@ def test_demo_has_something_a_client_owes_past_its_date() -> None:
         http.post("/accounts/login/", {"login": email, "password": demo.PASSWORD})
         page = http.get("/dashboard/" if email.startswith("ada") else "/portal/")
         assert text in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_plans_with_working_hours_time_off_and_a_rush_policy() -> None:
+    from tandem.planning.models import TimeOff, WorkingWeek
+    from tandem.planning.models_policy import planning_policy
+
+    demo.load()
+    ada = User.objects.get(email="ada@demo.example.com")
+    week = WorkingWeek.objects.get(person=ada)
+    assert week.kept_free_percent == 20
+    assert TimeOff.objects.filter(person=ada).count() == 2
+    assert TimeOff.objects.filter(person__email="ben@demo.example.com").count() == 1
+    policy = planning_policy(ada.membership.practice_id)
+    assert policy.pk is not None and "half as much again" in policy.rush_policy
+    http = HttpClient()
+    http.post("/accounts/login/", {"login": ada.email, "password": demo.PASSWORD})
+    page = http.get("/planning/working-time/").content.decode()
+    assert "Dentist" in page and "Moving house" in page
