@@ -10,14 +10,24 @@ each shows the instant it will be saved as while it is typed.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from tandem.clients.models import Client
+from tandem.core.errors import DomainError
 from tandem.core.forms import parse_id
 from tandem.planning.capacity import describe_minutes
-from tandem.planning.headsups import DETAILS_MAX, DUE_MISSING, REASON_MAX, WHAT_MAX, WHAT_MISSING
+from tandem.planning.headsups import (
+    DETAILS_MAX,
+    DUE_MISSING,
+    REASON_MAX,
+    SIZE_MISSING,
+    WHAT_MAX,
+    WHAT_MISSING,
+    size_of,
+)
 from tandem.planning.models_headsups import HeadsUp
 from tandem.planning.models_policy import PlanningPolicy
 from tandem.work.deadline_phrases import PHRASE_MAX, resolve_for
@@ -133,6 +143,23 @@ class HeadsUpForm(PhraseMixin, forms.Form):
             raise forms.ValidationError(refusal.message) from None
         self.materials_resolved = found
         return found.at
+
+    def clean_hours(self) -> Decimal | None:
+        # Said now, beside the field, with any other mistake; the service checks it again.
+        hours: Decimal | None = self.cleaned_data["hours"]
+        if hours is not None:
+            try:
+                size_of(practice_id=self.client.practice_id, hours=hours, letter="")
+            except DomainError as error:
+                raise forms.ValidationError(error.message) from None
+        return hours
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        neither = "hours" in data and data["hours"] is None and not data.get("size")
+        if neither and "size" not in self.errors:
+            self.add_error("hours", SIZE_MISSING)
+        return data
 
     def clean_check_in(self) -> int | None:
         # An id that is not one is dropped: it only links back, it decides nothing.
