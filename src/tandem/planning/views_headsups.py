@@ -76,7 +76,7 @@ def _chosen_client(request: MemberRequest, source: Any) -> Client | None:
     """The client asked for (``?client=<id>``, or the posted one), 404 when not one the
     viewer may give for; without one, the viewer's only client, or None (pick one first)."""
     clients = Client.objects.visible_to(request.user).active().select_related("practice")
-    asked = parse_id(source.get("client"))
+    asked = parse_id(source.get("client") or request.GET.get("client"))
     if asked is not None:
         return get_object_or_404(clients, pk=asked)
     only = list(clients[:2])
