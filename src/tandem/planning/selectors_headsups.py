@@ -78,7 +78,7 @@ def portal_heads_ups(*, viewer: User, client_id: int) -> list[HeadsUp]:
         HeadsUp.objects.visible_to(viewer)
         .open()
         .filter(client_id=client_id)
-        .select_related("confirmed_by")
+        .select_related("client")
         .order_by("due_at", "id")
     )
     return list(rows[:PORTAL_LIMIT])
