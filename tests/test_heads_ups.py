@@ -474,3 +474,13 @@ def test_the_feed_has_reservations_each_side_may_see(personas: Personas) -> None
     assert summaries(world.contact2, client) == {"Tentative: Client two's plan (Client A2)"}
     assert summaries(world.assistant, practice) == {"Reserved: Spring newsletter (Client A1)"}
     assert len(summaries(world.owner, practice)) == 2
+
+
+def test_the_demo_has_heads_ups_in_both_states() -> None:
+    from tandem.demo import loader
+
+    loader.load()
+
+    states = set(HeadsUp.objects.values_list("state", flat=True))
+    assert states == {"tentative", "confirmed"}
+    assert HeadsUp.objects.filter(size="L").exists()
