@@ -232,6 +232,12 @@ def test_making_it_a_request_carries_over_hours_deadline_and_assistant(
     assert Task.objects.get(pk=task.pk).status == TaskStatus.ACCEPTED
     heads_up.refresh_from_db()
     assert (heads_up.state, heads_up.task_id) == ("became_request", task.pk)
+    # The contact who gave it hears how it goes, as if she had sent it.
+    assert set(task.watchers.values_list("user_id", flat=True)) == {
+        world.owner.pk,
+        world.assistant.pk,
+        world.contact1.pk,
+    }
 
 
 def test_the_requests_timeline_says_it_came_from_a_heads_up(personas: Personas) -> None:

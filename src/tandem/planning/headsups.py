@@ -7,6 +7,7 @@ transaction; two clicks at once change a heads-up once, and the second hears why
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,7 +24,7 @@ from tandem.core.roles import Capability
 from tandem.planning.models_headsups import HeadsUp, HeadsUpEvent
 from tandem.planning.models_policy import SIZE_MAX_MINUTES, planning_policy
 from tandem.work.models import Task, TaskStatus
-from tandem.work.services import create_task, move_task
+from tandem.work.services import add_watcher, create_task, move_task
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -224,16 +225,26 @@ def make_request(heads_up: HeadsUp, *, actor: User) -> Task:
             actor=actor,
             title=heads_up.what,
             expectations=heads_up.details or f"{heads_up.what}, as the heads-up described.",
-            request_markdown=heads_up.details,
             deadline_at=heads_up.due_at,
             assignee=primary_assistant(client),
             estimate_hours=estimate_of(heads_up.minutes),
             created_note=_origin(heads_up),
         )
         move_task(task, to=TaskStatus.ACCEPTED, actor=actor)
+        _giver_watches(task, heads_up, actor=actor)
         _settle(heads_up, actor, to=HeadsUp.State.BECAME_REQUEST, task=task)
         _record(heads_up, actor=actor, kind=HeadsUpEvent.Kind.BECAME_REQUEST)
     return task
+
+
+def _giver_watches(task: Task, heads_up: HeadsUp, *, actor: User) -> None:
+    """Whoever gave the heads-up hears how the request goes, as if they had sent it; not
+    when they can no longer see the client (left, or moved on)."""
+    giver = heads_up.created_by
+    if giver is None or giver.pk == actor.pk:
+        return
+    with suppress(DomainError):
+        add_watcher(task, actor=actor, user=giver)
 
 
 def primary_assistant(client: Client) -> User | None:
