@@ -160,6 +160,8 @@ def test_confirming_reserves_and_says_who_and_when(personas: Personas) -> None:
 
     assert (heads_up.state, heads_up.confirmed_by_id) == ("confirmed", world.assistant.pk)
     assert heads_up.confirmed_at == MONDAY
+    kinds = list(HeadsUpEvent.objects.order_by("pk").values_list("kind", "actor_id"))
+    assert kinds == [("given", world.contact1.pk), ("confirmed", world.assistant.pk)]
 
 
 def test_a_contact_cannot_confirm_or_decline(personas: Personas) -> None:
@@ -490,3 +492,25 @@ def test_the_demo_has_heads_ups_in_both_states() -> None:
     states = set(HeadsUp.objects.values_list("state", flat=True))
     assert states == {"tentative", "confirmed"}
     assert HeadsUp.objects.filter(size="L").exists()
+
+
+def test_a_refusal_about_a_row_not_on_the_page_is_said_at_the_top(personas: Personas) -> None:
+    world = personas.a
+    heads_up = give(world, actor=world.owner, client=world.client2)
+    archive_client(world.client2, actor=world.owner)
+
+    response = signed_in(world.owner).post(
+        reverse("planning:heads-up-to-request", args=[heads_up.pk])
+    )
+
+    assert response.status_code == 400
+    assert "Restore Client A2 before adding work for it." in page_text(response)
+    assert not Task.objects.exists()
+
+
+def test_an_archived_clients_heads_ups_reserve_nothing(personas: Personas) -> None:
+    world = personas.a
+    give(world, actor=world.owner, client=world.client2)
+    archive_client(world.client2, actor=world.owner)
+
+    assert heads_up_commitments(world.practice.pk) == []

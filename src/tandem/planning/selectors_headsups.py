@@ -88,8 +88,8 @@ def heads_up_commitments(practice_id: int) -> list[capacity.Commitment]:
     """The practice's tentative and confirmed heads-ups as commitments for the capacity plan:
     key ``"heads-up:<id>"``, their minutes, assignee the client's first assigned member of
     the practice's side (None without one), deadline when due, confirmed by state, earliest
-    start when the materials arrive, client by id. One query (the assignee is a subquery),
-    on the practice's open heads-ups index.
+    start when the materials arrive, client by id; not those of archived clients. One query
+    (the assignee is a subquery), on the practice's open heads-ups index.
 
     Not scoped to a viewer, like ``selectors.task_commitments``: planning needs everyone's
     load to answer anyone "fits"; pages show only what their viewer may see."""
@@ -100,6 +100,8 @@ def heads_up_commitments(practice_id: int) -> list[capacity.Commitment]:
     rows = (
         HeadsUp.objects.filter(practice_id=practice_id)
         .open()
+        # An archived client's heads-ups are no longer coming: they reserve nothing.
+        .filter(client__archived_at__isnull=True)
         .annotate(assignee_id=Subquery(first_assignee.values("user_id")[:1]))
         .order_by("due_at", "id")
         .values_list(

@@ -43,6 +43,10 @@ def _render_list(
     decline_form: tuple[int, DeclineForm] | None = None,
 ) -> HttpResponse:
     page = heads_ups_page(viewer=request.user)
+    shown = {item.pk for item in (*page.open, *page.ended)}
+    if refusal is not None and refusal.target_id not in shown:
+        # Its row is not on the page (an archived client's, an old one): say it at the top.
+        refusal = Refusal(refusal.message, refusal.where)
     forms = {item.pk: DeclineForm(heads_up_id=item.pk) for item in page.open}
     if decline_form is not None:
         forms[decline_form[0]] = decline_form[1]
