@@ -746,6 +746,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
     found = planning_target(target, own, other)
     if found is not None:
         return found
+    found = heads_up_target(target, own, other)
+    if found is not None:
+        return found
     raise AssertionError(f"Unknown target {target}")
 
 
@@ -812,6 +815,8 @@ def build_url(row: Row, own: PracticeWorld, other: PracticeWorld) -> str:
         args.append(world.assistant.pk)
     if row.name == "work:request-new" and args:
         return f"{reverse(row.name)}?client={args[0]}"
+    if row.name == "planning:heads-up-add" and args:
+        return f"{reverse(row.name)}?client={args[0]}"
     return reverse(row.name, args=args)
 
 
@@ -822,6 +827,56 @@ def post_data(row: Row, own: PracticeWorld, other: PracticeWorld) -> dict[str, A
     if row.name == "clients:member-role":
         return {"role": "owner"}
     return dict(row.data)
+
+
+# Heads-ups (issue 12, planning). The practice's list is the practice side's, the portal's the
+# contacts'; anyone gives one for a client they serve (a client they do not is missing). An
+# empty form comes back with its mistakes (400). Confirming, declining and making a request
+# are the practice's (contacts 403); withdrawing is for both sides; another client's or
+# practice's heads-up is missing (404). Declining without a reason is refused (400).
+MATRIX += [
+    Row("planning:heads-ups", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("planning:heads-ups", "POST", None, PRACTICE_ONLY_405),
+    Row("planning:portal-heads-ups", "GET", None, (302, 403, 403, 403, 200, 200)),
+    Row("planning:portal-heads-ups", "POST", None, (302, 403, 403, 403, 405, 405)),
+    Row("planning:heads-up-add", "GET", None, (302, 200, 200, 200, 200, 200)),
+    Row("planning:heads-up-add", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("planning:heads-up-add", "GET", "client2", (302, 200, 404, 404, 404, 200)),
+    Row("planning:heads-up-add", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("planning:heads-up-add", "POST", "client1", (302, 400, 400, 404, 400, 404)),
+    Row("planning:heads-up-add", "PUT", None, SIGN_IN_THEN_405),
+    Row("planning:heads-up-confirm", "POST", "heads_up1", (302, 302, 302, 404, 403, 403)),
+    Row("planning:heads-up-confirm", "POST", "other_heads_up1", PRACTICE_ONLY_404),
+    Row("planning:heads-up-confirm", "GET", "heads_up1", PRACTICE_ONLY_405),
+    Row("planning:heads-up-decline", "POST", "heads_up1", (302, 400, 400, 404, 403, 403)),
+    Row("planning:heads-up-decline", "POST", "other_heads_up1", PRACTICE_ONLY_404),
+    Row("planning:heads-up-decline", "GET", "heads_up1", PRACTICE_ONLY_405),
+    Row("planning:heads-up-withdraw", "POST", "heads_up1", (302, 302, 302, 404, 302, 404)),
+    Row("planning:heads-up-withdraw", "POST", "other_heads_up1", SIGN_IN_THEN_404),
+    Row("planning:heads-up-withdraw", "GET", "heads_up1", SIGN_IN_THEN_405),
+    Row("planning:heads-up-to-request", "POST", "heads_up1", (302, 302, 302, 404, 403, 403)),
+    Row("planning:heads-up-to-request", "POST", "other_heads_up1", PRACTICE_ONLY_404),
+    Row("planning:heads-up-to-request", "GET", "heads_up1", PRACTICE_ONLY_405),
+]
+
+
+def heads_up_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """The id of a tentative heads-up client 1's contact gave; None for any other target."""
+    if target not in {"heads_up1", "other_heads_up1"}:
+        return None
+    from decimal import Decimal
+
+    from tandem.planning.headsups import give_heads_up, size_of
+
+    world = other if target.startswith("other_") else own
+    heads_up = give_heads_up(
+        world.client1,
+        actor=world.contact1,
+        what="Spring newsletter",
+        size=size_of(practice_id=world.practice.pk, hours=Decimal(3), letter=""),
+        due_at=timezone.now() + timedelta(days=5),
+    )
+    return [heads_up.pk]
 
 
 def cases() -> list[Any]:

@@ -104,8 +104,9 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     # 4. the contact's client joined to its practice, 5. its assistants joined to users,
     # 6. its contacts joined to users, 7.-8. its work in sections (totals by status, then
     # each section's first rows), 9. its latest changes, 10. its latest comments, 11. its
-    # projects with progress, 12. what the practice asked it for (planning)
-    with django_assert_num_queries(12):
+    # projects with progress, 12. what the practice asked it for (planning), 13. its
+    # heads-ups still coming (planning)
+    with django_assert_num_queries(13):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["page"].assistants) == rows + 1
@@ -138,8 +139,8 @@ def test_portal_home_with_requests(
     http = signed_in(personas.a.contact1)
     # 4. the client, 5. its assistants, 6. its contacts, 7.-8. its work in sections,
     # 9. its latest changes, 10. its latest comments, 11. its projects with progress,
-    # 12. what the practice asked it for (planning)
-    with django_assert_num_queries(12):
+    # 12. what the practice asked it for (planning), 13. its heads-ups still coming
+    with django_assert_num_queries(13):
         response = http.get("/portal/")
     assert response.context["page"].sections["in_progress"].total == rows
 
@@ -298,6 +299,65 @@ def test_dashboards_and_portal_with_what_is_owed(
             unanswered = rows - (rows + 2) // 3 + rows
             assert (len(still.items), still.has_more) == (min(unanswered, 10), unanswered > 10)
         http = signed_in(world.contact1)
-        with django_assert_num_queries(12):
+        # The portal as above, its heads-ups included.
+        with django_assert_num_queries(13):
             response = http.get("/portal/")
     assert len(response.context["page"].owed) == min(rows + rows - (rows + 2) // 3, 10)
+
+
+# Heads-ups (issue 12, planning) ------------------------------------------------------------
+
+
+def populate_heads_ups(world: PracticeWorld, rows: int) -> None:
+    """``rows`` heads-ups of client 1 (every third confirmed, every fourth withdrawn) and
+    ``rows`` of client 2, given by their contacts."""
+    from decimal import Decimal
+
+    from tandem.planning.headsups import (
+        confirm_heads_up,
+        give_heads_up,
+        size_of,
+        withdraw_heads_up,
+    )
+
+    size = size_of(practice_id=world.practice.pk, hours=Decimal(2), letter="")
+    for i in range(rows):
+        for client, contact in ((world.client1, world.contact1), (world.client2, world.contact2)):
+            heads_up = give_heads_up(
+                client, actor=contact, what=f"Coming {i:02}", size=size,
+                due_at=timezone.now() + timedelta(days=10 + i),
+            )  # fmt: skip
+            if i % 3 == 0:
+                confirm_heads_up(heads_up, actor=world.owner)
+            elif i % 4 == 1:
+                withdraw_heads_up(heads_up, actor=contact)
+
+
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("persona", ["owner", "assistant", "contact1"])
+def test_heads_ups_list(
+    personas: Personas, rows: int, persona: str, django_assert_num_queries
+) -> None:
+    populate_heads_ups(personas.a, rows)
+    http = signed_in(personas.a.persona(persona))
+    path = "/portal/heads-ups/" if persona == "contact1" else "/heads-ups/"
+    # 4. the heads-ups still coming joined to client and people, 5. the recently settled
+    with django_assert_num_queries(5):
+        response = http.get(path)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="heads-up-item') == (
+        2 * rows if persona == "owner" else rows
+    )
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_portal_home_with_heads_ups(
+    personas: Personas, rows: int, django_assert_num_queries
+) -> None:
+    populate_heads_ups(personas.a, rows)
+    http = signed_in(personas.a.contact1)
+    # As the portal above: its heads-ups still coming are one query, a few of them.
+    with django_assert_num_queries(13):
+        response = http.get("/portal/")
+    withdrawn = sum(1 for i in range(rows) if i % 3 and i % 4 == 1)
+    assert len(response.context["page"].heads_ups) == min(rows - withdrawn, 5)

@@ -1600,3 +1600,139 @@ def test_the_live_preview_offers_both_readings(personas: Personas) -> None:
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
     assert BOTH_FRIDAYS in text
     assert choices_offered(response) == ["Fri 4 Dec 5pm", "Fri 11 Dec 5pm"]
+
+
+# Heads-ups (issue 12, planning): "Tell us what's coming", and the practice's buttons. -------
+
+
+def heads_up_form(world: PracticeWorld, **overrides: str) -> Sent:
+    data = {
+        "client": str(world.client1.pk),
+        "what": "Spring newsletter",
+        "details": "Four pages",
+        "hours": "3",
+        "size": "",
+        "waiting_until": "",
+        "deadline": "in 10 days",
+        "repeats": "no",
+    }
+    return Sent(url("planning:heads-up-add"), data | overrides)
+
+
+def a_heads_up(world: PracticeWorld) -> Any:
+    from decimal import Decimal
+
+    from tandem.planning.headsups import give_heads_up, size_of
+
+    return give_heads_up(
+        world.client1,
+        actor=world.contact1,
+        what="Spring newsletter",
+        size=size_of(practice_id=world.practice.pk, hours=Decimal(3), letter=""),
+        due_at=timezone.now() + timedelta(days=5),
+    )
+
+
+def withdrawn_heads_up(world: PracticeWorld, view: str) -> Sent:
+    from tandem.planning.headsups import withdraw_heads_up
+
+    heads_up = a_heads_up(world)
+    withdraw_heads_up(heads_up, actor=world.contact1)
+    return Sent(url(view, heads_up.pk), ids={"heads_up": heads_up.pk})
+
+
+def decline_sent(world: PracticeWorld, **data: str) -> Sent:
+    heads_up = a_heads_up(world)
+    return Sent(url("planning:heads-up-decline", heads_up.pk), data, ids={"heads_up": heads_up.pk})
+
+
+HEADS_UP_ROW = r'region:id="heads-up-{heads_up}"(.*?)</li>'
+TYPED_HEADS_UP = ('value="Spring newsletter"', "Four pages</textarea>")
+
+CASES += [
+    Refused(
+        "give a heads-up (nothing said)",
+        "contact1",
+        lambda w: heads_up_form(w, what="  "),
+        beside_field("id_what"),
+        "Say what is coming, such as “the spring newsletter”.",
+        typed=("Four pages</textarea>", 'value="in 10 days"'),
+    ),
+    Refused(
+        "give a heads-up (due in the past)",
+        "contact1",
+        lambda w: heads_up_form(w, deadline="2020-01-01 10:00"),
+        beside_field("id_deadline"),
+        "which has already passed. Write a time that is still ahead",
+        typed=(*TYPED_HEADS_UP, 'value="2020-01-01 10:00"'),
+    ),
+    Refused(
+        "give a heads-up (materials after it is due)",
+        "contact1",
+        lambda w: heads_up_form(w, deadline="in 3 days", waiting_until="in 10 days"),
+        beside_field("id_waiting_until"),
+        "The materials would arrive after it must be done",
+        typed=(*TYPED_HEADS_UP, 'value="in 3 days"', 'value="in 10 days"'),
+    ),
+    Refused(
+        "give a heads-up (zero hours)",
+        "contact1",
+        lambda w: heads_up_form(w, hours="0"),
+        beside_field("id_hours"),
+        "Give it some time: more than 0 hours, or pick small, medium or large.",
+        typed=(*TYPED_HEADS_UP, 'value="0"'),
+    ),
+    Refused(
+        "give a heads-up (negative hours)",
+        "assistant",
+        lambda w: heads_up_form(w, hours="-4"),
+        beside_field("id_hours"),
+        "Give it some time: more than 0 hours",
+        typed=(*TYPED_HEADS_UP, 'value="-4"'),
+    ),
+    Refused(
+        "give a heads-up (absurd hours)",
+        "owner",
+        lambda w: heads_up_form(w, hours="5000"),
+        beside_field("id_hours"),
+        "That is more than 200 hours: split it into smaller heads-ups",
+        typed=(*TYPED_HEADS_UP, 'value="5000"'),
+    ),
+    Refused(
+        "give a heads-up (no size at all)",
+        "contact1",
+        lambda w: heads_up_form(w, hours=""),
+        beside_field("id_hours"),
+        "Say roughly how big it is: a number of hours, or small, medium or large.",
+        typed=TYPED_HEADS_UP,
+    ),
+    Refused(
+        "give a heads-up (hours that are not a number)",
+        "contact1",
+        lambda w: heads_up_form(w, hours="a few"),
+        beside_field("id_hours"),
+        "Write the hours as a number, such as 3 or 1.5.",
+        typed=(*TYPED_HEADS_UP, 'value="a few"'),
+    ),
+    Refused(
+        "confirm a heads-up (withdrawn a moment before)",
+        "assistant",
+        lambda w: withdrawn_heads_up(w, "planning:heads-up-confirm"),
+        HEADS_UP_ROW,
+        "withdrew this heads-up on",
+    ),
+    Refused(
+        "make a request of a heads-up (withdrawn a moment before)",
+        "owner",
+        lambda w: withdrawn_heads_up(w, "planning:heads-up-to-request"),
+        HEADS_UP_ROW,
+        "withdrew this heads-up on",
+    ),
+    Refused(
+        "decline a heads-up (no reason)",
+        "assistant",
+        lambda w: decline_sent(w, reason=" "),
+        "field:id_decline_{heads_up}_reason",
+        "Say why you are declining it, so the client knows what to do instead.",
+    ),
+]

@@ -88,6 +88,9 @@ _PRACTICE_WORK = frozenset(
         C.ASK_CLIENT_FOR_INPUT,
         # Planning ahead (issue 12): each person's own working time.
         C.PLAN_OWN_TIME,
+        # Heads-ups (issue 12): given for the clients served, confirmed, declined, made requests.
+        C.GIVE_HEADS_UP,
+        C.CONFIRM_HEADS_UP,
     }
 )
 
@@ -129,6 +132,8 @@ ROLES: dict[str, RolePolicy] = {
                 C.KEEP_CALENDAR_FEED,
                 # What the client owes (issue 12).
                 C.ANSWER_WHAT_IS_OWED,
+                # Heads-ups (issue 12): tell the practice what is coming, or withdraw it.
+                C.GIVE_HEADS_UP,
             }
         ),
     ),

@@ -69,3 +69,8 @@ class Capability(StrEnum):
     # kept free; and everyone's of the practice.
     PLAN_OWN_TIME = "plan_own_time"
     PLAN_TEAM_TIME = "plan_team_time"
+    # Heads-ups (issue 12, planning): say what work is coming (a client's contact for their
+    # client, the practice for the clients it serves), withdraw it; and the practice's side
+    # confirms it (reserving the hours), declines it or makes it a request.
+    GIVE_HEADS_UP = "give_heads_up"
+    CONFIRM_HEADS_UP = "confirm_heads_up"

@@ -17,7 +17,7 @@ from tandem.core import access
 from tandem.core import services as core_services
 from tandem.core.models import Membership, Practice
 from tandem.core.roles import Capability, Role
-from tandem.demo import face, planning_time
+from tandem.demo import face, heads_ups, planning_time
 from tandem.planning.models import Owed
 from tandem.planning.owed import ask_client
 from tandem.work import attachments, checklists, deliveries, repeating
@@ -97,6 +97,7 @@ def load() -> bool:
         face.give_face(practice, owner=owner)
         _owed_by_a_client()
         planning_time.plan(practice, owner=owner)
+        heads_ups.add_heads_ups(by_name)
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,

@@ -22,7 +22,8 @@ from tandem.clients.models import Assignment, Client, ClientContact
 from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.inbound.addresses import client_address
-from tandem.planning import selectors_owed
+from tandem.planning import selectors_headsups, selectors_owed
+from tandem.planning.models_headsups import HeadsUp
 from tandem.planning.models_owed import Owed
 from tandem.work import selectors_day, selectors_flags, selectors_lists
 from tandem.work.models import Project, Task
@@ -106,13 +107,15 @@ class PortalPage:
     now: datetime
     # What the practice asked the client for on its requests, beside "Waiting on you".
     owed: list[Owed] = field(default_factory=list)
+    # The client's heads-ups still coming (planning), a few.
+    heads_ups: list[HeadsUp] = field(default_factory=list)
 
 
 def portal_page(*, viewer: User, now: datetime) -> PortalPage:
     """A contact's portal home: their client with its people (three queries), its work in
-    sections (two), its recent activity (two), its projects (one) and what it owes the
-    practice (one). When their client is archived, only the first query runs and ``client``
-    is None."""
+    sections (two), its recent activity (two), its projects (one), what it owes the
+    practice (one) and its heads-ups still coming (one). When their client is archived, only
+    the first query runs and ``client`` is None."""
     portal = clients.portal_home(viewer=viewer)
     client = portal.client
     if client is None:
@@ -127,6 +130,7 @@ def portal_page(*, viewer: User, now: datetime) -> PortalPage:
         inbound_address=client_address(client),
         now=now,
         owed=selectors_owed.portal_owed(viewer=viewer, client_id=client.pk),
+        heads_ups=selectors_headsups.portal_heads_ups(viewer=viewer, client_id=client.pk),
     )
 
 

@@ -13,7 +13,10 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         # The calendar feed's sources register themselves when imported (planning.feeds).
         # What the client owes follows the requests' moves and comments (reactions).
+        # Heads-ups (issue 12): the feed's reservations, and the assistant told of one.
         from tandem.planning import (
+            feed_headsups,  # noqa: F401
             feed_sources,  # noqa: F401
+            headsups_reactions,  # noqa: F401
             owed_reactions,  # noqa: F401
         )

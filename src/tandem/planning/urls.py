@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tandem.planning import views, views_feeds, views_owed, views_policy
+from tandem.planning import views, views_feeds, views_headsups, views_owed, views_policy
 
 app_name = "planning"
 
@@ -34,5 +34,29 @@ urlpatterns: list[URLPattern] = [
         "planning/working-time/<int:user_id>/time-off/<int:time_off_id>/remove/",
         views.time_off_remove,
         name="time-off-remove",
+    ),
+    # Heads-ups (issue 12): the practice's list, the portal's, giving one, and its buttons.
+    path("heads-ups/", views_headsups.heads_ups, name="heads-ups"),
+    path("portal/heads-ups/", views_headsups.portal_heads_ups, name="portal-heads-ups"),
+    path("heads-ups/new/", views_headsups.heads_up_add, name="heads-up-add"),
+    path(
+        "heads-ups/<int:heads_up_id>/confirm/",
+        views_headsups.heads_up_confirm,
+        name="heads-up-confirm",
+    ),
+    path(
+        "heads-ups/<int:heads_up_id>/decline/",
+        views_headsups.heads_up_decline,
+        name="heads-up-decline",
+    ),
+    path(
+        "heads-ups/<int:heads_up_id>/withdraw/",
+        views_headsups.heads_up_withdraw,
+        name="heads-up-withdraw",
+    ),
+    path(
+        "heads-ups/<int:heads_up_id>/request/",
+        views_headsups.heads_up_to_request,
+        name="heads-up-to-request",
     ),
 ]

@@ -276,8 +276,10 @@ def _change_entry(
             links=tuple(change.links or ()),
         )
     thanks = change.from_status == S.DELIVERED and change.to_status == S.DONE
-    # A move's note is quoted apart; an assignment's note is only the name its words say.
-    note = change.note if change.kind == TaskEvent.Kind.STATUS_CHANGED else ""
+    # A move's note is quoted apart, as is where a request came from (a heads-up, on its
+    # creation); an assignment's note is only the name its words say.
+    quoted = (TaskEvent.Kind.STATUS_CHANGED, TaskEvent.Kind.CREATED)
+    note = change.note if change.kind in quoted else ""
     return Entry(**common, text=event_words(change), note=note, is_thanks=thanks)
 
 

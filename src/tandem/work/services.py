@@ -144,6 +144,7 @@ def create_task(
     priority: str = Priority.NORMAL,
     allow_missing_deadline: bool = False,
     uploads: Sequence[int] = (),
+    created_note: str = "",
 ) -> Task:
     """Add a request for one of the actor's clients (owner, assigned assistant or contact).
 
@@ -151,6 +152,8 @@ def create_task(
     deadline is saved as "needs a deadline" instead of being lost. Everywhere else a
     deadline in the future is required. The creator and the assignee watch the task.
     ``uploads`` are the actor's pending uploads to put on it (see ``attachments``).
+    ``created_note`` is shown beside "Created the request" on the timeline (where it came
+    from, such as a heads-up).
     """
     standing = standing_for_client(client, actor, Capability.ADD_REQUEST)
     title = require_text(title, field="title", message="Give the request a short title.")
@@ -187,7 +190,7 @@ def create_task(
             for user in watchers.values()
         )
         attachments.link_uploads(uploads, actor=actor, task=task)
-        _record(task, actor=actor, kind=TaskEvent.Kind.CREATED, to_status=status)
+        _record(task, actor=actor, kind=TaskEvent.Kind.CREATED, to_status=status, note=created_note)
     return task
 
 
