@@ -88,6 +88,9 @@ _PRACTICE_WORK = frozenset(
         C.ASK_CLIENT_FOR_INPUT,
         # Planning ahead (issue 12): each person's own working time.
         C.PLAN_OWN_TIME,
+        # Weekly check-ins (issue 12): see them, and add a note before one goes.
+        C.SEE_CHECK_INS,
+        C.NOTE_CHECK_IN,
     }
 )
 
@@ -129,6 +132,8 @@ ROLES: dict[str, RolePolicy] = {
                 C.KEEP_CALENDAR_FEED,
                 # What the client owes (issue 12).
                 C.ANSWER_WHAT_IS_OWED,
+                # Weekly check-ins (issue 12): answer their client's.
+                C.ANSWER_CHECK_IN,
             }
         ),
     ),

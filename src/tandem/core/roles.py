@@ -69,3 +69,9 @@ class Capability(StrEnum):
     # kept free; and everyone's of the practice.
     PLAN_OWN_TIME = "plan_own_time"
     PLAN_TEAM_TIME = "plan_team_time"
+    # Weekly check-ins (issue 12, planning): the practice side sees the check-ins of the
+    # clients it serves (prepared ones too) and adds a note before one goes; the client's
+    # contacts answer theirs ("Anything coming up?").
+    SEE_CHECK_INS = "see_check_ins"
+    NOTE_CHECK_IN = "note_check_in"
+    ANSWER_CHECK_IN = "answer_check_in"

@@ -14,6 +14,7 @@ class PlanningConfig(AppConfig):
         # The calendar feed's sources register themselves when imported (planning.feeds).
         # What the client owes follows the requests' moves and comments (reactions).
         from tandem.planning import (
+            feed_check_ins,  # noqa: F401
             feed_sources,  # noqa: F401
             owed_reactions,  # noqa: F401
         )

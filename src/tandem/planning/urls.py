@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tandem.planning import views, views_feeds, views_owed
+from tandem.planning import views, views_checkins, views_feeds, views_owed
 
 app_name = "planning"
 
@@ -33,5 +33,14 @@ urlpatterns: list[URLPattern] = [
         "planning/working-time/<int:user_id>/time-off/<int:time_off_id>/remove/",
         views.time_off_remove,
         name="time-off-remove",
+    ),
+    # Weekly check-ins (issue 12).
+    path("check-ins/", views_checkins.check_ins, name="check-ins"),
+    path("check-ins/<int:check_in_id>/", views_checkins.check_in, name="check-in"),
+    path("check-ins/<int:check_in_id>/note/", views_checkins.check_in_note, name="check-in-note"),
+    path(
+        "check-ins/<int:check_in_id>/answer/",
+        views_checkins.check_in_answer,
+        name="check-in-answer",
     ),
 ]
