@@ -24,7 +24,7 @@ sent: next week's comes soon.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -56,7 +56,7 @@ class Scan:
     """What one scan did: check-ins prepared, and check-ins claimed for sending."""
 
     prepared: int = 0
-    sent: list[int] | None = None
+    sent: list[int] = field(default_factory=list)
 
 
 def run_check_ins(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> Scan:
