@@ -728,6 +728,7 @@ def check_in_target(target: str, own: PracticeWorld, other: PracticeWorld) -> li
 
     return [CheckIn.objects.get(client=client).pk]
 
+
 # A one-pixel PNG, for the thumbnail rows.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
@@ -939,4 +940,3 @@ def test_every_url_is_in_the_matrix() -> None:
     assert not missing, f"Add these URLs to MATRIX with a status for every persona: {missing}"
     stale = (in_matrix | COVERED_BY_ALLAUTH) - names
     assert not stale, f"These names are no longer URLs; remove them: {stale}"
-

@@ -1416,7 +1416,6 @@ CASES += [
 ]
 
 
-
 # Weekly check-ins (issue 12, planning): the client's answer and the assistant's note, on the
 # check-in's page. A check-in that has moved on (answered, sent) refuses with a sentence and
 # keeps what was typed.
