@@ -571,8 +571,9 @@ def test_a_feed_costs_three_queries_whatever_its_size(
     path = address_of(world.persona(persona))
     http = signed_in(None)
     # 1. the live feed by its hash, with its person, their membership and practice;
-    # 2. the deadlines (tasks with their clients); 3. what is awaited from the client.
-    with django_assert_num_queries(3):
+    # 2. the deadlines (tasks with their clients); 3. what is awaited from the client;
+    # 4. the weekly check-ins (planning).
+    with django_assert_num_queries(4):
         response = http.get(path)
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == events_per_row * rows
 

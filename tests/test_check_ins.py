@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -27,7 +28,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
-from tandem.clients.services import archive_client
+from tandem.clients.services import archive_client, assign_assistant
 from tandem.core import jobs
 from tandem.core.errors import DomainError
 from tandem.core.roles import Role
@@ -496,3 +497,41 @@ def test_an_answer_becomes_a_heads_up_link_when_the_heads_up_form_exists(
         assert "Make it a heads-up" not in page_text(
             signed_in(a.assistant).get(reverse("planning:check-in", args=[sent.pk]))
         )
+
+
+# The calendar feed ------------------------------------------------------------------------------
+
+
+def feed_summaries(person: User, world: PracticeWorld) -> dict[str, str]:
+    """The check-in events of ``person``'s feed: summary → start on the event's own clock."""
+    from tandem.core.access import side_of
+    from tandem.planning import feeds
+
+    viewer = feeds.Viewer(person, world.practice, side_of(person))  # type: ignore[arg-type]
+    events = feeds.sources()["planning.check-ins"](
+        viewer, feeds.Window.around(timezone.now()), limit=50
+    )
+    return {
+        event.summary: event.starts_at.astimezone(ZoneInfo(event.time_zone)).strftime("%a %H:%M")
+        for event in events
+    }
+
+
+@pytest.mark.django_db
+def test_the_feed_shows_the_check_ins_each_person_may_see_on_the_clients_clock(
+    clock, personas: Personas
+) -> None:
+    a = personas.a
+    Client.objects.filter(pk=a.client1.pk).update(time_zone="America/New_York")
+    assign_assistant(a.client2, assistant=a.owner, actor=a.owner)
+    clock.move_to(MONDAY_9)  # Monday 05:00 in New York: its check-in is prepared, not sent
+    check_in_job.run_check_ins()
+    assert feed_summaries(a.assistant, a) == {"Weekly check-in goes out: Client A1": "Mon 09:00"}
+    assert feed_summaries(a.contact1, a) == {}  # not sent yet
+    assert feed_summaries(a.contact2, a) == {"Weekly check-in: Client A2": "Mon 09:00"}
+    assert feed_summaries(a.owner, a) == {"Weekly check-in: Client A2": "Mon 09:00"}
+    assert feed_summaries(a.unassigned, a) == {}
+    clock.move_to(MONDAY_9 + timedelta(hours=4))
+    check_in_job.run_check_ins()
+    answer_check_in(of_client1(a), actor=a.contact1, answer="Nothing new.")
+    assert feed_summaries(a.contact1, a) == {"Weekly check-in (answered): Client A1": "Mon 09:00"}
