@@ -19,7 +19,7 @@ from tandem.planning.models_checkins import CheckIn
 
 # A check-in is something to read and answer, not a meeting: a short slot on the calendar.
 DURATION = timedelta(minutes=15)
-STATE_WORDS = {
+STATE_WORDS: dict[str, str] = {
     CheckIn.State.PREPARED: "Weekly check-in goes out",
     CheckIn.State.SENT: "Weekly check-in",
     CheckIn.State.ANSWERED: "Weekly check-in (answered)",
