@@ -535,3 +535,22 @@ def test_the_feed_shows_the_check_ins_each_person_may_see_on_the_clients_clock(
     check_in_job.run_check_ins()
     answer_check_in(of_client1(a), actor=a.contact1, answer="Nothing new.")
     assert feed_summaries(a.contact1, a) == {"Weekly check-in (answered): Client A1": "Mon 09:00"}
+
+
+# The demo ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_check_in_waiting_for_an_answer_and_one_ready_for_a_note() -> None:
+    from tandem.demo import loader as demo
+
+    demo.load()
+    states = dict(CheckIn.objects.values_list("client__name", "state"))
+    assert states == {"Bloom Florist": CheckIn.State.SENT, "Summit Coaching": "prepared"}
+    chloe = User.objects.get(email="chloe@bloom.example.com")
+    portal = page_text(signed_in(chloe).get(reverse("home:portal-home")))
+    assert "Is anything coming up for Mother's Day?" in portal
+    assert "Anything coming up?" in portal
+    ada = page_text(signed_in(User.objects.get(email="ada@demo.example.com")).get("/check-ins/"))
+    assert "Going out soon" in ada
+    assert "Waiting for an answer" in ada
