@@ -554,3 +554,18 @@ def test_the_demo_has_a_check_in_waiting_for_an_answer_and_one_ready_for_a_note(
     ada = page_text(signed_in(User.objects.get(email="ada@demo.example.com")).get("/check-ins/"))
     assert "Going out soon" in ada
     assert "Waiting for an answer" in ada
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "has_link"),
+    [("owner", True), ("assistant", True), ("unassigned", True), ("contact1", False)],
+)
+def test_the_practice_side_finds_check_ins_in_the_main_navigation(
+    personas: Personas, persona: str, has_link: bool
+) -> None:
+    home = "/portal/" if persona == "contact1" else "/dashboard/"
+    content = signed_in(personas.a.persona(persona)).get(home).content.decode()
+    nav = re.search(r'<nav id="main-nav".*?</nav>', content, re.S)
+    assert nav is not None
+    assert ('href="/check-ins/"' in nav.group(0)) is has_link
