@@ -1,5 +1,5 @@
 """The weekly check-in, in a real browser (issue 12): "I have regular meetings via phone or email
-with some of my clients for exactly this purpose – to see what's coming up in the week"
+with some of my clients for exactly this purpose - to see what's coming up in the week"
 (article 002).
 
 On Sunday the check-in job prepares Bloom Florist's Monday check-in; the assistant finds it
@@ -109,7 +109,8 @@ def test_the_client_answers_the_weekly_check_in_and_the_assistant_reads_it(
     [sent] = [m for m in mail.outbox if chloe.email in m.to and "check-in" in m.subject]
     assert "Lovely week!" in str(sent.body)
     check_in = CheckIn.objects.get()
-    assert sent.reply_to and sent.reply_to[0].startswith(f"ci-{check_in.pk}-{chloe.pk}-")
+    [reply_to] = sent.reply_to
+    assert reply_to.startswith(f"ci-{check_in.pk}-{chloe.pk}-")
 
     # The contact reads it in her portal and answers there.
     client = tour.new_page()
