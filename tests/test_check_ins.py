@@ -569,3 +569,16 @@ def test_the_practice_side_finds_check_ins_in_the_main_navigation(
     nav = re.search(r'<nav id="main-nav".*?</nav>', content, re.S)
     assert nav is not None
     assert ('href="/check-ins/"' in nav.group(0)) is has_link
+
+
+@pytest.mark.django_db
+def test_an_empty_answer_from_the_portal_comes_back_on_the_check_ins_page_saying_what_to_write(
+    personas: Personas, sent: CheckIn
+) -> None:
+    http = signed_in(personas.a.contact1)
+    response = http.post(reverse("planning:check-in-answer", args=[sent.pk]), {"answer": "  "})
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Write what is coming up, or “Nothing new this week”, then send it." in text
+    assert "Anything coming up?" in text
+    assert of_client1(personas.a).state == CheckIn.State.SENT
