@@ -721,7 +721,7 @@ def check_in_target(target: str, own: PracticeWorld, other: PracticeWorld) -> li
     client = world.client2 if name == "client2_check_in" else world.client1
     due = now + (timedelta(hours=12) if name.startswith("prepared") else -timedelta(hours=1))
     week = {client.pk: (week_start(due.date()), due)}
-    check_in_job._prepare_batch(world.practice.pk, week, now=now)
+    check_in_job.prepare_batch(world.practice.pk, week, now=now)
     if not name.startswith("prepared"):
         check_in_job.send_practice(world.practice.pk, now=now)
     from tandem.planning.models import CheckIn

@@ -321,7 +321,7 @@ def populate_check_ins(world: PracticeWorld, rows: int) -> None:
             world.owner, f"checked{i}@more.example.com", role=Role.CONTACT, client=client
         )
         due = now + (timedelta(hours=12) if i % 3 == 0 else -timedelta(hours=1))
-        check_in_job._prepare_batch(
+        check_in_job.prepare_batch(
             world.practice.pk, {client.pk: (week_start(due.date()), due)}, now=now
         )
         check_in = CheckIn.objects.get(client=client)
@@ -367,7 +367,7 @@ def test_check_in_page(
     now = timezone.now()
     due = now - timedelta(hours=1)
     week = {world.client1.pk: (week_start(due.date()), due)}
-    check_in_job._prepare_batch(world.practice.pk, week, now=now)
+    check_in_job.prepare_batch(world.practice.pk, week, now=now)
     check_in_job.send_practice(world.practice.pk, now=now)
     check_in = CheckIn.objects.get(client=world.client1)
     http = signed_in(world.persona(persona))

@@ -1429,7 +1429,7 @@ def a_check_in(world: PracticeWorld, *, sent: bool = True) -> Any:
     now = timezone.now()
     due = now + (-timedelta(hours=1) if sent else timedelta(hours=12))
     week = {world.client1.pk: (week_start(due.date()), due)}
-    check_in_job._prepare_batch(world.practice.pk, week, now=now)
+    check_in_job.prepare_batch(world.practice.pk, week, now=now)
     check_in_job.send_practice(world.practice.pk, now=now)
     return CheckIn.objects.select_related("client").get(client=world.client1)
 

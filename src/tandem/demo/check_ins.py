@@ -33,7 +33,7 @@ def seed_check_ins(practice: Practice) -> None:
     summit = Client.objects.get(practice=practice, name="Summit Coaching")
     last, _ = _weeks(bloom, policy.check_in_weekday, policy.check_in_time, now)
     _, coming = _weeks(summit, policy.check_in_weekday, policy.check_in_time, now)
-    check_in_job._prepare_batch(practice.pk, {bloom.pk: last, summit.pk: coming}, now=now)
+    check_in_job.prepare_batch(practice.pk, {bloom.pk: last, summit.pk: coming}, now=now)
     ada = User.objects.get(email="ada@demo.example.com")
     waiting = CheckIn.objects.get(client=bloom)
     note_check_in(waiting, actor=ada, note=NOTE)

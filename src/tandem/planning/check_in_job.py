@@ -111,13 +111,13 @@ def prepare_practice(
             for client_id, zone in batch
             if (found := due_week(zone, policy, now=now)) is not None
         }
-        inserted += _prepare_batch(practice_id, due, now=now)
+        inserted += prepare_batch(practice_id, due, now=now)
     return inserted
 
 
-def _prepare_batch(
-    practice_id: int, due: dict[int, tuple[date, datetime]], *, now: datetime
-) -> int:
+def prepare_batch(practice_id: int, due: dict[int, tuple[date, datetime]], *, now: datetime) -> int:
+    """Prepare the check-ins of ``due`` (client id → its week and instant) that do not exist
+    yet, what they say read as of ``now``; returns how many were inserted."""
     if not due:
         return 0
     weeks = {week for week, _ in due.values()}
