@@ -664,6 +664,74 @@ def series_to_edit(world: PracticeWorld, name: str) -> list[Any]:
     return [series.pk]
 
 
+# Weekly check-ins (issue 12). The list is the practice side's (contacts 403); a check-in's
+# page is for whoever sees its client, a prepared one for the practice side only (a contact
+# sees it once sent); the note is the practice's while it is prepared (after: 400, said
+# beside the field), the answer the client's contacts' while it waits (the practice 403 once
+# found); another client's or practice's check-in is missing (404).
+MATRIX += [
+    Row("planning:check-ins", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("planning:check-ins", "POST", None, PRACTICE_ONLY_405),
+    Row("planning:check-in", "GET", "check_in1", (302, 200, 200, 404, 200, 404)),
+    Row("planning:check-in", "GET", "prepared_check_in1", (302, 200, 200, 404, 404, 404)),
+    Row("planning:check-in", "GET", "client2_check_in", (302, 200, 404, 404, 404, 200)),
+    Row("planning:check-in", "GET", "other_check_in1", SIGN_IN_THEN_404),
+    Row("planning:check-in", "POST", "check_in1", SIGN_IN_THEN_405),
+    Row(
+        "planning:check-in-note",
+        "POST",
+        "prepared_check_in1",
+        (302, 302, 302, 404, 403, 403),
+        {"note": "Back on Thursday."},
+    ),
+    Row(
+        "planning:check-in-note",
+        "POST",
+        "check_in1",
+        (302, 400, 400, 404, 403, 403),
+        {"note": "Too late."},
+    ),
+    Row("planning:check-in-note", "POST", "other_prepared_check_in1", PRACTICE_ONLY_404),
+    Row("planning:check-in-note", "GET", "prepared_check_in1", (302, 302, 302, 404, 403, 403)),
+    Row("planning:check-in-note", "PUT", "prepared_check_in1", PRACTICE_ONLY_405),
+    Row(
+        "planning:check-in-answer",
+        "POST",
+        "check_in1",
+        (302, 403, 403, 404, 302, 404),
+        {"answer": "The spring catalogue."},
+    ),
+    # Sent empty: the page comes back saying what to write.
+    Row("planning:check-in-answer", "POST", "client2_check_in", (302, 403, 404, 404, 404, 400)),
+    Row("planning:check-in-answer", "POST", "prepared_check_in1", (302, 403, 403, 404, 404, 404)),
+    Row("planning:check-in-answer", "POST", "other_check_in1", SIGN_IN_THEN_404),
+    Row("planning:check-in-answer", "GET", "check_in1", (302, 403, 403, 404, 302, 404)),
+    Row("planning:check-in-answer", "PUT", "check_in1", SIGN_IN_THEN_405),
+]
+
+
+def check_in_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """A check-in of client 1 (or 2): sent an hour ago, or prepared to go in twelve hours,
+    through the job's own steps; None for any other target."""
+    world = other if target.startswith("other_") else own
+    name = target.removeprefix("other_")
+    if name not in {"check_in1", "prepared_check_in1", "client2_check_in"}:
+        return None
+    from tandem.planning import check_in_job
+    from tandem.planning.check_in_times import week_start
+
+    now = timezone.now()
+    client = world.client2 if name == "client2_check_in" else world.client1
+    due = now + (timedelta(hours=12) if name.startswith("prepared") else -timedelta(hours=1))
+    week = {client.pk: (week_start(due.date()), due)}
+    check_in_job.prepare_batch(world.practice.pk, week, now=now)
+    if not name.startswith("prepared"):
+        check_in_job.send_practice(world.practice.pk, now=now)
+    from tandem.planning.models import CheckIn
+
+    return [CheckIn.objects.get(client=client).pk]
+
+
 # A one-pixel PNG, for the thumbnail rows.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
@@ -747,6 +815,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
     if found is not None:
         return found
     found = heads_up_target(target, own, other)
+    if found is not None:
+        return found
+    found = check_in_target(target, own, other)
     if found is not None:
         return found
     raise AssertionError(f"Unknown target {target}")

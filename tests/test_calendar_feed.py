@@ -572,8 +572,9 @@ def test_a_feed_costs_one_query_per_source_whatever_its_size(
     http = signed_in(None)
     # 1. the live feed by its hash, with its person, their membership and practice;
     # 2. the deadlines (tasks with their clients); 3. what is awaited from the client;
-    # 4. the reservations (heads-ups still coming, with their clients).
-    with django_assert_num_queries(4):
+    # 4. the reservations (heads-ups still coming, with their clients), 5. the weekly
+    # check-ins (planning).
+    with django_assert_num_queries(5):
         response = http.get(path)
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == events_per_row * rows
 

@@ -105,8 +105,8 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     # 6. its contacts joined to users, 7.-8. its work in sections (totals by status, then
     # each section's first rows), 9. its latest changes, 10. its latest comments, 11. its
     # projects with progress, 12. what the practice asked it for (planning), 13. its
-    # heads-ups still coming (planning)
-    with django_assert_num_queries(13):
+    # heads-ups still coming, 14. its latest weekly check-in (planning)
+    with django_assert_num_queries(14):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["page"].assistants) == rows + 1
@@ -139,8 +139,9 @@ def test_portal_home_with_requests(
     http = signed_in(personas.a.contact1)
     # 4. the client, 5. its assistants, 6. its contacts, 7.-8. its work in sections,
     # 9. its latest changes, 10. its latest comments, 11. its projects with progress,
-    # 12. what the practice asked it for (planning), 13. its heads-ups still coming
-    with django_assert_num_queries(13):
+    # 12. what the practice asked it for (planning), 13. its heads-ups still coming,
+    # 14. its latest weekly check-in
+    with django_assert_num_queries(14):
         response = http.get("/portal/")
     assert response.context["page"].sections["in_progress"].total == rows
 
@@ -299,8 +300,8 @@ def test_dashboards_and_portal_with_what_is_owed(
             unanswered = rows - (rows + 2) // 3 + rows
             assert (len(still.items), still.has_more) == (min(unanswered, 10), unanswered > 10)
         http = signed_in(world.contact1)
-        # The portal as above, its heads-ups included.
-        with django_assert_num_queries(13):
+        # The portal as above, its heads-ups and latest weekly check-in included.
+        with django_assert_num_queries(14):
             response = http.get("/portal/")
     assert len(response.context["page"].owed) == min(rows + rows - (rows + 2) // 3, 10)
 
@@ -357,7 +358,80 @@ def test_portal_home_with_heads_ups(
     populate_heads_ups(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # As the portal above: its heads-ups still coming are one query, a few of them.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = http.get("/portal/")
     withdrawn = sum(1 for i in range(rows) if i % 3 and i % 4 == 1)
     assert len(response.context["page"].heads_ups) == min(rows - withdrawn, 5)
+
+
+def populate_check_ins(world: PracticeWorld, rows: int) -> None:
+    """``rows`` more clients of the assistant, each with a contact and a check-in: a third
+    prepared, a third sent, a third answered."""
+    from tandem.planning import check_in_job
+    from tandem.planning.check_in_times import week_start
+    from tandem.planning.check_ins import answer_check_in, note_check_in
+    from tandem.planning.models import CheckIn
+
+    now = timezone.now()
+    for i in range(rows):
+        client = create_client(actor=world.owner, name=f"Checked {i:02}", time_zone="UTC")
+        assign_assistant(client, assistant=world.assistant, actor=world.owner)
+        contact = join(
+            world.owner, f"checked{i}@more.example.com", role=Role.CONTACT, client=client
+        )
+        due = now + (timedelta(hours=12) if i % 3 == 0 else -timedelta(hours=1))
+        check_in_job.prepare_batch(
+            world.practice.pk, {client.pk: (week_start(due.date()), due)}, now=now
+        )
+        check_in = CheckIn.objects.get(client=client)
+        if i % 3 == 0:
+            note_check_in(check_in, actor=world.assistant, note="Back on Thursday.")
+        check_in_job.send_practice(world.practice.pk, now=now)
+        if i % 3 == 2:
+            answer_check_in(check_in, actor=contact, answer="The spring catalogue.")
+
+
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("persona", ["owner", "assistant"])
+def test_check_ins_page(
+    personas: Personas, rows: int, persona: str, django_assert_num_queries
+) -> None:
+    populate_check_ins(personas.a, rows)
+    http = signed_in(personas.a.persona(persona))
+    # 4. the check-ins of the clients the viewer serves, with their clients, who noted and
+    # who answered, 5. the practice's check-in schedule
+    with django_assert_num_queries(5):
+        response = http.get("/check-ins/")
+    page = response.context["page"]
+    assert len(page.to_go) + len(page.waiting) + len(page.answered) == rows
+
+
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("persona", ["assistant", "contact1"])
+def test_check_in_page(
+    personas: Personas, rows: int, persona: str, django_assert_num_queries
+) -> None:
+    from tandem.planning.models import CheckIn
+
+    world = personas.a
+    populate_check_ins(world, 1)
+    for i in range(rows):
+        create_task(
+            world.client1, actor=world.contact1, title=f"Request {i:02}", expectations="Done",
+            deadline_at=timezone.now() + timedelta(days=3), assignee=world.assistant,
+        )  # fmt: skip
+    from tandem.planning import check_in_job
+    from tandem.planning.check_in_times import week_start
+
+    now = timezone.now()
+    due = now - timedelta(hours=1)
+    week = {world.client1.pk: (week_start(due.date()), due)}
+    check_in_job.prepare_batch(world.practice.pk, week, now=now)
+    check_in_job.send_practice(world.practice.pk, now=now)
+    check_in = CheckIn.objects.get(client=world.client1)
+    http = signed_in(world.persona(persona))
+    # 4. the check-in joined to its client, practice, who noted and who answered; what it
+    # says is kept on it
+    with django_assert_num_queries(4):
+        response = http.get(f"/check-ins/{check_in.pk}/")
+    assert response.content.decode().count("Request ") == min(rows, 10) * 2

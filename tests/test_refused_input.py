@@ -1436,6 +1436,83 @@ CASES += [
 ]
 
 
+# Weekly check-ins (issue 12, planning): the client's answer and the assistant's note, on the
+# check-in's page. A check-in that has moved on (answered, sent) refuses with a sentence and
+# keeps what was typed.
+def a_check_in(world: PracticeWorld, *, sent: bool = True) -> Any:
+    """Client 1's check-in, prepared to go in twelve hours or sent an hour ago, through the
+    job's own steps."""
+    from tandem.planning import check_in_job
+    from tandem.planning.check_in_times import week_start
+    from tandem.planning.models import CheckIn
+
+    now = timezone.now()
+    due = now + (-timedelta(hours=1) if sent else timedelta(hours=12))
+    week = {world.client1.pk: (week_start(due.date()), due)}
+    check_in_job.prepare_batch(world.practice.pk, week, now=now)
+    check_in_job.send_practice(world.practice.pk, now=now)
+    return CheckIn.objects.select_related("client").get(client=world.client1)
+
+
+def check_in_answer_sent(world: PracticeWorld, *, answered: bool = False, **data: str) -> Sent:
+    from tandem.planning.check_ins import answer_check_in
+
+    check_in = a_check_in(world)
+    if answered:
+        answer_check_in(check_in, actor=world.contact1, answer="The spring catalogue.")
+    url_ = url("planning:check-in-answer", check_in.pk)
+    return Sent(url_, data, ids={"check_in": check_in.pk})
+
+
+def check_in_note_sent(world: PracticeWorld, *, sent: bool = False, **data: str) -> Sent:
+    check_in = a_check_in(world, sent=sent)
+    return Sent(url("planning:check-in-note", check_in.pk), data, ids={"check_in": check_in.pk})
+
+
+CHECK_IN_ANSWER_FORM = r'region:aria-labelledby="answer-form-h">(.*?)</form>'
+CHECK_IN_NOTE_FORM = r'region:aria-labelledby="note-form-h">(.*?)</form>'
+
+CASES += [
+    Refused(
+        "answer a check-in (nothing said)",
+        "contact1",
+        lambda w: check_in_answer_sent(w, answer="   "),
+        "field:id_check_in_{check_in}_answer",
+        "Write what is coming up, or “Nothing new this week”, then send it.",
+    ),
+    Refused(
+        "answer a check-in (too long)",
+        "contact1",
+        lambda w: check_in_answer_sent(w, answer="x" * 5001),
+        "field:id_check_in_{check_in}_answer",
+        "Shorten this to 5000 characters; it has 5001.",
+    ),
+    Refused(
+        "answer a check-in (answered already)",
+        "contact1",
+        lambda w: check_in_answer_sent(w, answered=True, answer="And a flyer in May."),
+        CHECK_IN_ANSWER_FORM,
+        "already answered this check-in on",
+        typed=("And a flyer in May.</textarea>",),
+    ),
+    Refused(
+        "note on a check-in (too long)",
+        "assistant",
+        lambda w: check_in_note_sent(w, note="x" * 2001),
+        beside_field("id_note"),
+        "Shorten this to 2000 characters; it has 2001.",
+    ),
+    Refused(
+        "note on a check-in (it has gone)",
+        "assistant",
+        lambda w: check_in_note_sent(w, sent=True, note="Back on Thursday."),
+        CHECK_IN_NOTE_FORM,
+        "went to the client on",
+        typed=("Back on Thursday.</textarea>",),
+    ),
+]
+
+
 def sender(personas: Personas, persona: str) -> Any:
     match persona:
         case "visitor":

@@ -91,6 +91,9 @@ _PRACTICE_WORK = frozenset(
         # Heads-ups (issue 12): given for the clients served, confirmed, declined, made requests.
         C.GIVE_HEADS_UP,
         C.CONFIRM_HEADS_UP,
+        # Weekly check-ins (issue 12): see them, and add a note before one goes.
+        C.SEE_CHECK_INS,
+        C.NOTE_CHECK_IN,
     }
 )
 
@@ -134,6 +137,8 @@ ROLES: dict[str, RolePolicy] = {
                 C.ANSWER_WHAT_IS_OWED,
                 # Heads-ups (issue 12): tell the practice what is coming, or withdraw it.
                 C.GIVE_HEADS_UP,
+                # Weekly check-ins (issue 12): answer their client's.
+                C.ANSWER_CHECK_IN,
             }
         ),
     ),

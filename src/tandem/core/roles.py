@@ -74,3 +74,9 @@ class Capability(StrEnum):
     # confirms it (reserving the hours), declines it or makes it a request.
     GIVE_HEADS_UP = "give_heads_up"
     CONFIRM_HEADS_UP = "confirm_heads_up"
+    # Weekly check-ins (issue 12, planning): the practice side sees the check-ins of the
+    # clients it serves (prepared ones too) and adds a note before one goes; the client's
+    # contacts answer theirs ("Anything coming up?").
+    SEE_CHECK_INS = "see_check_ins"
+    NOTE_CHECK_IN = "note_check_in"
+    ANSWER_CHECK_IN = "answer_check_in"

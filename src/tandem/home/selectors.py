@@ -22,7 +22,8 @@ from tandem.clients.models import Assignment, Client, ClientContact
 from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.inbound.addresses import client_address
-from tandem.planning import selectors_headsups, selectors_owed
+from tandem.planning import selectors_checkins, selectors_headsups, selectors_owed
+from tandem.planning.models_checkins import CheckIn
 from tandem.planning.models_headsups import HeadsUp
 from tandem.planning.models_owed import Owed
 from tandem.work import selectors_day, selectors_flags, selectors_lists
@@ -109,12 +110,15 @@ class PortalPage:
     owed: list[Owed] = field(default_factory=list)
     # The client's heads-ups still coming (planning), a few.
     heads_ups: list[HeadsUp] = field(default_factory=list)
+    # The client's latest weekly check-in, to read and answer (planning).
+    check_in: CheckIn | None = None
 
 
 def portal_page(*, viewer: User, now: datetime) -> PortalPage:
     """A contact's portal home: their client with its people (three queries), its work in
     sections (two), its recent activity (two), its projects (one), what it owes the
-    practice (one) and its heads-ups still coming (one). When their client is archived, only
+    practice (one), its heads-ups still coming (one) and its latest weekly check-in (one).
+    When their client is archived, only
     the first query runs and ``client`` is None."""
     portal = clients.portal_home(viewer=viewer)
     client = portal.client
@@ -131,6 +135,7 @@ def portal_page(*, viewer: User, now: datetime) -> PortalPage:
         now=now,
         owed=selectors_owed.portal_owed(viewer=viewer, client_id=client.pk),
         heads_ups=selectors_headsups.portal_heads_ups(viewer=viewer, client_id=client.pk),
+        check_in=selectors_checkins.portal_check_in(viewer=viewer, client_id=client.pk, now=now),
     )
 
 

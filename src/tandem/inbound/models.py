@@ -26,6 +26,8 @@ class Outcome(models.TextChoices):
     NO_ACCESS = "ignored_no_access", "Ignored: the sender can no longer see the task"
     AUTOMATIC = "ignored_automatic", "Ignored: a bounce or an automatic reply"
     REFUSED = "refused", "Refused"
+    # A reply to a weekly check-in's mail (issue 12, planning): its answer.
+    CHECK_IN_ANSWERED = "check_in_answered", "Became a check-in's answer"
 
 
 class InboundMessageQuerySet(models.QuerySet["InboundMessage"]):

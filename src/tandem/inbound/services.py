@@ -6,6 +6,8 @@ Who may do what by e-mail:
   task created as that contact;
 * mail to a reply address (``re-<task>-<user>-…``) from that user's own address, while they
   can still see the task, becomes their comment on it;
+* mail to a check-in's reply address (``ci-<check-in>-<user>-…``, ``planning.check_in_replies``)
+  from that contact's own address, while they can still see it, becomes their answer to it;
 * anything else (an unknown sender, another client's contact, an address that is not ours
   or was altered, a bounce or auto-reply) creates nothing and is logged.
 
@@ -35,6 +37,9 @@ from tandem.inbound.addresses import ClientAddress, ReplyAddress, parse_address
 from tandem.inbound.cues import find_expectations, read_deadline
 from tandem.inbound.models import InboundMessage, Outcome
 from tandem.inbound.parsing import Attachment, ParsedMessage, parse_message
+from tandem.planning.check_in_replies import CheckInReply, parse_reply_address
+from tandem.planning.check_ins import answer_check_in
+from tandem.planning.models_checkins import CheckIn
 from tandem.work import services as work
 from tandem.work.attachments import store_attachment
 from tandem.work.deadline_phrases import resolve_for
@@ -62,6 +67,7 @@ class Receipt:
     task: Task | None = None
     comment: Comment | None = None
     note: str = ""
+    check_in: CheckIn | None = None
 
 
 def max_bytes() -> int:
@@ -86,7 +92,11 @@ def receive_message(raw: bytes, *, recipient: str | None = None) -> Receipt:
         log.task = receipt.task or (receipt.comment.task if receipt.comment else None)
         log.comment = receipt.comment
         log.save(update_fields=["outcome", "note", "task", "comment", "practice", "client"])
-    if receipt.outcome not in (Outcome.TASK_CREATED, Outcome.COMMENT_ADDED):
+    if receipt.outcome not in (
+        Outcome.TASK_CREATED,
+        Outcome.COMMENT_ADDED,
+        Outcome.CHECK_IN_ANSWERED,
+    ):
         logger.warning(
             "Inbound mail from %s to %s not acted on: %s",
             message.sender,
@@ -99,14 +109,15 @@ def receive_message(raw: bytes, *, recipient: str | None = None) -> Receipt:
 # Where it went, and whether it came before -----------------------------------------------
 
 
-def _target(
-    message: ParsedMessage, recipient: str | None
-) -> tuple[str, ClientAddress | ReplyAddress | None]:
+Target = ClientAddress | ReplyAddress | CheckInReply
+
+
+def _target(message: ParsedMessage, recipient: str | None) -> tuple[str, Target | None]:
     """The address the message came to and what it points at; the envelope recipient, when
     the mail server gave one, is the only one trusted."""
     candidates = [recipient] if recipient else list(message.recipients)
     for candidate in candidates:
-        target = parse_address(candidate)
+        target: Target | None = parse_address(candidate) or parse_reply_address(candidate)
         if target is not None:
             return candidate.strip().strip("<>").lower(), target
     return (candidates[0].strip().lower() if candidates else ""), None
@@ -143,9 +154,7 @@ def _duplicate(message: ParsedMessage, address: str) -> Receipt:
     return Receipt(DUPLICATE, task=first.task if first else None, note=note)
 
 
-def _act(
-    message: ParsedMessage, target: ClientAddress | ReplyAddress | None, log: InboundMessage
-) -> Receipt:
+def _act(message: ParsedMessage, target: Target | None, log: InboundMessage) -> Receipt:
     if target is None:
         return Receipt(Outcome.UNKNOWN_ADDRESS, note="Not sent to an address of ours.")
     if message.is_automatic:
@@ -153,16 +162,21 @@ def _act(
         return Receipt(Outcome.AUTOMATIC, note="A bounce or automatic reply; not answered.")
     if isinstance(target, ClientAddress):
         return _new_request(message, target, log)
+    if isinstance(target, CheckInReply):
+        return _check_in_answer(message, target, log)
     return _reply(message, target, log)
 
 
-def _file_under_client(target: ClientAddress | ReplyAddress, log: InboundMessage) -> None:
+def _file_under_client(target: Target, log: InboundMessage) -> None:
     """Log an ignored message against the client its address belongs to, so the practice
     sees it in the mail log (an out-of-office from a contact, a bounce)."""
     found: tuple[int, int] | None
     if isinstance(target, ClientAddress):
         clients = Client.objects.filter(pk=target.client_id)
         found = clients.values_list("practice_id", "pk").first()
+    elif isinstance(target, CheckInReply):
+        check_ins = CheckIn.objects.filter(pk=target.check_in_id)
+        found = check_ins.values_list("practice_id", "client_id").first()
     else:
         tasks = Task.objects.filter(pk=target.task_id)
         found = tasks.values_list("practice_id", "client_id").first()
@@ -285,6 +299,28 @@ def _reply(message: ParsedMessage, target: ReplyAddress, log: InboundMessage) ->
     except DomainError as refusal:
         return Receipt(Outcome.REFUSED, note=refusal.message)
     return Receipt(Outcome.COMMENT_ADDED, comment=comment, task=found)
+
+
+# A reply to a weekly check-in ----------------------------------------------------------------
+
+
+def _check_in_answer(message: ParsedMessage, target: CheckInReply, log: InboundMessage) -> Receipt:
+    """The reply's new text (quotes and signature trimmed) answers the check-in, as the
+    contact it was mailed to, through the same service as the portal's form."""
+    user = User.objects.select_related("membership").filter(pk=target.user_id).first()
+    if user is None or user.email.lower() != message.sender:
+        return Receipt(Outcome.UNKNOWN_SENDER, note=f"{message.sender} did not get this mail.")
+    rows = CheckIn.objects.visible_to(user).select_related("client__practice")
+    check_in = rows.filter(pk=target.check_in_id).first()
+    if check_in is None:
+        return Receipt(Outcome.NO_ACCESS, note="The sender can no longer see this check-in.")
+    log.practice_id, log.client_id = check_in.practice_id, check_in.client_id
+    try:
+        answered = answer_check_in(check_in, actor=user, answer=message.text, via=CheckIn.Via.EMAIL)
+    except DomainError as refusal:
+        return Receipt(Outcome.REFUSED, note=refusal.message)
+    note = f"Answered the check-in of the week of {answered.week_of:%-d %B %Y}."
+    return Receipt(Outcome.CHECK_IN_ANSWERED, note=note, check_in=answered)
 
 
 # Attachments --------------------------------------------------------------------------------

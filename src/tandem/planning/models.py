@@ -22,6 +22,7 @@ from tandem.core.roles import Capability
 from tandem.planning.capacity import KEPT_FREE_MAX_PERCENT
 
 # Calendar feeds and what the client owes live in their own modules (issue 12).
+from tandem.planning.models_checkins import CheckIn
 from tandem.planning.models_feeds import CalendarFeed
 from tandem.planning.models_headsups import HeadsUp, HeadsUpEvent
 from tandem.planning.models_owed import Owed, ReminderPolicy
@@ -160,6 +161,7 @@ class TimeOff(models.Model):
 
 __all__ = [
     "CalendarFeed",
+    "CheckIn",
     "HeadsUp",
     "HeadsUpEvent",
     "Owed",

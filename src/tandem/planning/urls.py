@@ -1,6 +1,13 @@
 from django.urls import URLPattern, path
 
-from tandem.planning import views, views_feeds, views_headsups, views_owed, views_policy
+from tandem.planning import (
+    views,
+    views_checkins,
+    views_feeds,
+    views_headsups,
+    views_owed,
+    views_policy,
+)
 
 app_name = "planning"
 
@@ -58,5 +65,14 @@ urlpatterns: list[URLPattern] = [
         "heads-ups/<int:heads_up_id>/request/",
         views_headsups.heads_up_to_request,
         name="heads-up-to-request",
+    ),
+    # Weekly check-ins (issue 12).
+    path("check-ins/", views_checkins.check_ins, name="check-ins"),
+    path("check-ins/<int:check_in_id>/", views_checkins.check_in, name="check-in"),
+    path("check-ins/<int:check_in_id>/note/", views_checkins.check_in_note, name="check-in-note"),
+    path(
+        "check-ins/<int:check_in_id>/answer/",
+        views_checkins.check_in_answer,
+        name="check-in-answer",
     ),
 ]

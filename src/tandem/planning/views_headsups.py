@@ -133,11 +133,17 @@ def _give(request: MemberRequest, form: HeadsUpForm, client: Client) -> bool:
     except DomainError as error:
         form.add_domain_error(error)
         return False
-    messages.success(
-        request,
-        f"Thank you: {client.practice.name} knows “{heads_up.what}” is coming. It is "
-        "tentative until they confirm it and reserve the time.",
-    )
+    if request.user.membership.is_contact:
+        said = (
+            f"Thank you: {client.practice.name} knows “{heads_up.what}” is coming. It is "
+            "tentative until they confirm it and reserve the time."
+        )
+    else:
+        said = (
+            f"Heads-up noted for {client.name}: “{heads_up.what}”. It is tentative until "
+            "it is confirmed, which reserves the time."
+        )
+    messages.success(request, said)
     return True
 
 
