@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("clients", "0003_client_contact_details"),
         ("core", "0007_practice_branding"),
-        ("planning", "0004_planning_policy"),
+        ("planning", "0005_heads_ups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
