@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -27,7 +28,8 @@ ANSWER_MISSING = "Write what is coming up, or “Nothing new this week”, then 
 ONLY_CLIENT_ANSWERS = "Only the client answers its check-in."
 ONLY_PRACTICE_NOTES = "Only the practice adds a note to a check-in."
 # A heads-up's "what" is at most this long (the heads-up form's own limit).
-HEADS_UP_WHAT_MAX = 300
+# A heads-up's title is this long at most (``HeadsUp.what``).
+HEADS_UP_WHAT_MAX = 200
 
 
 def note_check_in(check_in: CheckIn, *, actor: User, note: str) -> CheckIn:
@@ -106,10 +108,15 @@ def _reloaded(check_in: CheckIn) -> CheckIn:
 def heads_up_link(check_in: CheckIn) -> str | None:
     """Where "Make it a heads-up" leads: the heads-up form filled from the answer (client,
     what, and the check-in it came from). None when there is no answer: the page then
-    hides the button."""
-    if not check_in.answer:
+    hides the button.
+
+    A heads-up's "what" is a short title: the answer's first line, cut at a word to fit;
+    when that is not the whole answer, the whole answer goes into its details."""
+    answer = check_in.answer.strip()
+    if not answer:
         return None
-    form = reverse("planning:heads-up-add")
-    what = check_in.answer.strip()[:HEADS_UP_WHAT_MAX]
-    query = urlencode({"client": check_in.client_id, "what": what, "check_in": check_in.pk})
-    return f"{form}?{query}"
+    what = Truncator(answer.splitlines()[0]).chars(HEADS_UP_WHAT_MAX)
+    params = {"client": check_in.client_id, "what": what, "check_in": check_in.pk}
+    if what != answer:
+        params["details"] = answer
+    return f"{reverse('planning:heads-up-add')}?{urlencode(params)}"

@@ -101,7 +101,9 @@ def heads_up_add(request: MemberRequest) -> HttpResponse:
     policy = planning_policy(client.practice_id)
     if request.method == "GET":
         initial = {
-            "what": request.GET.get("what", "")[:300],
+            # Filled in from a check-in's answer (``check_ins.heads_up_link``).
+            "what": request.GET.get("what", "")[:200],
+            "details": request.GET.get("details", "")[:5000],
             "check_in": request.GET.get("check_in", ""),
         }
         form = HeadsUpForm(initial=initial, client=client, policy=policy)
