@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 
 from tandem.core import access
 from tandem.core.errors import DomainError
