@@ -7,6 +7,7 @@ from datetime import time
 import pytest
 from django.urls import reverse
 
+from tandem.clients.models import Client
 from tandem.core.errors import DomainError
 from tandem.planning.models import PlanningPolicy
 from tandem.planning.models_policy import planning_policy
@@ -132,3 +133,20 @@ def test_the_settings_refuse_nonsense_and_keep_what_was_typed(
 def test_the_practice_settings_page_links_to_planning(personas: Personas) -> None:
     text = page_text(signed_in(personas.a.owner).get(reverse("core:practice-settings")))
     assert reverse("planning:settings") in text
+
+
+def test_a_check_in_time_the_clocks_skip_for_a_client_is_refused(personas: Personas) -> None:
+    """02:30 on Sundays does not exist once a year in Berlin (clocks go from 02:00 to 03:00)."""
+    a = personas.a
+    Client.objects.filter(pk=a.client1.pk).update(time_zone="Europe/Berlin")
+    sunday = GOOD | {"small_hours": "1", "check_in_weekday": "6", "check_in_time": "02:30"}
+    response = signed_in(a.owner).post(reverse("planning:settings"), sunday)
+    assert response.status_code == 400
+    sentence = field_error(response, "check_in_time")
+    assert sentence.startswith("There is no 02:30 on Sunday ")
+    assert "in Berlin time: the clocks go forward that night." in sentence
+    assert 'value="02:30"' in page_text(response)
+    # The same hour on a Monday always exists; so does 03:30 on a Sunday.
+    for day, hour in (("0", "02:30"), ("6", "03:30")):
+        data = sunday | {"check_in_weekday": day, "check_in_time": hour}
+        assert signed_in(a.owner).post(reverse("planning:settings"), data).status_code == 302

@@ -12,10 +12,14 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from tandem.clients.models import Client
 from tandem.core import access, audit
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
+from tandem.core.zones import zone_name
+from tandem.planning.check_in_times import nonexistent_check_in_dates
 from tandem.planning.models_policy import (
     NOTICE_MAX_WORKING_DAYS,
     SIZE_MAX_MINUTES,
@@ -72,6 +76,27 @@ def notice_refusal(days: int) -> str | None:
     return None
 
 
+def check_in_time_refusal(practice: Practice, weekday: int, wall_time: time) -> str | None:
+    """Why the check-in cannot go at ``wall_time`` on ``weekday``: that time does not exist,
+    on a day within the coming year, on the clock of one of the practice's clients (or its
+    own), because the clocks go forward then. None when it always exists."""
+    zones = set(
+        Client.objects.filter(practice=practice, archived_at__isnull=True)
+        .values_list("time_zone", flat=True)
+        .distinct()
+    )
+    zones.add(practice.time_zone)
+    for zone in sorted(zones):
+        skipped = nonexistent_check_in_dates(weekday, wall_time, zone)
+        if skipped:
+            day = date_format(skipped[0], "l j F Y")
+            return (
+                f"There is no {wall_time:%H:%M} on {day} in {zone_name(zone)}: the clocks go "
+                "forward that night. Choose another time or another day."
+            )
+    return None
+
+
 def set_planning_policy(
     practice: Practice, *, actor: User, choices: PlanningChoices
 ) -> PlanningPolicy:
@@ -99,6 +124,9 @@ def set_planning_policy(
         )
     if not 0 <= choices.check_in_weekday <= 6:
         raise DomainError("Choose a day of the week for the check-in.", field="check_in_weekday")
+    refusal = check_in_time_refusal(practice, choices.check_in_weekday, choices.check_in_time)
+    if refusal:
+        raise DomainError(refusal, field="check_in_time")
     with transaction.atomic():
         policy, _ = PlanningPolicy.objects.update_or_create(
             practice=practice,
