@@ -214,6 +214,10 @@ class Task(models.Model):
         db_index=False,
     )
     occurrence_on = models.DateField(null=True, blank=True)
+    # Sent inside the notice the practice asks for, or when it did not fit in the free hours
+    # before its deadline (planning's short-notice check, ``work.short_notice``): the practice
+    # sees a badge, and planning lets it use the time kept free for unplanned work.
+    is_short_notice = models.BooleanField(default=False)
 
     objects = TaskQuerySet.as_manager()
 

@@ -1,0 +1,38 @@
+"""Every commitment of a practice, gathered in one place.
+
+The capacity page, a request's expected completion, the dashboard's "Will miss" and the
+short-notice check all read the practice's work through ``practice_commitments``, so they
+plan the same work and can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from tandem.core.models import Practice
+from tandem.planning import capacity
+from tandem.planning.models_policy import PlanningPolicy
+from tandem.planning.selectors import task_commitments
+
+
+def default_hours(policy: PlanningPolicy) -> Decimal:
+    """The size a request with no estimate counts as, in hours."""
+    return Decimal(policy.default_request_minutes) / 60
+
+
+def practice_commitments(
+    practice: Practice, policy: PlanningPolicy, *, assignees: Sequence[int] | None = None
+) -> list[capacity.Commitment]:
+    """The practice's commitments: accepted, unfinished requests (a request with no
+    estimate counting as ``policy``'s default size; short-notice work marked so), and the
+    confirmed and tentative heads-ups. Only those of ``assignees`` (user ids) when given.
+
+    Not scoped to a viewer: planning needs everyone's load to answer anyone; pages show only
+    what their viewer may see. One query per kind of work."""
+    commitments = task_commitments(
+        practice, default_hours=default_hours(policy), assignees=assignees
+    )
+    # Heads-ups (planning.selectors_headsups.heads_up_commitments(practice.pk)) join here
+    # when that part is merged, filtered to ``assignees`` the same way.
+    return commitments
