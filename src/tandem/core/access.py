@@ -88,6 +88,8 @@ _PRACTICE_WORK = frozenset(
         C.ASK_CLIENT_FOR_INPUT,
         # Planning ahead (issue 12): each person's own working time.
         C.PLAN_OWN_TIME,
+        # The capacity plan (issue 12): rows as far as the member's reach goes.
+        C.SEE_CAPACITY,
     }
 )
 

@@ -69,3 +69,7 @@ class Capability(StrEnum):
     # kept free; and everyone's of the practice.
     PLAN_OWN_TIME = "plan_own_time"
     PLAN_TEAM_TIME = "plan_team_time"
+    # See the capacity plan (issue 12): available against committed hours, week by week.
+    # The practice side only; whose rows a member sees is their reach (an owner: everyone
+    # and every client; an assistant: themself and the clients they serve).
+    SEE_CAPACITY = "see_capacity"

@@ -8,12 +8,16 @@ plan the same work and can never disagree.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from decimal import Decimal
 
 from tandem.core.models import Practice
 from tandem.planning import capacity
 from tandem.planning.models_policy import PlanningPolicy
 from tandem.planning.selectors import task_commitments
+
+# How far ahead every plan looks: the capacity page's twelve weeks and the current one.
+PLAN_HORIZON = timedelta(weeks=13)
 
 
 def default_hours(policy: PlanningPolicy) -> Decimal:

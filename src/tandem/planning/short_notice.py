@@ -23,14 +23,11 @@ from tandem.clients.models import Client
 from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.planning import capacity
+from tandem.planning.commitments import PLAN_HORIZON as HORIZON
 from tandem.planning.commitments import practice_commitments
 from tandem.planning.models_policy import PlanningPolicy, planning_policy
 from tandem.planning.selectors import availabilities_of
 from tandem.work.short_notice import Notice
-
-# How far ahead the plan looks for the earliest date that fits (the capacity page's twelve
-# weeks and the current one).
-HORIZON = timedelta(weeks=13)
 
 
 def notice_working_days(client: Client, policy: PlanningPolicy) -> int:

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tandem.planning import views, views_feeds, views_owed
+from tandem.planning import views, views_capacity, views_feeds, views_owed
 
 app_name = "planning"
 
@@ -33,5 +33,12 @@ urlpatterns: list[URLPattern] = [
         "planning/working-time/<int:user_id>/time-off/<int:time_off_id>/remove/",
         views.time_off_remove,
         name="time-off-remove",
+    ),
+    # Capacity across clients: the next twelve weeks, and one week's requests (issue 12).
+    path("planning/capacity/", views_capacity.capacity, name="capacity"),
+    path(
+        "planning/capacity/<str:week>/<slug:kind>/<int:row_id>/",
+        views_capacity.capacity_week,
+        name="capacity-week",
     ),
 ]
