@@ -689,6 +689,12 @@ MATRIX += [
     Row("planning:capacity-week", "GET", "week_nonsense", (302, 404, 404, 404, 403, 403)),
     Row("planning:capacity-week", "GET", "week_not_monday", (302, 404, 404, 404, 403, 403)),
     Row("planning:capacity-week", "POST", "week_assistant", (302, 405, 405, 405, 403, 403)),
+    # A request's expected completion and the dashboard's "Will miss" (fragments).
+    Row("planning:task-plan", "GET", "task1", (302, 200, 200, 404, 403, 403)),
+    Row("planning:task-plan", "GET", "other_task1", (302, 404, 404, 404, 403, 403)),
+    Row("planning:task-plan", "POST", "task1", (302, 405, 405, 405, 403, 403)),
+    Row("planning:will-miss", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("planning:will-miss", "POST", None, (302, 405, 405, 405, 403, 403)),
 ]
 
 

@@ -176,3 +176,70 @@ def test_the_page_and_a_week_cost_the_same_queries_with_2_or_30_requests(
     assert small == big
     assert big[0] <= 11
     assert big[1] <= 12
+
+
+# A request's expected completion and the dashboard's "Will miss" ---------------------------
+
+
+def test_an_accepted_request_shows_when_it_is_expected_done(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    world = personas.a
+    task = taken_on(world, "6")
+    url = reverse("planning:task-plan", args=[task.pk])
+    # Monday 10:00 to 16:00.
+    assert "Expected done" in page_text(signed_in(world.assistant).get(url))
+    assert "Mon 10 Jun, 16:00" in page_text(signed_in(world.owner).get(url))
+    page = page_text(signed_in(world.owner).get(reverse("work:task-detail", args=[task.pk])))
+    assert url in page
+    # The client's side never sees the load: no slot, and the fragment is refused.
+    page = page_text(signed_in(world.contact1).get(reverse("work:task-detail", args=[task.pk])))
+    assert url not in page
+    assert signed_in(world.contact1).get(url).status_code == 403
+
+
+def test_a_request_that_will_miss_says_why_on_its_page_and_the_dashboard(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    world = personas.a
+    task = taken_on(world, "45", title="Big launch")
+    text = page_text(signed_in(world.assistant).get(reverse("planning:task-plan", args=[task.pk])))
+    assert "Will miss its deadline:" in text
+    assert "Needs 45 h, 39 h free before the deadline." in text
+    assert reverse("planning:will-miss") in page_text(signed_in(world.owner).get("/dashboard/"))
+    for viewer in (world.owner, world.assistant):
+        text = page_text(signed_in(viewer).get(reverse("planning:will-miss")))
+        assert "Big launch" in text
+        assert "Needs 45 h, 39 h free before the deadline." in text
+    # Not the unassigned assistant's work, nor a client they serve.
+    assert "Big launch" not in page_text(
+        signed_in(world.unassigned).get(reverse("planning:will-miss"))
+    )
+
+
+def test_work_not_yet_accepted_or_assigned_has_no_date_yet(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    world = personas.a
+    task = create_task(
+        world.client1, actor=world.contact1, title="New", expectations="Done",
+        deadline_at=FRIDAY_CLOSE,
+    )  # fmt: skip
+    text = page_text(signed_in(world.owner).get(reverse("planning:task-plan", args=[task.pk])))
+    assert "Planned once it is accepted." in text
+
+
+def test_the_expected_date_and_will_miss_cost_fixed_queries(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    world = personas.a
+    task = taken_on(world, "45")  # one that will miss: its title is read
+    url = reverse("planning:task-plan", args=[task.pk])
+    will_miss = reverse("planning:will-miss")
+    small = (count_queries(world.owner, url), count_queries(world.owner, will_miss))
+    for _ in range(20):
+        taken_on(world, "3")
+    big = (count_queries(world.owner, url), count_queries(world.owner, will_miss))
+    assert small == big
+    assert big[0] <= 9
+    assert big[1] <= 11

@@ -41,4 +41,6 @@ urlpatterns: list[URLPattern] = [
         views_capacity.capacity_week,
         name="capacity-week",
     ),
+    path("planning/tasks/<int:task_id>/expected/", views_capacity.task_plan, name="task-plan"),
+    path("planning/will-miss/", views_capacity.will_miss, name="will-miss"),
 ]

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET
 
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, member_required
-from tandem.planning import selectors_capacity
+from tandem.planning import selectors_capacity, selectors_expected
+from tandem.work.lookups import visible_task
 
 ROW_KINDS = ("person", "client")
 NO_SUCH_WEEK = "There is no such week in the plan: open a week from the capacity page."
@@ -50,3 +51,20 @@ def _monday(text: str) -> date | None:
     except ValueError:
         return None
     return day if day.weekday() == 0 else None
+
+
+@member_required(Capability.SEE_CAPACITY)
+@require_GET
+def task_plan(request: MemberRequest, task_id: int) -> HttpResponse:
+    """When the request is expected done (a fragment the request page loads)."""
+    task = visible_task(request.user, task_id, select_related=("client__practice", "assignee"))
+    plan = selectors_expected.task_plan(task, now=timezone.now())
+    return render(request, "planning/task_plan.html", {"plan": plan, "task": task})
+
+
+@member_required(Capability.SEE_CAPACITY)
+@require_GET
+def will_miss(request: MemberRequest) -> HttpResponse:
+    """The dashboard's "Will miss" section (a fragment the dashboard loads)."""
+    found = selectors_expected.will_miss(viewer=request.user, now=timezone.now())
+    return render(request, "planning/will_miss.html", {"will_miss": found})

@@ -12,4 +12,4 @@ register = template.Library()
 @register.filter
 def hours(minutes: int | None) -> str:
     """Minutes of work as hours: "37.5 h"; a dash for none known."""
-    return "–" if minutes is None else describe_hours(minutes)
+    return "-" if minutes is None else describe_hours(minutes)
