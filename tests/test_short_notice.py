@@ -19,14 +19,18 @@ from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
+from tandem.core import mail
+from tandem.core.models import OutboundEmail
 from tandem.inbound.addresses import client_address
 from tandem.inbound.services import receive_message
+from tandem.notify.acknowledgement import acknowledgement_key
 from tandem.planning.commitments import practice_commitments
 from tandem.planning.models_policy import PlanningPolicy, planning_policy
 from tandem.planning.short_notice import check_notice
 from tandem.work.models import Task, TaskStatus
 from tandem.work.services import create_task, move_task
 from tests.conftest import Personas, PracticeWorld, page_text, signed_in
+from tests.reactions import react_now
 
 pytestmark = pytest.mark.django_db
 
@@ -180,10 +184,17 @@ def test_a_request_by_e_mail_inside_the_notice_is_marked_short_notice(
     message["Subject"] = "Print the flyers"
     message["Message-ID"] = "<flyers@example.com>"
     message.set_content("Please print the flyers by 2030-06-11 15:00.\n\nDone when: in the shop")
+    PlanningPolicy.objects.create(practice=world.practice, rush_policy="Rush work costs 50 % more.")
     receipt = receive_message(message.as_bytes())
     assert receipt.task is not None
     assert receipt.task.deadline_at == datetime(2030, 6, 11, 15, 0, tzinfo=UTC)
     assert Task.objects.get(pk=receipt.task.pk).is_short_notice
+    # The receipt says so, with what the practice tells a client who keeps such a deadline.
+    react_now()
+    email = OutboundEmail.objects.get(key=acknowledgement_key(receipt.task))
+    text, _ = mail.readable_bodies(email)
+    assert "It reached us at short notice" in text
+    assert "Rush work costs 50 % more." in text
 
 
 # The form says so before it is sent ----------------------------------------------------------
@@ -253,3 +264,18 @@ def test_sending_a_short_notice_request_through_the_form_marks_it(
     assert response.status_code == 302
     task = Task.objects.get(title="Flyers")
     assert task.is_short_notice
+
+
+def test_the_owner_agrees_a_clients_notice_on_its_page_and_empty_follows_the_practice(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    world = personas.a
+    edit = reverse("clients:client-edit", args=[world.client1.pk])
+    form = {"name": "Client A1", "time_zone": "UTC", "notes": "", "notice_working_days": "0"}
+    assert signed_in(world.owner).post(edit, form).status_code == 302
+    assert Client.objects.get(pk=world.client1.pk).notice_working_days == 0
+    assert not notice(world.client1, TUESDAY_CLOSE).is_short_notice
+    form["notice_working_days"] = ""
+    assert signed_in(world.owner).post(edit, form).status_code == 302
+    assert Client.objects.get(pk=world.client1.pk).notice_working_days is None
+    assert notice(world.client1, TUESDAY_CLOSE).is_short_notice
