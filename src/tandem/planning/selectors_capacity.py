@@ -227,9 +227,9 @@ def capacity_page(*, viewer: User, now: datetime) -> CapacityPage:
         time_zone=viewer.membership.practice.time_zone,
         default_minutes=computed.policy.default_request_minutes,
         default_sized=sum(
-            p.commitment.is_default_size
+            1
             for p in plan.placements.values()
-            if p.commitment.assignee in shown_ids
+            if p.commitment.is_default_size and p.commitment.assignee in shown_ids
         ),
     )
 

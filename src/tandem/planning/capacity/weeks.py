@@ -109,7 +109,10 @@ def weekly_summary(plan: Plan, *, time_zone: str, weeks: int = 12) -> Summary:
         commitment = placement.commitment
         tallies = [people[commitment.assignee]] if commitment.assignee in people else []
         if commitment.client is not None:
-            tallies.append(clients.setdefault(commitment.client, _Tally(weeks)))
+            # Not setdefault: it would build a tally per placement only to throw it away.
+            if commitment.client not in clients:
+                clients[commitment.client] = _Tally(weeks)
+            tallies.append(clients[commitment.client])
         for tally in tallies:
             _count_placement(placement, tally, bounds)
     for person, availability in plan.availabilities.items():
