@@ -90,9 +90,12 @@ class PhraseMixin(DomainErrorFormMixin):
             }
         )
         if notice:
-            # The practice's size and assignee change the answer (the client has neither).
-            others = [f"#{auto_id % other}" for other in ("estimate_hours", "assignee")]
-            field.widget.attrs["hx-include"] = ", ".join(others)
+            # The practice's size and assignee change the answer (the client has neither:
+            # only the fields the form keeps, or htmx complains of a selector matching none).
+            fields: dict[str, forms.Field] = self.fields  # type: ignore[attr-defined]
+            others = [f"#{auto_id % n}" for n in ("estimate_hours", "assignee") if n in fields]
+            if others:
+                field.widget.attrs["hx-include"] = ", ".join(others)
 
     def _resolve_phrase(self, phrase: str, *, empty: str) -> datetime:
         if not phrase.strip():
@@ -285,7 +288,6 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         hears of it)."""
         super().__init__(*args, client=client, **kwargs)
         self.assignees = {user.pk: user for user in assignees or []}
-        self._preview_live("deadline", notice=True)
         if not (assignees is not None if estimates is None else estimates):
             del self.fields["estimate_hours"]
         if assignees is None:
@@ -300,6 +302,8 @@ class TaskForm(PhraseMixin, AttachmentsForm):
             self.fields["project"].choices = [("", "No project"), *titles]  # type: ignore[attr-defined]
         else:
             del self.fields["project"]
+        # After the fields this viewer does not get are gone (see _preview_live).
+        self._preview_live("deadline", notice=True)
 
     def clean_deadline(self) -> datetime:
         empty = "Give the request a deadline, such as “Friday 5pm”."
