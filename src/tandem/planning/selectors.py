@@ -258,8 +258,15 @@ def task_commitments(
         "id", "estimate_hours", "assignee_id", "deadline_at", "client_id", "is_short_notice"
     )
     commitments = []
+    # Worked out once: most requests have no estimate, and Decimal arithmetic per row adds up
+    # over a practice's thousands.
+    default = capacity.commitment_minutes(None, default_hours=default_hours)
     for pk, estimate, assignee, deadline_at, client, short in rows.order_by("deadline_at", "id"):
-        minutes, is_default = capacity.commitment_minutes(estimate, default_hours=default_hours)
+        minutes, is_default = (
+            default
+            if estimate is None
+            else capacity.commitment_minutes(estimate, default_hours=default_hours)
+        )
         commitments.append(
             capacity.Commitment(
                 key=f"task:{pk}",
