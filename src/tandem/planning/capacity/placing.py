@@ -50,10 +50,19 @@ class Commitment:
     client: Hashable | None = None
     is_default_size: bool = False
     is_short_notice: bool = False
+    # The deadline and earliest start in whole minutes (see the package's docstring),
+    # worked out once: placing, the order and the weekly summary all read them.
+    deadline_minute: int = field(init=False, repr=False, compare=False)
+    release_minute: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.minutes < 0:
             raise ValueError("A commitment's size cannot be negative.")
+        deadline = _NEVER if self.deadline_at is None else minute_floor(self.deadline_at)
+        start = self.earliest_start_at
+        release = -_NEVER if start is None else minute_ceil(start)
+        object.__setattr__(self, "deadline_minute", deadline)
+        object.__setattr__(self, "release_minute", release)
 
 
 @dataclass(frozen=True)
@@ -285,22 +294,20 @@ def plan(
 
 
 def _placing_order(commitment: Commitment, index: int) -> tuple[bool, bool, int, int, int]:
-    deadline = _NEVER if commitment.deadline_at is None else minute_floor(commitment.deadline_at)
-    release = (
-        -_NEVER
-        if commitment.earliest_start_at is None
-        else minute_ceil(commitment.earliest_start_at)
+    return (
+        not commitment.is_confirmed,
+        commitment.is_short_notice,
+        commitment.deadline_minute,
+        commitment.release_minute,
+        index,
     )
-    return (not commitment.is_confirmed, commitment.is_short_notice, deadline, release, index)
 
 
 def _place(
     commitment: Commitment, ledgers: dict[Hashable, _Ledger], start: int, until: int
 ) -> Placement:
-    release = start
-    if commitment.earliest_start_at is not None:
-        release = max(start, minute_ceil(commitment.earliest_start_at))
-    deadline = None if commitment.deadline_at is None else minute_floor(commitment.deadline_at)
+    release = max(start, commitment.release_minute)
+    deadline = None if commitment.deadline_at is None else commitment.deadline_minute
     ledger = ledgers.get(commitment.assignee)
     if ledger is None:
         who = (
