@@ -497,6 +497,44 @@ def new_request_form(info: dict[str, Any]) -> tuple[str, dict[str, str]]:
     }
 
 
+# --- Capacity and short notice (issue 12) ----------------------------------------------------
+
+
+def capacity_pages(
+    info: dict[str, Any],
+    *,
+    owner: httpx.Client,
+    assistant: httpx.Client,
+    contact: httpx.Client,
+    probe_owner: httpx.Client,
+) -> list[PageSpec]:
+    """The capacity page (every assistant's and the busiest clients' twelve weeks over the
+    100,000-request practice), a week's drill-down, a request's expected completion, and
+    the short-notice check the new-request form's deadline preview makes as a contact types."""
+    from datetime import date, timedelta
+
+    from django.urls import reverse
+
+    from tandem.accounts.models import User
+
+    capacity = reverse("planning:capacity")
+    today = date.today()
+    monday = (today - timedelta(days=today.weekday())).isoformat()
+    theirs = User.objects.get(email=info["assistant_email"]).pk
+    week = reverse("planning:capacity-week", args=[monday, "person", theirs])
+    expected = reverse("planning:task-plan", args=[info["page_task_id"]])
+    preview = reverse("work:deadline-preview", args=[info["busiest_client_id"]])
+    check = f"{preview}?field=deadline&notice=1&deadline=in+3+working+days"
+    return [
+        ("capacity", "owner", owner, capacity,
+         ("owner of practice 2", probe_owner, capacity)),
+        ("capacity", "assistant", assistant, capacity, None),
+        ("capacity week", "owner", owner, week, None),
+        ("expected done", "assistant", assistant, expected, None),
+        ("short-notice check", "contact", contact, check, None),
+    ]  # fmt: skip
+
+
 # --- Reporting ----------------------------------------------------------------------------
 
 
@@ -707,6 +745,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         pages += lists_pages(
             info, owner=owner, assistant=assistant, probe_assistant=probe_assistant
+        )
+        pages += capacity_pages(
+            info, owner=owner, assistant=assistant, contact=contact, probe_owner=probe_owner
         )
         # Argon2 (memory_cost 46 MiB) verifies each sign-in: it sets the worker's peak RSS.
         signed_in = [memory(pid) for pid in process_tree(proc.pid)[1:]]

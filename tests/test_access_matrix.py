@@ -14,6 +14,7 @@ from datetime import timedelta
 from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
@@ -744,6 +745,30 @@ def tamper(token: str) -> str:
     return f"{value}:{signature[::-1]}"
 
 
+# Capacity (issue 12): the practice side's page; an owner sees everyone's and every client's
+# weeks, an assistant their own and their clients'; a week of a row the viewer does not
+# see, of another practice, or that is not a Monday of the plan is missing (404). Contacts
+# are refused the page as other practice-only pages (403).
+MATRIX += [
+    Row("planning:capacity", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("planning:capacity", "POST", None, (302, 405, 405, 405, 403, 403)),
+    Row("planning:capacity-week", "GET", "week_assistant", (302, 200, 200, 404, 403, 403)),
+    Row("planning:capacity-week", "GET", "week_owner", (302, 200, 404, 404, 403, 403)),
+    Row("planning:capacity-week", "GET", "week_client1", (302, 200, 200, 404, 403, 403)),
+    Row("planning:capacity-week", "GET", "week_other_client1", (302, 404, 404, 404, 403, 403)),
+    Row("planning:capacity-week", "GET", "week_other_assistant", (302, 404, 404, 404, 403, 403)),
+    Row("planning:capacity-week", "GET", "week_nonsense", (302, 404, 404, 404, 403, 403)),
+    Row("planning:capacity-week", "GET", "week_not_monday", (302, 404, 404, 404, 403, 403)),
+    Row("planning:capacity-week", "POST", "week_assistant", (302, 405, 405, 405, 403, 403)),
+    # A request's expected completion and the dashboard's "Will miss" (fragments).
+    Row("planning:task-plan", "GET", "task1", (302, 200, 200, 404, 403, 403)),
+    Row("planning:task-plan", "GET", "other_task1", (302, 404, 404, 404, 403, 403)),
+    Row("planning:task-plan", "POST", "task1", (302, 405, 405, 405, 403, 403)),
+    Row("planning:will-miss", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("planning:will-miss", "POST", None, (302, 405, 405, 405, 403, 403)),
+]
+
+
 def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> list[Any]:
     match target:
         case None:
@@ -818,6 +843,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
     if found is not None:
         return found
     found = check_in_target(target, own, other)
+    if found is not None:
+        return found
+    found = capacity_target(target, own, other)
     if found is not None:
         return found
     raise AssertionError(f"Unknown target {target}")
@@ -998,3 +1026,26 @@ def test_every_url_is_in_the_matrix() -> None:
     assert not missing, f"Add these URLs to MATRIX with a status for every persona: {missing}"
     stale = (in_matrix | COVERED_BY_ALLAUTH) - names
     assert not stale, f"These names are no longer URLs; remove them: {stale}"
+
+
+def capacity_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """A week of the capacity plan: this week's Monday, a row kind and its id."""
+    today = timezone.now().astimezone(ZoneInfo(own.practice.time_zone)).date()
+    monday = (today - timedelta(days=today.weekday())).isoformat()
+    match target:
+        case "week_assistant":
+            return [monday, "person", own.assistant.pk]
+        case "week_owner":
+            return [monday, "person", own.owner.pk]
+        case "week_client1":
+            return [monday, "client", own.client1.pk]
+        case "week_other_client1":
+            return [monday, "client", other.client1.pk]
+        case "week_other_assistant":
+            return [monday, "person", other.assistant.pk]
+        case "week_nonsense":
+            return ["2030-13-45", "person", own.assistant.pk]
+        case "week_not_monday":
+            sunday = (today - timedelta(days=today.weekday() + 1)).isoformat()
+            return [sunday, "client", own.client1.pk]
+    return None

@@ -1544,6 +1544,27 @@ def sentence_at(response: Any, beside: str, ids: dict[str, Any]) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", part)).split())
 
 
+# The notice agreed with a client (issue 12, short notice): 0 to 20 working days, or empty.
+CASES += [
+    Refused(
+        f"a client's notice of {days} working days",
+        "owner",
+        lambda w, days=days: Sent(
+            url("clients:client-edit", w.client1.pk),
+            client_form(name="Client A1", notice_working_days=days),
+        ),
+        beside_field("id_notice_working_days"),
+        sentence,
+        typed=(f'value="{days}"', "Prefers calls on Tuesdays</textarea>"),
+    )
+    for days, sentence in (
+        ("-1", "Give the notice as 0 to 20 working days; it cannot be below 0."),
+        ("21", "Give the notice as 0 to 20 working days; more is a plan, not notice."),
+        ("two", "Give the notice as a whole number of working days, such as 2."),
+    )
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_refused_input_comes_back_with_400_the_sentence_beside_it_and_what_was_typed(
     personas: Personas, case: Refused, monkeypatch: pytest.MonkeyPatch

@@ -409,7 +409,8 @@ def test_every_phrase_field_offers_a_picker_and_a_live_preview(world: PracticeWo
     assert 'name="waiting_until_picked"' in page
     assert 'data-phrase-for="id_waiting_on_client_waiting_until"' in page
     form = signed_in(world.contact1).get(new_url(world)).content.decode()
-    assert f'hx-get="{preview_url}?field=deadline"' in form
+    # The new request's deadline also asks whether it is short notice (planning).
+    assert f'hx-get="{preview_url}?field=deadline&amp;notice=1"' in form
     assert 'type="datetime-local" id="id_deadline_picked" name="deadline_picked"' in form
 
 

@@ -47,6 +47,21 @@ class ClientForm(DomainErrorFormMixin, forms.ModelForm[Client]):
         help_text="Listed first on the client's page, and the one to ask first.",
         error_messages={"invalid_choice": "Pick one of this client's contacts, or nobody."},
     )
+    # The notice agreed with this client for new work (planning's short-notice check).
+    notice_working_days = forms.IntegerField(
+        label="Notice for new work (working days, optional)",
+        required=False,
+        min_value=0,
+        max_value=20,
+        help_text="Agreed with this client. Empty: the practice's notice applies. "
+        "A request due sooner is marked short notice.",
+        error_messages={
+            "invalid": "Give the notice as a whole number of working days, such as 2.",
+            "min_value": "Give the notice as 0 to 20 working days; it cannot be below 0.",
+            "max_value": "Give the notice as 0 to 20 working days; more is a plan, not notice.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 20}),
+    )
     notes = forms.CharField(
         label="Notes for your team",
         required=False,
@@ -57,7 +72,16 @@ class ClientForm(DomainErrorFormMixin, forms.ModelForm[Client]):
 
     class Meta:
         model = Client
-        fields = ["name", "time_zone", "phone", "address", "website", "main_contact", "notes"]
+        fields = [
+            "name",
+            "time_zone",
+            "phone",
+            "address",
+            "website",
+            "main_contact",
+            "notice_working_days",
+            "notes",
+        ]
         labels = {"name": "Business name", "notes": "Notes for your team"}
         help_texts = {
             "time_zone": "Deadlines the client gives are read in this time zone.",

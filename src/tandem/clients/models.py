@@ -77,8 +77,11 @@ class Client(models.Model):
     # when the agreements are in force (none yet: null).
     requires_agreements = models.BooleanField(default=False)
     agreements_in_force_at = models.DateTimeField(null=True, blank=True)
-    # Working days of notice the practice asks for new work; less is short notice.
-    notice_working_days = models.PositiveSmallIntegerField(default=2)
+    # Working days of notice agreed with this client for new work (less is short notice);
+    # None: the practice's planning settings decide (planning.PlanningPolicy).
+    notice_working_days = models.PositiveSmallIntegerField(
+        "Notice for new work (working days)", null=True, blank=True, default=None
+    )
 
     objects = ClientQuerySet.as_manager()
 

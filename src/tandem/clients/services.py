@@ -43,10 +43,13 @@ def create_client(
     phone: str = "",
     address: str = "",
     website: str = "",
+    notice_working_days: int | None = None,
     request: HttpRequest | None = None,
 ) -> Client:
-    """Add a client to the actor's practice. Owners only."""
+    """Add a client to the actor's practice. Owners only. ``notice_working_days``: the
+    notice agreed with the client for new work (None: the practice's)."""
     membership = _practice_of(actor)
+    _check_notice(notice_working_days)
     with transaction.atomic():
         client = Client.objects.create(
             practice=membership.practice,
@@ -56,6 +59,7 @@ def create_client(
             phone=phone.strip(),
             address=address.strip(),
             website=website.strip(),
+            notice_working_days=notice_working_days,
         )
         audit.record(
             Action.CLIENT_CREATED,
@@ -66,6 +70,19 @@ def create_client(
             request=request,
         )
     return client
+
+
+# More notice than four working weeks is not notice, it is a plan: refused.
+NOTICE_MAX_WORKING_DAYS = 20
+
+
+def _check_notice(days: int | None) -> None:
+    if days is not None and not 0 <= days <= NOTICE_MAX_WORKING_DAYS:
+        raise DomainError(
+            f"Give the notice as 0 to {NOTICE_MAX_WORKING_DAYS} working days, or leave it "
+            f"empty to use the practice's; {days} is not.",
+            field="notice_working_days",
+        )
 
 
 def update_client(
@@ -79,11 +96,15 @@ def update_client(
     address: str | None = None,
     website: str | None = None,
     main_contact: ClientContact | Unchanged | None = UNCHANGED,
+    notice_working_days: int | Unchanged | None = UNCHANGED,
     request: HttpRequest | None = None,
 ) -> Client:
-    """A client's details; the contact details and the main contact are left as they are
-    when not given (None, UNCHANGED). The main contact must speak for this client."""
+    """A client's details; the contact details, the main contact and the notice agreed
+    (None: the practice's) are left as they are when not given (None, UNCHANGED). The main
+    contact must speak for this client."""
     _practice_of(actor)
+    if not isinstance(notice_working_days, Unchanged):
+        _check_notice(notice_working_days)
     if isinstance(main_contact, ClientContact) and main_contact.client_id != client.pk:
         raise DomainError(
             f"Pick one of {client.name}'s contacts as the main contact.", field="main_contact"
@@ -98,6 +119,9 @@ def update_client(
         if not isinstance(main_contact, Unchanged):
             client.main_contact = main_contact
             fields.append("main_contact")
+        if not isinstance(notice_working_days, Unchanged):
+            client.notice_working_days = notice_working_days
+            fields.append("notice_working_days")
         client.save(update_fields=fields)
         audit.record(
             Action.CLIENT_UPDATED,

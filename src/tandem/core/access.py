@@ -94,6 +94,8 @@ _PRACTICE_WORK = frozenset(
         # Weekly check-ins (issue 12): see them, and add a note before one goes.
         C.SEE_CHECK_INS,
         C.NOTE_CHECK_IN,
+        # The capacity plan (issue 12): rows as far as the member's reach goes.
+        C.SEE_CAPACITY,
     }
 )
 

@@ -80,3 +80,7 @@ class Capability(StrEnum):
     SEE_CHECK_INS = "see_check_ins"
     NOTE_CHECK_IN = "note_check_in"
     ANSWER_CHECK_IN = "answer_check_in"
+    # See the capacity plan (issue 12): available against committed hours, week by week.
+    # The practice side only; whose rows a member sees is their reach (an owner: everyone
+    # and every client; an assistant: themself and the clients they serve).
+    SEE_CAPACITY = "see_capacity"

@@ -18,6 +18,7 @@ from tandem.core import access, mail
 from tandem.core.models import OutboundEmail
 from tandem.core.zones import zone_name
 from tandem.notify.wording import task_url
+from tandem.planning.models_policy import planning_policy
 from tandem.work.models import Task, TaskEvent, TaskStatus
 
 
@@ -51,6 +52,12 @@ def acknowledge(event: TaskEvent) -> OutboundEmail | None:
             "promise": practice.response_promise,
             "respond_by": local_time(respond_by, zone),
             "needs_deadline": task.status == TaskStatus.NEEDS_DEADLINE,
+            # Sent at short notice (planning's check when it was created): said, with what
+            # the practice tells a client who keeps such a deadline.
+            "short_notice": task.is_short_notice,
+            "rush_policy": planning_policy(practice.pk).rush_policy.strip()
+            if task.is_short_notice
+            else "",
             "url": task_url(task.pk, practice),
         },
         practice=practice,

@@ -21,3 +21,10 @@ class PlanningConfig(AppConfig):
             headsups_reactions,  # noqa: F401
             owed_reactions,  # noqa: F401
         )
+
+        # Short notice (issue 12): the request form, its preview and create_task ask work's
+        # registry, which planning answers.
+        from tandem.planning.short_notice import check_notice
+        from tandem.work import short_notice
+
+        short_notice.register("planning", check_notice)

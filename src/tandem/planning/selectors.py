@@ -254,10 +254,19 @@ def task_commitments(
     tasks = Task.objects.filter(practice=practice, status__in=COMMITTED_STATUSES)
     if assignees is not None:
         tasks = tasks.filter(assignee_id__in=assignees)
-    rows = tasks.values_list("id", "estimate_hours", "assignee_id", "deadline_at", "client_id")
+    rows = tasks.values_list(
+        "id", "estimate_hours", "assignee_id", "deadline_at", "client_id", "is_short_notice"
+    )
     commitments = []
-    for pk, estimate, assignee, deadline_at, client in rows.order_by("deadline_at", "id"):
-        minutes, is_default = capacity.commitment_minutes(estimate, default_hours=default_hours)
+    # Worked out once: most requests have no estimate, and Decimal arithmetic per row adds up
+    # over a practice's thousands.
+    default = capacity.commitment_minutes(None, default_hours=default_hours)
+    for pk, estimate, assignee, deadline_at, client, short in rows.order_by("deadline_at", "id"):
+        minutes, is_default = (
+            default
+            if estimate is None
+            else capacity.commitment_minutes(estimate, default_hours=default_hours)
+        )
         commitments.append(
             capacity.Commitment(
                 key=f"task:{pk}",
@@ -266,6 +275,7 @@ def task_commitments(
                 deadline_at=deadline_at,
                 client=client,
                 is_default_size=is_default,
+                is_short_notice=short,
             )
         )
     return commitments

@@ -2,6 +2,7 @@ from django.urls import URLPattern, path
 
 from tandem.planning import (
     views,
+    views_capacity,
     views_checkins,
     views_feeds,
     views_headsups,
@@ -75,4 +76,13 @@ urlpatterns: list[URLPattern] = [
         views_checkins.check_in_answer,
         name="check-in-answer",
     ),
+    # Capacity across clients: the next twelve weeks, and one week's requests (issue 12).
+    path("planning/capacity/", views_capacity.capacity, name="capacity"),
+    path(
+        "planning/capacity/<str:week>/<slug:kind>/<int:row_id>/",
+        views_capacity.capacity_week,
+        name="capacity-week",
+    ),
+    path("planning/tasks/<int:task_id>/expected/", views_capacity.task_plan, name="task-plan"),
+    path("planning/will-miss/", views_capacity.will_miss, name="will-miss"),
 ]

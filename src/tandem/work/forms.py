@@ -76,18 +76,26 @@ class PhraseMixin(DomainErrorFormMixin):
     resolved: Deadline | None = None
     suggestions: tuple[Suggestion, ...] = ()
 
-    def _preview_live(self, name: str) -> None:
-        """Resolve field ``name`` as it is typed, into the preview under it."""
+    def _preview_live(self, name: str, *, notice: bool = False) -> None:
+        """Resolve field ``name`` as it is typed, into the preview under it; with ``notice``
+        (a new request's deadline), the preview also says whether it is short notice."""
         field: forms.Field = self.fields[name]  # type: ignore[attr-defined]
         auto_id: str = self.auto_id  # type: ignore[attr-defined]
         url = reverse("work:deadline-preview", args=[self.client.pk])
         field.widget.attrs.update(
             {
-                "hx-get": f"{url}?field={name}",
+                "hx-get": f"{url}?field={name}{'&notice=1' if notice else ''}",
                 "hx-target": f"#{auto_id % name}_preview",
                 "hx-trigger": "input changed delay:400ms",
             }
         )
+        if notice:
+            # The practice's size and assignee change the answer (the client has neither:
+            # only the fields the form keeps, or htmx complains of a selector matching none).
+            fields: dict[str, forms.Field] = self.fields  # type: ignore[attr-defined]
+            others = [f"#{auto_id % n}" for n in ("estimate_hours", "assignee") if n in fields]
+            if others:
+                field.widget.attrs["hx-include"] = ", ".join(others)
 
     def _resolve_phrase(self, phrase: str, *, empty: str) -> datetime:
         if not phrase.strip():
@@ -280,7 +288,6 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         hears of it)."""
         super().__init__(*args, client=client, **kwargs)
         self.assignees = {user.pk: user for user in assignees or []}
-        self._preview_live("deadline")
         if not (assignees is not None if estimates is None else estimates):
             del self.fields["estimate_hours"]
         if assignees is None:
@@ -295,6 +302,8 @@ class TaskForm(PhraseMixin, AttachmentsForm):
             self.fields["project"].choices = [("", "No project"), *titles]  # type: ignore[attr-defined]
         else:
             del self.fields["project"]
+        # After the fields this viewer does not get are gone (see _preview_live).
+        self._preview_live("deadline", notice=True)
 
     def clean_deadline(self) -> datetime:
         empty = "Give the request a deadline, such as “Friday 5pm”."

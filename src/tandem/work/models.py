@@ -214,6 +214,10 @@ class Task(models.Model):
         db_index=False,
     )
     occurrence_on = models.DateField(null=True, blank=True)
+    # Sent inside the notice the practice asks for, or when it did not fit in the free hours
+    # before its deadline (planning's short-notice check, ``work.short_notice``): the practice
+    # sees a badge, and planning lets it use the time kept free for unplanned work.
+    is_short_notice = models.BooleanField(default=False)
 
     objects = TaskQuerySet.as_manager()
 
@@ -261,6 +265,32 @@ class Task(models.Model):
             ),
             # An assistant's own work, by status.
             models.Index(fields=["assignee", "status"]),
+            # Planning (issue 12) reads every accepted, unfinished request of a practice
+            # (its size, assignee, client, deadline, short notice) for the capacity plan:
+            # from this index alone, in deadline order, never from the table's rows. The
+            # statuses are planning's COMMITTED_STATUSES, in its order (SQLite uses a
+            # partial index only for a query that names the same condition).
+            models.Index(
+                fields=[
+                    "practice",
+                    "deadline_at",
+                    "id",
+                    "assignee",
+                    "client",
+                    "estimate_hours",
+                    "is_short_notice",
+                    # Read back by SQLite to check the condition; here it needs no row.
+                    "status",
+                ],
+                condition=models.Q(
+                    status__in=[
+                        TaskStatus.ACCEPTED,
+                        TaskStatus.IN_PROGRESS,
+                        TaskStatus.WAITING_ON_CLIENT,
+                    ]
+                ),
+                name="task_committed_for_plan",
+            ),
             # The dashboard's "No answer yet": promises still open, by when they fall due.
             # Only unanswered requests have one, so the index stays small.
             models.Index(

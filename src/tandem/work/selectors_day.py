@@ -242,6 +242,8 @@ INBOX_ROW_FIELDS = (
     "client__name",
     "created_by__name",
     "created_by__email",
+    # Planning's short-notice mark, shown as a badge (issue 12).
+    "is_short_notice",
 )
 
 
@@ -499,6 +501,8 @@ class Card:
     is_late: bool = False
     # Its checklist's progress ("☑ 2/5"); None without a checklist.
     progress: Progress | None = None
+    # Sent at short notice (planning's check): a badge.
+    is_short_notice: bool = False
 
 
 @dataclass(frozen=True)
@@ -557,6 +561,7 @@ CARD_FIELDS = (
     "client__name",
     "assignee__name",
     "assignee__email",
+    "is_short_notice",
     STEPS_TOTAL,
     STEPS_DONE,
 )
@@ -691,6 +696,7 @@ class _CardMaker:
             move_url=move_url,
             is_late=_is_late(status, deadline, self.now),
             progress=progress_of(row),
+            is_short_notice=row["is_short_notice"],
         )
 
 

@@ -18,7 +18,7 @@ from tandem.core import access, events
 from tandem.core.access import Standing
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
-from tandem.work import attachments, promises
+from tandem.work import attachments, promises, short_notice
 from tandem.work.mentions import mentioned
 from tandem.work.models import (
     CLOSED_STATUSES,
@@ -168,6 +168,7 @@ def create_task(
         deadline_at = _future_instant(deadline_at, field="deadline_at", what="That deadline")
     _check_related(client, project=project, assignee=assignee, priority=priority)
     _check_estimate(estimate_hours)
+    is_short = _is_short_notice(client, deadline_at, estimate_hours, assignee)
     with transaction.atomic():
         task = Task.objects.create(
             practice_id=client.practice_id,
@@ -183,6 +184,7 @@ def create_task(
             created_by=actor,
             status=status,
             respond_by=promises.promise_for(client, standing),
+            is_short_notice=is_short,
         )
         watchers = {actor.pk: actor} | ({assignee.pk: assignee} if assignee else {})
         Watcher.objects.bulk_create(
@@ -192,6 +194,23 @@ def create_task(
         attachments.link_uploads(uploads, actor=actor, task=task)
         _record(task, actor=actor, kind=TaskEvent.Kind.CREATED, to_status=status, note=created_note)
     return task
+
+
+def _is_short_notice(
+    client: Client, deadline_at: datetime | None, estimate: Decimal | None, assignee: User | None
+) -> bool:
+    """Planning's answer (``short_notice``): inside the notice period, or not fitting in the
+    free hours before the deadline. A request still without a deadline is not."""
+    if deadline_at is None:
+        return False
+    notice = short_notice.check(
+        client,
+        deadline_at=deadline_at,
+        estimate_hours=estimate,
+        assignee_id=None if assignee is None else assignee.pk,
+        now=timezone.now(),
+    )
+    return notice is not None and notice.is_short_notice
 
 
 def _initial_status(deadline_at: datetime | None, allow_missing_deadline: bool) -> TaskStatus:

@@ -6,11 +6,14 @@ redirect. A refused move or comment re-renders the task page (400) with the sent
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.models import User
@@ -19,9 +22,9 @@ from tandem.clients.models import Client
 from tandem.core import reading
 from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
-from tandem.core.forms import first_error
+from tandem.core.forms import first_error, parse_id
 from tandem.core.tenancy import MemberRequest, member_required
-from tandem.work import deliveries, selectors_task, services
+from tandem.work import deliveries, selectors_task, services, short_notice
 from tandem.work.deadline_phrases import resolve_for
 from tandem.work.deadlines import VagueDeadline
 from tandem.work.forms import (
@@ -37,6 +40,7 @@ from tandem.work.lookups import visible_task_for_page
 from tandem.work.models import Task, TaskStatus
 from tandem.work.selectors import reassign_choices
 from tandem.work.selectors_repeating import task_repeat_parts
+from tandem.work.short_notice import Notice
 from tandem.work.workflow import Need, allowed_moves, editable_fields
 
 
@@ -74,7 +78,10 @@ def task_create(request: MemberRequest, client_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "Request sent. Its status is on this page at any time.")
+            sent = "Request sent. Its status is on this page at any time."
+            if task.is_short_notice:
+                sent += " It is marked short notice for the practice."
+            messages.success(request, sent)
             return redirect("work:task-detail", task_id=task.pk)
     status = 400 if form.errors or (checklist is not None and checklist.errors) else 200
     context: dict[str, Any] = {"form": form, "client": client, "template_choice": from_template}
@@ -102,7 +109,35 @@ def deadline_preview(request: MemberRequest, client_id: int) -> HttpResponse:
         except VagueDeadline as refusal:
             context["refusal"] = refusal.message
             context["suggestions"] = refusal.suggestions
+    if "deadline" in context and field_name == "deadline" and request.GET.get("notice") == "1":
+        context["notice"] = _notice(request, client, context["deadline"].at)
     return render(request, "work/deadline_preview.html", context)
+
+
+def _notice(request: MemberRequest, client: Client, deadline_at: datetime) -> Notice | None:
+    """Whether the deadline is short notice (planning answers, ``short_notice``). The
+    practice's size and assignee count; a contact's are never read, so nobody on the
+    client's side can ask about one person's hours."""
+    estimate, assignee = None, None
+    if is_practice_side(request.user.membership):
+        estimate = _decimal(request.GET.get("estimate_hours", ""))
+        assignee = parse_id(request.GET.get("assignee", ""))
+    return short_notice.check(
+        client,
+        deadline_at=deadline_at,
+        estimate_hours=estimate,
+        assignee_id=assignee,
+        now=timezone.now(),
+    )
+
+
+def _decimal(text: str) -> Decimal | None:
+    """Hours as typed, when they are a sensible number; otherwise the default size."""
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() and 0 <= value < 10_000 else None
 
 
 @member_required()

@@ -114,3 +114,12 @@ def zoned_time(
         return text + suffix
     stamp = instant.astimezone(UTC).isoformat()
     return mark_safe(f'<time datetime="{stamp}">{escape(text)}</time>{escape(suffix)}')  # noqa: S308
+
+
+@register.filter
+def phrase_in(instant: datetime | None, zone: str) -> str:
+    """The instant as a deadline phrase the resolver reads back exactly, on ``zone``'s
+    clock: "2026-12-03 15:00" (a button that moves a deadline field there)."""
+    if instant is None:
+        return ""
+    return instant.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")

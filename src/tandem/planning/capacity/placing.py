@@ -50,10 +50,19 @@ class Commitment:
     client: Hashable | None = None
     is_default_size: bool = False
     is_short_notice: bool = False
+    # The deadline and earliest start in whole minutes (see the package's docstring),
+    # worked out once: placing, the order and the weekly summary all read them.
+    deadline_minute: int = field(init=False, repr=False, compare=False)
+    release_minute: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.minutes < 0:
             raise ValueError("A commitment's size cannot be negative.")
+        deadline = _NEVER if self.deadline_at is None else minute_floor(self.deadline_at)
+        start = self.earliest_start_at
+        release = -_NEVER if start is None else minute_ceil(start)
+        object.__setattr__(self, "deadline_minute", deadline)
+        object.__setattr__(self, "release_minute", release)
 
 
 @dataclass(frozen=True)
@@ -106,13 +115,30 @@ class _Ledger:
         self.free: dict[int, list[Interval]] = {part: [] for part in ANY_FREE_TIME}
         self.next_day = local_day(start, availability.zone)
         self.known_until = start  # every period before this minute is in ``free``
+        # For each set of parts, the minute from which none of them has free time left up to
+        # the horizon (a take from there could not be filled). Nothing is ever given back,
+        # so later takes from there on find nothing: an over-booked person's thousandth
+        # request is answered at once instead of searching the emptied horizon again.
+        self.empty_from: dict[frozenset[int], int] = {}
 
     def fork(self) -> _Ledger:
         """A copy to take from without changing this one."""
         copy = _Ledger(self.availability, self.start, self.until)
         copy.free = {part: list(periods) for part, periods in self.free.items()}
         copy.next_day, copy.known_until = self.next_day, self.known_until
+        copy.empty_from = dict(self.empty_from)
         return copy
+
+    def _is_empty_from(self, release: int, parts: frozenset[int]) -> bool:
+        found = self.empty_from.get(parts)
+        return found is not None and release >= found
+
+    def _emptied_from(self, release: int, parts: frozenset[int]) -> None:
+        """No free time of ``parts`` is left from ``release`` on; with every part gone,
+        neither is any of a smaller set's."""
+        for each in (parts, *(frozenset({p}) for p in parts), PLANNABLE_ONLY & parts):
+            if each:
+                self.empty_from[each] = min(release, self.empty_from.get(each, release))
 
     def _extend(self) -> bool:
         if self.known_until >= self.until:
@@ -150,6 +176,8 @@ class _Ledger:
     def take(self, minutes: int, release: int, parts: frozenset[int]) -> list[Interval]:
         """Takes up to ``minutes`` of the earliest free time from ``release`` on."""
         taken: list[Interval] = []
+        if minutes > 0 and self._is_empty_from(release, parts):
+            return taken
         cursor = release
         while minutes > 0 and (found := self._next(cursor, parts)) is not None:
             part, index, begin = found
@@ -163,11 +191,15 @@ class _Ledger:
                 taken[-1] = (taken[-1][0], end)
             else:
                 taken.append((begin, end))
+        if minutes > 0:
+            self._emptied_from(release, parts)
         return taken
 
     def finish(self, minutes: int, release: int, parts: frozenset[int]) -> int | None:
         """The minute ``minutes`` of free time from ``release`` on would be done; None
         when the horizon comes first. Takes nothing."""
+        if self._is_empty_from(release, parts):
+            return None
         cursor = release
         while (found := self._next(cursor, parts)) is not None:
             part, index, begin = found
@@ -262,22 +294,20 @@ def plan(
 
 
 def _placing_order(commitment: Commitment, index: int) -> tuple[bool, bool, int, int, int]:
-    deadline = _NEVER if commitment.deadline_at is None else minute_floor(commitment.deadline_at)
-    release = (
-        -_NEVER
-        if commitment.earliest_start_at is None
-        else minute_ceil(commitment.earliest_start_at)
+    return (
+        not commitment.is_confirmed,
+        commitment.is_short_notice,
+        commitment.deadline_minute,
+        commitment.release_minute,
+        index,
     )
-    return (not commitment.is_confirmed, commitment.is_short_notice, deadline, release, index)
 
 
 def _place(
     commitment: Commitment, ledgers: dict[Hashable, _Ledger], start: int, until: int
 ) -> Placement:
-    release = start
-    if commitment.earliest_start_at is not None:
-        release = max(start, minute_ceil(commitment.earliest_start_at))
-    deadline = None if commitment.deadline_at is None else minute_floor(commitment.deadline_at)
+    release = max(start, commitment.release_minute)
+    deadline = None if commitment.deadline_at is None else commitment.deadline_minute
     ledger = ledgers.get(commitment.assignee)
     if ledger is None:
         who = (

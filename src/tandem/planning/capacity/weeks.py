@@ -13,7 +13,6 @@ from tandem.planning.capacity.availability import (
     PLANNABLE,
     local_day,
     minute_ceil,
-    minute_floor,
     to_instant,
     wall_minute,
 )
@@ -109,7 +108,10 @@ def weekly_summary(plan: Plan, *, time_zone: str, weeks: int = 12) -> Summary:
         commitment = placement.commitment
         tallies = [people[commitment.assignee]] if commitment.assignee in people else []
         if commitment.client is not None:
-            tallies.append(clients.setdefault(commitment.client, _Tally(weeks)))
+            # Not setdefault: it would build a tally per placement only to throw it away.
+            if commitment.client not in clients:
+                clients[commitment.client] = _Tally(weeks)
+            tallies.append(clients[commitment.client])
         for tally in tallies:
             _count_placement(placement, tally, bounds)
     for person, availability in plan.availabilities.items():
@@ -130,7 +132,7 @@ def weekly_summary(plan: Plan, *, time_zone: str, weeks: int = 12) -> Summary:
 
 def _count_placement(placement: Placement, tally: _Tally, bounds: list[int]) -> None:
     commitment = placement.commitment
-    deadline = None if commitment.deadline_at is None else minute_floor(commitment.deadline_at)
+    deadline = None if commitment.deadline_at is None else commitment.deadline_minute
     on_time = 0
     for a, b in placement.intervals:
         b = b if deadline is None else min(b, deadline)

@@ -153,6 +153,8 @@ def _card(
         badges += f' · <span class="badge status-{status}">{escape(card.status_label)}</span>'
     if card.progress is not None:
         badges += f" · {_mini_progress(card.progress)}"
+    if card.is_short_notice:
+        badges += f" · {SHORT_NOTICE_BADGE}"
     form = ""
     if card.moves:
         form = (
@@ -214,9 +216,10 @@ def request_rows(tasks: Iterable[Task], practice_side: bool, now: datetime) -> S
         else:
             deadline = _NO_VALUE
         assignee = escape(task.assignee.display_name) if task.assignee is not None else "—"
+        short = f" {SHORT_NOTICE_BADGE}" if task.is_short_notice else ""
         rows.append(
             f'<tr>\n<td class="wide"><a href="{escape(link("work:task-detail", task.pk))}">'
-            f"{title}</a>{progress}{project}</td>\n{client}"
+            f"{title}</a>{short}{progress}{project}</td>\n{client}"
             f'<td><span class="badge status-{status}">'
             f"{escape(_STATUS_LABELS.get(task.status, task.status))}</span></td>\n"
             f"<td>{deadline}</td>\n"
@@ -298,8 +301,10 @@ class _InboxRowWriter:
         if row.file_count:
             files = f" · {row.file_count} file{'' if row.file_count == 1 else 's'}"
         preview = f'<p class="inbox-preview">{escape(row.preview)}</p>\n' if row.preview else ""
+        short = f" {SHORT_NOTICE_BADGE}" if task.is_short_notice else ""
         return (
-            f'<a class="inbox-title" href="{escape(row.detail_url)}">{escape(task.title)}</a>\n'
+            f'<a class="inbox-title" href="{escape(row.detail_url)}">{escape(task.title)}</a>'
+            f"{short}\n"
             f'<p class="small muted">{escape(task.client.name)} · from '
             f"{escape(task.created_by.display_name)} · came in {came}{files}</p>\n"
             f"{preview}"
@@ -404,3 +409,7 @@ class _InboxRowWriter:
             + f'<details class="inbox-decline"{" open" if note_error else ""}>\n'
             f'<summary class="button danger">Decline…{for_title}</summary>\n{decline}</details>\n'
         )
+
+
+# A request sent at short notice (planning's check, issue 12): said in words, not colour.
+SHORT_NOTICE_BADGE = '<span class="badge short-notice-badge">Short notice</span>'

@@ -1,0 +1,394 @@
+"""The capacity page and a week's drill-down: the practice's plan, week by week, as far as
+the viewer's reach goes.
+
+One plan of the whole practice (``commitments.practice_commitments`` placed into everyone's
+free time by ``capacity.plan``) answers every row, so a client's row and its assistants'
+rows add up; the viewer sees only their rows: an owner everyone and every client, an
+assistant themself and the clients they serve. Contacts never reach these pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.urls import reverse
+
+from tandem.accounts.models import User
+from tandem.clients.models import Client
+from tandem.core import access
+from tandem.core.models import Membership, Practice
+from tandem.planning import capacity
+from tandem.planning.commitments import PLAN_HORIZON, practice_commitments
+from tandem.planning.models_policy import PlanningPolicy, planning_policy
+from tandem.planning.selectors import availabilities_of
+from tandem.work.models import Task
+
+WEEKS = 12
+# The busiest clients shown on the page; the rest are counted.
+CLIENT_ROWS = 25
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One week of one row."""
+
+    starts_on: date
+    # None for a client: its work is shared by its assistants.
+    available_minutes: int | None
+    committed_minutes: int
+    tentative_minutes: int
+    is_over_booked: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str  # "person" or "client"
+    id: int
+    name: str
+    cells: tuple[Cell, ...]
+
+    @property
+    def over_booked_weeks(self) -> int:
+        return sum(cell.is_over_booked for cell in self.cells)
+
+    @property
+    def scale_minutes(self) -> int:
+        """The chart's top: the largest number any of its weeks shows (at least an hour)."""
+        values = [
+            max(cell.available_minutes or 0, cell.committed_minutes + cell.tentative_minutes)
+            for cell in self.cells
+        ]
+        return max([60, *values])
+
+    @property
+    def bars(self) -> list[Bar]:
+        return bars(self)
+
+    @property
+    def chart_width(self) -> int:
+        return COLUMN * len(self.cells)
+
+    @property
+    def chart_height(self) -> int:
+        return CHART_TOP + CHART_HEIGHT + 16
+
+
+# The chart (planning/capacity_chart.html): a column per week, drawn on the server.
+CHART_HEIGHT = 96
+CHART_TOP = 18  # room for the over-booked mark above a column
+COLUMN = 44
+BAR = 26
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One week's column in the chart, in SVG units (y grows downwards)."""
+
+    x: int
+    label_x: int
+    available_y: int
+    available_height: int
+    committed_y: int
+    committed_height: int
+    tentative_y: int
+    tentative_height: int
+    is_over_booked: bool
+    label: str
+
+
+def bars(row: Row) -> list[Bar]:
+    """The row's weeks as columns: the available hours as an outline, committed hours
+    filled, tentative ones hatched on top; an over-booked week also gets a mark and a word,
+    so colour is never the only sign."""
+    scale = row.scale_minutes
+    found = []
+    for index, cell in enumerate(row.cells):
+        x = index * COLUMN + (COLUMN - BAR) // 2
+
+        def height(minutes: int) -> int:
+            return round(CHART_HEIGHT * minutes / scale)
+
+        available = height(cell.available_minutes or 0)
+        committed = height(cell.committed_minutes)
+        tentative = height(cell.tentative_minutes)
+        bottom = CHART_TOP + CHART_HEIGHT
+        found.append(
+            Bar(
+                x=x,
+                label_x=x + BAR // 2,
+                available_y=bottom - available,
+                available_height=available,
+                committed_y=bottom - committed,
+                committed_height=committed,
+                tentative_y=bottom - committed - tentative,
+                tentative_height=tentative,
+                is_over_booked=cell.is_over_booked,
+                label=cell.starts_on.strftime("%-d %b"),
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class CapacityPage:
+    weeks: tuple[date, ...]
+    people: tuple[Row, ...]
+    clients: tuple[Row, ...]
+    # Clients with work in the weeks beyond the busiest ``CLIENT_ROWS``.
+    more_clients: int
+    time_zone: str
+    default_minutes: int
+    # Requests counted at the default size because they have no estimate.
+    default_sized: int
+
+
+def practice_people(practice: Practice) -> list[User]:
+    """The practice side's active members (whose time is planned). One query."""
+    members = Membership.objects.filter(
+        practice=practice,
+        is_active=True,
+        role__in=access.roles_on_side(access.Side.PRACTICE),
+    ).select_related("user")
+    return sorted((m.user for m in members), key=lambda u: (u.display_name.lower(), u.pk))
+
+
+def practice_plan(
+    practice: Practice,
+    policy: PlanningPolicy,
+    people: list[User],
+    *,
+    now: datetime,
+    assignees: list[int] | None = None,
+) -> capacity.Plan:
+    """The plan of the practice's commitments (of ``assignees`` only, when given) in
+    ``people``'s free time from ``now`` over ``PLAN_HORIZON``. Four queries."""
+    availabilities = availabilities_of(
+        people,
+        practice=practice,
+        first_day=(now - timedelta(days=1)).date(),
+        last_day=(now + PLAN_HORIZON).date(),
+    )
+    commitments = practice_commitments(practice, policy, assignees=assignees)
+    return capacity.plan(commitments, availabilities.values(), start=now, horizon=PLAN_HORIZON)
+
+
+@dataclass(frozen=True)
+class _Computed:
+    people: list[User]
+    policy: PlanningPolicy
+    plan: capacity.Plan
+    summary: capacity.Summary
+
+
+def _compute(viewer: User, now: datetime) -> _Computed:
+    """The whole practice's plan and its twelve weeks: six queries (the policy, the people,
+    their weeks, hours and time off, the commitments), computed once per page."""
+    practice = viewer.membership.practice
+    policy = planning_policy(practice.pk)
+    people = practice_people(practice)
+    plan = practice_plan(practice, policy, people, now=now)
+    summary = capacity.weekly_summary(plan, time_zone=practice.time_zone, weeks=WEEKS)
+    return _Computed(people, policy, plan, summary)
+
+
+def _shown_people(viewer: User, people: list[User]) -> list[User]:
+    """An owner sees everyone's rows; anyone else their own."""
+    everyone = access.sees_whole_practice(viewer.membership)
+    return [person for person in people if everyone or person.pk == viewer.pk]
+
+
+def capacity_page(*, viewer: User, now: datetime) -> CapacityPage:
+    """The next twelve weeks per person and per client the viewer sees. Seven queries: the
+    six of the plan and the viewer's clients."""
+    computed = _compute(viewer, now)
+    summary, plan = computed.summary, computed.plan
+    shown = _shown_people(viewer, computed.people)
+    person_rows = tuple(
+        _row("person", person.pk, person.display_name, summary.by_assignee[person.pk])
+        for person in shown
+    )
+    clients = dict(
+        Client.objects.visible_to(viewer).filter(archived_at__isnull=True).values_list("pk", "name")
+    )
+    busy = [pk for pk in summary.by_client if pk in clients and _has_work(summary.by_client[pk])]
+    busy.sort(key=lambda pk: (-_total(summary.by_client[pk]), clients[pk].lower()))
+    client_rows = tuple(
+        _row("client", pk, clients[pk], summary.by_client[pk]) for pk in busy[:CLIENT_ROWS]
+    )
+    shown_ids = {person.pk for person in shown}
+    return CapacityPage(
+        weeks=summary.weeks,
+        people=person_rows,
+        clients=client_rows,
+        more_clients=max(0, len(busy) - CLIENT_ROWS),
+        time_zone=viewer.membership.practice.time_zone,
+        default_minutes=computed.policy.default_request_minutes,
+        default_sized=sum(
+            1
+            for p in plan.placements.values()
+            if p.commitment.is_default_size and p.commitment.assignee in shown_ids
+        ),
+    )
+
+
+def _has_work(weeks: tuple[capacity.Week, ...]) -> bool:
+    return any(week.committed_minutes or week.tentative_minutes for week in weeks)
+
+
+def _total(weeks: tuple[capacity.Week, ...]) -> int:
+    return sum(week.committed_minutes + week.tentative_minutes for week in weeks)
+
+
+def _row(kind: str, pk: int, name: str, weeks: tuple[capacity.Week, ...]) -> Row:
+    return Row(
+        kind=kind,
+        id=pk,
+        name=name,
+        cells=tuple(
+            Cell(
+                starts_on=week.starts_on,
+                available_minutes=week.available_minutes,
+                committed_minutes=week.committed_minutes,
+                tentative_minutes=week.tentative_minutes,
+                is_over_booked=week.is_over_booked,
+                url=week_url(week.starts_on, kind, pk),
+            )
+            for week in weeks
+        ),
+    )
+
+
+def week_url(starts_on: date, kind: str, pk: int) -> str:
+    return reverse("planning:capacity-week", args=[starts_on.isoformat(), kind, pk])
+
+
+# A week's drill-down ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One commitment counted in the week."""
+
+    key: Hashable
+    title: str
+    client_name: str
+    url: str
+    # Minutes it counts in this week (placed before its deadline, or lacking at it).
+    minutes: int
+    deadline_at: datetime | None
+    completes_at: datetime | None
+    miss_reason: str
+    is_tentative: bool
+    is_default_size: bool
+    is_short_notice: bool
+
+
+@dataclass(frozen=True)
+class WeekPage:
+    kind: str
+    id: int
+    name: str
+    week: capacity.Week
+    items: tuple[Item, ...]
+    # Work counted in the week that the viewer may not open (another client's).
+    hidden_minutes: int
+
+
+def week_page(*, viewer: User, kind: str, pk: int, monday: date, now: datetime) -> WeekPage | None:
+    """The commitments behind one week of one row; None when the viewer does not see that
+    row or the week is not one of the twelve shown (the view answers 404). Eight queries:
+    the plan's six, the row's name (a client's), the week's requests."""
+    computed = _compute(viewer, now)
+    if monday not in computed.summary.weeks:
+        return None
+    name = _row_name(viewer, kind, pk, computed.people)
+    if name is None:
+        return None
+    weeks = computed.summary.by_assignee if kind == "person" else computed.summary.by_client
+    week = next((w for w in weeks.get(pk, ()) if w.starts_on == monday), None)
+    if week is None:
+        # A client with no work in any of the weeks: an empty week.
+        week = capacity.Week(monday, _start_of(computed, monday), _start_of(computed, monday),
+                             0, 0, None, None, (), (), ())  # fmt: skip
+    return _week_page(viewer, kind, pk, name, week, computed.plan)
+
+
+def _start_of(computed: _Computed, monday: date) -> datetime:
+    found = next(iter(computed.summary.by_assignee.values()), ())
+    return next((w.starts_at for w in found if w.starts_on == monday), computed.plan.start)
+
+
+def _row_name(viewer: User, kind: str, pk: int, people: list[User]) -> str | None:
+    if kind == "person":
+        shown = _shown_people(viewer, people)
+        return next((person.display_name for person in shown if person.pk == pk), None)
+    clients = Client.objects.visible_to(viewer).filter(pk=pk, archived_at__isnull=True)
+    name: str | None = clients.values_list("name", flat=True).first()
+    return name
+
+
+def _week_page(
+    viewer: User, kind: str, pk: int, name: str, week: capacity.Week, plan: capacity.Plan
+) -> WeekPage:
+    task_ids = [int(str(key).split(":", 1)[1]) for key in week.keys if str(key).startswith("task:")]
+    tasks = {
+        task["pk"]: task
+        for task in Task.objects.visible_to(viewer)
+        .filter(pk__in=task_ids)
+        .values("pk", "title", "client__name")
+    }
+    items, hidden = [], 0
+    for key in week.keys:
+        placement = plan.placements[key]
+        minutes = _minutes_in_week(placement, week)
+        text = str(key)
+        task = tasks.get(int(text.split(":", 1)[1])) if text.startswith("task:") else None
+        if task is None:
+            hidden += minutes
+            continue
+        commitment = placement.commitment
+        items.append(
+            Item(
+                key=key,
+                title=task["title"],
+                client_name=task["client__name"],
+                url=reverse("work:task-detail", args=[task["pk"]]),
+                minutes=minutes,
+                deadline_at=commitment.deadline_at,
+                completes_at=placement.completes_at,
+                miss_reason="" if placement.miss is None else placement.miss.reason,
+                is_tentative=not commitment.is_confirmed,
+                is_default_size=commitment.is_default_size,
+                is_short_notice=commitment.is_short_notice,
+            )
+        )
+    return WeekPage(kind, pk, name, week, tuple(items), hidden)
+
+
+def _minutes_in_week(placement: capacity.Placement, week: capacity.Week) -> int:
+    """As ``weekly_summary`` counts it: minutes placed in the week before the deadline, and
+    what the work still lacks at its deadline when that falls in the week."""
+    commitment = placement.commitment
+    end = (
+        week.ends_at
+        if commitment.deadline_at is None
+        else min(week.ends_at, commitment.deadline_at)
+    )
+    minutes = sum(
+        max(0, (min(s.ends_at, end) - max(s.starts_at, week.starts_at)) // timedelta(minutes=1))
+        for s in placement.slices
+    )
+    if commitment.key in week.missing or commitment.key in week.tentative_missing:
+        on_time = sum(
+            max(
+                0,
+                (min(s.ends_at, commitment.deadline_at or s.ends_at) - s.starts_at)
+                // timedelta(minutes=1),
+            )
+            for s in placement.slices
+        )
+        minutes += commitment.minutes - on_time
+    return minutes
