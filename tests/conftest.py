@@ -43,6 +43,17 @@ def _links_to_site_url(settings):
     settings.SITE_URL_IS_SET = True
 
 
+@pytest.fixture(autouse=True)
+def _no_plan_from_another_test() -> Iterator[None]:
+    # The plan kept in the process (planning.plan_cache) is keyed by the practice and a
+    # version of its data; a rolled-back test's practice can come back with the same ids.
+    from tandem.planning.plan_cache import forget_plans
+
+    forget_plans()
+    yield
+    forget_plans()
+
+
 @pytest.fixture
 def smtp(settings) -> Iterator[Recorder]:
     """A real SMTP server on loopback that Django's mail goes to; it records every message."""

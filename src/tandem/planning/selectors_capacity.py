@@ -19,7 +19,7 @@ from tandem.accounts.models import User
 from tandem.clients.models import Client
 from tandem.core import access
 from tandem.core.models import Membership, Practice
-from tandem.planning import capacity
+from tandem.planning import capacity, plan_cache
 from tandem.planning.commitments import PLAN_HORIZON, practice_commitments
 from tandem.planning.models_policy import PlanningPolicy, planning_policy
 from tandem.planning.selectors import availabilities_of
@@ -175,6 +175,31 @@ def practice_plan(
     return capacity.plan(commitments, availabilities.values(), start=now, horizon=PLAN_HORIZON)
 
 
+def whole_practice_plan(
+    practice: Practice,
+    *,
+    now: datetime,
+    policy: PlanningPolicy | None = None,
+    people: list[User] | None = None,
+) -> capacity.Plan:
+    """The plan of all the practice's work in all its people's time, from ``now`` over
+    ``PLAN_HORIZON``: the one ``plan_cache`` keeps while nothing it reads changed (one
+    query), or worked out afresh (the policy, the people, their weeks, hours and time off,
+    the commitments). Each person's work is placed in their own time only, so it answers
+    for any of them as a plan of them alone would. ``policy`` and ``people``: the caller's,
+    when it has read them already."""
+
+    def compute(at: datetime) -> capacity.Plan:
+        return practice_plan(
+            practice,
+            policy or planning_policy(practice.pk),
+            practice_people(practice) if people is None else people,
+            now=at,
+        )
+
+    return plan_cache.current_plan(practice, now=now, compute=compute)
+
+
 @dataclass(frozen=True)
 class _Computed:
     people: list[User]
@@ -189,7 +214,7 @@ def _compute(viewer: User, now: datetime) -> _Computed:
     practice = viewer.membership.practice
     policy = planning_policy(practice.pk)
     people = practice_people(practice)
-    plan = practice_plan(practice, policy, people, now=now)
+    plan = whole_practice_plan(practice, now=now, policy=policy, people=people)
     summary = capacity.weekly_summary(plan, time_zone=practice.time_zone, weeks=WEEKS)
     return _Computed(people, policy, plan, summary)
 

@@ -15,7 +15,7 @@ from tandem.core import access
 from tandem.planning import capacity
 from tandem.planning.models_policy import planning_policy
 from tandem.planning.selectors import COMMITTED_STATUSES
-from tandem.planning.selectors_capacity import practice_people, practice_plan
+from tandem.planning.selectors_capacity import whole_practice_plan
 from tandem.work.models import Task
 
 # The dashboard's "Will miss": the soonest few; each request's page says the rest.
@@ -44,9 +44,7 @@ def task_plan(task: Task, *, now: datetime) -> TaskPlan:
     if task.assignee is None:
         return TaskPlan(zone, note="Planned once someone takes it on.")
     policy = planning_policy(task.practice_id)
-    plan = practice_plan(
-        task.client.practice, policy, [task.assignee], now=now, assignees=[task.assignee.pk]
-    )
+    plan = whole_practice_plan(task.client.practice, now=now, policy=policy)
     placement = plan.placements.get(f"task:{task.pk}")
     if placement is None:
         return TaskPlan(zone, note="Not in the plan.")
@@ -95,15 +93,13 @@ def will_miss(*, viewer: User, now: datetime) -> WillMiss:
     viewer may open. Seven queries (the plan's six and the requests' titles)."""
     membership = viewer.membership
     practice = membership.practice
-    policy = planning_policy(practice.pk)
     everyone = access.sees_whole_practice(membership)
-    people = practice_people(practice) if everyone else [viewer]
-    assignees = None if everyone else [viewer.pk]
-    plan = practice_plan(practice, policy, people, now=now, assignees=assignees)
+    plan = whole_practice_plan(practice, now=now)
     late = [
         p
         for p in plan.misses
-        if p.commitment.is_confirmed
+        if (everyone or p.commitment.assignee == viewer.pk)
+        and p.commitment.is_confirmed
         and p.commitment.deadline_at is not None
         and p.commitment.deadline_at <= plan.until
         and str(p.commitment.key).startswith("task:")

@@ -15,7 +15,7 @@ its live preview and the e-mail path (through ``create_task``) all ask the same 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from tandem.accounts.models import User
@@ -23,10 +23,8 @@ from tandem.clients.models import Client
 from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.planning import capacity
-from tandem.planning.commitments import PLAN_HORIZON as HORIZON
-from tandem.planning.commitments import practice_commitments
 from tandem.planning.models_policy import PlanningPolicy, planning_policy
-from tandem.planning.selectors import availabilities_of
+from tandem.planning.selectors_capacity import whole_practice_plan
 from tandem.work.short_notice import Notice
 
 
@@ -64,21 +62,6 @@ def who_would_do_it(client: Client, assignee_id: int | None) -> list[User]:
     return list(members.filter(membership__role__in=owners).order_by("pk"))
 
 
-def plan_for(
-    people: list[User], *, client: Client, policy: PlanningPolicy, now: datetime
-) -> capacity.Plan:
-    """The plan of ``people``'s committed work from ``now`` over the horizon."""
-    ids = [person.pk for person in people]
-    availabilities = availabilities_of(
-        people,
-        practice=client.practice,
-        first_day=(now - timedelta(days=1)).date(),
-        last_day=(now + HORIZON).date(),
-    )
-    commitments = practice_commitments(client.practice, policy, assignees=ids)
-    return capacity.plan(commitments, availabilities.values(), start=now, horizon=HORIZON)
-
-
 def check_notice(
     client: Client,
     *,
@@ -100,7 +83,7 @@ def check_notice(
     )
     found = None
     if people and minutes > 0:
-        plan = plan_for(people, client=client, policy=policy, now=now)
+        plan = whole_practice_plan(client.practice, now=now, policy=policy)
         found = capacity.earliest_fit_among(
             minutes, assignees=[person.pk for person in people], after=now, plan=plan
         )

@@ -281,6 +281,8 @@ class Task(models.Model):
                     "is_short_notice",
                     # Read back by SQLite to check the condition; here it needs no row.
                     "status",
+                    # The plan's version (planning.plan_cache): the latest change of any.
+                    "updated_at",
                 ],
                 condition=models.Q(
                     status__in=[

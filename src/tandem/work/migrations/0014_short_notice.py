@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                     "estimate_hours",
                     "is_short_notice",
                     "status",
+                    "updated_at",
                 ],
                 name="task_committed_for_plan",
             ),
