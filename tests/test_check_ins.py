@@ -546,14 +546,20 @@ def test_the_demo_has_a_check_in_waiting_for_an_answer_and_one_ready_for_a_note(
     ("persona", "has_link"),
     [("owner", True), ("assistant", True), ("unassigned", True), ("contact1", False)],
 )
-def test_the_practice_side_finds_check_ins_in_the_main_navigation(
+def test_the_practice_side_finds_check_ins_under_planning(
     personas: Personas, persona: str, has_link: bool
 ) -> None:
     home = "/portal/" if persona == "contact1" else "/dashboard/"
     content = signed_in(personas.a.persona(persona)).get(home).content.decode()
     nav = re.search(r'<nav id="main-nav".*?</nav>', content, re.S)
     assert nav is not None
-    assert ('href="/check-ins/"' in nav.group(0)) is has_link
+    assert (">Planning</a>" in nav.group(0)) is has_link
+    if has_link:
+        page = signed_in(personas.a.persona(persona)).get("/check-ins/").content.decode()
+        tabs = re.search(r'<nav class="section-tabs" aria-label="Planning">.*?</nav>', page, re.S)
+        assert tabs is not None
+        assert '<a href="/check-ins/" aria-current="page">Check-ins</a>' in tabs.group(0)
+        assert 'aria-current="page">Planning</a>' in nav.group(0) or home == "/dashboard/"
 
 
 @pytest.mark.django_db

@@ -68,3 +68,30 @@ def test_the_persons_own_links_come_last_in_a_group_of_their_own(personas: Perso
     assert personas.a.persona(persona).display_name in account
     assert "Sign out" in account
     assert "Requests" not in account
+
+
+@pytest.mark.parametrize("persona", ["owner", "assistant"])
+def test_planning_is_one_entry_whose_pages_are_tabs(personas: Personas, persona: str):
+    http = signed_in(personas.a.persona(persona))
+    links = nav_links(http.get("/dashboard/"))
+    assert "Planning" in links
+    for single in ("Capacity", "Heads-ups", "Check-ins"):
+        assert single not in links
+    for path, tab in (
+        ("/planning/capacity/", "Capacity"),
+        ("/heads-ups/", "Heads-ups"),
+        ("/check-ins/", "Check-ins"),
+        ("/planning/working-time/", "Working time"),
+    ):
+        page = http.get(path).content.decode()
+        assert re.search(r'aria-current="page">Planning</a>', main_nav(http.get(path)))
+        tabs = re.search(r'<nav class="section-tabs" aria-label="Planning">.*?</nav>', page, re.S)
+        assert tabs, path
+        assert re.search(rf'aria-current="page">{tab}</a>', tabs.group(0))
+        assert tabs.group(0).count('aria-current="page"') == 1
+
+
+def test_client_contacts_find_whats_coming_and_no_planning(personas: Personas):
+    links = nav_links(signed_in(personas.a.contact1).get("/portal/"))
+    assert "Coming up" in links
+    assert "Planning" not in links

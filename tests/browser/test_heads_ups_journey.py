@@ -81,7 +81,8 @@ def test_a_contact_gives_a_heads_up_the_assistant_confirms_it_and_makes_it_a_req
 
     # Ada finds it on the heads-ups page, tentative, and confirms it.
     va = tour.page_as(ada.email)
-    va.get_by_role("navigation", name="Main").get_by_role("link", name="Heads-ups").click()
+    va.get_by_role("navigation", name="Main").get_by_role("link", name="Planning").click()
+    va.get_by_role("navigation", name="Planning").get_by_role("link", name="Heads-ups").click()
     row = va.locator(".heads-up-item", has_text=WHAT)
     expect(row).to_contain_text("Tentative")
     expect(row).to_contain_text("Bloom Florist")
