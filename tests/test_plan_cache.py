@@ -85,3 +85,22 @@ def test_each_practice_has_its_own_plan(personas: Personas) -> None:
     ours = whole_practice_plan(personas.b.practice, now=now)
     assert ours is not theirs
     assert not any(key.startswith("task:") for key in map(str, ours.placements))
+
+
+def test_what_is_worked_out_from_a_kept_plan_is_kept_with_it(personas: Personas) -> None:
+    a = personas.a
+    accepted(a, "First")
+    now = timezone.now()
+    plan = whole_practice_plan(a.practice, now=now)
+    calls: list[int] = []
+
+    def summary() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert plan_cache.derived(plan, "summary", summary) == 1
+    assert plan_cache.derived(plan, "summary", summary) == 1
+    # A new plan (its inputs changed) works it out again.
+    accepted(a, "Second")
+    newer = whole_practice_plan(a.practice, now=now)
+    assert plan_cache.derived(newer, "summary", summary) == 2

@@ -26,6 +26,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
+from typing import Any, TypeVar, cast
 
 from django.db import connection
 
@@ -36,6 +37,8 @@ from tandem.planning.models import TimeOff, WorkingWeek
 from tandem.planning.models_headsups import HeadsUpEvent
 from tandem.planning.models_policy import PlanningPolicy
 from tandem.work.models import Task
+
+T = TypeVar("T")
 
 FRESH = timedelta(minutes=5)
 # Plans kept: a process serves a few practices at a time; each plan can be tens of MB.
@@ -111,7 +114,32 @@ def current_plan(
     return plan
 
 
+# What readers work out from a kept plan (the capacity page's weekly summary), kept with it:
+# (id of the plan, what) -> (the plan, the value). The plan is held to check it is the same
+# object, not a new one that took a dropped plan's id.
+_derived: dict[tuple[int, Hashable], tuple[capacity.Plan, Any]] = {}
+
+
+def derived(plan: capacity.Plan, what: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, once per kept ``plan`` and ``what``: a second reader of the same plan
+    gets the same value without working it out again."""
+    key = (id(plan), what)
+    with _lock:
+        found = _derived.get(key)
+        if found is not None and found[0] is plan:
+            return cast(T, found[1])
+    value = compute()
+    with _lock:
+        kept = {id(entry[2]) for entry in _plans.values()}
+        for stale in [k for k in _derived if k[0] not in kept]:
+            del _derived[stale]
+        if id(plan) in kept:
+            _derived[key] = (plan, value)
+    return value
+
+
 def forget_plans() -> None:
     """Drop every kept plan (tests that change the clock or the data behind its back)."""
     with _lock:
         _plans.clear()
+        _derived.clear()

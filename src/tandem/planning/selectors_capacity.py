@@ -215,7 +215,11 @@ def _compute(viewer: User, now: datetime) -> _Computed:
     policy = planning_policy(practice.pk)
     people = practice_people(practice)
     plan = whole_practice_plan(practice, now=now, policy=policy, people=people)
-    summary = capacity.weekly_summary(plan, time_zone=practice.time_zone, weeks=WEEKS)
+    summary = plan_cache.derived(
+        plan,
+        ("weekly_summary", practice.time_zone, WEEKS),
+        lambda: capacity.weekly_summary(plan, time_zone=practice.time_zone, weeks=WEEKS),
+    )
     return _Computed(people, policy, plan, summary)
 
 
