@@ -99,3 +99,7 @@ def test_demo_plans_with_working_hours_time_off_and_a_rush_policy() -> None:
     page = http.get("/planning/working-time/").content.decode()
     assert "Dentist" in page
     assert "Moving house" in page
+    from tandem.work.models import Task
+
+    short = Task.objects.get(title="Window poster for the Christmas market")
+    assert short.is_short_notice

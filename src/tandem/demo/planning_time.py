@@ -1,5 +1,6 @@
 """The demo practice's planning ground (issue 12): its notice and rush policy, Ada's own
-week with a share kept free, and time off of each kind (part of a day, a day, a range), so
+week with a share kept free, time off of each kind (part of a day, a day, a range) and a
+request asked for at short notice, so
 the capacity page, the short-notice check and the calendar feeds have something true to
 show on a fresh `make run`."""
 
@@ -11,10 +12,12 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.clients.models import Client
 from tandem.core.models import Practice
 from tandem.planning.models_policy import planning_policy
 from tandem.planning.policy import PlanningChoices, set_planning_policy
 from tandem.planning.services import add_time_off, set_working_week
+from tandem.work.services import create_task
 
 RUSH_POLICY = (
     "Work asked for at less than two working days' notice is billed at half as much again, "
@@ -60,6 +63,25 @@ def plan(practice: Practice, *, owner: User) -> None:
     add_time_off(ada, actor=ada, starts_at=at(2, 13), ends_at=at(3, 0), note="Dentist")
     add_time_off(ada, actor=ada, starts_at=at(11, 0), ends_at=at(12, 0), note="Moving house")
     add_time_off(ben, actor=owner, starts_at=at(14, 0), ends_at=at(19, 0), note="Holiday")
+    _short_notice_request(zone)
+
+
+def _short_notice_request(zone: ZoneInfo) -> None:
+    """Chloe asks on a working day for something due the next one at noon: inside the two
+    working days of notice, so it is marked short notice and she was shown the rush policy."""
+    chloe = User.objects.get(email="chloe@bloom.example.com")
+    client = Client.objects.get(name="Bloom Florist")
+    day = timezone.localdate(timezone.now(), zone) + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    create_task(
+        client,
+        actor=chloe,
+        title="Window poster for the Christmas market",
+        request_markdown="A4 poster for the shop window: opening hours and the market stall.",
+        expectations="A print-ready PDF in the shop's colours.",
+        deadline_at=datetime.combine(day, time(12, 0), tzinfo=zone),
+    )
 
 
 def _next_monday(today: date) -> date:
