@@ -469,7 +469,7 @@ def test_the_assistant_is_mailed_once_when_the_client_gives_one(personas: Person
 def test_the_feed_has_reservations_each_side_may_see(personas: Personas) -> None:
     world = personas.a
     services.confirm_heads_up(give(world), actor=world.owner)
-    give(world, actor=world.contact2, client=world.client2, what="Client two's plan")
+    give(world, actor=world.contact2, client=world.client2, what="Summer flyer plan")
     services.withdraw_heads_up(give(world, what="Withdrawn"), actor=world.contact1)
 
     def summaries(user: Any, side: Any) -> set[str]:
@@ -479,7 +479,7 @@ def test_the_feed_has_reservations_each_side_may_see(personas: Personas) -> None
 
     practice, client = feeds.access.Side.PRACTICE, feeds.access.Side.CLIENT
     assert summaries(world.contact1, client) == {"Reserved: Spring newsletter (Client A1)"}
-    assert summaries(world.contact2, client) == {"Tentative: Client two's plan (Client A2)"}
+    assert summaries(world.contact2, client) == {"Tentative: Summer flyer plan (Client A2)"}
     assert summaries(world.assistant, practice) == {"Reserved: Spring newsletter (Client A1)"}
     assert len(summaries(world.owner, practice)) == 2
 
@@ -514,3 +514,28 @@ def test_an_archived_clients_heads_ups_reserve_nothing(personas: Personas) -> No
     archive_client(world.client2, actor=world.owner)
 
     assert heads_up_commitments(world.practice.pk) == []
+
+
+# The dashboard ---------------------------------------------------------------------------------
+
+
+def test_the_dashboard_lists_heads_ups_to_confirm_for_those_who_confirm(
+    personas: Personas,
+) -> None:
+    a = personas.a
+    waiting = give(a, what="Spring newsletter")
+    confirmed = give(a, what="Already confirmed")
+    services.confirm_heads_up(confirmed, actor=a.assistant)
+    give(a, what="Summer flyer", client=a.client2, actor=a.contact2)
+    for viewer, expected in (
+        (a.owner, {"Spring newsletter", "Summer flyer"}),
+        # The assistant serves client 1 only.
+        (a.assistant, {"Spring newsletter"}),
+        (a.unassigned, set()),
+    ):
+        text = page_text(signed_in(viewer).get(reverse("planning:will-miss")))
+        shown = {what for what in ("Spring newsletter", "Summer flyer") if what in text}
+        assert shown == expected, viewer
+        assert "Already confirmed" not in text
+        assert ("Heads-ups to confirm" in text) is bool(expected)
+    assert waiting.state == HeadsUp.State.TENTATIVE

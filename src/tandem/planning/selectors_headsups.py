@@ -71,6 +71,20 @@ def heads_ups_page(*, viewer: User) -> HeadsUpsPage:
     )
 
 
+def to_confirm(*, viewer: User, limit: int = 5) -> list[HeadsUp]:
+    """The dashboard's "Heads-ups to confirm": tentative heads-ups of the active clients the
+    viewer serves, soonest due first, a few (one query; none for those who do not confirm)."""
+    if not access.allows(viewer, Capability.CONFIRM_HEADS_UP):
+        return []
+    rows = (
+        HeadsUp.objects.visible_to(viewer)
+        .filter(state=HeadsUp.State.TENTATIVE, client__archived_at__isnull=True)
+        .select_related("client")
+        .order_by("due_at", "id")
+    )
+    return list(rows[:limit])
+
+
 def portal_heads_ups(*, viewer: User, client_id: int) -> list[HeadsUp]:
     """The portal home's "Coming up": the client's heads-ups still coming, soonest due
     first, a few. One query."""

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from tandem.core.roles import Capability
 from tandem.core.tenancy import MemberRequest, member_required
-from tandem.planning import selectors_capacity, selectors_expected
+from tandem.planning import selectors_capacity, selectors_expected, selectors_headsups
 from tandem.work.lookups import visible_task
 
 ROW_KINDS = ("person", "client")
@@ -65,6 +65,8 @@ def task_plan(request: MemberRequest, task_id: int) -> HttpResponse:
 @member_required(Capability.SEE_CAPACITY)
 @require_GET
 def will_miss(request: MemberRequest) -> HttpResponse:
-    """The dashboard's "Will miss" section (a fragment the dashboard loads)."""
+    """The dashboard's planning sections, a fragment the dashboard loads after itself: what
+    will miss its deadline, and the heads-ups waiting to be confirmed."""
     found = selectors_expected.will_miss(viewer=request.user, now=timezone.now())
-    return render(request, "planning/will_miss.html", {"will_miss": found})
+    context = {"will_miss": found, "to_confirm": selectors_headsups.to_confirm(viewer=request.user)}
+    return render(request, "planning/will_miss.html", context)
