@@ -460,6 +460,37 @@ def reservations_source() -> Iterator[str]:
     feeds._SOURCES.pop("test.reservations")
 
 
+def test_a_persons_own_time_off_is_in_their_feed_on_their_clock(personas: Personas) -> None:
+    from tandem.planning.services import add_time_off
+
+    world = personas.a
+    User.objects.filter(pk=world.assistant.pk).update(time_zone="America/New_York")
+    world.assistant.refresh_from_db()
+    starts = datetime(2026, 3, 10, 13, 0, tzinfo=NEW_YORK)
+    add_time_off(
+        world.assistant,
+        actor=world.assistant,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        note="Dentist",
+    )
+    add_time_off(
+        world.owner,
+        actor=world.owner,
+        starts_at=starts,
+        ends_at=starts + timedelta(days=2),
+    )
+    theirs = events_of(fetch(address_of(world.assistant)))
+    event = theirs["Time off: Dentist"]
+    assert event.decoded("DTSTART") == starts
+    assert event["DTSTART"].params["TZID"] == "America/New_York"
+    assert event.decoded("DTEND") == starts + timedelta(hours=4)
+    # Nobody else's time off, and none in a client's contact's feed.
+    assert "Time off" not in theirs
+    assert "Time off" in summaries(address_of(world.owner))
+    assert not any(name.startswith("Time off") for name in summaries(address_of(world.contact1)))
+
+
 def test_a_registered_source_joins_the_feed_without_touching_the_view(
     personas: Personas, reservations_source: str
 ) -> None:
@@ -573,8 +604,8 @@ def test_a_feed_costs_one_query_per_source_whatever_its_size(
     # 1. the live feed by its hash, with its person, their membership and practice;
     # 2. the deadlines (tasks with their clients); 3. what is awaited from the client;
     # 4. the reservations (heads-ups still coming, with their clients), 5. the weekly
-    # check-ins (planning).
-    with django_assert_num_queries(5):
+    # check-ins (planning), 6. the person's time off (none for a client's contact).
+    with django_assert_num_queries(5 if persona == "contact1" else 6):
         response = http.get(path)
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == events_per_row * rows
 

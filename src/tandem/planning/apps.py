@@ -18,6 +18,7 @@ class PlanningConfig(AppConfig):
             feed_check_ins,  # noqa: F401
             feed_headsups,  # noqa: F401
             feed_sources,  # noqa: F401
+            feed_time_off,  # noqa: F401
             headsups_reactions,  # noqa: F401
             owed_reactions,  # noqa: F401
         )
