@@ -340,9 +340,10 @@ def repeating_ids(w: World) -> dict[str, int]:
     return {"series_id": series.pk, "template_id": template.pk, "item_id": step.pk}
 
 
-def planning_ids(w: World) -> dict[str, int]:
+def planning_ids(w: World) -> dict[str, int | str]:
     """The assistant's time off (issue 12), at the address of the assistant's working time;
-    booked once, since time off may not overlap itself."""
+    booked once, since time off may not overlap itself. A capacity week: this week's Monday,
+    a person's row."""
     from tandem.planning.models import TimeOff
     from tandem.planning.services import add_time_off
 
@@ -353,7 +354,9 @@ def planning_ids(w: World) -> dict[str, int]:
         time_off = add_time_off(
             w.a.assistant, actor=w.a.owner, starts_at=starts_at, ends_at=ends_at
         )
-    return {"time_off_id": time_off.pk}
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    return {"time_off_id": time_off.pk, "week": monday.isoformat(), "kind": "person"}
 
 
 @pytest.mark.parametrize(("name", "kwarg"), url_ids())

@@ -141,11 +141,13 @@ def test_contact_sends_a_request_and_sees_it_accepted_and_started(
     # A date and time can be picked instead: it goes into the phrase box and is read back.
     contact.get_by_label("or pick a date and time").fill("2030-06-20T15:00")
     expect(deadline).to_have_value("2030-06-20 15:00")
-    expect(preview(contact)).to_have_text("Due Thursday 20 June, 15:00")
+    expect(preview(contact)).to_contain_text("Due Thursday 20 June, 15:00")
+    # Years ahead, with nothing else planned: enough notice, and it fits (issue 12).
+    expect(preview(contact)).to_contain_text("That gives enough notice, and it fits.")
 
     # "Friday 5pm" is shown back as the concrete date and time before saving.
     deadline.fill("Friday 5pm")
-    expect(preview(contact)).to_have_text(NEXT_FRIDAY)
+    expect(preview(contact)).to_contain_text(NEXT_FRIDAY)
     expect(preview(contact).get_by_role("group", name="Pick a deadline")).to_have_count(0)
 
     # A file is uploaded at once, with a progress bar, and listed ready to send.

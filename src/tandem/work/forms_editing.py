@@ -79,6 +79,10 @@ class TaskEditForm(TaskForm):
             self.fields["attachments"] = self.fields.pop("attachments")
         else:
             del self.fields["remove_files"]
+        # A changed deadline is not checked for short notice (only a new request is): the
+        # preview says how it reads, and includes no field this person may not have.
+        self.fields["deadline"].widget.attrs.pop("hx-include", None)
+        self._preview_live("deadline")
         self.fields[
             "deadline"
         ].help_text = (
