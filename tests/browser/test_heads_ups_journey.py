@@ -94,6 +94,18 @@ def test_a_contact_gives_a_heads_up_the_assistant_confirms_it_and_makes_it_a_req
     expect(row).to_contain_text("confirmed by Ada Assistant")
     tour.check(va, "heads-up-confirmed-va")
 
+    # The capacity plan counts its hours as taken on for Bloom Florist, no longer tentative.
+    va.get_by_role("navigation", name="Planning").get_by_role("link", name="Capacity").click()
+    numbers = va.locator("details.capacity-numbers").filter(
+        has=va.locator("caption", has_text="Bloom Florist: the next twelve weeks")
+    )
+    numbers.get_by_text("Week by week, in numbers").click()
+    taken_on = numbers.locator("tbody tr td:nth-of-type(1)")
+    expect(taken_on.filter(has_text=re.compile(r"^4 h$"))).to_have_count(1)
+    tour.check(va, "heads-up-capacity-va")
+    va.go_back()
+    row = va.locator(".heads-up-item", has_text=WHAT)
+
     # Chloe's portal home shows the time is reserved.
     client.goto(reverse("home:portal-home"))
     coming = client.get_by_role("region", name=re.compile("^Coming up"))
