@@ -279,3 +279,25 @@ def test_the_owner_agrees_a_clients_notice_on_its_page_and_empty_follows_the_pra
     assert signed_in(world.owner).post(edit, form).status_code == 302
     assert Client.objects.get(pk=world.client1.pk).notice_working_days is None
     assert notice(world.client1, TUESDAY_CLOSE).is_short_notice
+
+
+def test_a_client_moving_the_deadline_is_checked_again_and_the_practice_moving_it_is_not(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    from tandem.work.editing import edit_task
+
+    world = personas.a
+    task = create_task(
+        world.client1, actor=world.contact1, title="Flyer", expectations="Done",
+        deadline_at=FRIDAY_CLOSE,
+    )  # fmt: skip
+    assert not task.is_short_notice
+    edit_task(task, actor=world.contact1, deadline_at=TUESDAY_CLOSE)
+    assert Task.objects.get(pk=task.pk).is_short_notice
+    task = Task.objects.get(pk=task.pk)
+    edit_task(task, actor=world.contact1, deadline_at=FRIDAY_CLOSE)
+    assert not Task.objects.get(pk=task.pk).is_short_notice
+    # The practice agreeing a sooner deadline is its own choice: the mark stays as it is.
+    task = Task.objects.get(pk=task.pk)
+    edit_task(task, actor=world.assistant, deadline_at=TUESDAY_CLOSE)
+    assert not Task.objects.get(pk=task.pk).is_short_notice

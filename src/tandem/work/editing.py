@@ -29,6 +29,7 @@ from tandem.work.services import (
     NOT_YOUR_TASK,
     _check_estimate,
     _future_instant,
+    _is_short_notice,
     _record,
     require_text,
 )
@@ -93,6 +94,16 @@ def edit_task(
     if "deadline_at" in diff and task.status == TaskStatus.NEEDS_DEADLINE:
         # The deadline it was waiting for: it is a request like any other from now on.
         update["status"] = TaskStatus.REQUESTED
+    if "deadline_at" in diff and access.side_of(actor) == access.Side.CLIENT:
+        # The client asks for it by this deadline now: as short notice as a new request
+        # would be (and no longer, when the new deadline gives the notice). A deadline the
+        # practice sets is its own choice and leaves the mark as it is.
+        update["is_short_notice"] = _is_short_notice(
+            task.client,
+            values["deadline_at"],
+            values.get("estimate_hours", task.estimate_hours),
+            task.assignee,
+        )
     with transaction.atomic():
         current = Task.objects.filter(pk=task.pk, updated_at=seen or task.updated_at)
         if not current.update(**update, updated_at=now):
