@@ -121,6 +121,23 @@ def test_a_weeks_drill_down_lists_the_requests_behind_it_with_links(
         assert "Needs 45 h, 39 h free before the deadline." in text
 
 
+def test_a_crowded_week_lists_its_soonest_requests_and_sums_the_rest(
+    personas: Personas, clock: time_machine.Traveller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tandem.planning import selectors_capacity
+
+    monkeypatch.setattr(selectors_capacity, "WEEK_ITEMS", 2)
+    world = personas.a
+    for hour in (13, 11, 15, 12):
+        taken_on(world, "1", FRIDAY_CLOSE.replace(hour=hour), title=f"Due at {hour}")
+    text = page_text(signed_in(world.owner).get(week_url("person", world.assistant.pk)))
+    assert "Due at 11" in text
+    assert "Due at 12" in text
+    assert "Due at 13" not in text
+    assert "Due at 15" not in text
+    assert "And 2 more requests due later, 2 h in this week." in text
+
+
 def test_an_empty_week_says_what_comes_next(
     personas: Personas, clock: time_machine.Traveller
 ) -> None:

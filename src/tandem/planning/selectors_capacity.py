@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.urls import reverse
 
@@ -315,6 +315,10 @@ class Item:
     is_short_notice: bool
 
 
+# The requests a week's page lists, soonest deadline first.
+WEEK_ITEMS = 60
+
+
 @dataclass(frozen=True)
 class WeekPage:
     kind: str
@@ -324,6 +328,9 @@ class WeekPage:
     items: tuple[Item, ...]
     # Work counted in the week that the viewer may not open (another client's).
     hidden_minutes: int
+    # Requests of the week beyond the first WEEK_ITEMS (by deadline), and their minutes.
+    more: int = 0
+    more_minutes: int = 0
 
 
 def week_page(*, viewer: User, kind: str, pk: int, monday: date, now: datetime) -> WeekPage | None:
@@ -369,14 +376,24 @@ def _week_page(
         .filter(pk__in=task_ids)
         .values("pk", "title", "client__name")
     }
-    items, hidden = [], 0
-    for key in week.keys:
+    items: list[Item] = []
+    hidden = more = more_minutes = 0
+    never = datetime.max.replace(tzinfo=UTC)
+    by_deadline = sorted(
+        week.keys,
+        key=lambda key: (plan.placements[key].commitment.deadline_at or never, str(key)),
+    )
+    for key in by_deadline:
         placement = plan.placements[key]
         minutes = _minutes_in_week(placement, week)
         text = str(key)
         task = tasks.get(int(text.split(":", 1)[1])) if text.startswith("task:") else None
         if task is None:
             hidden += minutes
+            continue
+        if len(items) == WEEK_ITEMS:
+            # A week of hundreds of requests is read in its first ones; the rest summed.
+            more, more_minutes = more + 1, more_minutes + minutes
             continue
         commitment = placement.commitment
         items.append(
@@ -394,7 +411,7 @@ def _week_page(
                 is_short_notice=commitment.is_short_notice,
             )
         )
-    return WeekPage(kind, pk, name, week, tuple(items), hidden)
+    return WeekPage(kind, pk, name, week, tuple(items), hidden, more, more_minutes)
 
 
 def _minutes_in_week(placement: capacity.Placement, week: capacity.Week) -> int:
