@@ -368,6 +368,31 @@ def sent(clock, personas: Personas) -> CheckIn:
 
 
 @pytest.mark.django_db
+def test_the_clients_assistants_hear_of_an_answer_once(personas: Personas, sent: CheckIn) -> None:
+    from tandem.core.mail import open_body
+    from tandem.core.models import OutboundEmail
+    from tandem.planning.check_in_reactions import answered_mail_key, tell_assistants
+    from tandem.planning.models import CheckInAnswer
+    from tests.reactions import react_now
+
+    a = personas.a
+    answer_check_in(sent, actor=a.contact1, answer="The Easter menu, photos on the 2nd.")
+    react_now()
+    mails = OutboundEmail.objects.filter(key__contains=":answered:")
+    assert list(mails.values_list("key", "to")) == [
+        (answered_mail_key(sent.pk, a.assistant.pk), a.assistant.email)
+    ]
+    only = mails.get()
+    assert "answered the weekly check-in" in only.subject
+    body = open_body(only.text_body, key=only.key, field="text_body")
+    assert "The Easter menu, photos on the 2nd." in body
+    assert reverse("planning:check-in", args=[sent.pk]) in body
+    # The reaction again (a retried job) sends nothing new.
+    tell_assistants(CheckInAnswer.objects.get())
+    assert mails.count() == 1
+
+
+@pytest.mark.django_db
 def test_the_client_answers_in_the_portal_once(personas: Personas, sent: CheckIn) -> None:
     a = personas.a
     http = signed_in(a.contact1)

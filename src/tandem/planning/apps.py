@@ -15,6 +15,7 @@ class PlanningConfig(AppConfig):
         # What the client owes follows the requests' moves and comments (reactions).
         # Heads-ups (issue 12): the feed's reservations, and the assistant told of one.
         from tandem.planning import (
+            check_in_reactions,  # noqa: F401
             feed_check_ins,  # noqa: F401
             feed_headsups,  # noqa: F401
             feed_sources,  # noqa: F401

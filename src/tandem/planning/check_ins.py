@@ -11,19 +11,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
-from tandem.core import access
+from tandem.core import access, events
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
-from tandem.planning.models_checkins import ANSWER_MAX, NOTE_MAX, CheckIn
+from tandem.planning.models_checkins import ANSWER_MAX, NOTE_MAX, CheckIn, CheckInAnswer
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
 
+# The event kind of an answer (``CheckInAnswer``), that the assistants' reaction hears.
+ANSWERED = "check_in.answered"
 ANSWER_MISSING = "Write what is coming up, or “Nothing new this week”, then send it."
 ONLY_CLIENT_ANSWERS = "Only the client answers its check-in."
 ONLY_PRACTICE_NOTES = "Only the practice adds a note to a check-in."
@@ -71,15 +74,28 @@ def answer_check_in(
             f"Keep the answer under {ANSWER_MAX:,} characters; it has {len(answer):,}.",
             field="answer",
         )
-    written = CheckIn.objects.filter(pk=check_in.pk, state=CheckIn.State.SENT).update(
-        state=CheckIn.State.ANSWERED,
-        answer=answer,
-        answered_at=timezone.now(),
-        answered_by=actor,
-        answered_via=via,
-    )
-    if not written:
-        raise DomainError(answered_sentence(_reloaded(check_in)))
+    now = timezone.now()
+    with transaction.atomic():
+        written = CheckIn.objects.filter(pk=check_in.pk, state=CheckIn.State.SENT).update(
+            state=CheckIn.State.ANSWERED,
+            answer=answer,
+            answered_at=now,
+            answered_by=actor,
+            answered_via=via,
+        )
+        if not written:
+            raise DomainError(answered_sentence(_reloaded(check_in)))
+        # The assistants hear of it from a reaction (``check_in_reactions``), once.
+        events.record(
+            CheckInAnswer(
+                practice_id=check_in.practice_id,
+                client_id=check_in.client_id,
+                check_in_id=check_in.pk,
+                actor=actor,
+                created_at=now,
+            ),
+            kind=ANSWERED,
+        )
     return _reloaded(check_in)
 
 

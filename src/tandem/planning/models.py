@@ -22,7 +22,7 @@ from tandem.core.roles import Capability
 from tandem.planning.capacity import KEPT_FREE_MAX_PERCENT
 
 # Calendar feeds and what the client owes live in their own modules (issue 12).
-from tandem.planning.models_checkins import CheckIn
+from tandem.planning.models_checkins import CheckIn, CheckInAnswer
 from tandem.planning.models_feeds import CalendarFeed
 from tandem.planning.models_headsups import HeadsUp, HeadsUpEvent
 from tandem.planning.models_owed import Owed, ReminderPolicy
@@ -162,6 +162,7 @@ class TimeOff(models.Model):
 __all__ = [
     "CalendarFeed",
     "CheckIn",
+    "CheckInAnswer",
     "HeadsUp",
     "HeadsUpEvent",
     "Owed",

@@ -115,3 +115,28 @@ class CheckIn(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.state == self.State.ANSWERED
+
+
+class CheckInAnswerQuerySet(models.QuerySet["CheckInAnswer"]):
+    def visible_to(self, user: User) -> CheckInAnswerQuerySet:
+        return scoped_by_client(self, user)
+
+
+class CheckInAnswer(models.Model):
+    """A client's answer to a check-in, as an event: inserted once when the answer is
+    written (``check_ins.answer_check_in``), on the event path as ``check_in.answered``, so
+    the client's assistants hear of it after the change committed. Only ever inserted; the
+    answer's words stay on the check-in."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", db_index=False)
+    check_in = models.OneToOneField(CheckIn, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CheckInAnswerQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Answer to check-in {self.check_in_id}"
