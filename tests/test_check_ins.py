@@ -598,3 +598,33 @@ def test_an_empty_answer_from_the_portal_comes_back_on_the_check_ins_page_saying
     assert "Write what is coming up, or “Nothing new this week”, then send it." in text
     assert "Anything coming up?" in text
     assert of_client1(personas.a).state == CheckIn.State.SENT
+
+
+@pytest.mark.django_db
+def test_prepared_check_ins_follow_a_new_day_and_time_and_go_when_turned_off(
+    personas: Personas,
+) -> None:
+    from datetime import time
+
+    from tandem.planning.policy import PlanningChoices, set_planning_policy
+
+    a = personas.a
+    scan(SUNDAY_9)
+    prepared = of_client1(a)
+    assert prepared.state == CheckIn.State.PREPARED
+    zone = ZoneInfo(a.client1.time_zone)
+
+    def choose(on: bool, weekday: int, at: time) -> None:
+        with time_machine.travel(SUNDAY_9 + timedelta(hours=1), tick=False):
+            set_planning_policy(
+                a.practice,
+                actor=a.owner,
+                choices=PlanningChoices(120, 60, 240, 600, 2, "", on, weekday, at),
+            )
+
+    choose(True, 1, time(10, 30))
+    moved = of_client1(a)
+    assert moved.due_at == datetime(2030, 6, 11, 10, 30, tzinfo=zone)
+    assert moved.week_of == WEEK_OF
+    choose(False, 1, time(10, 30))
+    assert not CheckIn.objects.filter(client=a.client1).exists()

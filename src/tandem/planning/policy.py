@@ -19,11 +19,13 @@ from tandem.core import access, audit
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
 from tandem.core.zones import zone_name
-from tandem.planning.check_in_times import nonexistent_check_in_dates
+from tandem.planning.check_in_times import check_in_instant, nonexistent_check_in_dates
+from tandem.planning.models_checkins import CheckIn
 from tandem.planning.models_policy import (
     NOTICE_MAX_WORKING_DAYS,
     SIZE_MAX_MINUTES,
     PlanningPolicy,
+    planning_policy,
 )
 
 if TYPE_CHECKING:
@@ -97,6 +99,28 @@ def check_in_time_refusal(practice: Practice, weekday: int, wall_time: time) -> 
     return None
 
 
+def _follow_check_in_changes(
+    practice: Practice, before: PlanningPolicy, after: PlanningPolicy
+) -> None:
+    """Check-ins prepared but not sent follow the new setting: turned off, they are not sent
+    (nor listed as going out); at another day or time, each goes then, on its client's
+    clock, in the same week."""
+    prepared = CheckIn.objects.filter(practice=practice, state=CheckIn.State.PREPARED)
+    if not after.check_ins_on:
+        prepared.delete()
+        return
+    if (before.check_in_weekday, before.check_in_time) == (
+        after.check_in_weekday,
+        after.check_in_time,
+    ):
+        return
+    for check_in in prepared.select_related("client"):
+        check_in.due_at = check_in_instant(
+            check_in.week_of, after.check_in_weekday, after.check_in_time, check_in.client.time_zone
+        )
+        check_in.save(update_fields=["due_at"])
+
+
 def set_planning_policy(
     practice: Practice, *, actor: User, choices: PlanningChoices
 ) -> PlanningPolicy:
@@ -128,6 +152,7 @@ def set_planning_policy(
     if refusal:
         raise DomainError(refusal, field="check_in_time")
     with transaction.atomic():
+        before = planning_policy(practice.pk)
         policy, _ = PlanningPolicy.objects.update_or_create(
             practice=practice,
             defaults={
@@ -143,6 +168,7 @@ def set_planning_policy(
                 "updated_at": timezone.now(),
             },
         )
+        _follow_check_in_changes(practice, before, policy)
         audit.record(
             audit.Action.PRACTICE_UPDATED,
             practice=practice,
