@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.db import models, transaction
 
-from tandem.accounts.models import User
-from tandem.core import access, events, mail, site
+from tandem.core import events, mail, site
 from tandem.core.links import link
 from tandem.planning.check_ins import ANSWERED
 from tandem.planning.models_checkins import CheckIn, CheckInAnswer
+from tandem.planning.selectors import assigned_practice_members
 
 
 def answered_mail_key(check_in_id: int, recipient_id: int) -> str:
@@ -39,7 +39,7 @@ def tell_assistants(event: CheckInAnswer) -> list[str]:
     url = site.absolute(practice, link("planning:check-in", check_in.pk))
     keys = []
     with transaction.atomic():
-        for person in _assistants_of(check_in.client_id):
+        for person in assigned_practice_members(check_in.client_id):
             key = answered_mail_key(check_in.pk, person.pk)
             subject, text, html = mail.render_email(
                 "planning/email/check_in_answered",
@@ -56,14 +56,3 @@ def tell_assistants(event: CheckInAnswer) -> list[str]:
             )
             keys.append(key)
     return keys
-
-
-def _assistants_of(client_id: int) -> list[User]:
-    """The active practice-side members assigned to the client (one query)."""
-    return list(
-        User.objects.filter(
-            assignments__client_id=client_id,
-            membership__is_active=True,
-            membership__role__in=access.roles_on_side(access.Side.PRACTICE),
-        ).order_by("pk")
-    )

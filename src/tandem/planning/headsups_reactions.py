@@ -14,6 +14,7 @@ from tandem.core import access, events, mail, site
 from tandem.core.links import link
 from tandem.planning.headsups import GIVEN
 from tandem.planning.models_headsups import HeadsUp, HeadsUpEvent
+from tandem.planning.selectors import assigned_practice_members
 
 
 def given_mail_key(heads_up_id: int, recipient_id: int) -> str:
@@ -70,10 +71,4 @@ def tell_assistants(event: HeadsUpEvent) -> list[str]:
 
 def assistants_of(heads_up: HeadsUp) -> list[User]:
     """The active practice-side members assigned to the heads-up's client (one query)."""
-    return list(
-        User.objects.filter(
-            assignments__client_id=heads_up.client_id,
-            membership__is_active=True,
-            membership__role__in=access.roles_on_side(access.Side.PRACTICE),
-        ).order_by("pk")
-    )
+    return assigned_practice_members(heads_up.client_id)

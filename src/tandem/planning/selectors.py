@@ -279,3 +279,15 @@ def task_commitments(
             )
         )
     return commitments
+
+
+def assigned_practice_members(client_id: int) -> list[User]:
+    """The active practice-side members assigned to the client, by id: whom the client's
+    heads-ups and check-in answers are told to (one query)."""
+    return list(
+        User.objects.filter(
+            assignments__client_id=client_id,
+            membership__is_active=True,
+            membership__role__in=access.roles_on_side(access.Side.PRACTICE),
+        ).order_by("pk")
+    )
