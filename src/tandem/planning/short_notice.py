@@ -24,6 +24,7 @@ from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.planning import capacity
 from tandem.planning.models_policy import PlanningPolicy, planning_policy
+from tandem.planning.selectors import assigned_practice_members
 from tandem.planning.selectors_capacity import whole_practice_plan
 from tandem.work.short_notice import Notice
 
@@ -55,7 +56,7 @@ def who_would_do_it(client: Client, assignee_id: int | None) -> list[User]:
         chosen = list(members.filter(pk=assignee_id))
         if chosen:
             return chosen
-    assigned = list(members.filter(assignments__client_id=client.pk).order_by("pk"))
+    assigned = assigned_practice_members(client.pk)
     if assigned:
         return assigned
     owners = access.roles_with(Capability.HEAR_OF_UNASSIGNED_REQUESTS)

@@ -26,16 +26,12 @@ from tandem.planning import owed as services
 from tandem.planning.forms_owed import AnswerForm, AskForm, ReminderPolicyForm
 from tandem.planning.models_owed import Owed
 from tandem.planning.selectors_owed import owed_panel
+from tandem.work.lookups import visible_task
 from tandem.work.models import Task
 
 TEMPLATE = "planning/task_owed.html"
 # Opened again after a refused form (Enter in the address bar): the panel, if visible.
 FORM_METHODS = ["GET", "POST"]
-
-
-def _visible_task(request: MemberRequest, task_id: int) -> Task:
-    tasks = Task.objects.visible_to(request.user).select_related("client__practice")
-    return get_object_or_404(tasks, pk=task_id)
 
 
 def _visible_owed(request: MemberRequest, owed_id: int) -> Owed:
@@ -85,13 +81,13 @@ def _back_to_task(request: MemberRequest, task: Task, message: str) -> HttpRespo
 @member_required()
 @require_GET
 def task_owed(request: MemberRequest, task_id: int) -> HttpResponse:
-    return _render(request, _visible_task(request, task_id))
+    return _render(request, visible_task(request.user, task_id))
 
 
 @member_required(Capability.ASK_CLIENT_FOR_INPUT)
 @require_http_methods(FORM_METHODS)
 def owed_ask(request: MemberRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task(request.user, task_id)
     if request.method == "GET":
         return redirect("planning:task-owed", task_id=task.pk)
     form = AskForm(request.POST, client=task.client)
