@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("tandem.clients.urls")),
     path("", include("tandem.work.urls")),
     path("", include("tandem.planning.urls")),
+    path("", include("tandem.trust.urls")),
     path("", include("tandem.notify.urls")),
     path("", include("tandem.inbound.urls")),
     path("", include("tandem.home.urls")),

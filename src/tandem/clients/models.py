@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -36,6 +36,28 @@ class ClientQuerySet(models.QuerySet["Client"]):
 # How a member is linked to a client for each reach of the access policy but the whole
 # practice's: the lookup from Client to the linked user's id.
 REACH_LOOKUPS = {Reach.ASSIGNED: "assignments__user_id", Reach.OWN: "contacts__user_id"}
+
+
+Rows = TypeVar("Rows", bound=models.QuerySet)
+
+
+def scoped_by_client(rows: Rows, user: User, *, client_field: str = "client") -> Rows:
+    """The rows of ``user``'s practice whose client ``user`` may see.
+
+    Owners see every row of the practice, archived clients too. Everyone else sees exactly
+    the rows of the clients ``Client.objects.visible_to`` gives them (assigned and active
+    for assistants, their own active client for contacts), so the two can never disagree.
+    """
+    reach = access.reach_of(user)
+    if reach is None:
+        return rows.none()
+    if reach == access.Reach.PRACTICE:
+        return rows.filter(practice_id=user.membership.practice_id)
+    # The visible clients are all of the user's practice, so the client filter alone scopes
+    # the rows; adding the practice's would tempt SQLite to walk the whole practice's index
+    # and check each row's client, instead of reading each visible client's range.
+    visible_clients = Client.objects.visible_to(user).values("pk")
+    return rows.filter(**{f"{client_field}__in": visible_clients})
 
 
 class Phase(models.IntegerChoices):

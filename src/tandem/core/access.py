@@ -96,6 +96,11 @@ _PRACTICE_WORK = frozenset(
         C.NOTE_CHECK_IN,
         # The capacity plan (issue 12): rows as far as the member's reach goes.
         C.SEE_CAPACITY,
+        # Trust in phases (issue 13): start work (held back above the phase without the
+        # client's go-ahead), read the phase, name a request's kind.
+        C.START_WORK,
+        C.SEE_PHASE,
+        C.NAME_KIND_OF_WORK,
     }
 )
 
@@ -115,6 +120,9 @@ ROLES: dict[str, RolePolicy] = {
             C.HEAR_OF_UNASSIGNED_REQUESTS,
             # Planning ahead (issue 12): everyone's working time.
             C.PLAN_TEAM_TIME,
+            # Trust in phases (issue 13): the catalogue, and stepping a client back.
+            C.KEEP_CATALOGUE,
+            C.STEP_BACK_PHASE,
         },
     ),
     Role.ASSISTANT: RolePolicy(Side.PRACTICE, Reach.ASSIGNED, _PRACTICE_WORK),
@@ -141,6 +149,12 @@ ROLES: dict[str, RolePolicy] = {
                 C.GIVE_HEADS_UP,
                 # Weekly check-ins (issue 12): answer their client's.
                 C.ANSWER_CHECK_IN,
+                # Trust in phases (issue 13): the client reads and decides its phase, and
+                # gives the go-ahead for work above it.
+                C.SEE_PHASE,
+                C.CHANGE_PHASE,
+                C.GIVE_GO_AHEAD,
+                C.NAME_KIND_OF_WORK,
             }
         ),
     ),
@@ -257,6 +271,8 @@ class Relationship(Protocol):
     pk: Any
     practice_id: int
     name: str
+    # How far the client trusts the practice (1 to 3): ``delegation`` reads it.
+    phase: int
 
     @property
     def is_archived(self) -> bool: ...
@@ -386,3 +402,77 @@ def requirement_added(capability: Capability, requirement: Requirement) -> Itera
         REQUIREMENTS[capability] = before
         if not before:
             del REQUIREMENTS[capability]
+
+
+# Work above the client's phase ----------------------------------------------------------------
+
+
+class Delegated(StrEnum):
+    """The policy's answer for starting a piece of work in the relationship's phase."""
+
+    ALLOWED = "allowed"
+    # The work is above the client's phase: it waits for the client's go-ahead.
+    NEEDS_GO_AHEAD = "needs_go_ahead"
+    REFUSED = "refused"
+
+
+class Delegable(Protocol):
+    """What the policy reads of a piece of work (``work.Task`` is one): the phase its kind
+    belongs to (None: no kind named, so no phase holds it back) and whether the client gave
+    the go-ahead for it."""
+
+    @property
+    def kind_phase(self) -> int | None: ...
+
+    @property
+    def has_go_ahead(self) -> bool: ...
+
+
+# The capabilities that start work: above the phase, they wait for the client's go-ahead.
+STARTS_WORK = frozenset({C.TAKE_ON_REQUEST, C.START_WORK})
+
+ABOVE_PHASE = (
+    "This is Phase {needed} work and {client} is in Phase {phase}: it waits for the "
+    "client's go-ahead."
+)
+_ROMAN = {1: "I", 2: "II", 3: "III"}
+
+
+def above_phase(relationship: Relationship, work: Delegable) -> bool:
+    """Whether ``work`` belongs to a phase above the relationship's current one."""
+    needed = work.kind_phase
+    return needed is not None and needed > relationship.phase
+
+
+def waits_for_go_ahead(relationship: Relationship, work: Delegable) -> bool:
+    """Whether ``work`` is above the phase and the client has not given the go-ahead."""
+    return above_phase(relationship, work) and not work.has_go_ahead
+
+
+def delegation(standing: Standing, capability: Capability, work: Delegable) -> Delegated:
+    """May the member exercise ``capability`` on ``work`` for this client, in its phase?
+
+    The role and the relationship's requirements decide first (refused); then work that
+    starts something (``STARTS_WORK``) above the client's phase needs the client's go-ahead,
+    on the request or standing for its kind. A promotion takes effect at once: the phase is
+    read from the relationship each time.
+    """
+    if not standing.allows(capability):
+        return Delegated.REFUSED
+    if capability in STARTS_WORK and waits_for_go_ahead(standing.relationship, work):
+        return Delegated.NEEDS_GO_AHEAD
+    return Delegated.ALLOWED
+
+
+def above_phase_refusal(relationship: Relationship, work: Delegable) -> str:
+    return ABOVE_PHASE.format(
+        needed=_ROMAN.get(work.kind_phase or 0, "?"),
+        client=relationship.name,
+        phase=_ROMAN.get(relationship.phase, "?"),
+    )
+
+
+def may_give_go_ahead(standing: Standing, work: Delegable) -> bool:
+    """Whether the member may give the go-ahead for ``work`` now: their role gives it (the
+    client's side), and the work is above the phase without one yet."""
+    return standing.allows(C.GIVE_GO_AHEAD) and waits_for_go_ahead(standing.relationship, work)

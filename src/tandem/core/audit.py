@@ -43,6 +43,8 @@ class Action(models.TextChoices):
     # holds it, so its making and turning off are on the record.
     CALENDAR_FEED_MADE = "calendar_feed_made", "Calendar address made"
     CALENDAR_FEED_TURNED_OFF = "calendar_feed_turned_off", "Calendar address turned off"
+    # Trust in phases (issue 13): what the practice may do for a client changes with it.
+    PHASE_CHANGED = "phase_changed", "Phase changed"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -84,3 +84,18 @@ class Capability(StrEnum):
     # The practice side only; whose rows a member sees is their reach (an owner: everyone
     # and every client; an assistant: themself and the clients they serve).
     SEE_CAPACITY = "see_capacity"
+    # Trust in phases (issue 13). Start work on a request (accepting one and starting it
+    # are the two moves a phase can hold back: ``access.delegation``).
+    START_WORK = "start_work"
+    # Keep the practice's delegation catalogue (kinds of work, each with its phase).
+    KEEP_CATALOGUE = "keep_catalogue"
+    # Read the phase, its job description and the next one's, and the history of changes.
+    SEE_PHASE = "see_phase"
+    # The client decides its phase: promote (any phase may be skipped) or step back.
+    CHANGE_PHASE = "change_phase"
+    # The practice may only step a client back a phase (lowering trust is always safe).
+    STEP_BACK_PHASE = "step_back_phase"
+    # The client's go-ahead for work above its phase: on one request, or standing for a kind.
+    GIVE_GO_AHEAD = "give_go_ahead"
+    # Name a request's kind of work (the client when asking, the practice at any time).
+    NAME_KIND_OF_WORK = "name_kind_of_work"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -10,34 +10,12 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
-from tandem.clients.models import Client
-from tandem.core import access
+from tandem.clients.models import Client, scoped_by_client
 from tandem.core.indexes import SortIndex
 from tandem.core.models import Practice
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
-
-Q = TypeVar("Q", bound=models.QuerySet)
-
-
-def scoped_by_client(rows: Q, user: User, *, client_field: str = "client") -> Q:
-    """The rows of ``user``'s practice whose client ``user`` may see.
-
-    Owners see every row of the practice, archived clients too. Everyone else sees exactly
-    the rows of the clients ``Client.objects.visible_to`` gives them (assigned and active
-    for assistants, their own active client for contacts), so the two can never disagree.
-    """
-    reach = access.reach_of(user)
-    if reach is None:
-        return rows.none()
-    if reach == access.Reach.PRACTICE:
-        return rows.filter(practice_id=user.membership.practice_id)
-    # The visible clients are all of the user's practice, so the client filter alone scopes
-    # the rows; adding the practice's would tempt SQLite to walk the whole practice's index
-    # and check each row's client, instead of reading each visible client's range.
-    visible_clients = Client.objects.visible_to(user).values("pk")
-    return rows.filter(**{f"{client_field}__in": visible_clients})
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):

@@ -1,0 +1,2 @@
+"""Trust's rows. Each capability keeps its models in a module of its own (``models_*.py``),
+imported here so Django finds them."""
