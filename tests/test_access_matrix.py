@@ -848,6 +848,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
     found = capacity_target(target, own, other)
     if found is not None:
         return found
+    found = delegation_target(target, own, other)
+    if found is not None:
+        return found
     raise AssertionError(f"Unknown target {target}")
 
 
@@ -976,6 +979,68 @@ def heads_up_target(target: str, own: PracticeWorld, other: PracticeWorld) -> li
         due_at=timezone.now() + timedelta(days=5),
     )
     return [heads_up.pk]
+
+
+# Trust in phases (issue 13). The catalogue is the owner's; a client's phase page is read by
+# both sides of that client (anyone else: missing), and a posted change with no phase comes
+# back with its mistake (400). Reversing is checked by the service (a refusal is said on the
+# page it returns to). The kind of a request is named by anyone who sees it; the go-ahead is
+# the client's (the practice: 403); another client's or practice's is missing (404).
+MATRIX += [
+    Row("delegation:catalogue", "GET", None, (302, 200, 403, 403, 403, 403)),
+    Row("delegation:catalogue", "POST", None, (302, 400, 403, 403, 403, 403)),
+    Row("delegation:catalogue", "PUT", None, (302, 405, 403, 403, 403, 403)),
+    Row("delegation:kind-edit", "GET", "kind1", (302, 200, 403, 403, 403, 403)),
+    Row("delegation:kind-edit", "POST", "kind1", (302, 400, 403, 403, 403, 403)),
+    Row("delegation:kind-edit", "GET", "other_kind1", (302, 404, 403, 403, 403, 403)),
+    Row("delegation:kind-retire", "POST", "kind1", (302, 302, 403, 403, 403, 403)),
+    Row("delegation:kind-retire", "POST", "other_kind1", (302, 404, 403, 403, 403, 403)),
+    Row("delegation:kind-retire", "GET", "kind1", (302, 405, 403, 403, 403, 403)),
+    Row("delegation:phase", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("delegation:phase", "GET", "client2", (302, 200, 404, 404, 404, 200)),
+    Row("delegation:phase", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("delegation:phase", "POST", "client1", (302, 400, 400, 404, 400, 404)),
+    Row("delegation:phase", "PUT", "client1", SIGN_IN_THEN_405),
+    Row("delegation:phase-reverse", "POST", "phase_change1", (302, 302, 302, 404, 302, 404)),
+    Row("delegation:phase-reverse", "POST", "other_phase_change1", SIGN_IN_THEN_404),
+    Row("delegation:phase-reverse", "GET", "phase_change1", SIGN_IN_THEN_405),
+    Row("work:task-kind", "POST", "task1", (302, 302, 302, 404, 302, 404)),
+    Row("work:task-kind", "POST", "other_task1", SIGN_IN_THEN_404),
+    Row("work:task-kind", "GET", "task1", SIGN_IN_THEN_405),
+    Row("work:go-ahead", "GET", "task1", (302, 403, 403, 403, 200, 404)),
+    Row("work:go-ahead", "POST", "task1", (302, 403, 403, 403, 302, 404)),
+    Row("work:go-ahead", "GET", "other_task1", (302, 403, 403, 403, 404, 404)),
+    Row("work:go-ahead", "PUT", "task1", (302, 403, 403, 403, 405, 405)),
+    Row("work:standing-go-ahead", "POST", "client1", (302, 403, 403, 403, 302, 404)),
+    Row("work:standing-go-ahead", "POST", "other_client1", (302, 403, 403, 403, 404, 404)),
+    Row("work:standing-go-ahead", "GET", "client1", (302, 403, 403, 403, 405, 405)),
+    Row("work:standing-go-ahead-withdraw", "POST", "go_ahead1", (302, 403, 403, 403, 302, 404)),
+    Row(
+        "work:standing-go-ahead-withdraw", "POST", "other_go_ahead1", (302, 403, 403, 403, 404, 404)
+    ),
+]
+
+
+def delegation_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """A kind of the practice's catalogue, a phase change of client 1 (its contact moved it
+    up), or client 1's standing go-ahead; None for any other target."""
+    from tandem.delegation.models import WorkKind
+    from tandem.delegation.services import change_phase
+    from tandem.work.go_aheads import give_standing_go_ahead
+
+    name = target.removeprefix("other_")
+    world = other if target.startswith("other_") else own
+    if name == "kind1":
+        return [WorkKind.objects.filter(practice=world.practice).order_by("pk").first().pk]  # type: ignore[union-attr]
+    if name == "phase_change1":
+        change = change_phase(world.client1, actor=world.contact1, to_phase=2)
+        return [world.client1.pk, change.pk]
+    if name == "go_ahead1":
+        kind = WorkKind.objects.filter(practice=world.practice, phase=3).order_by("pk").first()
+        assert kind is not None
+        go_ahead = give_standing_go_ahead(world.client1, kind, actor=world.contact1)
+        return [world.client1.pk, go_ahead.pk]
+    return None
 
 
 def cases() -> list[Any]:

@@ -97,6 +97,13 @@ def turn_calendar_off(personas: Personas) -> None:
     owner_posts("/calendar/address/off/", {"off-confirm": "on"})(personas)
 
 
+def step_back_a_phase(personas: Personas) -> None:
+    from tandem.delegation.services import change_phase
+
+    change_phase(personas.a.client1, actor=personas.a.contact1, to_phase=2)
+    owner_posts("/clients/{c1}/phase/", {"to_phase": "1", "note": "More care"})(personas)
+
+
 PRODUCERS: dict[Action, Callable[[Personas], None]] = {
     Action.SIGNED_IN: login,
     Action.SIGNED_OUT: owner_posts("/accounts/logout/"),
@@ -126,6 +133,8 @@ PRODUCERS: dict[Action, Callable[[Personas], None]] = {
     # Private calendar feeds (planning).
     Action.CALENDAR_FEED_MADE: owner_posts("/calendar/address/"),
     Action.CALENDAR_FEED_TURNED_OFF: turn_calendar_off,
+    # Trust in phases (issue 13): the client moves up; the owner steps it back.
+    Action.PHASE_CHANGED: step_back_a_phase,
 }
 
 

@@ -423,7 +423,7 @@ def test_accept_and_start_is_all_or_nothing(personas: Personas, clock: Any) -> N
     task = a_request(personas.a)
     paused = Requirement("paused", holds=lambda standing: False, refusal="{client} is paused.")
     with (
-        requirement_added(Capability.WORK_ON_REQUEST, paused),
+        requirement_added(Capability.START_WORK, paused),
         pytest.raises(DomainError, match=r"Client A1 is paused\."),
     ):
         accept_and_start(task, actor=personas.a.assistant)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("tandem.accounts.urls")),
     path("", include("tandem.core.urls")),
     path("", include("tandem.clients.urls")),
+    path("", include("tandem.delegation.urls")),
     path("", include("tandem.work.urls")),
     path("", include("tandem.planning.urls")),
     path("", include("tandem.trust.urls")),

@@ -44,6 +44,7 @@ from tandem.work import services as work
 from tandem.work.attachments import store_attachment
 from tandem.work.deadline_phrases import resolve_for
 from tandem.work.deadlines import Suggestion, VagueDeadline
+from tandem.work.kinds import SUGGEST
 from tandem.work.models import Comment, Task, TaskStatus
 
 if TYPE_CHECKING:
@@ -206,6 +207,8 @@ def _new_request(message: ParsedMessage, target: ClientAddress, log: InboundMess
                 deadline_at=cue.at,
                 request_markdown=message.text,
                 allow_missing_deadline=True,
+                # Nobody chose a kind of work in a mail: the catalogue's best match names it.
+                kind=SUGGEST,
             )
             _attach(message.attachments, task=task, actor=sender)
             if task.status == TaskStatus.NEEDS_DEADLINE:

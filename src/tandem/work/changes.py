@@ -164,6 +164,24 @@ def _series(change: Change, zone: ZoneInfo) -> str:
     return f"{said}: now {_rule(rule, zone)}" if rule else said
 
 
+def _kind(change: Change, zone: ZoneInfo) -> str:
+    before, after = change.get("from"), change.get("to")
+    phase = f" ({change['phase']})" if change.get("phase") else ""
+    if not after:
+        return f"took away its kind of work {_quoted(before)}"
+    if not before:
+        return f"named its kind of work {_quoted(after)}{phase}"
+    return f"changed its kind of work from {_quoted(before)} to {_quoted(after)}{phase}"
+
+
+def _go_ahead(change: Change, zone: ZoneInfo) -> str:
+    what = f"this {change['phase']} work" if change.get("phase") else "this work"
+    said = f"gave the go-ahead for {what}"
+    if change.get("standing") and change.get("kind"):
+        return f"{said}, and for every request of {_quoted(change['kind'])} from now on"
+    return said
+
+
 # In the order a reader wants them: the words first, then when, then the rest.
 WORDS: dict[str, Callable[[Any, ZoneInfo], str]] = {
     "title": _title,
@@ -177,6 +195,8 @@ WORDS: dict[str, Callable[[Any, ZoneInfo], str]] = {
     "files_removed": _files("removed"),
     "assignee": _assignee,
     "series": _series,
+    "kind": _kind,
+    "go_ahead": _go_ahead,
 }
 
 

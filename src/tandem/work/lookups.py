@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 # What the request page reads beside the task itself, joined into the task's one query: the
 # forms that re-render that page (a refused move, comment, edit, file) fetch the same.
-TASK_PAGE_RELATED = ("client__practice", "assignee", "created_by", "project")
+TASK_PAGE_RELATED = ("client__practice", "assignee", "created_by", "project", "kind")
 
 
 def visible_task(
-    user: User, task_id: int, *, select_related: Sequence[str] = ("client__practice",)
+    user: User, task_id: int, *, select_related: Sequence[str] = ("client__practice", "kind")
 ) -> Task:
     """The task ``user`` may see, with ``select_related`` joined: by default its client and
     the client's practice, which the workflow and the client's clock read; raises Http404

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tandem.clients.models import Client, scoped_by_client
 from tandem.core.indexes import SortIndex
 from tandem.core.models import Practice
+from tandem.delegation.models import WorkKind
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -196,6 +197,19 @@ class Task(models.Model):
     # before its deadline (planning's short-notice check, ``work.short_notice``): the practice
     # sees a badge, and planning lets it use the time kept free for unplanned work.
     is_short_notice = models.BooleanField(default=False)
+    # Trust in phases (issue 13): the kind of work it is (from the practice's catalogue;
+    # suggested from its words, changeable), whose phase the access policy compares with
+    # the client's; and the client's go-ahead for it when that phase is above the client's
+    # (given on this request, or standing for its kind: ``work.go_aheads``).
+    kind = models.ForeignKey(
+        WorkKind, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    go_ahead_at = models.DateTimeField(null=True, blank=True)
+    go_ahead_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Whether the go-ahead came from the client's standing go-ahead for the kind.
+    go_ahead_standing = models.BooleanField(default=False)
 
     objects = TaskQuerySet.as_manager()
 
@@ -306,6 +320,16 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    # What the access policy reads of the work (``core.access.Delegable``); load ``kind``
+    # with the task (select_related) where it is asked, or this is a query.
+    @property
+    def kind_phase(self) -> int | None:
+        return self.kind.phase if self.kind_id is not None and self.kind is not None else None
+
+    @property
+    def has_go_ahead(self) -> bool:
+        return self.go_ahead_at is not None
 
 
 class TaskEventQuerySet(models.QuerySet["TaskEvent"]):

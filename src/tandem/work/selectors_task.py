@@ -143,7 +143,7 @@ def task_page(task: Task, *, viewer: User, everything: bool = False) -> TaskPage
         standing=standing,
         entries=entries,
         files=list(files.values()),
-        moves=moves_for(task.status, standing),
+        moves=moves_for(task.status, standing, task),
         latest_delivery=latest if task.status == S.DELIVERED else None,
         practice_name=names[Side.PRACTICE],
         client_name=names[Side.CLIENT],

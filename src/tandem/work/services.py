@@ -18,7 +18,9 @@ from tandem.core import access, events
 from tandem.core.access import Standing
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
-from tandem.work import attachments, promises, short_notice
+from tandem.delegation.models import WorkKind
+from tandem.work import attachments, kinds, promises, short_notice
+from tandem.work.kinds import Suggest
 from tandem.work.mentions import mentioned
 from tandem.work.models import (
     CLOSED_STATUSES,
@@ -145,6 +147,7 @@ def create_task(
     allow_missing_deadline: bool = False,
     uploads: Sequence[int] = (),
     created_note: str = "",
+    kind: WorkKind | Suggest | None = None,
 ) -> Task:
     """Add a request for one of the actor's clients (owner, assigned assistant or contact).
 
@@ -153,7 +156,9 @@ def create_task(
     deadline in the future is required. The creator and the assignee watch the task.
     ``uploads`` are the actor's pending uploads to put on it (see ``attachments``).
     ``created_note`` is shown beside "Created the request" on the timeline (where it came
-    from, such as a heads-up).
+    from, such as a heads-up). ``kind`` is the kind of work chosen (None: not named), or
+    ``SUGGEST``: the catalogue's best match for the request's words (e-mail, where nobody
+    chose one).
     """
     standing = standing_for_client(client, actor, Capability.ADD_REQUEST)
     title = require_text(title, field="title", message="Give the request a short title.")
@@ -169,8 +174,13 @@ def create_task(
     _check_related(client, project=project, assignee=assignee, priority=priority)
     _check_estimate(estimate_hours)
     is_short = _is_short_notice(client, deadline_at, estimate_hours, assignee)
+    named = kinds.kind_for_new_request(client, kind, title=title, text=request_markdown)
+    standing_go_ahead = kinds.standing_go_ahead_for(client.pk, named)
     with transaction.atomic():
         task = Task.objects.create(
+            kind=named,
+            go_ahead_at=timezone.now() if standing_go_ahead else None,
+            go_ahead_standing=standing_go_ahead,
             practice_id=client.practice_id,
             client=client,
             project=project,
@@ -398,6 +408,8 @@ def check_move(task: Task, *, to: str, actor: User) -> Transition:
             field="status",
         )
     standing.require(transition.capability, wrong_role=transition.refusal, field="status")
+    if access.delegation(standing, transition.capability, task) == access.Delegated.NEEDS_GO_AHEAD:
+        raise DomainError(access.above_phase_refusal(task.client, task), field="status")
     return transition
 
 
@@ -535,3 +547,7 @@ def remove_watcher(task: Task, *, actor: User, user: User) -> None:
         )
     with transaction.atomic():
         Watcher.objects.filter(task=task, user=user).delete()
+
+
+# Other modules of work record their own lines on the timeline through the same path.
+record_event = _record

@@ -5,6 +5,7 @@ from tandem.work import (
     views_attachments,
     views_day,
     views_editing,
+    views_go_aheads,
     views_lists,
     views_projects,
     views_repeating,
@@ -23,6 +24,19 @@ urlpatterns = [
         name="deadline-preview",
     ),
     path("tasks/<int:task_id>/", views.task_detail, name="task-detail"),
+    # Trust in phases (issue 13): the kind of work, and the client's go-ahead above the phase.
+    path("tasks/<int:task_id>/kind/", views_go_aheads.set_kind, name="task-kind"),
+    path("tasks/<int:task_id>/go-ahead/", views_go_aheads.go_ahead, name="go-ahead"),
+    path(
+        "clients/<int:client_id>/go-aheads/",
+        views_go_aheads.standing_go_ahead,
+        name="standing-go-ahead",
+    ),
+    path(
+        "clients/<int:client_id>/go-aheads/<int:go_ahead_id>/withdraw/",
+        views_go_aheads.standing_go_ahead_withdraw,
+        name="standing-go-ahead-withdraw",
+    ),
     path("tasks/<int:task_id>/move/", views.task_move, name="task-move"),
     path("tasks/<int:task_id>/comment/", views.task_comment, name="task-comment"),
     path("tasks/<int:task_id>/deliver/", views.task_deliver, name="task-deliver"),

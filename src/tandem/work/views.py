@@ -24,7 +24,7 @@ from tandem.core.access import is_practice_side
 from tandem.core.errors import DomainError
 from tandem.core.forms import first_error, parse_id
 from tandem.core.tenancy import MemberRequest, member_required
-from tandem.work import deliveries, selectors_task, services, short_notice
+from tandem.work import deliveries, go_aheads, selectors_task, services, short_notice
 from tandem.work.deadline_phrases import resolve_for
 from tandem.work.deadlines import VagueDeadline
 from tandem.work.forms import (
@@ -259,7 +259,9 @@ def _task_page(
         "reassign": reassign_choices(task, standing),
         "reassign_refusal": reassign_refusal,
     }
-    context |= task_repeat_parts(task, viewer=request.user) | (extra or {})
+    context |= task_repeat_parts(task, viewer=request.user)
+    # Trust in phases (issue 13): its kind of work, and the go-ahead above the phase.
+    context |= go_aheads.task_page_parts(task, standing) | (extra or {})
     return render(request, "work/task_detail.html", context, status=status)
 
 

@@ -120,9 +120,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _practice(
         S.REQUESTED, S.DECLINED, "Decline", "decline a request", Need.NOTE, cap=C.WORK_ON_REQUEST
     ),
-    _practice(
-        S.ACCEPTED, S.IN_PROGRESS, "Start work", "start work on a request", cap=C.WORK_ON_REQUEST
-    ),
+    _practice(S.ACCEPTED, S.IN_PROGRESS, "Start work", "start work on a request", cap=C.START_WORK),
     _practice(
         S.IN_PROGRESS,
         S.WAITING_ON_CLIENT,
@@ -168,20 +166,36 @@ def side_of(task: Task, user: User) -> Side | None:
 
 def allowed_moves(task: Task, user: User) -> list[Move]:
     """The moves ``user`` may make from the task's current status, in display order."""
-    return moves_for(task.status, access.standing(user, task.client))
+    return moves_for(task.status, access.standing(user, task.client), task)
 
 
-def moves_for(status: str, standing: access.Standing) -> list[Move]:
+@dataclass(frozen=True)
+class WorkFacts:
+    """What the access policy reads of a task (``access.Delegable``), for lists that read
+    rows as values rather than tasks."""
+
+    kind_phase: int | None
+    has_go_ahead: bool
+
+
+ANY_PHASE = WorkFacts(kind_phase=None, has_go_ahead=False)
+
+
+def moves_for(
+    status: str, standing: access.Standing, work: access.Delegable = ANY_PHASE
+) -> list[Move]:
     """The moves from ``status`` whose capability the policy grants in ``standing`` (the
-    person's standing with the task's client, in the relationship's current state): no
-    query, so a page of many tasks of one client asks once."""
+    person's standing with the task's client, in the relationship's current state) for
+    ``work`` (whose kind's phase can hold back accepting and starting it until the client
+    gives the go-ahead): no query, so a page of many tasks of one client asks once."""
     side = standing.side
     if side is None:
         return []
     return [
         transition.move.for_side(side)
         for transition in TRANSITIONS
-        if transition.from_status == status and standing.allows(transition.capability)
+        if transition.from_status == status
+        and access.delegation(standing, transition.capability, work) == access.Delegated.ALLOWED
     ]
 
 
