@@ -1006,18 +1006,17 @@ MATRIX += [
     Row("delegation:phase-reverse", "GET", "phase_change1", SIGN_IN_THEN_405),
     Row("work:task-kind", "POST", "task1", (302, 302, 302, 404, 302, 404)),
     Row("work:task-kind", "POST", "other_task1", SIGN_IN_THEN_404),
-    Row("work:task-kind", "GET", "task1", SIGN_IN_THEN_405),
-    Row("work:go-ahead", "GET", "task1", (302, 403, 403, 403, 200, 404)),
-    Row("work:go-ahead", "POST", "task1", (302, 403, 403, 403, 302, 404)),
-    Row("work:go-ahead", "GET", "other_task1", (302, 403, 403, 403, 404, 404)),
-    Row("work:go-ahead", "PUT", "task1", (302, 403, 403, 403, 405, 405)),
-    Row("work:standing-go-ahead", "POST", "client1", (302, 403, 403, 403, 302, 404)),
-    Row("work:standing-go-ahead", "POST", "other_client1", (302, 403, 403, 403, 404, 404)),
-    Row("work:standing-go-ahead", "GET", "client1", (302, 403, 403, 403, 405, 405)),
-    Row("work:standing-go-ahead-withdraw", "POST", "go_ahead1", (302, 403, 403, 403, 302, 404)),
-    Row(
-        "work:standing-go-ahead-withdraw", "POST", "other_go_ahead1", (302, 403, 403, 403, 404, 404)
-    ),
+    Row("work:task-kind", "GET", "task1", (302, 200, 200, 404, 200, 404)),
+    Row("work:task-kind", "PUT", "task1", SIGN_IN_THEN_405),
+    Row("work:go-ahead", "GET", "task1", (302, 403, 403, 404, 200, 404)),
+    Row("work:go-ahead", "POST", "task1", (302, 403, 403, 404, 302, 404)),
+    Row("work:go-ahead", "GET", "other_task1", SIGN_IN_THEN_404),
+    Row("work:go-ahead", "PUT", "task1", SIGN_IN_THEN_405),
+    Row("work:standing-go-ahead", "POST", "client1", (302, 403, 403, 404, 302, 404)),
+    Row("work:standing-go-ahead", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("work:standing-go-ahead", "GET", "client1", SIGN_IN_THEN_405),
+    Row("work:standing-go-ahead-withdraw", "POST", "go_ahead1", (302, 403, 403, 404, 302, 404)),
+    Row("work:standing-go-ahead-withdraw", "POST", "other_go_ahead1", SIGN_IN_THEN_404),
 ]
 
 

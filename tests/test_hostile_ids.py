@@ -318,7 +318,29 @@ def valid_ids(w: World) -> dict[str, int | str]:
         }
         | repeating_ids(w)
         | planning_ids(w)
+        | delegation_ids(w)
     )
+
+
+def delegation_ids(w: World) -> dict[str, int | str]:
+    """A kind of the catalogue, a phase change of client 1 and its standing go-ahead (issue
+    13), made once."""
+    from tandem.delegation.models import PhaseChange, StandingGoAhead, WorkKind
+    from tandem.delegation.services import change_phase
+    from tandem.work.go_aheads import give_standing_go_ahead
+
+    kinds = WorkKind.objects.filter(practice=w.a.practice).order_by("pk")
+    change = PhaseChange.objects.filter(client=w.a.client1).first()
+    if change is None:
+        change = change_phase(w.a.client1, actor=w.a.contact1, to_phase=2)
+    go_ahead = StandingGoAhead.objects.filter(client=w.a.client1).first()
+    if go_ahead is None:
+        above = kinds.filter(phase=3).first()
+        assert above is not None
+        go_ahead = give_standing_go_ahead(w.a.client1, above, actor=w.a.contact1)
+    first = kinds.first()
+    assert first is not None
+    return {"kind_id": first.pk, "change_id": change.pk, "go_ahead_id": go_ahead.pk}
 
 
 def repeating_ids(w: World) -> dict[str, int]:

@@ -98,7 +98,7 @@ def test_a_kind_is_suggested_from_the_request_words(personas: Personas) -> None:
     found = delegation.suggest_kind(kinds, "Update the mailing list", "Add the new subscribers")
     assert found is not None
     assert found.name == "Mailing lists"
-    found = delegation.suggest_kind(kinds, "Follow up the Jones leads in the pipeline", "")
+    found = delegation.suggest_kind(kinds, "Chase the Jones leads in the pipeline", "")
     assert found is not None
     assert found.name == "Tracking the sales pipeline"
     assert delegation.suggest_kind(kinds, "Hello", "nothing to see") is None
@@ -109,7 +109,7 @@ def test_mail_requests_name_the_suggested_kind(personas: Personas) -> None:
     task = create_task(
         world.client1,
         actor=world.contact1,
-        title="Order more supplies",
+        title="Order more office supplies",
         expectations="Paper and toner",
         deadline_at=timezone.now() + timedelta(days=5),
         kind=SUGGEST,
@@ -246,6 +246,45 @@ def test_the_client_changes_the_kind_only_before_acceptance(personas: Personas) 
     move_task(task, to=TaskStatus.ACCEPTED, actor=world.assistant)
     with pytest.raises(DomainError, match="has accepted this request"):
         go_aheads.set_kind(task, actor=world.contact1, kind=kind(world, "Mailing lists"))
+    response = signed_in(world.contact1).post(
+        f"/tasks/{task.pk}/kind/", {"kind": kind(world, "Mailing lists").pk}
+    )
+    assert response.status_code == 400
+    assert "has accepted this request" in page_text(response)
+    # What was chosen stays chosen on the page that said no.
+    assert f'value="{kind(world, "Mailing lists").pk}" checked' in response.content.decode()
+
+
+def test_the_request_form_names_the_kind_or_lets_tandem_suggest(personas: Personas) -> None:
+    world = personas.a
+    http = signed_in(world.contact1)
+    page = page_text(http.get(f"/clients/{world.client1.pk}/requests/new/"))
+    assert "Let Tandem suggest one from the words" in page
+    form = {
+        "title": "Tidy the mailing list",
+        "expectations": "No duplicates",
+        "deadline": "in 5 days",
+        "priority": "normal",
+    }
+    http.post(f"/clients/{world.client1.pk}/requests/new/", form | {"kind": ""})
+    suggested = Task.objects.get(title="Tidy the mailing list")
+    assert suggested.kind is not None
+    assert suggested.kind.name == "Mailing lists"
+    chosen = kind(world, "Running the calendar")
+    http.post(
+        f"/clients/{world.client1.pk}/requests/new/", form | {"title": "Mine", "kind": chosen.pk}
+    )
+    assert Task.objects.get(title="Mine").kind_id == chosen.pk
+    http.post(
+        f"/clients/{world.client1.pk}/requests/new/", form | {"title": "None", "kind": "none"}
+    )
+    assert Task.objects.get(title="None").kind_id is None
+    refused = http.post(
+        f"/clients/{world.client1.pk}/requests/new/", form | {"title": "Odd", "kind": "99999"}
+    )
+    assert refused.status_code == 400
+    assert "Choose a kind of work from the list" in field_error(refused, "kind")
+    assert 'value="Odd"' in refused.content.decode()
 
 
 def test_a_kind_of_another_practice_is_refused(personas: Personas) -> None:
@@ -255,7 +294,8 @@ def test_a_kind_of_another_practice_is_refused(personas: Personas) -> None:
     with pytest.raises(DomainError, match="from the practice's catalogue"):
         go_aheads.set_kind(task, actor=world.assistant, kind=theirs)
     response = signed_in(world.assistant).post(f"/tasks/{task.pk}/kind/", {"kind": theirs.pk})
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "from the practice's catalogue" in page_text(response)
     task.refresh_from_db()
     assert task.kind is not None
     assert task.kind.name == "Mailing lists"

@@ -8,6 +8,7 @@ instant.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +19,12 @@ from django.urls import reverse
 from tandem.clients.models import Client
 from tandem.core.errors import DomainError
 from tandem.core.forms import DomainErrorFormMixin, parse_id
+from tandem.delegation import phases
+from tandem.delegation.models import WorkKind
 from tandem.work import attachments
 from tandem.work.deadline_phrases import PHRASE_MAX, resolve_for
 from tandem.work.deadlines import Deadline, Suggestion, VagueDeadline
+from tandem.work.kinds import SUGGEST, Suggest, kinds_in_use
 from tandem.work.models import Attachment, Priority, Project, TaskStatus
 from tandem.work.selectors_projects import active_projects
 from tandem.work.services import WAITING_FOR_MISSING
@@ -217,6 +221,21 @@ class AttachmentsForm(DomainErrorFormMixin, forms.Form):
         return data
 
 
+NO_KIND = "none"
+
+
+def kind_choices(kinds: Iterable[WorkKind]) -> list[Any]:
+    """The catalogue as a select's options, grouped by phase, after "suggest" and "none"."""
+    groups: dict[int, list[tuple[str, str]]] = {}
+    for kind in kinds:
+        groups.setdefault(kind.phase, []).append((str(kind.pk), kind.name))
+    return [
+        ("", "Let Tandem suggest one from the words"),
+        (NO_KIND, "None of these"),
+        *[(phases.description(phase).name, options) for phase, options in sorted(groups.items())],
+    ]
+
+
 class TaskForm(PhraseMixin, AttachmentsForm):
     files_label = "Files (optional)"
 
@@ -259,6 +278,16 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         },
     )
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    # Trust in phases (issue 13): the kind of work, from the practice's catalogue.
+    kind = forms.ChoiceField(
+        label="Kind of work",
+        required=False,
+        help_text="Each kind belongs to a phase of trust; work above the client's phase waits "
+        "for the client's go-ahead.",
+        error_messages={
+            "invalid_choice": "Choose a kind of work from the list, or let Tandem suggest one."
+        },
+    )
     project = forms.TypedChoiceField(
         label="Project (optional)",
         coerce=int,
@@ -280,6 +309,7 @@ class TaskForm(PhraseMixin, AttachmentsForm):
         client: Client,
         assignees: list[User] | None,
         estimates: bool | None = None,
+        with_kind: bool = True,
         **kwargs: Any,
     ) -> None:
         """``assignees`` is None for the client's contacts: they do not choose who works,
@@ -302,12 +332,26 @@ class TaskForm(PhraseMixin, AttachmentsForm):
             self.fields["project"].choices = [("", "No project"), *titles]  # type: ignore[attr-defined]
         else:
             del self.fields["project"]
+        # The kind of work is named when the request is written; afterwards it changes on
+        # the request's page (``views_go_aheads.set_kind``), not with the other parts.
+        self.kinds = {}
+        if with_kind:
+            self.kinds = {str(kind.pk): kind for kind in kinds_in_use(client.practice_id)}
+            self.fields["kind"].choices = kind_choices(self.kinds.values())  # type: ignore[attr-defined]
+        else:
+            del self.fields["kind"]
         # After the fields this viewer does not get are gone (see _preview_live).
         self._preview_live("deadline", notice=True)
 
     def clean_deadline(self) -> datetime:
         empty = "Give the request a deadline, such as “Friday 5pm”."
         return self._resolve_phrase(self.cleaned_data["deadline"], empty=empty)
+
+    def clean_kind(self) -> WorkKind | Suggest | None:
+        chosen = self.cleaned_data.get("kind") or ""
+        if chosen == "":
+            return SUGGEST
+        return None if chosen == NO_KIND else self.kinds[chosen]
 
     def clean_project(self) -> Project | None:
         pk = self.cleaned_data.get("project")

@@ -63,7 +63,9 @@ class TaskEditForm(TaskForm):
         }
         # Who works on it is changed with the reassign form; the estimate is one of the
         # optional parts, kept or dropped below by what this person may change.
-        super().__init__(*args, client=task.client, assignees=None, estimates=True, **kwargs)
+        super().__init__(
+            *args, client=task.client, assignees=None, estimates=True, with_kind=False, **kwargs
+        )
         self._offer_current_project(editable)
         for name in OPTIONAL_PARTS:
             if name not in editable:

@@ -151,8 +151,8 @@ def withdraw_standing_go_ahead(go_ahead: StandingGoAhead, *, actor: User) -> Non
 
 
 def task_page_parts(task: Task, standing: access.Standing) -> dict[str, object]:
-    """What the request page shows of its kind of work and the go-ahead: at most one query
-    (the catalogue, for those who may change the kind now)."""
+    """What the request page shows of its kind of work and the go-ahead: no query (the
+    catalogue is read by the page that changes the kind)."""
     may_name = (
         task.status in OPEN_STATUSES
         and standing.allows(C.NAME_KIND_OF_WORK)
@@ -166,7 +166,6 @@ def task_page_parts(task: Task, standing: access.Standing) -> dict[str, object]:
         "waits_for_go_ahead": waits,
         "may_give_go_ahead": waits and access.may_give_go_ahead(standing, task),
         "may_name_kind": may_name,
-        "kinds": kind_options(task.practice_id) if may_name else [],
     }
 
 
