@@ -435,3 +435,48 @@ def test_another_clients_phase_page_is_missing(personas: Personas) -> None:
         signed_in(personas.b.owner).get(f"/clients/{personas.a.client1.pk}/phase/").status_code
         == 404
     )
+
+
+# Where the practice and the client see it ---------------------------------------------------
+
+
+def test_the_inbox_offers_no_accept_for_work_waiting_for_the_go_ahead(personas: Personas) -> None:
+    world = personas.a
+    waiting = request_of(world, "Running the calendar")
+    within = request_of(world, "Mailing lists", title="Tidy the list")
+    text = signed_in(world.assistant).get("/inbox/").content.decode()
+    row = text[text.index(f'id="inbox-task-{waiting.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert (
+        "Waiting for the client&#x27;s go-ahead" in row
+        or "Waiting for the client's go-ahead" in row
+    )
+    assert "Accept and start" not in row
+    other = text[text.index(f'id="inbox-task-{within.pk}"') :]
+    assert "Accept and start" in other[: other.index("</li>")]
+
+
+def test_the_board_offers_no_accept_for_work_waiting_for_the_go_ahead(personas: Personas) -> None:
+    from tandem.work.selectors_day import client_board
+
+    world = personas.a
+    waiting = request_of(world, "Running the calendar")
+    within = request_of(world, "Mailing lists", title="Tidy the list")
+    board = client_board(viewer=world.assistant, client=world.client1, now=timezone.now())
+    cards = {card.pk: card for column in board.columns for card in column.cards}
+    assert "accepted" not in {str(move.to) for move in cards[waiting.pk].moves}
+    assert "accepted" in {str(move.to) for move in cards[within.pk].moves}
+
+
+def test_the_portal_lists_requests_waiting_for_the_go_ahead(personas: Personas) -> None:
+    world = personas.a
+    waiting = request_of(world, "Running the calendar")
+    request_of(world, "Mailing lists", title="Tidy the list")
+    text = page_text(signed_in(world.contact1).get("/portal/"))
+    assert "Waiting for your go-ahead" in text
+    section = text[text.index("Waiting for your go-ahead") :]
+    section = section[: section.index("</section>")]
+    assert waiting.title in section
+    assert "Tidy the list" not in section
+    go_aheads.give_go_ahead(waiting, actor=world.contact1)
+    assert "Waiting for your go-ahead" not in page_text(signed_in(world.contact1).get("/portal/"))

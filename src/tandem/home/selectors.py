@@ -26,7 +26,7 @@ from tandem.planning import selectors_checkins, selectors_headsups, selectors_ow
 from tandem.planning.models_checkins import CheckIn
 from tandem.planning.models_headsups import HeadsUp
 from tandem.planning.models_owed import Owed
-from tandem.work import selectors_day, selectors_flags, selectors_lists
+from tandem.work import selectors_day, selectors_flags, selectors_go_aheads, selectors_lists
 from tandem.work.models import Project, Task
 from tandem.work.selectors import open_requests
 from tandem.work.selectors_projects import client_projects
@@ -112,12 +112,15 @@ class PortalPage:
     heads_ups: list[HeadsUp] = field(default_factory=list)
     # The client's latest weekly check-in, to read and answer (planning).
     check_in: CheckIn | None = None
+    # Requests above the client's phase waiting for its go-ahead (issue 13), a few.
+    go_aheads: list[Task] = field(default_factory=list)
 
 
 def portal_page(*, viewer: User, now: datetime) -> PortalPage:
     """A contact's portal home: their client with its people (three queries), its work in
     sections (two), its recent activity (two), its projects (one), what it owes the
-    practice (one), its heads-ups still coming (one) and its latest weekly check-in (one).
+    practice (one), its heads-ups still coming (one), its latest weekly check-in (one) and
+    its requests waiting for its go-ahead (one).
     When their client is archived, only
     the first query runs and ``client`` is None."""
     portal = clients.portal_home(viewer=viewer)
@@ -136,6 +139,7 @@ def portal_page(*, viewer: User, now: datetime) -> PortalPage:
         owed=selectors_owed.portal_owed(viewer=viewer, client_id=client.pk),
         heads_ups=selectors_headsups.portal_heads_ups(viewer=viewer, client_id=client.pk),
         check_in=selectors_checkins.portal_check_in(viewer=viewer, client_id=client.pk, now=now),
+        go_aheads=selectors_go_aheads.waiting_for_go_ahead(viewer=viewer, client=client),
     )
 
 

@@ -51,7 +51,7 @@ from tandem.work.selectors_progress import (
     progress_of,
     with_checklist_progress,
 )
-from tandem.work.workflow import Move, Need, moves_for
+from tandem.work.workflow import Move, Need, WorkFacts, moves_for
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -180,6 +180,8 @@ class InboxRow:
     detail_url: str
     move_url: str
     start_url: str
+    # Above the client's phase without its go-ahead (issue 13): it cannot be accepted yet.
+    waits_for_go_ahead: bool = False
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def with_inbox_details(tasks: QuerySet[Task, Any]) -> QuerySet[Task, Any]:
         .values("n")
     )
     return (
-        tasks.select_related("client", "created_by")
+        tasks.select_related("client", "created_by", "kind")
         .defer("request_markdown")
         .annotate(
             request_start=Substr("request_markdown", 1, PREVIEW_SOURCE),
@@ -230,6 +232,7 @@ def inbox_row(task: Task) -> InboxRow:
         detail_url=link("work:task-detail", task.pk),
         move_url=link("work:inbox-move", task.pk),
         start_url=link("work:inbox-accept-start", task.pk),
+        waits_for_go_ahead=access.waits_for_go_ahead(task.client, task),
     )
 
 
@@ -244,6 +247,10 @@ INBOX_ROW_FIELDS = (
     "created_by__email",
     # Planning's short-notice mark, shown as a badge (issue 12).
     "is_short_notice",
+    # Trust in phases (issue 13): whether the client's go-ahead is still awaited.
+    "client__phase",
+    "kind__phase",
+    "go_ahead_at",
 )
 
 
@@ -562,6 +569,9 @@ CARD_FIELDS = (
     "assignee__name",
     "assignee__email",
     "is_short_notice",
+    # Trust in phases (issue 13): work above the client's phase waits for its go-ahead.
+    "kind__phase",
+    "go_ahead_at",
     STEPS_TOTAL,
     STEPS_DONE,
 )
@@ -662,15 +672,18 @@ class _CardMaker:
         self.now = now
         self.standings = standings
         self.practice_wide = practice_wide
-        self.moves: dict[tuple[int, str], tuple[Choice, ...]] = {}
+        self.moves: dict[tuple[int, str, bool], tuple[Choice, ...]] = {}
         self.labels = {str(value): str(label) for value, label in TaskStatus.choices}
         self.priorities = {str(value): f"{label} priority" for value, label in Priority.choices}
 
-    def _moves(self, client_id: int, status: str) -> tuple[Choice, ...]:
-        key = (client_id, status)
+    def _moves(self, client_id: int, status: str, row: dict[str, Any]) -> tuple[Choice, ...]:
+        standing = self.standings.get(client_id)
+        work = WorkFacts(kind_phase=row["kind__phase"], has_go_ahead=row["go_ahead_at"] is not None)
+        # Each (client, status) is worded once, twice when some of its cards wait for a go-ahead.
+        waits = standing is not None and access.waits_for_go_ahead(standing.relationship, work)
+        key = (client_id, status, waits)
         if key not in self.moves:
-            standing = self.standings.get(client_id)
-            found = moves_for(status, standing) if standing is not None else []
+            found = moves_for(status, standing, work) if standing is not None else []
             self.moves[key] = tuple(Choice.of(move) for move in found)
         return self.moves[key]
 
@@ -691,7 +704,7 @@ class _CardMaker:
             deadline_at=deadline,
             assignee=row["assignee__name"] or row["assignee__email"] or "",
             client_name=row["client__name"] if self.practice_wide else "",
-            moves=self._moves(row["client_id"], status),
+            moves=self._moves(row["client_id"], status, row),
             detail_url=link("work:task-detail", pk),
             move_url=move_url,
             is_late=_is_late(status, deadline, self.now),

@@ -395,18 +395,24 @@ class _InboxRowWriter:
             '<button class="button danger" type="submit">Decline the request</button>\n',
             " novalidate",
         )
-        return (
-            form(
+        if row.waits_for_go_ahead:
+            # Above the client's phase (issue 13): nothing to accept until the client says so.
+            accepting = (
+                '<p class="small go-ahead-wait"><span class="badge above-phase">Above phase'
+                "</span> Waiting for the client's go-ahead before it can be accepted.</p>\n"
+            )
+        else:
+            accepting = form(
                 row.start_url,
                 "",
                 f'<button class="button" type="submit">Accept and start{for_title}</button>\n',
-            )
-            + form(
+            ) + form(
                 row.move_url,
                 to("accepted"),
                 f'<button class="button secondary" type="submit">Accept{for_title}</button>\n',
             )
-            + f'<details class="inbox-decline"{" open" if note_error else ""}>\n'
+        return (
+            accepting + f'<details class="inbox-decline"{" open" if note_error else ""}>\n'
             f'<summary class="button danger">Decline…{for_title}</summary>\n{decline}</details>\n'
         )
 
