@@ -103,3 +103,24 @@ def test_demo_plans_with_working_hours_time_off_and_a_rush_policy() -> None:
 
     short = Task.objects.get(title="Window poster for the Christmas market")
     assert short.is_short_notice
+
+
+@pytest.mark.django_db
+def test_demo_has_a_client_in_each_phase_and_a_request_waiting_for_the_go_ahead() -> None:
+    from tandem.delegation.models import PhaseChange, StandingGoAhead
+    from tandem.work.go_aheads import BEFORE_WORK
+    from tandem.work.models import Task
+    from tests.conftest import signed_in
+
+    demo.load()
+    phases = dict(Client.objects.values_list("name", "phase"))
+    assert sorted(phases.values()) == [1, 2, 3]
+    assert PhaseChange.objects.filter(client__name="Bloom Florist", to_phase=2).exists()
+    assert StandingGoAhead.objects.in_force().exists()
+    waiting = Task.objects.filter(
+        client__name="Harbour Legal", status__in=BEFORE_WORK, go_ahead_at__isnull=True,
+        kind__phase=3,
+    )  # fmt: skip
+    assert waiting.exists()
+    portal = signed_in(User.objects.get(email="priya@harbour.example.com")).get("/portal/")
+    assert "Waiting for your go-ahead" in portal.content.decode()
