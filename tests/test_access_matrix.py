@@ -1017,6 +1017,17 @@ MATRIX += [
     Row("work:standing-go-ahead", "GET", "client1", SIGN_IN_THEN_405),
     Row("work:standing-go-ahead-withdraw", "POST", "go_ahead1", (302, 403, 403, 404, 302, 404)),
     Row("work:standing-go-ahead-withdraw", "POST", "other_go_ahead1", SIGN_IN_THEN_404),
+    # The track record: both sides of the client read it; the answer is the client's (a
+    # refusal is said on the page it returns to). The thresholds are the owner's.
+    Row("trust:track-record", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("trust:track-record", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("trust:track-record", "POST", "client1", SIGN_IN_THEN_405),
+    Row("trust:track-record-answer", "POST", "client1", (302, 302, 302, 404, 302, 404)),
+    Row("trust:track-record-answer", "POST", "other_client1", SIGN_IN_THEN_404),
+    Row("trust:track-record-answer", "GET", "client1", SIGN_IN_THEN_405),
+    Row("trust:settings", "GET", None, (302, 200, 403, 403, 403, 403)),
+    Row("trust:settings", "POST", None, (302, 400, 403, 403, 403, 403)),
+    Row("trust:settings", "PUT", None, (302, 405, 403, 403, 403, 403)),
 ]
 
 

@@ -106,8 +106,8 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     # each section's first rows), 9. its latest changes, 10. its latest comments, 11. its
     # projects with progress, 12. what the practice asked it for (planning), 13. its
     # heads-ups still coming, 14. its latest weekly check-in (planning), 15. its requests
-    # waiting for its go-ahead (issue 13)
-    with django_assert_num_queries(15):
+    # waiting for its go-ahead, 16. the next phase suggested to it (issue 13)
+    with django_assert_num_queries(16):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["page"].assistants) == rows + 1
@@ -141,8 +141,9 @@ def test_portal_home_with_requests(
     # 4. the client, 5. its assistants, 6. its contacts, 7.-8. its work in sections,
     # 9. its latest changes, 10. its latest comments, 11. its projects with progress,
     # 12. what the practice asked it for (planning), 13. its heads-ups still coming,
-    # 14. its latest weekly check-in, 15. its requests waiting for its go-ahead
-    with django_assert_num_queries(15):
+    # 14. its latest weekly check-in, 15. its requests waiting for its go-ahead, 16. the
+    # next phase suggested to it
+    with django_assert_num_queries(16):
         response = http.get("/portal/")
     assert response.context["page"].sections["in_progress"].total == rows
 
@@ -302,7 +303,7 @@ def test_dashboards_and_portal_with_what_is_owed(
             assert (len(still.items), still.has_more) == (min(unanswered, 10), unanswered > 10)
         http = signed_in(world.contact1)
         # The portal as above, its heads-ups and latest weekly check-in included.
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(16):
             response = http.get("/portal/")
     assert len(response.context["page"].owed) == min(rows + rows - (rows + 2) // 3, 10)
 
@@ -359,7 +360,7 @@ def test_portal_home_with_heads_ups(
     populate_heads_ups(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # As the portal above: its heads-ups still coming are one query, a few of them.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = http.get("/portal/")
     withdrawn = sum(1 for i in range(rows) if i % 3 and i % 4 == 1)
     assert len(response.context["page"].heads_ups) == min(rows - withdrawn, 5)
@@ -457,6 +458,6 @@ def test_portal_home_with_requests_waiting_for_the_go_ahead(
         )
     http = signed_in(world.contact1)
     # As the portal above: the requests waiting for the go-ahead are one query, a few.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = http.get("/portal/")
     assert len(response.context["page"].go_aheads) == min(rows, 10)

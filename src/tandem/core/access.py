@@ -101,6 +101,7 @@ _PRACTICE_WORK = frozenset(
         C.START_WORK,
         C.SEE_PHASE,
         C.NAME_KIND_OF_WORK,
+        C.SEE_TRACK_RECORD,
     }
 )
 
@@ -155,6 +156,7 @@ ROLES: dict[str, RolePolicy] = {
                 C.CHANGE_PHASE,
                 C.GIVE_GO_AHEAD,
                 C.NAME_KIND_OF_WORK,
+                C.SEE_TRACK_RECORD,
             }
         ),
     ),

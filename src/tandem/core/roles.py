@@ -99,3 +99,5 @@ class Capability(StrEnum):
     GIVE_GO_AHEAD = "give_go_ahead"
     # Name a request's kind of work (the client when asking, the practice at any time).
     NAME_KIND_OF_WORK = "name_kind_of_work"
+    # Read a client's track record (both sides of the client).
+    SEE_TRACK_RECORD = "see_track_record"

@@ -26,6 +26,8 @@ from tandem.planning import selectors_checkins, selectors_headsups, selectors_ow
 from tandem.planning.models_checkins import CheckIn
 from tandem.planning.models_headsups import HeadsUp
 from tandem.planning.models_owed import Owed
+from tandem.trust import promotion
+from tandem.trust.models_track import PhaseSuggestion
 from tandem.work import selectors_day, selectors_flags, selectors_go_aheads, selectors_lists
 from tandem.work.models import Project, Task
 from tandem.work.selectors import open_requests
@@ -114,13 +116,15 @@ class PortalPage:
     check_in: CheckIn | None = None
     # Requests above the client's phase waiting for its go-ahead (issue 13), a few.
     go_aheads: list[Task] = field(default_factory=list)
+    # The next phase its track record suggests, waiting for the client's answer (issue 13).
+    suggestion: PhaseSuggestion | None = None
 
 
 def portal_page(*, viewer: User, now: datetime) -> PortalPage:
     """A contact's portal home: their client with its people (three queries), its work in
     sections (two), its recent activity (two), its projects (one), what it owes the
     practice (one), its heads-ups still coming (one), its latest weekly check-in (one) and
-    its requests waiting for its go-ahead (one).
+    its requests waiting for its go-ahead (one) and the next phase suggested to it (one).
     When their client is archived, only
     the first query runs and ``client`` is None."""
     portal = clients.portal_home(viewer=viewer)
@@ -140,6 +144,7 @@ def portal_page(*, viewer: User, now: datetime) -> PortalPage:
         heads_ups=selectors_headsups.portal_heads_ups(viewer=viewer, client_id=client.pk),
         check_in=selectors_checkins.portal_check_in(viewer=viewer, client_id=client.pk, now=now),
         go_aheads=selectors_go_aheads.waiting_for_go_ahead(viewer=viewer, client=client),
+        suggestion=promotion.open_suggestion(client, viewer=viewer),
     )
 
 
