@@ -174,3 +174,26 @@ def test_the_real_worker_runs_the_reactions_after_the_change(personas: Personas)
         a.assistant.pk
     ]
     assert ReactionRun.objects.filter(reaction="notify.task_event").count() == 1
+
+
+def test_a_reaction_with_a_condition_is_queued_only_for_the_events_it_concerns(
+    personas: Personas,
+) -> None:
+    from tandem.delegation.models import WorkKind
+    from tandem.work.services import create_task
+
+    a = personas.a
+    DBTaskResult.objects.all().delete()
+    plain = new_request(a)
+    calendar = WorkKind.objects.get(practice=a.practice, name="Running the calendar")
+    named = create_task(
+        a.client1,
+        actor=a.contact1,
+        title="Run my calendar",
+        expectations="Booked",
+        deadline_at=plain.deadline_at,
+        kind=calendar,
+    )
+    asked = [job for job in reaction_jobs() if job[0] == "trust.ask_for_go_ahead"]
+    event = TaskEvent.objects.get(task=named)
+    assert asked == [["trust.ask_for_go_ahead", "work.taskevent", event.pk, "task.created"]]

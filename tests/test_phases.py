@@ -480,3 +480,24 @@ def test_the_portal_lists_requests_waiting_for_the_go_ahead(personas: Personas) 
     assert "Tidy the list" not in section
     go_aheads.give_go_ahead(waiting, actor=world.contact1)
     assert "Waiting for your go-ahead" not in page_text(signed_in(world.contact1).get("/portal/"))
+
+
+def test_the_client_is_asked_for_the_go_ahead_by_mail_once(personas: Personas) -> None:
+    from tandem.core.mail import OutboundEmail, readable_bodies
+    from tests.reactions import react_now
+
+    world = personas.a
+    task = request_of(world, "Running the calendar")
+    request_of(world, "Mailing lists", title="Tidy the list")
+    react_now()
+    asked = OutboundEmail.objects.filter(subject__startswith="Your go-ahead, please")
+    assert list(asked.values_list("to", flat=True)) == [world.contact1.email]
+    text, _ = readable_bodies(asked.get())
+    assert f"/tasks/{task.pk}/go-ahead/" in text
+    # A kind changed to one above the phase asks too; asking again for the same one does not.
+    other = request_of(world, "Mailing lists", title="Sort the diary")
+    go_aheads.set_kind(other, actor=world.assistant, kind=kind(world, "Running the calendar"))
+    go_aheads.set_kind(other, actor=world.assistant, kind=kind(world, "Research"))
+    go_aheads.set_kind(other, actor=world.assistant, kind=kind(world, "Running the calendar"))
+    react_now()
+    assert asked.count() == 2

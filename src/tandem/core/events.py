@@ -43,19 +43,29 @@ class Reaction:
     name: str
     kinds: frozenset[str]
     handle: Handler
+    # Whether an event's row concerns the reaction at all, read from the row in memory (no
+    # query) when it is recorded: a reaction to a rare case of a common event queues no job
+    # for every other one. None: every event of its kinds.
+    when: Callable[[models.Model], bool] | None = None
+
+    def hears(self, kind: str, row: models.Model) -> bool:
+        return kind in self.kinds and (self.when is None or self.when(row))
 
 
 REACTIONS: dict[str, Reaction] = {}
 
 
-def reaction(name: str, *, kinds: Iterable[str]) -> Callable[[Handler], Handler]:
-    """Register ``handle(row, kind)`` to run, from a job, after each event of ``kinds``.
+def reaction(
+    name: str, *, kinds: Iterable[str], when: Callable[[models.Model], bool] | None = None
+) -> Callable[[Handler], Handler]:
+    """Register ``handle(row, kind)`` to run, from a job, after each event of ``kinds``
+    (only those whose row ``when`` accepts, when given).
 
     ``name`` identifies the reaction in queued jobs and in its runs: keep it stable.
     """
 
     def register(handle: Handler) -> Handler:
-        REACTIONS[name] = Reaction(name, frozenset(kinds), handle)
+        REACTIONS[name] = Reaction(name, frozenset(kinds), handle, when)
         return handle
 
     return register
@@ -68,7 +78,7 @@ def record(row: Row, *, kind: str) -> Row:
         row.save(force_insert=True)
         label = row._meta.label_lower
         for found in REACTIONS.values():
-            if kind in found.kinds:
+            if found.hears(kind, row):
                 react.enqueue(found.name, label, row.pk, kind)
     return row
 
@@ -86,8 +96,8 @@ def record_many(rows: Sequence[Row], *, kind: str) -> list[Row]:
         calls = [
             (found.name, label, row.pk, kind)
             for found in REACTIONS.values()
-            if kind in found.kinds
             for row in saved
+            if found.hears(kind, row)
         ]
         jobs.enqueue_many(react, calls)
     return saved

@@ -10,3 +10,7 @@ class TrustConfig(AppConfig):
     name = "tandem.trust"
     label = "trust"
     verbose_name = "Trust"
+
+    def ready(self) -> None:
+        # The client's go-ahead asked for by mail (reactions to requests written or edited).
+        from tandem.trust import go_ahead_reactions  # noqa: F401
