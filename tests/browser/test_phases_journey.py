@@ -106,7 +106,7 @@ def test_a_phase_one_client_gives_the_go_ahead_and_later_moves_up(
     waiting.get_by_role("button", name=re.compile("^Give the go-ahead")).click()
     expect(client.get_by_text("Thank you: the practice can start this work now.")).to_be_visible()
     expect(
-        client.get_by_text(re.compile("gave the go-ahead for this Phase III work"))
+        client.get_by_text(re.compile("gave the go-ahead for this Phase III work", re.I))
     ).to_be_visible()
 
     # Ada accepts and starts it.

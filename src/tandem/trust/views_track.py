@@ -51,12 +51,15 @@ def answer(request: MemberRequest, client_id: int) -> HttpResponse:
     client = visible_client(request.user, client_id)
     move_up = request.POST.get("answer") == "move_up"
     try:
-        promotion.answer_now(client, actor=request.user, move_up=move_up, now=timezone.now())
+        answered = promotion.answer_now(
+            client, actor=request.user, move_up=move_up, now=timezone.now()
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
         if move_up:
-            messages.success(request, f"{client.name} is now in {phases.short_name(client.phase)}.")
+            now_in = phases.short_name(answered.to_phase)
+            messages.success(request, f"{client.name} is now in {now_in}.")
         else:
             messages.success(request, "Noted: Tandem will not suggest it again for a month.")
     return redirect("trust:track-record", client_id=client.pk)
