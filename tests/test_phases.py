@@ -501,3 +501,44 @@ def test_the_client_is_asked_for_the_go_ahead_by_mail_once(personas: Personas) -
     go_aheads.set_kind(other, actor=world.assistant, kind=kind(world, "Running the calendar"))
     react_now()
     assert asked.count() == 2
+
+
+# Queries ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_the_catalogue_costs_the_same_whatever_its_size(
+    personas: Personas, extra: int, django_assert_num_queries
+) -> None:
+    world = personas.a
+    for number in range(extra):
+        delegation.add_kind(
+            actor=world.owner, name=f"Kind {number}", phase=1 + number % 3, mode="reactive"
+        )
+    http = signed_in(world.owner)
+    # 1-3. session, user, membership; 4. the practice's kinds in use
+    with django_assert_num_queries(4):
+        response = http.get("/settings/catalogue/")
+    assert (
+        sum(len(kinds) for _, kinds in response.context["by_phase"]) == len(DEFAULT_KINDS) + extra
+    )
+
+
+@pytest.mark.parametrize("changes", [1, 12])
+def test_the_phase_page_costs_the_same_whatever_its_history(
+    personas: Personas, changes: int, django_assert_num_queries
+) -> None:
+    world = personas.a
+    for number in range(changes):
+        delegation.change_phase(
+            world.client1, actor=world.contact1, to_phase=2 if number % 2 == 0 else 1
+        )
+    go_aheads.give_standing_go_ahead(
+        world.client1, kind(world, "Running the calendar"), actor=world.contact1
+    )
+    http = signed_in(world.contact1)
+    # 1-3. session, user, membership; 4. the client; 5. the catalogue; 6. the history with
+    # who changed it; 7. the standing go-aheads with their kinds
+    with django_assert_num_queries(7):
+        response = http.get(f"/clients/{world.client1.pk}/phase/")
+    assert len(response.context["history"]) == changes
