@@ -157,9 +157,12 @@ def migrate_and_seed(
         # What the worker's periodic job does on a running install (tandem.core.tasks).
         refresh_statistics()
         db_version = f"SQLite {sqlite3.sqlite_version}"
+    import seed_trust  # bench/seed_trust.py: what the trust pages read (issue 13)
+
+    trust = seed_trust.prepare(seeded.as_dict())
     done = time.perf_counter()
     connections.close_all()
-    info = seeded.as_dict()
+    info = seeded.as_dict() | trust
     info.update(
         migrate_seconds=round(migrated - started, 1),
         seed_seconds=round(done - migrated, 1),
@@ -500,6 +503,29 @@ def new_request_form(info: dict[str, Any]) -> tuple[str, dict[str, str]]:
     }
 
 
+# --- Trust in phases (issue 13) ---------------------------------------------------------------
+
+
+def trust_pages(
+    info: dict[str, Any], *, owner: httpx.Client, assistant: httpx.Client, contact: httpx.Client
+) -> list[PageSpec]:
+    """The busiest client's track record (thousands of requests and their moves), its phase
+    page, and a request above its phase waiting for the go-ahead (the policy's phase check
+    on the request page)."""
+    from django.urls import reverse
+
+    busiest = info["busiest_client_id"]
+    record = reverse("trust:track-record", args=[busiest])
+    waiting = reverse("work:task-detail", args=[info["phase_task_id"]])
+    return [
+        ("track record", "contact", contact, record, None),
+        ("track record", "owner", owner, record, None),
+        ("phase page", "contact", contact, reverse("delegation:phase", args=[busiest]), None),
+        ("task page (phase check)", "assistant", assistant, waiting, None),
+        ("task page (phase check)", "contact", contact, waiting, None),
+    ]  # fmt: skip
+
+
 # --- Capacity and short notice (issue 12) ----------------------------------------------------
 
 
@@ -752,6 +778,7 @@ def main(argv: list[str] | None = None) -> int:
         pages += capacity_pages(
             info, owner=owner, assistant=assistant, contact=contact, probe_owner=probe_owner
         )
+        pages += trust_pages(info, owner=owner, assistant=assistant, contact=contact)
         # Argon2 (memory_cost 46 MiB) verifies each sign-in: it sets the worker's peak RSS.
         signed_in = [memory(pid) for pid in process_tree(proc.pid)[1:]]
         info["worker_peak_after_sign_in_mb"] = max(
