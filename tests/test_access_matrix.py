@@ -1028,6 +1028,15 @@ MATRIX += [
     Row("trust:settings", "GET", None, (302, 200, 403, 403, 403, 403)),
     Row("trust:settings", "POST", None, (302, 400, 403, 403, 403, 403)),
     Row("trust:settings", "PUT", None, (302, 405, 403, 403, 403, 403)),
+    # Feedback: the practice side reads it (an owner everyone's, an assistant their own);
+    # the client reads its own and withdraws consent to quote (the practice: 403).
+    Row("trust:feedback", "GET", None, (302, 200, 200, 200, 403, 403)),
+    Row("trust:feedback", "POST", None, (302, 405, 405, 405, 403, 403)),
+    Row("trust:my-feedback", "GET", None, (302, 403, 403, 403, 200, 200)),
+    Row("trust:my-feedback", "POST", None, (302, 403, 403, 403, 405, 405)),
+    Row("trust:withdraw-consent", "POST", "review1", (302, 403, 403, 404, 302, 404)),
+    Row("trust:withdraw-consent", "POST", "other_review1", SIGN_IN_THEN_404),
+    Row("trust:withdraw-consent", "GET", "review1", SIGN_IN_THEN_405),
 ]
 
 
@@ -1045,6 +1054,17 @@ def delegation_target(target: str, own: PracticeWorld, other: PracticeWorld) -> 
     if name == "phase_change1":
         change = change_phase(world.client1, actor=world.contact1, to_phase=2)
         return [world.client1.pk, change.pk]
+    if name == "review1":
+        from tandem.work.deliveries import deliver_task
+        from tandem.work.models import TaskStatus as Status
+        from tandem.work.services import move_task as move
+
+        task = request_for(world)
+        move(task, to=Status.ACCEPTED, actor=world.owner)
+        move(task, to=Status.IN_PROGRESS, actor=world.owner)
+        deliver_task(task, actor=world.owner, message="Done")
+        move(task, to=Status.DONE, actor=world.contact1, note="Thanks", may_quote=True)
+        return [task.reviews.get().pk]
     if name == "go_ahead1":
         kind = WorkKind.objects.filter(practice=world.practice, phase=3).order_by("pk").first()
         assert kind is not None

@@ -340,7 +340,35 @@ def delegation_ids(w: World) -> dict[str, int | str]:
         go_ahead = give_standing_go_ahead(w.a.client1, above, actor=w.a.contact1)
     first = kinds.first()
     assert first is not None
-    return {"kind_id": first.pk, "change_id": change.pk, "go_ahead_id": go_ahead.pk}
+    return {
+        "kind_id": first.pk,
+        "change_id": change.pk,
+        "go_ahead_id": go_ahead.pk,
+        "review_id": review_of(w),
+    }
+
+
+def review_of(w: World) -> int:
+    """A thank-you client 1's contact may let the practice quote (issue 13), made once."""
+    from tandem.work.deliveries import deliver_task
+    from tandem.work.models import Review, TaskStatus
+    from tandem.work.services import create_task, move_task
+
+    found = Review.objects.filter(client=w.a.client1).first()
+    if found is not None:
+        return found.pk
+    task = create_task(
+        w.a.client1,
+        actor=w.a.contact1,
+        title="Thanks",
+        expectations="Done",
+        deadline_at=timezone.now() + timedelta(days=3),
+    )
+    move_task(task, to=TaskStatus.ACCEPTED, actor=w.a.owner)
+    move_task(task, to=TaskStatus.IN_PROGRESS, actor=w.a.owner)
+    deliver_task(task, actor=w.a.owner, message="Done")
+    move_task(task, to=TaskStatus.DONE, actor=w.a.contact1, note="Thanks", may_quote=True)
+    return Review.objects.get(task=task).pk
 
 
 def repeating_ids(w: World) -> dict[str, int]:

@@ -124,3 +124,16 @@ def test_demo_has_a_client_in_each_phase_and_a_request_waiting_for_the_go_ahead(
     assert waiting.exists()
     portal = signed_in(User.objects.get(email="priya@harbour.example.com")).get("/portal/")
     assert "Waiting for your go-ahead" in portal.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_has_praise_with_a_rating_and_consent_to_quote() -> None:
+    from tandem.work.models import Review
+
+    demo.load()
+    review = Review.objects.get(task__title="Reorder business cards")
+    assert (review.rating, review.may_quote, review.thanks) == (
+        5,
+        True,
+        "Thank you, they look lovely!",
+    )

@@ -102,6 +102,7 @@ _PRACTICE_WORK = frozenset(
         C.SEE_PHASE,
         C.NAME_KIND_OF_WORK,
         C.SEE_TRACK_RECORD,
+        C.SEE_FEEDBACK,
     }
 )
 

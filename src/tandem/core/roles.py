@@ -101,3 +101,6 @@ class Capability(StrEnum):
     NAME_KIND_OF_WORK = "name_kind_of_work"
     # Read a client's track record (both sides of the client).
     SEE_TRACK_RECORD = "see_track_record"
+    # Read the clients' praise and feedback (an owner: the practice's; an assistant: the
+    # work they did).
+    SEE_FEEDBACK = "see_feedback"

@@ -100,6 +100,7 @@ def load() -> bool:
         heads_ups.add_heads_ups(by_name)
         check_ins.seed_check_ins(practice)
         phases.trust_in_phases(by_name, owner)
+        phases.praise()
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,

@@ -62,3 +62,13 @@ def trust_in_phases(clients: dict[str, Client], owner: User) -> None:
         deadline_at=timezone.now() + timedelta(days=6),
         kind=kinds["Running the calendar"],
     )
+
+
+def praise() -> None:
+    """Bloom Florist's thank-you for the business cards, rated 5 and quotable (the loader
+    accepted the work with its thank-you, as Chloe would)."""
+    from tandem.work.models import Review
+
+    Review.objects.filter(task__title="Reorder business cards").update(
+        rating=5, quote_consent_at=timezone.now()
+    )

@@ -33,6 +33,7 @@ from tandem.trust.models_track import (
     TrustPolicy,
     trust_policy,
 )
+from tandem.trust.selectors_feedback import feedback_summary
 from tandem.work.models import Task, TaskEvent, TaskStatus
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class TrackRecord:
 
 def track_record(client: Client, *, viewer: User | None) -> TrackRecord:
     """The record of ``client`` (fetched through ``visible_to(viewer)``; None: Tandem's own
-    scan, which reads every client): two queries."""
+    scan, which reads every client): three queries."""
     tasks = (Task.objects.visible_to(viewer) if viewer else Task.objects).filter(client=client)
     events = TaskEvent.objects.visible_to(viewer) if viewer else TaskEvent.objects.all()
     first_delivered = (
@@ -96,6 +97,7 @@ def track_record(client: Client, *, viewer: User | None) -> TrackRecord:
         sent_back=Count("pk", filter=Q(from_status=S.DELIVERED, to_status=S.IN_PROGRESS)),
     )
     together = timezone.now() - client.created_at
+    said = feedback_summary(client.pk)
     return TrackRecord(
         client=client,
         months_together=max(0, int(together.days / DAYS_A_MONTH)),
@@ -103,6 +105,9 @@ def track_record(client: Client, *, viewer: User | None) -> TrackRecord:
         on_time=done["on_time"],
         deliveries=moves["deliveries"],
         sent_back=moves["sent_back"],
+        thanks=said.thanks,
+        ratings=said.ratings,
+        average_rating=said.average,
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tandem.trust import views_track
+from tandem.trust import views_feedback, views_track
 
 app_name = "trust"
 
@@ -12,6 +12,14 @@ urlpatterns: list[URLPattern] = [
         "clients/<int:client_id>/track-record/answer/",
         views_track.answer,
         name="track-record-answer",
+    ),
+    # Praise and feedback: the practice's page, and the client's own.
+    path("feedback/", views_feedback.feedback, name="feedback"),
+    path("portal/feedback/", views_feedback.my_feedback, name="my-feedback"),
+    path(
+        "portal/feedback/<int:review_id>/withdraw/",
+        views_feedback.withdraw_consent,
+        name="withdraw-consent",
     ),
     # The practice's thresholds for suggesting a phase.
     path("settings/trust/", views_track.trust_settings, name="settings"),

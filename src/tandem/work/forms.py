@@ -26,6 +26,8 @@ from tandem.work.deadline_phrases import PHRASE_MAX, resolve_for
 from tandem.work.deadlines import Deadline, Suggestion, VagueDeadline
 from tandem.work.kinds import SUGGEST, Suggest, kinds_in_use
 from tandem.work.models import Attachment, Priority, Project, TaskStatus
+from tandem.work.models_reviews import RATING_WORDS
+from tandem.work.reviews import RATING_OUT_OF_RANGE
 from tandem.work.selectors_projects import active_projects
 from tandem.work.services import WAITING_FOR_MISSING
 from tandem.work.workflow import Move, Need
@@ -395,9 +397,27 @@ class MoveForm(PhraseMixin, forms.Form):
         TaskStatus.IN_PROGRESS: "What still needs doing?",
         TaskStatus.DONE: "Say thanks (optional)",
     }
+    rating = forms.TypedChoiceField(
+        label="How was it? (optional)",
+        choices=[
+            ("", "No rating"),
+            *[(n, f"{n} of 5: {RATING_WORDS[n]}") for n in range(5, 0, -1)],
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": RATING_OUT_OF_RANGE},
+    )
+    may_quote = forms.BooleanField(
+        label="You may quote my thank-you as a testimonial",
+        required=False,
+        help_text="You can withdraw this at any time under “My feedback”.",
+    )
+
     FIELDS_BY_NEED = {
         Need.NOTE: {"note"},
-        Need.THANKS: {"note"},
+        Need.THANKS: {"note", "rating", "may_quote"},
         Need.WAITING: {"waiting_for", "waiting_until"},
         Need.DEADLINE: {"deadline"},
     }
@@ -409,7 +429,7 @@ class MoveForm(PhraseMixin, forms.Form):
         self.client = client
         self.move = move
         needed = self.FIELDS_BY_NEED.get(move.needs, set()) if move and move.needs else set()
-        for name in ("note", "waiting_for", "waiting_until", "deadline"):
+        for name in ("note", "waiting_for", "waiting_until", "deadline", "rating", "may_quote"):
             if name not in needed:
                 del self.fields[name]
         if move is not None:

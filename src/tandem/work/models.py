@@ -572,3 +572,6 @@ from tandem.work.models_repeating import (  # noqa: E402, F401
     RepeatingRequest,
     RequestTemplate,
 )
+
+# The client's word on accepted work: thanks, a rating, consent to quote (issue 13).
+from tandem.work.models_reviews import Review  # noqa: E402, F401

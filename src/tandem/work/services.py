@@ -19,7 +19,7 @@ from tandem.core.access import Standing
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
 from tandem.delegation.models import WorkKind
-from tandem.work import attachments, kinds, promises, short_notice
+from tandem.work import attachments, kinds, promises, reviews, short_notice
 from tandem.work.kinds import Suggest
 from tandem.work.mentions import mentioned
 from tandem.work.models import (
@@ -290,6 +290,8 @@ def move_task(
     waiting_for: str = "",
     waiting_until: datetime | None = None,
     deadline_at: datetime | None = None,
+    rating: int | None = None,
+    may_quote: bool = False,
 ) -> Task:
     """Move the task from the status the actor saw (``task.status``) to ``to``.
 
@@ -310,14 +312,18 @@ def move_task(
         deadline_at=deadline_at,
     )
     with_note = transition.move.needs in (Need.NOTE, Need.THANKS)
+    said = reviews.checked(transition.move.needs, note=note, rating=rating, may_quote=may_quote)
+    assignee_id = task.assignee_id
     with transaction.atomic():
-        apply_move(
+        event = apply_move(
             task,
             transition,
             actor=actor,
             changes=changes,
             note=note.strip() if with_note else waiting_for.strip(),
         )
+        if said is not None:
+            reviews.record(task, event, actor=actor, assignee_id=assignee_id, said=said)
     return task
 
 
