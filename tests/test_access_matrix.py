@@ -1037,6 +1037,20 @@ MATRIX += [
     Row("trust:withdraw-consent", "POST", "review1", (302, 403, 403, 404, 302, 404)),
     Row("trust:withdraw-consent", "POST", "other_review1", SIGN_IN_THEN_404),
     Row("trust:withdraw-consent", "GET", "review1", SIGN_IN_THEN_405),
+    # An honest way out: the referral list is the owner's; a request's way-out page is read by
+    # both sides of its client (the form, posted empty, comes back with its mistakes for the
+    # practice side; a contact may not offer one); the consent is the client's.
+    Row("trust:referrals", "GET", None, (302, 200, 403, 403, 403, 403)),
+    Row("trust:referrals", "POST", None, (302, 400, 403, 403, 403, 403)),
+    Row("trust:referral-retire", "POST", "referral1", (302, 302, 403, 403, 403, 403)),
+    Row("trust:referral-retire", "POST", "other_referral1", (302, 404, 403, 403, 403, 403)),
+    Row("trust:referral-retire", "GET", "referral1", (302, 405, 403, 403, 403, 403)),
+    Row("trust:task-way-out", "GET", "task1", (302, 200, 200, 404, 200, 404)),
+    Row("trust:task-way-out", "POST", "task1", (302, 400, 400, 404, 403, 404)),
+    Row("trust:task-way-out", "GET", "other_task1", SIGN_IN_THEN_404),
+    Row("trust:way-out-consent", "POST", "way_out1", (302, 403, 403, 404, 302, 404)),
+    Row("trust:way-out-consent", "POST", "other_way_out1", SIGN_IN_THEN_404),
+    Row("trust:way-out-consent", "GET", "way_out1", SIGN_IN_THEN_405),
 ]
 
 
@@ -1065,6 +1079,19 @@ def delegation_target(target: str, own: PracticeWorld, other: PracticeWorld) -> 
         deliver_task(task, actor=world.owner, message="Done")
         move(task, to=Status.DONE, actor=world.contact1, note="Thanks", may_quote=True)
         return [task.reviews.get().pk]
+    if name in {"referral1", "way_out1"}:
+        from tandem.trust import way_out
+
+        partner = way_out.add_referral(
+            actor=world.owner, name="Pixel", good_at="web", email="p@example.com", kind="partner"
+        )
+        if name == "referral1":
+            return [partner.pk]
+        asked = way_out.offer(
+            request_for(world), actor=world.owner, reason="Design", choice="subcontract",
+            referral=partner,
+        )  # fmt: skip
+        return [asked.pk]
     if name == "go_ahead1":
         kind = WorkKind.objects.filter(practice=world.practice, phase=3).order_by("pk").first()
         assert kind is not None

@@ -345,7 +345,27 @@ def delegation_ids(w: World) -> dict[str, int | str]:
         "change_id": change.pk,
         "go_ahead_id": go_ahead.pk,
         "review_id": review_of(w),
+        **way_out_ids(w),
     }
+
+
+def way_out_ids(w: World) -> dict[str, int]:
+    """A partner on the owner's referral list and a subcontract asked on client 1's request
+    (issue 13), made once."""
+    from tandem.trust import way_out
+    from tandem.trust.models_way_out import Referral, WayOut
+
+    partner = Referral.objects.filter(practice=w.a.practice).first()
+    if partner is None:
+        partner = way_out.add_referral(
+            actor=w.a.owner, name="Pixel", good_at="web", email="p@example.com", kind="partner"
+        )
+    asked = WayOut.objects.filter(client=w.a.client1).first()
+    if asked is None:
+        asked = way_out.offer(
+            w.task, actor=w.a.owner, reason="Design", choice="subcontract", referral=partner
+        )
+    return {"referral_id": partner.pk, "way_out_id": asked.pk}
 
 
 def review_of(w: World) -> int:

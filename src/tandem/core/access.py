@@ -103,6 +103,7 @@ _PRACTICE_WORK = frozenset(
         C.NAME_KIND_OF_WORK,
         C.SEE_TRACK_RECORD,
         C.SEE_FEEDBACK,
+        C.OFFER_WAY_OUT,
     }
 )
 
@@ -125,6 +126,7 @@ ROLES: dict[str, RolePolicy] = {
             # Trust in phases (issue 13): the catalogue, and stepping a client back.
             C.KEEP_CATALOGUE,
             C.STEP_BACK_PHASE,
+            C.KEEP_REFERRALS,
         },
     ),
     Role.ASSISTANT: RolePolicy(Side.PRACTICE, Reach.ASSIGNED, _PRACTICE_WORK),
@@ -158,6 +160,7 @@ ROLES: dict[str, RolePolicy] = {
                 C.GIVE_GO_AHEAD,
                 C.NAME_KIND_OF_WORK,
                 C.SEE_TRACK_RECORD,
+                C.CONSENT_TO_SUBCONTRACT,
             }
         ),
     ),

@@ -104,3 +104,9 @@ class Capability(StrEnum):
     # Read the clients' praise and feedback (an owner: the practice's; an assistant: the
     # work they did).
     SEE_FEEDBACK = "see_feedback"
+    # An honest way out (issue 13): say a request is beyond the practice and offer a way
+    # out (refer, subcontract, decline kindly, refund or credit); keep the list of VAs and
+    # partners to refer to; the client consents to a subcontract or says no.
+    OFFER_WAY_OUT = "offer_way_out"
+    KEEP_REFERRALS = "keep_referrals"
+    CONSENT_TO_SUBCONTRACT = "consent_to_subcontract"

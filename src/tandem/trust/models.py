@@ -2,5 +2,6 @@
 imported here so Django finds them."""
 
 from tandem.trust.models_track import PhaseSuggestion, TrustPolicy
+from tandem.trust.models_way_out import Referral, WayOut
 
-__all__ = ["PhaseSuggestion", "TrustPolicy"]
+__all__ = ["PhaseSuggestion", "Referral", "TrustPolicy", "WayOut"]

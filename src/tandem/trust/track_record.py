@@ -34,6 +34,7 @@ from tandem.trust.models_track import (
     trust_policy,
 )
 from tandem.trust.selectors_feedback import feedback_summary
+from tandem.trust.selectors_way_out import honest_way_outs
 from tandem.work.models import Task, TaskEvent, TaskStatus
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class TrackRecord:
 
 def track_record(client: Client, *, viewer: User | None) -> TrackRecord:
     """The record of ``client`` (fetched through ``visible_to(viewer)``; None: Tandem's own
-    scan, which reads every client): three queries."""
+    scan, which reads every client): four queries."""
     tasks = (Task.objects.visible_to(viewer) if viewer else Task.objects).filter(client=client)
     events = TaskEvent.objects.visible_to(viewer) if viewer else TaskEvent.objects.all()
     first_delivered = (
@@ -108,6 +109,7 @@ def track_record(client: Client, *, viewer: User | None) -> TrackRecord:
         thanks=said.thanks,
         ratings=said.ratings,
         average_rating=said.average,
+        honest_way_outs=honest_way_outs(client.pk),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tandem.trust import views_feedback, views_track
+from tandem.trust import views_feedback, views_track, views_way_out
 
 app_name = "trust"
 
@@ -21,6 +21,15 @@ urlpatterns: list[URLPattern] = [
         views_feedback.withdraw_consent,
         name="withdraw-consent",
     ),
+    # An honest way out: the referral list, a request's way out, the client's consent.
+    path("settings/referrals/", views_way_out.referrals, name="referrals"),
+    path(
+        "settings/referrals/<int:referral_id>/retire/",
+        views_way_out.referral_retire,
+        name="referral-retire",
+    ),
+    path("tasks/<int:task_id>/way-out/", views_way_out.task_way_out, name="task-way-out"),
+    path("way-outs/<int:way_out_id>/consent/", views_way_out.consent, name="way-out-consent"),
     # The practice's thresholds for suggesting a phase.
     path("settings/trust/", views_track.trust_settings, name="settings"),
 ]
