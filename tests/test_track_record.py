@@ -244,8 +244,8 @@ def test_the_track_record_page_costs_the_same_whatever_the_work(
         accepted_work(world, late=i % 2 == 0, sent_back=i % 3 == 0)
     http = signed_in(world.contact1)
     # 1-3. session, user, membership; 4. the client; 5. its accepted work, on time or not;
-    # 6. its deliveries and send-backs; 7. the practice's thresholds; 8. a recent "not
-    # yet"; 9. the suggestion waiting for an answer
-    with django_assert_num_queries(9):
+    # 6. its deliveries and send-backs; 7. its open postmortem actions; 8. the practice's
+    # thresholds; 9. a recent "not yet"; 10. the suggestion waiting for an answer
+    with django_assert_num_queries(10):
         response = http.get(f"/clients/{world.client1.pk}/track-record/")
     assert response.context["record"].accepted == rows

@@ -102,6 +102,11 @@ _PRACTICE_WORK = frozenset(
         C.SEE_PHASE,
         C.NAME_KIND_OF_WORK,
         C.SEE_TRACK_RECORD,
+        # Postmortems (issue 13): read, open and write; add action items; close its side.
+        C.SEE_POSTMORTEMS,
+        C.WRITE_POSTMORTEM,
+        C.ADD_POSTMORTEM_ACTION,
+        C.CLOSE_POSTMORTEM_SIDE,
     }
 )
 
@@ -157,6 +162,10 @@ ROLES: dict[str, RolePolicy] = {
                 C.GIVE_GO_AHEAD,
                 C.NAME_KIND_OF_WORK,
                 C.SEE_TRACK_RECORD,
+                # Postmortems (issue 13): read, open and write; close the client's side.
+                C.SEE_POSTMORTEMS,
+                C.WRITE_POSTMORTEM,
+                C.CLOSE_POSTMORTEM_SIDE,
             }
         ),
     ),

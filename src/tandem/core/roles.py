@@ -101,3 +101,10 @@ class Capability(StrEnum):
     NAME_KIND_OF_WORK = "name_kind_of_work"
     # Read a client's track record (both sides of the client).
     SEE_TRACK_RECORD = "see_track_record"
+    # Postmortems (issue 13): read a client's postmortems, open one and write in it (both
+    # sides of a client they reach); add its action items (the practice side); close one's
+    # own side of it (each side closes its own).
+    SEE_POSTMORTEMS = "see_postmortems"
+    WRITE_POSTMORTEM = "write_postmortem"
+    ADD_POSTMORTEM_ACTION = "add_postmortem_action"
+    CLOSE_POSTMORTEM_SIDE = "close_postmortem_side"

@@ -1,6 +1,19 @@
 """Trust's rows. Each capability keeps its models in a module of its own (``models_*.py``),
 imported here so Django finds them."""
 
+from tandem.trust.models_postmortems import (
+    Postmortem,
+    PostmortemAction,
+    PostmortemEntry,
+    PostmortemEvent,
+)
 from tandem.trust.models_track import PhaseSuggestion, TrustPolicy
 
-__all__ = ["PhaseSuggestion", "TrustPolicy"]
+__all__ = [
+    "PhaseSuggestion",
+    "Postmortem",
+    "PostmortemAction",
+    "PostmortemEntry",
+    "PostmortemEvent",
+    "TrustPolicy",
+]

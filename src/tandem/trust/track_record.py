@@ -33,6 +33,7 @@ from tandem.trust.models_track import (
     TrustPolicy,
     trust_policy,
 )
+from tandem.trust.selectors_postmortems import open_action_count
 from tandem.work.models import Task, TaskEvent, TaskStatus
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class TrackRecord:
 
 def track_record(client: Client, *, viewer: User | None) -> TrackRecord:
     """The record of ``client`` (fetched through ``visible_to(viewer)``; None: Tandem's own
-    scan, which reads every client): two queries."""
+    scan, which reads every client): three queries."""
     tasks = (Task.objects.visible_to(viewer) if viewer else Task.objects).filter(client=client)
     events = TaskEvent.objects.visible_to(viewer) if viewer else TaskEvent.objects.all()
     first_delivered = (
@@ -103,6 +104,7 @@ def track_record(client: Client, *, viewer: User | None) -> TrackRecord:
         on_time=done["on_time"],
         deliveries=moves["deliveries"],
         sent_back=moves["sent_back"],
+        open_actions=open_action_count(client.pk),
     )
 
 
