@@ -101,8 +101,10 @@ def test_both_sides_write_and_each_entry_is_signed_and_timed(personas: Personas)
     text = page_text(
         signed_in(world.contact1).get(reverse("trust:postmortem", args=[postmortem.pk]))
     )
-    assert "The list was picked by hand." in text and "We renamed the lists." in text
-    assert world.assistant.display_name in text and "Practice" in text
+    assert "The list was picked by hand." in text
+    assert "We renamed the lists." in text
+    assert world.assistant.display_name in text
+    assert "Practice" in text
 
 
 def test_someone_who_does_not_reach_the_client_cannot_write(personas: Personas) -> None:
@@ -133,7 +135,8 @@ def test_an_action_owned_by_an_assistant_becomes_a_request_assigned_to_them(
     assert response.status_code == 302
     item = PostmortemAction.objects.select_related("task").get()
     assert (item.task.client, item.task.assignee) == (world.client1, world.assistant)
-    assert item.task.deadline_at is not None and item.task.deadline_at > timezone.now()
+    assert item.task.deadline_at is not None
+    assert item.task.deadline_at > timezone.now()
     note = TaskEvent.objects.filter(task=item.task, kind=TaskEvent.Kind.CREATED).get().note
     assert "Newsletter went to the wrong list" in note
     # The assistant and the client see the request; the other client's contact does not.
@@ -192,7 +195,8 @@ def test_closing_needs_both_sides_and_every_action_done(personas: Personas) -> N
         services.close_side(postmortem, actor=world.contact1)
     move_task(item.task, to=TaskStatus.CANCELLED, actor=world.owner, note="Done another way")
     half = services.close_side(postmortem, actor=world.contact1)
-    assert not half.is_closed and half.client_closed_by == world.contact1
+    assert not half.is_closed
+    assert half.client_closed_by == world.contact1
     assert services.still_to_close(half) == "It closes when the practice closes their side."
     with pytest.raises(DomainError, match="already closed"):
         services.close_side(half, actor=world.contact1)
