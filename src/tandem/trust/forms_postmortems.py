@@ -106,7 +106,7 @@ class ActionForm(PhraseMixin, forms.Form):
     """An action item: what changes, who owns it, by when (a phrase, like a request's)."""
 
     description = forms.CharField(
-        label="What changes",
+        label="The change to make",
         max_length=ACTION_MAX,
         help_text="One concrete change, such as “Check the list before every send”.",
         error_messages={"required": ACTION_MISSING, "max_length": TOO_LONG},
