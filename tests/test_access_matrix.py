@@ -851,6 +851,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
     found = delegation_target(target, own, other)
     if found is not None:
         return found
+    found = postmortem_target(target, own, other)
+    if found is not None:
+        return found
     raise AssertionError(f"Unknown target {target}")
 
 
@@ -1098,6 +1101,58 @@ def delegation_target(target: str, own: PracticeWorld, other: PracticeWorld) -> 
         go_ahead = give_standing_go_ahead(world.client1, kind, actor=world.contact1)
         return [world.client1.pk, go_ahead.pk]
     return None
+
+
+# Postmortems (issue 13). Both sides of a client read its list and open one (anyone else:
+# missing); an empty template comes back with its mistakes (400). Entries are both sides';
+# action items are the practice's (contacts 403) and an empty one is refused (400); each side
+# closes its own (a refusal is said on the page it returns to). Another client's or
+# practice's postmortem is missing (404).
+MATRIX += [
+    Row("trust:postmortems", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("trust:postmortems", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("trust:postmortems", "POST", "client1", SIGN_IN_THEN_405),
+    Row("trust:postmortem-new", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("trust:postmortem-new", "GET", "client2", (302, 200, 404, 404, 404, 200)),
+    Row("trust:postmortem-new", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("trust:postmortem-new", "POST", "client1", (302, 400, 400, 404, 400, 404)),
+    Row("trust:postmortem-new", "PUT", "client1", SIGN_IN_THEN_405),
+    Row("trust:postmortem", "GET", "postmortem1", (302, 200, 200, 404, 200, 404)),
+    Row("trust:postmortem", "GET", "other_postmortem1", SIGN_IN_THEN_404),
+    Row("trust:postmortem", "POST", "postmortem1", SIGN_IN_THEN_405),
+    Row("trust:postmortem-entry", "POST", "postmortem1", (302, 400, 400, 404, 400, 404)),
+    Row(
+        "trust:postmortem-entry",
+        "POST",
+        "postmortem1",
+        (302, 302, 302, 404, 302, 404),
+        {"section": "cause", "body": "The list was picked by hand."},
+    ),
+    Row("trust:postmortem-entry", "POST", "other_postmortem1", SIGN_IN_THEN_404),
+    Row("trust:postmortem-entry", "GET", "postmortem1", SIGN_IN_THEN_405),
+    Row("trust:postmortem-action", "POST", "postmortem1", (302, 400, 400, 404, 403, 403)),
+    Row("trust:postmortem-action", "POST", "other_postmortem1", PRACTICE_ONLY_404),
+    Row("trust:postmortem-action", "GET", "postmortem1", PRACTICE_ONLY_405),
+    Row("trust:postmortem-close", "POST", "postmortem1", (302, 302, 302, 404, 302, 404)),
+    Row("trust:postmortem-close", "POST", "other_postmortem1", SIGN_IN_THEN_404),
+    Row("trust:postmortem-close", "GET", "postmortem1", SIGN_IN_THEN_405),
+]
+
+
+def postmortem_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """A postmortem of client 1, opened by its contact; None for any other target."""
+    if target not in {"postmortem1", "other_postmortem1"}:
+        return None
+    from tandem.trust.postmortems import open_postmortem
+
+    world = other if target.startswith("other_") else own
+    postmortem = open_postmortem(
+        world.client1,
+        actor=world.contact1,
+        title="Newsletter went to the wrong list",
+        sections={"what_happened": "It went to last year's list."},
+    )
+    return [postmortem.pk]
 
 
 def cases() -> list[Any]:

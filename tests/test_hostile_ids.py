@@ -319,7 +319,24 @@ def valid_ids(w: World) -> dict[str, int | str]:
         | repeating_ids(w)
         | planning_ids(w)
         | delegation_ids(w)
+        | postmortem_ids(w)
     )
+
+
+def postmortem_ids(w: World) -> dict[str, int | str]:
+    """A postmortem of client 1, opened by its contact (issue 13), made once."""
+    from tandem.trust.models_postmortems import Postmortem
+    from tandem.trust.postmortems import open_postmortem
+
+    found = Postmortem.objects.filter(client=w.a.client1).first()
+    if found is None:
+        found = open_postmortem(
+            w.a.client1,
+            actor=w.a.contact1,
+            title="Newsletter went to the wrong list",
+            sections={"what_happened": "It went to last year's list."},
+        )
+    return {"postmortem_id": found.pk}
 
 
 def delegation_ids(w: World) -> dict[str, int | str]:

@@ -137,3 +137,20 @@ def test_demo_has_praise_with_a_rating_and_consent_to_quote() -> None:
         True,
         "Thank you, they look lovely!",
     )
+
+
+@pytest.mark.django_db
+def test_demo_has_an_open_postmortem_with_one_action_done_and_one_open() -> None:
+    from tandem.trust.models_postmortems import Postmortem
+    from tandem.trust.selectors_postmortems import open_action_count
+    from tests.conftest import signed_in
+
+    demo.load()
+    postmortem = Postmortem.objects.get(client__name="Harbour Legal")
+    assert not postmortem.is_closed
+    assert postmortem.actions.count() == 2
+    assert open_action_count(postmortem.client_id) == 1
+    priya = signed_in(User.objects.get(email="priya@harbour.example.com"))
+    page = priya.get(f"/postmortems/{postmortem.pk}/")
+    assert page.status_code == 200
+    assert "Label confidential notes before they are sent" in page.content.decode()

@@ -104,6 +104,11 @@ _PRACTICE_WORK = frozenset(
         C.SEE_TRACK_RECORD,
         C.SEE_FEEDBACK,
         C.OFFER_WAY_OUT,
+        # Postmortems (issue 13): read, open and write; add action items; close its side.
+        C.SEE_POSTMORTEMS,
+        C.WRITE_POSTMORTEM,
+        C.ADD_POSTMORTEM_ACTION,
+        C.CLOSE_POSTMORTEM_SIDE,
     }
 )
 
@@ -161,6 +166,10 @@ ROLES: dict[str, RolePolicy] = {
                 C.NAME_KIND_OF_WORK,
                 C.SEE_TRACK_RECORD,
                 C.CONSENT_TO_SUBCONTRACT,
+                # Postmortems (issue 13): read, open and write; close the client's side.
+                C.SEE_POSTMORTEMS,
+                C.WRITE_POSTMORTEM,
+                C.CLOSE_POSTMORTEM_SIDE,
             }
         ),
     ),

@@ -110,3 +110,10 @@ class Capability(StrEnum):
     OFFER_WAY_OUT = "offer_way_out"
     KEEP_REFERRALS = "keep_referrals"
     CONSENT_TO_SUBCONTRACT = "consent_to_subcontract"
+    # Postmortems (issue 13): read a client's postmortems, open one and write in it (both
+    # sides of a client they reach); add its action items (the practice side); close one's
+    # own side of it (each side closes its own).
+    SEE_POSTMORTEMS = "see_postmortems"
+    WRITE_POSTMORTEM = "write_postmortem"
+    ADD_POSTMORTEM_ACTION = "add_postmortem_action"
+    CLOSE_POSTMORTEM_SIDE = "close_postmortem_side"

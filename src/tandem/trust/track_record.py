@@ -34,6 +34,7 @@ from tandem.trust.models_track import (
     trust_policy,
 )
 from tandem.trust.selectors_feedback import feedback_summary
+from tandem.trust.selectors_postmortems import open_action_count
 from tandem.trust.selectors_way_out import honest_way_outs
 from tandem.work.models import Task, TaskEvent, TaskStatus
 
@@ -73,7 +74,7 @@ class TrackRecord:
 
 def track_record(client: Client, *, viewer: User | None) -> TrackRecord:
     """The record of ``client`` (fetched through ``visible_to(viewer)``; None: Tandem's own
-    scan, which reads every client): four queries."""
+    scan, which reads every client): five queries."""
     tasks = (Task.objects.visible_to(viewer) if viewer else Task.objects).filter(client=client)
     events = TaskEvent.objects.visible_to(viewer) if viewer else TaskEvent.objects.all()
     first_delivered = (
@@ -110,6 +111,7 @@ def track_record(client: Client, *, viewer: User | None) -> TrackRecord:
         ratings=said.ratings,
         average_rating=said.average,
         honest_way_outs=honest_way_outs(client.pk),
+        open_actions=open_action_count(client.pk),
     )
 
 

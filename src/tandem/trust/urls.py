@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tandem.trust import views_feedback, views_track, views_way_out
+from tandem.trust import views_feedback, views_postmortems, views_track, views_way_out
 
 app_name = "trust"
 
@@ -32,4 +32,34 @@ urlpatterns: list[URLPattern] = [
     path("way-outs/<int:way_out_id>/consent/", views_way_out.consent, name="way-out-consent"),
     # The practice's thresholds for suggesting a phase.
     path("settings/trust/", views_track.trust_settings, name="settings"),
+    # Postmortems: a client's list (both sides), opening one (``?task=<id>`` from a request's
+    # page), its page, and writing in it, adding an action item, closing one's side.
+    path(
+        "clients/<int:client_id>/postmortems/",
+        views_postmortems.postmortem_list,
+        name="postmortems",
+    ),
+    path(
+        "clients/<int:client_id>/postmortems/new/",
+        views_postmortems.postmortem_new,
+        name="postmortem-new",
+    ),
+    path(
+        "postmortems/<int:postmortem_id>/", views_postmortems.postmortem_detail, name="postmortem"
+    ),
+    path(
+        "postmortems/<int:postmortem_id>/entries/",
+        views_postmortems.postmortem_entry,
+        name="postmortem-entry",
+    ),
+    path(
+        "postmortems/<int:postmortem_id>/actions/",
+        views_postmortems.postmortem_action,
+        name="postmortem-action",
+    ),
+    path(
+        "postmortems/<int:postmortem_id>/close/",
+        views_postmortems.postmortem_close,
+        name="postmortem-close",
+    ),
 ]
