@@ -154,3 +154,15 @@ def test_demo_has_an_open_postmortem_with_one_action_done_and_one_open() -> None
     page = priya.get(f"/postmortems/{postmortem.pk}/")
     assert page.status_code == 200
     assert "Label confidential notes before they are sent" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_referral_list_and_a_referred_request() -> None:
+    from tandem.trust.models_way_out import Referral, WayOut
+
+    demo.load()
+    assert Referral.objects.count() == 2
+    referred = WayOut.objects.get(task__title="Redesign the website")
+    assert referred.referral is not None
+    assert referred.referral.name == "Wendy Webb Design"
+    assert referred.task.status == "declined"

@@ -101,6 +101,7 @@ def load() -> bool:
         check_ins.seed_check_ins(practice)
         phases.trust_in_phases(by_name, owner)
         phases.praise()
+        phases.honest_way_out(owner)
         postmortems.harbour_postmortem(by_name, owner)
         for name, email, role, client_name in PENDING:
             invitations.invite(
@@ -173,9 +174,7 @@ REQUESTS: list[tuple[str, str, str, str, str, str | None, list[tuple[str, dict[s
          ("waiting_on_client", {"waiting_for": "The three clients' e-mail addresses"})]),
     ("Summit Coaching", "marcus@summit.example.com", "ben@demo.example.com",
      "Redesign the website", "A new site live with booking and payments.",
-     "in 10 working days",
-     [("declined", {"note": "A full redesign is beyond our remit; "
-                             "we can refer you to a web designer we trust."})]),
+     "in 10 working days", []),
     ("Summit Coaching", "marcus@summit.example.com", "ben@demo.example.com",
      "Book the January workshop venue", "A room for 20 people booked for 14 January.",
      "in 4 working days",

@@ -72,3 +72,35 @@ def praise() -> None:
     Review.objects.filter(task__title="Reorder business cards").update(
         rating=5, quote_consent_at=timezone.now()
     )
+
+
+def honest_way_out(owner: User) -> None:
+    """The practice's referral list, and Summit Coaching's website redesign referred to a web
+    designer, honestly, by Ben."""
+    from tandem.trust import way_out
+
+    wendy = way_out.add_referral(
+        actor=owner,
+        name="Wendy Webb Design",
+        good_at="websites with booking and payments",
+        email="hello@wendywebb.example.com",
+        website="https://wendywebb.example.com",
+        kind="refer",
+    )
+    way_out.add_referral(
+        actor=owner,
+        name="Ledger Lane Bookkeeping",
+        good_at="year-end accounts and VAT returns",
+        email="team@ledgerlane.example.com",
+        kind="partner",
+    )
+    task = Task.objects.select_related("client__practice").get(title="Redesign the website")
+    way_out.offer(
+        task,
+        actor=User.objects.get(email="ben@demo.example.com"),
+        reason="A full redesign with booking and payments needs a web designer; we would do "
+        "it less well than you deserve.",
+        choice="refer",
+        referral=wendy,
+        message="Thank you for thinking of us. We are glad to keep the site's content up to date.",
+    )

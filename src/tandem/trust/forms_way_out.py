@@ -82,8 +82,16 @@ class WayOutForm(DomainErrorFormMixin, forms.Form):
     def __init__(self, *args: Any, referrals: list[Referral], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.referrals = {r.pk: r for r in referrals}
-        self.fields["referral"].choices = [("", "Nobody")] + [  # type: ignore[attr-defined]
-            (r.pk, f"{r.name} ({r.get_kind_display().lower()}): {r.good_at}") for r in referrals
+        groups = [
+            (label, [(r.pk, f"{r.name}: {r.good_at}") for r in referrals if r.kind == kind])
+            for kind, label in (
+                (ReferralKind.REFER, "VAs to refer to"),
+                (ReferralKind.PARTNER, "Partners to subcontract to"),
+            )
+        ]
+        self.fields["referral"].choices = [  # type: ignore[attr-defined]
+            ("", "Nobody"),
+            *[(label, options) for label, options in groups if options],
         ]
 
     def service_kwargs(self) -> dict[str, Any]:
