@@ -700,7 +700,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="measure the data the last --keep run (or SQLite run) seeded, migrated, not re-seeded",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated page names to measure (the floor is always measured); a partial "
+        "run is written under bench/work/, not bench/results/",
+    )
     args = parser.parse_args(argv)
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
 
     database_url = os.environ.get("DATABASE_URL", "")
     backend = "postgresql" if database_url else "sqlite"
@@ -790,6 +797,8 @@ def main(argv: list[str] | None = None) -> int:
         create_path, create_form = new_request_form(info)
         pages.append(("new request (POST)", "contact", contact, create_path, None))
         pages.append(floor)  # again last: a floor that moved during the run shows here
+        if only:
+            pages = [page for page in pages if page[0] in only or page[0] == FLOOR_PAGE]
         for name, viewer, client, path, probe in pages:
             result = measure(
                 name,
@@ -821,7 +830,7 @@ def main(argv: list[str] | None = None) -> int:
 
     markdown, data = report(backend, info, results, mem)
     # A scaled run tries the bench itself; only full runs are results worth keeping.
-    results_dir = RESULTS_DIR if args.scale == 1.0 else var_dir
+    results_dir = RESULTS_DIR if args.scale == 1.0 and not only else var_dir
     results_dir.mkdir(exist_ok=True)
     stem = results_dir / f"{when:%Y-%m-%d}-{backend}"
     stem.with_suffix(".md").write_text(markdown)

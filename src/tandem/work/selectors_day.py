@@ -391,7 +391,22 @@ def _sections_first_tasks(
     The sections never overlap, so a task's section follows from its status and deadline.
     """
     groups = [(qs, _section_order(key)) for key, qs in rows.items()]
-    tasks = firsts_of_each(groups, SECTION_LIMIT).select_related("client", "assignee")
+    # Only what a line of the day shows: forty wide task rows with their clients and
+    # assignees whole cost more to build than to read.
+    tasks = (
+        firsts_of_each(groups, SECTION_LIMIT)
+        .select_related("client", "assignee")
+        .only(
+            "title",
+            "status",
+            "deadline_at",
+            "waiting_for",
+            "waiting_until",
+            "client__name",
+            "assignee__name",
+            "assignee__email",
+        )
+    )
     shown: dict[str, list[Task]] = {key: [] for key in rows}
     for task in tasks:
         shown[_section_of(task, bounds)].append(task)

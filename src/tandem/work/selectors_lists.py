@@ -264,7 +264,18 @@ def portal_sections(*, viewer: User, client: Client) -> dict[str, PortalSection]
         for key, statuses in PORTAL_GROUPS.items()
     }
     section_of = {status: key for key, statuses in PORTAL_GROUPS.items() for status in statuses}
-    for task in with_checklist_progress(shown.select_related("assignee")):
+    # Only what a portal row shows (see ``recent_activity`` on wide task rows).
+    rows = shown.select_related("assignee").only(
+        "client_id",
+        "title",
+        "status",
+        "deadline_at",
+        "waiting_for",
+        "waiting_until",
+        "assignee__name",
+        "assignee__email",
+    )
+    for task in with_checklist_progress(rows):
         sections[section_of[task.status]].tasks.append(task)
     for section in sections.values():
         section.tasks.sort(key=_portal_order)
@@ -289,20 +300,27 @@ class Activity:
     comment: Comment | None = None
 
 
+_ACTIVITY_COMMON = ("created_at", "client_id", "task__title", "task__client_id")
+
+
 def recent_activity(*, viewer: User, client: Client) -> list[Activity]:
     """The latest new requests, status changes, edits and comments on the client's tasks,
     newest first: two queries, each limited, merged here."""
     kinds = [TaskEvent.Kind.CREATED, TaskEvent.Kind.STATUS_CHANGED, TaskEvent.Kind.EDITED]
+    # Only what a line says: who, what, which request. A task row is wide (its text, its
+    # deadline's fields) and twenty of them were read to show twenty titles.
     events = (
         TaskEvent.objects.visible_to(viewer)
         .filter(client=client, kind__in=kinds)
         .select_related("actor", "task")
+        .only(*_ACTIVITY_COMMON, "kind", "to_status", "actor__name", "actor__email")
         .order_by("-created_at", "-pk")[:PORTAL_ACTIVITY_SIZE]
     )
     comments = (
         Comment.objects.visible_to(viewer)
         .filter(client=client)
         .select_related("author", "task")
+        .only(*_ACTIVITY_COMMON, "body_markdown", "author__name", "author__email")
         .order_by("-created_at", "-pk")[:PORTAL_ACTIVITY_SIZE]
     )
     entries = [Activity(e.created_at, e.actor, e.task, event=e) for e in events]
