@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import models
 from django.db.models.expressions import OrderBy
+from django.db.models.lookups import In
 
 
 class SortIndex(models.Index):
@@ -27,3 +29,31 @@ class SortIndex(models.Index):
         ]
         twin = models.Index(*plain, name=self.name, condition=self.condition)
         return twin.create_sql(model, schema_editor, using=using, **kwargs)
+
+
+# Values ``in_constants`` writes into SQL itself: names of choices, never anyone's input.
+_CONSTANT = re.compile(r"[a-z0-9_]{1,64}")
+
+
+@models.CharField.register_lookup
+class InConstants(In):
+    """``status__in_constants=sorted(OPEN_STATUSES)``: ``IN ('accepted', …)`` with the values
+    written into the query rather than bound as parameters.
+
+    SQLite uses a partial index only when the query's WHERE implies the index's, and it
+    cannot see that ``status IN (?, ?, …)`` does whatever the values bound: the request
+    list's first page sorted every open task of the practice (22 ms) instead of reading 25
+    entries of ``task_open_by_deadline`` (0.2 ms). Written out, in the index's own order,
+    the condition is the index's. PostgreSQL sees the values either way.
+
+    Only lower-case names of choices are accepted, so nothing typed by a person can reach
+    the SQL; anything else is a programming error.
+    """
+
+    lookup_name = "in_constants"
+
+    def process_rhs(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
+        values = [str(value) for value in self.rhs]
+        if not values or not all(_CONSTANT.fullmatch(value) for value in values):
+            raise ValueError(f"in_constants takes names of choices only, not {values!r}")
+        return "(" + ", ".join(f"'{value}'" for value in values) + ")", ()

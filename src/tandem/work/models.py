@@ -255,8 +255,16 @@ class Task(models.Model):
                 condition=models.Q(status=TaskStatus.WAITING_ON_CLIENT),
                 name="task_waiting_by_client",
             ),
-            # An assistant's own work, by status.
-            models.Index(fields=["assignee", "status"]),
+            # An assistant's own work, by status, soonest deadline first: "my work" on the
+            # practice-wide board reads each column's first cards from it, not sorting all
+            # of that person's tasks of the status.
+            SortIndex(
+                F("assignee"),
+                F("status"),
+                F("deadline_at").asc(nulls_first=True),
+                F("id"),
+                name="task_assignee_by_deadline",
+            ),
             # Planning (issue 12) reads every accepted, unfinished request of a practice
             # (its size, assignee, client, deadline, short notice) for the capacity plan:
             # from this index alone, in deadline order, never from the table's rows. The

@@ -29,5 +29,6 @@ def waiting_for_go_ahead(*, viewer: User, client: Client) -> list[Task]:
             kind__phase__gt=client.phase,
         )
         .select_related("kind")
+        .only("client_id", "title", "deadline_at", "kind__name", "kind__phase")
         .order_by(F("deadline_at").asc(nulls_first=True), "pk")[:SHOWN]
     )

@@ -126,7 +126,7 @@ def _due_range(due: str, now: datetime) -> Q:
 def filtered_requests(*, viewer: User, filters: RequestFilters, now: datetime) -> TaskQuerySet:
     """The viewer's requests narrowed by ``filters`` and ordered by ``filters.sort``."""
     # Sorted: the same filter is the same SQL, and matches Task's partial index of open work.
-    tasks = Task.objects.visible_to(viewer).filter(status__in=sorted(filters.statuses))
+    tasks = Task.objects.visible_to(viewer).filter(status__in_constants=sorted(filters.statuses))
     if filters.client_id is not None:
         tasks = tasks.filter(client_id=filters.client_id)
     if filters.project_id is not None:
