@@ -22,7 +22,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tandem.clients.models import Client, Phase, scoped_by_client
+from tandem.core import access
 from tandem.core.models import Practice
+from tandem.core.roles import Capability
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -134,7 +136,12 @@ class Grant(models.Model):
 
 class RevealQuerySet(models.QuerySet["Reveal"]):
     def visible_to(self, user: User) -> RevealQuerySet:
-        return scoped_by_client(self, user)
+        """The reveals of the clients ``user`` reaches: all of them for those who read the
+        log (the client's side, the owner), otherwise only their own."""
+        rows = scoped_by_client(self, user)
+        if access.allows(user, Capability.READ_REVEAL_LOG):
+            return rows
+        return rows.filter(user_id=user.pk)
 
 
 class Reveal(models.Model):
