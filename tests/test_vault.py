@@ -80,7 +80,8 @@ def test_secrets_are_sealed_to_their_row_and_open_on_reveal(personas: Personas) 
 
     assert shown.password == PASSWORD_SECRET
     assert shown.notes == NOTES_SECRET
-    assert shown.code is not None and len(shown.code.code) == 6
+    assert shown.code is not None
+    assert len(shown.code.code) == 6
 
 
 def test_a_secret_moved_to_another_row_or_altered_does_not_open(personas: Personas) -> None:
@@ -243,7 +244,9 @@ def test_revoking_everyone_and_deleting(personas: Personas) -> None:
         reveal(credential, a.assistant)
     credentials.delete_credential(credential, actor=a.contact1)
     gone = Credential.objects.get(pk=credential.pk)
-    assert gone.is_deleted and not gone.password_sealed and not gone.notes_sealed
+    assert gone.is_deleted
+    assert not gone.password_sealed
+    assert not gone.notes_sealed
     with pytest.raises(DomainError, match="deleted this credential"):
         reveal(gone, a.contact1)
 
@@ -366,7 +369,8 @@ def test_a_share_link_opens_once_and_then_holds_nothing(personas: Personas) -> N
     url = reverse("vault:share-open", args=[made.token])
     http = signed_in(a.assistant)
     asked = http.get(url)
-    assert asked.status_code == 200 and "wifi-SECRET-42" not in page_text(asked)
+    assert asked.status_code == 200
+    assert "wifi-SECRET-42" not in page_text(asked)
     opened = http.post(url)
     assert opened.status_code == 200
     assert "wifi-SECRET-42" in page_text(opened)
@@ -434,14 +438,18 @@ def test_the_journey_through_the_pages_shows_no_secret_until_revealed(personas: 
             ("vault:credential-reveal", [credential.pk]),
         ):
             text = page_text(http.get(reverse(name, args=args)))
-            assert PASSWORD_SECRET not in text and NOTES_SECRET not in text and SEED not in text
+            assert PASSWORD_SECRET not in text
+            assert NOTES_SECRET not in text
+            assert SEED not in text
     url = reverse("vault:credential-reveal", args=[credential.pk])
     shown = assistant.post(url, {"reason": "March newsletter", "password": PASSWORD})
     assert shown.status_code == 200
-    assert PASSWORD_SECRET in page_text(shown) and NOTES_SECRET in page_text(shown)
+    assert PASSWORD_SECRET in page_text(shown)
+    assert NOTES_SECRET in page_text(shown)
     assert "no-store" in shown["Cache-Control"]
     log = page_text(contact.get(reverse("vault:log", args=[a.client1.pk])))
-    assert "March newsletter" in log and PASSWORD_SECRET not in log
+    assert "March newsletter" in log
+    assert PASSWORD_SECRET not in log
     contact.post(
         reverse("vault:credential-revoke", args=[credential.pk]), {"person": a.assistant.pk}
     )
@@ -462,7 +470,8 @@ def test_the_reveal_log_pages_by_id(personas: Personas) -> None:
             reason=f"Reason {number}",
         )
     first = reveal_log(a.client1, viewer=a.contact1)
-    assert len(first.reveals) == 50 and first.older_than is not None
+    assert len(first.reveals) == 50
+    assert first.older_than is not None
     rest = reveal_log(a.client1, viewer=a.contact1, before=first.older_than)
     assert [r.reason for r in rest.reveals] == [f"Reason {n}" for n in range(4, -1, -1)]
     assert rest.older_than is None
@@ -472,4 +481,5 @@ def test_the_reveal_log_pages_by_id(personas: Personas) -> None:
         practice=a.practice, client=a.client1, credential=credential, user=a.owner, reason="Owner"
     )
     mine = reveal_log(a.client1, viewer=a.assistant).reveals
-    assert mine and {r.user for r in mine} == {a.assistant}
+    assert mine
+    assert {r.user for r in mine} == {a.assistant}
