@@ -101,13 +101,15 @@ def test_the_client_shares_a_login_with_one_assistant_reads_the_log_and_revokes_
     tour.check(client, "vault-log-client")
     client.get_by_role("link", name="Mailchimp").first.click()
     client.get_by_role("button", name="Revoke Ada Assistant").click()
-    expect(client.get_by_text("Revoked: Ada Assistant can no longer reveal “Mailchimp”.")).to_be_visible()
+    revoked = "Revoked: Ada Assistant can no longer reveal “Mailchimp”."
+    expect(client.get_by_text(revoked)).to_be_visible()
     expect(client.get_by_text("revoked by the client on")).to_be_visible()
     tour.check(client, "vault-revoked-client")
 
     # Ada's next reveal is refused, with the reason in a sentence.
     va.goto(f"/clients/{client_id}/vault/")
-    expect(va.get_by_text("Bloom Florist has revoked your access to this credential")).to_be_visible()
+    refusal = "Bloom Florist has revoked your access to this credential"
+    expect(va.get_by_text(refusal)).to_be_visible()
     va.goto(f"/vault/{Credential.objects.get().pk}/reveal/")
     expect(va.get_by_role("alert")).to_contain_text(
         "Bloom Florist has revoked your access to this credential, so it cannot be revealed."
