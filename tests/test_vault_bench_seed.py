@@ -33,6 +33,7 @@ def test_the_vault_seed_makes_credentials_and_reveals_once(personas: Personas) -
     assert Credential.objects.filter(client=a.client1).count() == 5
     assert Grant.objects.filter(client=a.client1).count() == 10
     assert Reveal.objects.filter(client=a.client1).count() == 40
-    assert signed_in(a.unassigned).get(reverse("vault:list", args=[a.client1.pk])).status_code == 200
+    vault = signed_in(a.unassigned).get(reverse("vault:list", args=[a.client1.pk]))
+    assert vault.status_code == 200
     log = signed_in(a.contact1).get(reverse("vault:log", args=[a.client1.pk]))
     assert len(log.context["page"].reveals) == 40

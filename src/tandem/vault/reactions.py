@@ -37,6 +37,8 @@ def _outside_hours(row: models.Model) -> bool:
 def tell_of_late_reveal(row: models.Model, kind: str) -> None:
     assert isinstance(row, Reveal)
     reveal = Reveal.objects.select_related("client__practice", "credential", "user").get(pk=row.pk)
+    if not reveal.outside_hours:  # read again: the row as it is now is what counts
+        return
     practice = reveal.client.practice
     url = site.absolute(practice, reverse("vault:log", args=[reveal.client_id]))
     contacts = ClientContact.objects.filter(
