@@ -36,7 +36,7 @@ def bloom_vault(clients: dict[str, Client], *, password: str) -> None:
         url="https://login.mailchimp.com",
         username="hello@bloom.example.com",
         secrets=Secrets(
-            password="Peony-Tulip-4471!",
+            password="Peony-Tulip-4471!",  # noqa: S106 (a made-up demo login)
             totp_seed="JBSWY3DPEHPK3PXPJBSWY3DP",
             notes="Security question: first shop street. Answer: Market Row.",
         ),
@@ -48,7 +48,7 @@ def bloom_vault(clients: dict[str, Client], *, password: str) -> None:
         name="Shopify admin",
         url="https://bloom-florist.myshopify.com/admin",
         username="chloe@bloom.example.com",
-        secrets=Secrets(password="Ranunculus-9902"),
+        secrets=Secrets(password="Ranunculus-9902"),  # noqa: S106 (demo)
         minimum_phase=3,
         named=[ada],
     )
@@ -58,7 +58,7 @@ def bloom_vault(clients: dict[str, Client], *, password: str) -> None:
         name="Supplier portal (Dutch flower auction)",
         url="https://supplier.example.com",
         username="bloom-london",
-        secrets=Secrets(password="Lisianthus-3318"),
+        secrets=Secrets(password="Lisianthus-3318"),  # noqa: S106 (demo)
     )
     now = timezone.now().replace(minute=5, second=0, microsecond=0)
     for days, hour, reason in REVEALS:
@@ -71,7 +71,8 @@ def bloom_vault(clients: dict[str, Client], *, password: str) -> None:
             ip_address="192.0.2.10",
             user_agent="Mozilla/5.0 (Macintosh) Firefox/128.0",
         )
+    wifi = "Freesia-Guest-2030"
     made = sharing.make_share_link(
-        bloom, actor=chloe, label="Shop Wi-Fi password", secret="Freesia-Guest-2030", lifetime="3d"
+        bloom, actor=chloe, label="Shop Wi-Fi password", secret=wifi, lifetime="3d"
     )
     sharing.open_share_link(made.link, actor=ada)
