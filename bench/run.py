@@ -160,6 +160,9 @@ def migrate_and_seed(
     import seed_trust  # bench/seed_trust.py: what the trust pages read (issue 13)
 
     trust = seed_trust.prepare(seeded.as_dict())
+    import seed_vault  # bench/seed_vault.py: 200 credentials and 10,000 reveals (issue 14)
+
+    trust |= seed_vault.prepare(seeded.as_dict())
     done = time.perf_counter()
     connections.close_all()
     info = seeded.as_dict() | trust
@@ -526,6 +529,29 @@ def trust_pages(
     ]  # fmt: skip
 
 
+# --- The credential vault (issue 14) ---------------------------------------------------------
+
+
+def vault_pages(
+    info: dict[str, Any], *, owner: httpx.Client, assistant: httpx.Client, contact: httpx.Client
+) -> list[PageSpec]:
+    """The busiest client's vault (200 credentials, each with its last of 10,000 reveals) for
+    both sides, and its reveal log's first page and a page deep into it."""
+    from django.urls import reverse
+
+    busiest = info["busiest_client_id"]
+    vault = reverse("vault:list", args=[busiest])
+    log = reverse("vault:log", args=[busiest])
+    one = reverse("vault:log", args=[busiest]) + f"?credential={info['vault_credential_id']}"
+    return [
+        ("vault", "contact", contact, vault, None),
+        ("vault", "assistant", assistant, vault, None),
+        ("reveal log", "contact", contact, log, None),
+        ("reveal log", "owner", owner, log, None),
+        ("reveal log (one credential)", "contact", contact, one, None),
+    ]
+
+
 # --- Capacity and short notice (issue 12) ----------------------------------------------------
 
 
@@ -786,6 +812,7 @@ def main(argv: list[str] | None = None) -> int:
             info, owner=owner, assistant=assistant, contact=contact, probe_owner=probe_owner
         )
         pages += trust_pages(info, owner=owner, assistant=assistant, contact=contact)
+        pages += vault_pages(info, owner=owner, assistant=assistant, contact=contact)
         # Argon2 (memory_cost 46 MiB) verifies each sign-in: it sets the worker's peak RSS.
         signed_in = [memory(pid) for pid in process_tree(proc.pid)[1:]]
         info["worker_peak_after_sign_in_mb"] = max(

@@ -854,6 +854,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
     found = postmortem_target(target, own, other)
     if found is not None:
         return found
+    found = vault_target(target, own, other)
+    if found is not None:
+        return found
     raise AssertionError(f"Unknown target {target}")
 
 
@@ -1153,6 +1156,104 @@ def postmortem_target(target: str, own: PracticeWorld, other: PracticeWorld) -> 
         sections={"what_happened": "It went to last year's list."},
     )
     return [postmortem.pk]
+
+
+# The credential vault (issue 14). Both sides of a client see its vault and a credential's
+# page and store one (anyone else: missing); only the client's side changes, revokes and
+# deletes one and makes share links (the practice 403); the reveal log is the client's and
+# the owner's (assistants 403); revealing is for both sides of the client (the owner, not
+# named, reads why not); a share link opens for the practice's side of its client (contacts
+# 403, others missing). Empty forms come back with their mistakes (400).
+MATRIX += [
+    Row("vault:list", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("vault:list", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("vault:list", "POST", "client1", SIGN_IN_THEN_405),
+    Row("vault:credential-add", "GET", "client1", (302, 200, 200, 404, 200, 404)),
+    Row("vault:credential-add", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("vault:credential-add", "POST", "client1", (302, 400, 400, 404, 400, 404)),
+    Row("vault:credential-add", "PUT", "client1", SIGN_IN_THEN_405),
+    Row("vault:log", "GET", "client1", (302, 200, 403, 403, 200, 404)),
+    Row("vault:log", "GET", "other_client1", (302, 404, 403, 403, 404, 404)),
+    Row("vault:log", "POST", "client1", (302, 405, 403, 403, 405, 405)),
+    Row("vault:share-new", "GET", "client1", (302, 403, 403, 403, 200, 404)),
+    Row("vault:share-new", "GET", "other_client1", (302, 403, 403, 403, 404, 404)),
+    Row("vault:share-new", "POST", "client1", (302, 403, 403, 403, 400, 404)),
+    Row("vault:share-new", "PUT", "client1", (302, 403, 403, 403, 405, 405)),
+    Row("vault:notice-dismiss", "POST", "vault_notice1", (302, 403, 403, 403, 302, 404)),
+    Row("vault:notice-dismiss", "POST", "other_vault_notice1", (302, 403, 403, 403, 404, 404)),
+    Row("vault:notice-dismiss", "GET", "vault_notice1", (302, 403, 403, 403, 405, 405)),
+    Row("vault:credential", "GET", "credential1", (302, 200, 200, 404, 200, 404)),
+    Row("vault:credential", "GET", "other_credential1", SIGN_IN_THEN_404),
+    Row("vault:credential", "POST", "credential1", SIGN_IN_THEN_405),
+    Row("vault:credential-edit", "GET", "credential1", (302, 403, 403, 403, 200, 404)),
+    Row("vault:credential-edit", "GET", "other_credential1", (302, 403, 403, 403, 404, 404)),
+    Row("vault:credential-edit", "POST", "credential1", (302, 403, 403, 403, 400, 404)),
+    Row("vault:credential-reveal", "GET", "credential1", (302, 200, 200, 404, 200, 404)),
+    Row("vault:credential-reveal", "GET", "other_credential1", SIGN_IN_THEN_404),
+    Row("vault:credential-reveal", "POST", "credential1", (302, 400, 400, 404, 400, 404)),
+    Row("vault:credential-reveal", "PUT", "credential1", SIGN_IN_THEN_405),
+    Row("vault:credential-revoke", "POST", "credential1", (302, 403, 403, 403, 400, 404)),
+    Row(
+        "vault:credential-revoke",
+        "POST",
+        "credential1",
+        (302, 403, 403, 403, 302, 404),
+        {"everyone": "on"},
+    ),
+    Row("vault:credential-revoke", "POST", "other_credential1", (302, 403, 403, 403, 404, 404)),
+    Row("vault:credential-revoke", "GET", "credential1", (302, 403, 403, 403, 405, 405)),
+    Row("vault:credential-delete", "POST", "credential1", (302, 403, 403, 403, 302, 404)),
+    Row("vault:credential-delete", "POST", "other_credential1", (302, 403, 403, 403, 404, 404)),
+    Row("vault:credential-delete", "GET", "credential1", (302, 403, 403, 403, 405, 405)),
+    Row("vault:share-open", "GET", "share_link1", (302, 200, 200, 404, 403, 403)),
+    Row("vault:share-open", "POST", "share_link1", (302, 200, 200, 404, 403, 403)),
+    Row("vault:share-open", "GET", "other_share_link1", (302, 404, 404, 404, 403, 403)),
+    Row("vault:share-open", "GET", "unknown_share_link", (302, 404, 404, 404, 403, 403)),
+    Row("vault:share-open", "PUT", "share_link1", (302, 405, 405, 405, 403, 403)),
+]
+
+
+def vault_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """A credential of client 1 its contact stored for the assistant, a one-time share link of
+    client 1, and the notice left when an assistant who had revealed one stopped working on
+    client 1; None for any other target."""
+    from tandem.clients.services import assign_assistant, unassign_assistant
+    from tandem.vault import credentials, sharing
+    from tandem.vault.models import AccessEnded
+
+    world = other if target.startswith("other_") else own
+    match target.removeprefix("other_"):
+        case "credential1":
+            stored = credentials.store_credential(
+                world.client1,
+                actor=world.contact1,
+                name="Mailchimp",
+                secrets=credentials.Secrets(password="Zebra-Quartz-7731"),
+                named=[world.assistant],
+            )
+            return [stored.pk]
+        case "share_link1":
+            made = sharing.make_share_link(
+                world.client1, actor=world.contact1, label="Wi-Fi", secret="w1f1", lifetime="1d"
+            )
+            return [made.token]
+        case "unknown_share_link":
+            return ["not-a-link-of-anyone"]
+        case "vault_notice1":
+            stored = credentials.store_credential(
+                world.client1,
+                actor=world.contact1,
+                name="Bank",
+                secrets=credentials.Secrets(password="Zebra-Quartz-7731"),
+            )
+            assign_assistant(world.client1, assistant=world.unassigned, actor=world.owner)
+            credentials.update_credential(
+                stored, actor=world.contact1, name="Bank", named=[world.unassigned]
+            )
+            unassign_assistant(world.client1, assistant=world.unassigned, actor=world.owner)
+            react_now()
+            return [world.client1.pk, AccessEnded.objects.get(client=world.client1).pk]
+    return None
 
 
 def cases() -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -104,6 +105,38 @@ def step_back_a_phase(personas: Personas) -> None:
     owner_posts("/clients/{c1}/phase/", {"to_phase": "1", "note": "More care"})(personas)
 
 
+def vault_credential(personas: Personas) -> Any:
+    from tandem.vault import credentials
+
+    a = personas.a
+    return credentials.store_credential(
+        a.client1,
+        actor=a.contact1,
+        name="Mailchimp",
+        secrets=credentials.Secrets(password="Zebra-Quartz-7731"),
+        named=[a.assistant],
+    )
+
+
+def reveal_a_credential(personas: Personas) -> None:
+    from tandem.vault import reveals
+
+    credential = vault_credential(personas)
+    reveals.reveal_secret(
+        credential, actor=personas.a.assistant, reason="Newsletter", password=PASSWORD
+    )
+
+
+def open_a_share_link(personas: Personas) -> None:
+    from tandem.vault import sharing
+
+    a = personas.a
+    made = sharing.make_share_link(
+        a.client1, actor=a.contact1, label="Wi-Fi", secret="w1f1", lifetime="1d"
+    )
+    sharing.open_share_link(made.link, actor=a.assistant)
+
+
 PRODUCERS: dict[Action, Callable[[Personas], None]] = {
     Action.SIGNED_IN: login,
     Action.SIGNED_OUT: owner_posts("/accounts/logout/"),
@@ -135,6 +168,10 @@ PRODUCERS: dict[Action, Callable[[Personas], None]] = {
     Action.CALENDAR_FEED_TURNED_OFF: turn_calendar_off,
     # Trust in phases (issue 13): the client moves up; the owner steps it back.
     Action.PHASE_CHANGED: step_back_a_phase,
+    # The credential vault (issue 14): who may reveal what, a reveal, a share link opened.
+    Action.CREDENTIAL_ACCESS_CHANGED: vault_credential,
+    Action.CREDENTIAL_REVEALED: reveal_a_credential,
+    Action.SHARE_LINK_OPENED: open_a_share_link,
 }
 
 

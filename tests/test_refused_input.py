@@ -1834,3 +1834,118 @@ CASES += [
         "Say why you are declining it, so the client knows what to do instead.",
     ),
 ]
+
+
+# The credential vault (issue 14). A secret typed into a refused form is not sent back (the
+# form says to type it again); everything else is kept.
+def a_credential(world: PracticeWorld) -> Any:
+    from tandem.vault import credentials
+
+    return credentials.store_credential(
+        world.client1,
+        actor=world.contact1,
+        name="Mailchimp",
+        secrets=credentials.Secrets(password="Zebra-Quartz-7731"),
+        named=[world.assistant],
+    )
+
+
+def credential_form(**changes: Any) -> dict[str, Any]:
+    return {
+        "name": "Mailchimp",
+        "url": "https://mailchimp.com",
+        "username": "news@client",
+        "password": "Zebra-Quartz-7731",
+        "minimum_phase": "1",
+        **changes,
+    }
+
+
+CASES += [
+    Refused(
+        "store a credential with a web address that is not one",
+        "contact1",
+        lambda w: Sent(url("vault:credential-add", w.client1.pk), credential_form(url="not a url")),
+        beside_field("id_url"),
+        "Give the service's web address starting with https://",
+        typed=('value="news@client"', 'value="Mailchimp"'),
+    ),
+    Refused(
+        "store a credential without a password or TOTP seed",
+        "contact1",
+        lambda w: Sent(url("vault:credential-add", w.client1.pk), credential_form(password="")),
+        beside_field("id_password"),
+        "Give the password or a TOTP seed (or both)",
+        typed=('value="news@client"',),
+    ),
+    Refused(
+        "store a credential with a TOTP seed that is not one",
+        "contact1",
+        lambda w: Sent(
+            url("vault:credential-add", w.client1.pk), credential_form(totp_seed="hello!")
+        ),
+        beside_field("id_totp_seed"),
+        "This is not a TOTP seed",
+        typed=('value="Mailchimp"', "type them again"),
+    ),
+    Refused(
+        "reveal without a reason",
+        "assistant",
+        lambda w: Sent(
+            url("vault:credential-reveal", a_credential(w).pk), {"reason": "", "password": PASSWORD}
+        ),
+        beside_field("id_reason"),
+        "Say why you need it",
+    ),
+    Refused(
+        "reveal with a wrong password",
+        "assistant",
+        lambda w: Sent(
+            url("vault:credential-reveal", a_credential(w).pk),
+            {"reason": "The newsletter", "password": "guess"},
+        ),
+        beside_field("id_password"),
+        "That is not your password.",
+        typed=('value="The newsletter"',),
+    ),
+    Refused(
+        "reveal without being named on it",
+        "owner",
+        lambda w: Sent(
+            url("vault:credential-reveal", a_credential(w).pk),
+            {"reason": "The newsletter", "password": PASSWORD},
+        ),
+        in_section("reveal-h"),
+        "Client A1 has not shared this credential with you.",
+    ),
+    Refused(
+        "revoke someone not named on it",
+        "contact1",
+        lambda w: Sent(
+            url("vault:credential-revoke", a_credential(w).pk), {"person": str(w.owner.pk)}
+        ),
+        in_section("access-h"),
+        "Pick someone named on it.",
+    ),
+    Refused(
+        "a share link without a secret",
+        "contact1",
+        lambda w: Sent(
+            url("vault:share-new", w.client1.pk), {"label": "Wi-Fi", "secret": "", "lifetime": "1d"}
+        ),
+        beside_field("id_secret"),
+        "Type or paste the secret to send.",
+        typed=('value="Wi-Fi"',),
+    ),
+    Refused(
+        "a share link for longer than a week",
+        "contact1",
+        lambda w: Sent(
+            url("vault:share-new", w.client1.pk),
+            {"label": "Wi-Fi", "secret": "w1f1", "lifetime": "30d"},
+        ),
+        beside_field("id_lifetime"),
+        "Pick how long the link works",
+        typed=('value="Wi-Fi"', "type them again"),
+    ),
+]

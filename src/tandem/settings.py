@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tandem.work",
     "tandem.planning",
     "tandem.trust",
+    "tandem.vault",
     "tandem.search",
     "tandem.notify",
     "tandem.inbound",

@@ -109,6 +109,12 @@ _PRACTICE_WORK = frozenset(
         C.WRITE_POSTMORTEM,
         C.ADD_POSTMORTEM_ACTION,
         C.CLOSE_POSTMORTEM_SIDE,
+        # The credential vault (issue 14): see the vault's list, store a credential for a
+        # client, reveal what the client shared with them, open a one-time share link.
+        C.SEE_VAULT,
+        C.STORE_CREDENTIAL,
+        C.REVEAL_CREDENTIAL,
+        C.OPEN_SHARE_LINK,
     }
 )
 
@@ -132,6 +138,8 @@ ROLES: dict[str, RolePolicy] = {
             C.KEEP_CATALOGUE,
             C.STEP_BACK_PHASE,
             C.KEEP_REFERRALS,
+            # The credential vault (issue 14): the owner oversees who revealed what.
+            C.READ_REVEAL_LOG,
         },
     ),
     Role.ASSISTANT: RolePolicy(Side.PRACTICE, Reach.ASSIGNED, _PRACTICE_WORK),
@@ -170,6 +178,13 @@ ROLES: dict[str, RolePolicy] = {
                 C.SEE_POSTMORTEMS,
                 C.WRITE_POSTMORTEM,
                 C.CLOSE_POSTMORTEM_SIDE,
+                # The credential vault (issue 14): the client's secrets are the client's to
+                # store, share, change, revoke and read back, and whoever looked is on its log.
+                C.SEE_VAULT,
+                C.STORE_CREDENTIAL,
+                C.CONTROL_CREDENTIALS,
+                C.REVEAL_CREDENTIAL,
+                C.READ_REVEAL_LOG,
             }
         ),
     ),
@@ -491,3 +506,84 @@ def may_give_go_ahead(standing: Standing, work: Delegable) -> bool:
     """Whether the member may give the go-ahead for ``work`` now: their role gives it (the
     client's side), and the work is above the phase without one yet."""
     return standing.allows(C.GIVE_GO_AHEAD) and waits_for_go_ahead(standing.relationship, work)
+
+
+# Secrets of the credential vault (issue 14) ------------------------------------------------
+
+
+class Grant(StrEnum):
+    """Where a member stands on one credential: what the client decided about them."""
+
+    # The client named them on it, and has not revoked it.
+    NAMED = "named"
+    # Named once, then the client revoked their access (or the whole credential's).
+    REVOKED = "revoked"
+    # Named once; their access ended when they stopped working on the client.
+    ENDED = "ended"
+    # Never named on it.
+    NONE = "none"
+
+
+class Revealable(Protocol):
+    """What the policy reads of one credential for one member (``vault`` builds it from the
+    credential's row and the member's latest grant on it)."""
+
+    @property
+    def minimum_phase(self) -> int: ...
+
+    @property
+    def is_deleted(self) -> bool: ...
+
+    @property
+    def grant(self) -> Grant: ...
+
+
+REVEAL_DELETED = "{client} has deleted this credential: there is nothing left to reveal."
+REVEAL_NOT_SHARED = "{client} has not shared this credential with you. Ask them to name you on it."
+REVEAL_REVOKED = (
+    "{client} has revoked your access to this credential, so it cannot be revealed. "
+    "Ask them if you still need it."
+)
+REVEAL_ACCESS_ENDED = "Your access to this credential ended when you stopped working on {client}."
+REVEAL_ABOVE_PHASE = (
+    "{client} shares this credential from Phase {needed}; the relationship is in Phase "
+    "{phase}, so it cannot be revealed yet."
+)
+_GRANT_REFUSALS = {
+    Grant.NONE: REVEAL_NOT_SHARED,
+    Grant.REVOKED: REVEAL_REVOKED,
+    Grant.ENDED: REVEAL_ACCESS_ENDED,
+}
+
+
+def reveal_refusal(standing: Standing, secret: Revealable) -> str | None:
+    """None when the member may reveal ``secret`` now; otherwise why not, as a sentence.
+
+    The role decides first (``REVEAL_CREDENTIAL``, on a client the member reaches: someone
+    who left the practice or the client reaches it no more). The client's own side reads
+    its own secrets back. The practice side needs the client to have named them on it (not
+    revoked since, not ended by leaving) and the relationship to be in the credential's
+    minimum phase or above; the phase is read each time, so a step back hides it at once.
+    """
+    refused = standing.why_not(C.REVEAL_CREDENTIAL)
+    if refused is not None:
+        return refused[1]
+    client = standing.relationship.name
+    if secret.is_deleted:
+        return REVEAL_DELETED.format(client=client)
+    if standing.side == Side.CLIENT:
+        return None
+    if secret.grant != Grant.NAMED:
+        return _GRANT_REFUSALS[secret.grant].format(client=client)
+    if standing.relationship.phase < secret.minimum_phase:
+        return REVEAL_ABOVE_PHASE.format(
+            client=client,
+            needed=_ROMAN.get(secret.minimum_phase, "?"),
+            phase=_ROMAN.get(standing.relationship.phase, "?"),
+        )
+    return None
+
+
+def may_reveal(standing: Standing, secret: Revealable) -> bool:
+    """Whether the member may reveal ``secret`` now (``reveal_refusal`` says why not)."""
+    return reveal_refusal(standing, secret) is None

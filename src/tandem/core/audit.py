@@ -45,6 +45,11 @@ class Action(models.TextChoices):
     CALENDAR_FEED_TURNED_OFF = "calendar_feed_turned_off", "Calendar address turned off"
     # Trust in phases (issue 13): what the practice may do for a client changes with it.
     PHASE_CHANGED = "phase_changed", "Phase changed"
+    # The credential vault (issue 14): a secret revealed, who may see one changed, a
+    # one-time share link opened. Never the secret itself: the service's name only.
+    CREDENTIAL_REVEALED = "credential_revealed", "Credential revealed"
+    CREDENTIAL_ACCESS_CHANGED = "credential_access_changed", "Credential access changed"
+    SHARE_LINK_OPENED = "share_link_opened", "Share link opened"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -117,3 +117,15 @@ class Capability(StrEnum):
     WRITE_POSTMORTEM = "write_postmortem"
     ADD_POSTMORTEM_ACTION = "add_postmortem_action"
     CLOSE_POSTMORTEM_SIDE = "close_postmortem_side"
+    # The credential vault (issue 14). Read a client's vault (names of services, who may see
+    # each; never a secret); store a credential for a client (either side: the client still
+    # sees and controls it); control one (change its secret, who may see it and from which
+    # phase, revoke, delete; make one-time share links: the client's side); reveal a secret
+    # (asked with the credential: ``access.reveal_refusal`` reads the grant and the phase);
+    # read who revealed what, when and why; open a one-time share link (the practice side).
+    SEE_VAULT = "see_vault"
+    STORE_CREDENTIAL = "store_credential"
+    CONTROL_CREDENTIALS = "control_credentials"
+    REVEAL_CREDENTIAL = "reveal_credential"
+    READ_REVEAL_LOG = "read_reveal_log"
+    OPEN_SHARE_LINK = "open_share_link"
