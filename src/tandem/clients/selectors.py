@@ -189,10 +189,16 @@ class Portal:
 
 
 def portal_home(*, viewer: User) -> Portal:
-    client = Client.objects.visible_to(viewer).select_related("practice").first()
+    client = Client.objects.visible_to(viewer).order_by("pk").first()
     if client is None:
         return Portal(None, [], [])
-    assistants = list(client.assignments.select_related("user").order_by("user__name"))
-    contacts = list(client.contacts.select_related("user").order_by("user__name"))
+    # The viewer's own practice, read with their membership: visible_to keeps to it.
+    client.practice = viewer.membership.practice
+    # A name is all the portal shows of each person.
+    people = ("client_id", "user_id", "user__name", "user__email")
+    assistants = list(
+        client.assignments.select_related("user").only(*people).order_by("user__name")
+    )
+    contacts = list(client.contacts.select_related("user").only(*people).order_by("user__name"))
     contacts.sort(key=lambda contact: contact.pk != client.main_contact_id)
     return Portal(client, assistants, contacts)
