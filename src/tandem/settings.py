@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tandem.work",
     "tandem.planning",
     "tandem.trust",
+    "tandem.agreements",
     "tandem.search",
     "tandem.notify",
     "tandem.inbound",

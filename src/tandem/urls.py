@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tandem.work.urls")),
     path("", include("tandem.planning.urls")),
     path("", include("tandem.trust.urls")),
+    path("", include("tandem.agreements.urls")),
     path("", include("tandem.notify.urls")),
     path("", include("tandem.inbound.urls")),
     path("", include("tandem.home.urls")),

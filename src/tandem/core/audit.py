@@ -45,6 +45,12 @@ class Action(models.TextChoices):
     CALENDAR_FEED_TURNED_OFF = "calendar_feed_turned_off", "Calendar address turned off"
     # Trust in phases (issue 13): what the practice may do for a client changes with it.
     PHASE_CHANGED = "phase_changed", "Phase changed"
+    # Agreements (issue 14): what binds both sides, and what holds work back.
+    AGREEMENT_SENT = "agreement_sent", "Agreement sent for signature"
+    AGREEMENT_SIGNED = "agreement_signed", "Agreement signed"
+    AGREEMENT_WITHDRAWN = "agreement_withdrawn", "Agreement withdrawn"
+    AGREEMENT_TEMPLATE_CHANGED = "agreement_template_changed", "Agreement template changed"
+    AGREEMENTS_REQUIRED_CHANGED = "agreements_required_changed", "Agreements before work changed"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -117,3 +117,12 @@ class Capability(StrEnum):
     WRITE_POSTMORTEM = "write_postmortem"
     ADD_POSTMORTEM_ACTION = "add_postmortem_action"
     CLOSE_POSTMORTEM_SIDE = "close_postmortem_side"
+    # Agreements (issue 14): read a client's agreements (both sides of the client); keep the
+    # practice's templates and the "agreements before work" setting; issue, amend and
+    # withdraw an agreement; sign it for the client (its contacts) and countersign it for
+    # the practice (its owners).
+    SEE_AGREEMENTS = "see_agreements"
+    KEEP_AGREEMENT_TEMPLATES = "keep_agreement_templates"
+    ISSUE_AGREEMENT = "issue_agreement"
+    SIGN_AGREEMENT = "sign_agreement"
+    COUNTERSIGN_AGREEMENT = "countersign_agreement"
