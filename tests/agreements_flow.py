@@ -60,7 +60,9 @@ def sign(agreement: Agreement, user: User, *, name: str | None = None) -> Agreem
     return agreement
 
 
-def signed_by_both(client: Client, owner: User, contact: User, kind: str = Kind.SERVICE) -> Agreement:
+def signed_by_both(
+    client: Client, owner: User, contact: User, kind: str = Kind.SERVICE
+) -> Agreement:
     agreement = issue_and_send(client, owner, kind)
     sign(agreement, contact)
     return sign(agreement, owner)

@@ -3,7 +3,8 @@
 Each record's hash is the SHA-256 of the previous record's hash and the record's own
 content (canonical JSON with its sequence number), so changing a record, taking one out or
 swapping two breaks every hash after it; and each agreement's state says how many signatures
-(each one a record) it has, so taking the last records out shows too. ``verify`` walks the chain and says where it breaks.
+(each one a record) it has, so taking the last records out shows too. ``verify`` walks the
+chain and says where it breaks.
 """
 
 from __future__ import annotations
