@@ -349,7 +349,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     """Anyone may check a PDF, signed in or not: whoever holds a signed agreement (a
     client's lawyer, a bank) can learn whether it is true and unaltered. It says nothing
     beyond what the PDF itself shows, and reads nothing without the PDF."""
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
     verdict = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]
