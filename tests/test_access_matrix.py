@@ -1322,4 +1322,3 @@ def capacity_target(target: str, own: PracticeWorld, other: PracticeWorld) -> li
             sunday = (today - timedelta(days=today.weekday() + 1)).isoformat()
             return [sunday, "client", own.client1.pk]
     return None
-

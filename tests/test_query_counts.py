@@ -474,7 +474,8 @@ def populate_agreements(world: PracticeWorld, rows: int) -> None:
     from tests import agreements_flow as flow
 
     for _ in range(rows):
-        agreements.withdraw_agreement(flow.issue_and_send(world.client1, world.owner), actor=world.owner)
+        sent = flow.issue_and_send(world.client1, world.owner)
+        agreements.withdraw_agreement(sent, actor=world.owner)
     flow.issue_and_send(world.client1, world.owner)
     flow.issue_and_send(world.client1, world.owner, "confidentiality")
 
