@@ -552,3 +552,30 @@ def test_the_whole_flow_through_the_pages(personas: Personas):
     flow.make_pdf(agreement)
     status = contact.get(f"/agreements/{agreement.pk}/pdf/status/")
     assert "Download the sealed PDF" in page_text(status)
+
+
+# The demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_signed_pair_and_one_waiting_for_the_client():
+    from django_tasks_db.models import DBTaskResult
+
+    from tandem.agreements.tasks import make_sealed_pdf
+    from tandem.demo import loader as demo
+
+    demo.load()
+    states = sorted(Agreement.objects.values_list("client__name", "kind", "state"))
+    assert states == [
+        ("Bloom Florist", "confidentiality", "signed"),
+        ("Bloom Florist", "service", "signed"),
+        ("Summit Coaching", "service", "awaiting_client"),
+    ]
+    # The sealed PDFs are queued for the worker.
+    queued = DBTaskResult.objects.filter(task_path__endswith=".make_sealed_pdf").count()
+    assert queued == 2
+    bloom = Agreement.objects.filter(client__name="Bloom Florist").first()
+    assert bloom is not None
+    make_sealed_pdf.func(bloom.pk)
+    bloom.refresh_from_db()
+    assert bloom.pdf_state == PdfState.READY
+    assert chain.verify(bloom.practice_id).is_intact
