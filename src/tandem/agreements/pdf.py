@@ -8,11 +8,14 @@ file, so that line cannot change without breaking it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -22,20 +25,22 @@ from tandem.agreements import certificates, chain
 from tandem.agreements.models import Agreement, PracticeCertificate, Signature, State
 from tandem.core.markdown import render_markdown
 
+T = TypeVar("T")
 KEYWORD = re.compile(r"tandem-agreement:(\d{1,18}):([0-9a-f]{64})")
 # An upload past this is not one of our agreements (they are a few hundred kilobytes).
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
-def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint's fetcher for everything the HTML names: only data: URIs (the drawn
-    signatures) load; nothing is fetched from the network or the disk."""
-    from weasyprint.urls import default_url_fetcher
-
-    if not url.startswith("data:"):
-        raise ValueError(f"Not fetched while rendering an agreement: {url[:40]}")
-    result: dict[str, Any] = default_url_fetcher(url)
-    return result
+def _without_a_running_loop(function: Callable[[], T]) -> T:
+    """Call ``function``, which may use ``asyncio.run`` (pyHanko's signing and validation
+    do): in a thread of its own when this thread already runs an event loop (a worker run
+    inside something asynchronous, such as a browser test driving Playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
 
 
 def html_for(agreement: Agreement, signatures: list[Signature]) -> str:
@@ -55,8 +60,11 @@ def html_for(agreement: Agreement, signatures: list[Signature]) -> str:
 def render(agreement: Agreement, signatures: list[Signature]) -> bytes:
     """The unsealed PDF of a signed agreement."""
     import weasyprint
+    from weasyprint.urls import URLFetcher
 
-    document = weasyprint.HTML(string=html_for(agreement, signatures), url_fetcher=_no_fetching)
+    # Only data: URIs (the drawn signatures) load: nothing from the network or the disk.
+    only_data = URLFetcher(allowed_protocols={"data"})
+    document = weasyprint.HTML(string=html_for(agreement, signatures), url_fetcher=only_data)
     pdf: bytes = document.write_pdf()
     return pdf
 
@@ -76,7 +84,7 @@ def seal(pdf: bytes, certificate: PracticeCertificate, *, reason: str) -> bytes:
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(field_name="TandemSeal", reason=reason[:200])
-    output = signers.sign_pdf(writer, metadata, signer=signer)
+    output = _without_a_running_loop(lambda: signers.sign_pdf(writer, metadata, signer=signer))
     sealed: bytes = output.getvalue()
     return sealed
 
@@ -144,7 +152,8 @@ def _verify_pdf(data: bytes) -> Verdict:
     if held is None:
         return Verdict(False, UNKNOWN_SEAL)
     root = asn1_x509.Certificate.load(certificates.certificate_der(held))
-    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[root]))
+    context = ValidationContext(trust_roots=[root])
+    status = _without_a_running_loop(lambda: validate_pdf_signature(embedded, context))
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     if not (status.intact and status.valid and status.trusted and whole):
         return Verdict(False, ALTERED)
