@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test test-fast test-corpus lint format bench browser-deps clean
+.PHONY: run dev test test-fast test-corpus lint format bench browser-deps pdf-deps clean
 
 # uv itself is installed with pip into the project's own virtualenv, from the system Python.
 $(UV):
@@ -20,10 +20,10 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --locked --inexact --quiet
 	@touch $@
 
-run: $(VENV)/.synced
+run: $(VENV)/.synced pdf-deps
 	$(VENV)/bin/tandem demo
 
-dev: $(VENV)/.synced
+dev: $(VENV)/.synced pdf-deps
 	$(VENV)/bin/tandem manage migrate --no-input
 	$(VENV)/bin/tandem manage runserver 127.0.0.1:8000
 
@@ -34,7 +34,15 @@ browser-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: $(VENV)/.synced browser-deps
+# Signed agreements are PDFs made by WeasyPrint, which needs Debian's Pango and a font.
+pdf-deps:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+		echo "Installing Pango and the DejaVu fonts for the agreements' PDFs..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	fi
+
+test: $(VENV)/.synced browser-deps pdf-deps
 	$(VENV)/bin/pytest -n 2 -q -m "not corpus"
 
 # Every message of the real-world mail corpus in ../shared/mail-corpus (or TANDEM_MAIL_CORPUS)
@@ -42,7 +50,7 @@ test: $(VENV)/.synced browser-deps
 test-corpus: $(VENV)/.synced
 	$(VENV)/bin/pytest -q -m corpus
 
-test-fast: $(VENV)/.synced
+test-fast: $(VENV)/.synced pdf-deps
 	$(VENV)/bin/pytest -q -m "not browser and not slow and not corpus"
 
 lint: $(VENV)/.synced

@@ -857,6 +857,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
     found = vault_target(target, own, other)
     if found is not None:
         return found
+    found = agreement_target(target, own, other)
+    if found is not None:
+        return found
     raise AssertionError(f"Unknown target {target}")
 
 
@@ -1253,6 +1256,98 @@ def vault_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[
             unassign_assistant(world.client1, assistant=world.unassigned, actor=world.owner)
             react_now()
             return [world.client1.pk, AccessEnded.objects.get(client=world.client1).pk]
+
+
+# Agreements (issue 14). The templates and the setting are the owner's; a client's agreements
+# are read by both sides of the client (a contact never sees a draft), issued, sent, withdrawn
+# and amended by the owner; the client's contacts sign, the owner countersigns (anyone else
+# who may see it is told there is nothing for them to sign: 400). The verify page is anyone's,
+# signed in or not. Another client's or practice's agreement is missing (404).
+OWNER_ONLY = (302, 200, 403, 403, 403, 403)
+OWNER_ONLY_302 = (302, 302, 403, 403, 403, 403)
+OWNER_ONLY_404 = (302, 404, 403, 403, 403, 403)
+OWNER_ONLY_405 = (302, 405, 403, 403, 403, 403)
+BOTH_SIDES_OF_CLIENT1 = (302, 200, 200, 404, 200, 404)
+MATRIX += [
+    Row("agreements:settings", "GET", None, OWNER_ONLY),
+    Row("agreements:settings", "POST", None, OWNER_ONLY_302),
+    Row("agreements:settings", "PUT", None, OWNER_ONLY_405),
+    Row("agreements:template", "GET", "kind_service", OWNER_ONLY),
+    Row("agreements:template", "GET", "kind_unknown", OWNER_ONLY_404),
+    Row("agreements:template", "POST", "kind_service", (302, 400, 403, 403, 403, 403)),
+    Row(
+        "agreements:template",
+        "POST",
+        "kind_service",
+        OWNER_ONLY_302,
+        {"title": "Service", "body": "For {{client_name}}."},
+    ),
+    Row("agreements:template", "PUT", "kind_service", OWNER_ONLY_405),
+    Row("agreements:client", "GET", "client1", BOTH_SIDES_OF_CLIENT1),
+    Row("agreements:client", "GET", "client2", (302, 200, 404, 404, 404, 200)),
+    Row("agreements:client", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("agreements:client", "POST", "client1", (302, 400, 403, 404, 403, 404)),
+    Row("agreements:client", "PUT", "client1", SIGN_IN_THEN_405),
+    Row("agreements:verify", "GET", None, (200, 200, 200, 200, 200, 200)),
+    Row("agreements:verify", "POST", None, (400, 400, 400, 400, 400, 400)),
+    Row("agreements:verify", "PUT", None, (405, 405, 405, 405, 405, 405)),
+    Row("agreements:agreement", "GET", "agreement_sent1", BOTH_SIDES_OF_CLIENT1),
+    Row("agreements:agreement", "GET", "agreement_draft1", (302, 200, 200, 404, 404, 404)),
+    Row("agreements:agreement", "GET", "other_agreement_sent1", SIGN_IN_THEN_404),
+    Row("agreements:agreement", "POST", "agreement_sent1", SIGN_IN_THEN_405),
+    Row("agreements:edit", "GET", "agreement_draft1", (302, 200, 403, 404, 404, 404)),
+    Row("agreements:edit", "POST", "agreement_draft1", (302, 400, 403, 404, 404, 404)),
+    Row("agreements:edit", "GET", "other_agreement_sent1", SIGN_IN_THEN_404),
+    Row("agreements:edit", "PUT", "agreement_draft1", SIGN_IN_THEN_405),
+    Row("agreements:send", "POST", "agreement_draft1", OWNER_ONLY_302),
+    Row("agreements:send", "POST", "agreement_sent1", (302, 400, 403, 403, 403, 403)),
+    Row("agreements:send", "POST", "other_agreement_sent1", OWNER_ONLY_404),
+    Row("agreements:send", "GET", "agreement_draft1", OWNER_ONLY_405),
+    Row("agreements:withdraw", "POST", "agreement_sent1", OWNER_ONLY_302),
+    Row("agreements:withdraw", "POST", "agreement_signed1", (302, 400, 403, 403, 403, 403)),
+    Row("agreements:withdraw", "POST", "other_agreement_sent1", OWNER_ONLY_404),
+    Row("agreements:withdraw", "GET", "agreement_sent1", OWNER_ONLY_405),
+    Row("agreements:amend", "POST", "agreement_signed1", OWNER_ONLY_302),
+    Row("agreements:amend", "POST", "agreement_sent1", (302, 400, 403, 403, 403, 403)),
+    Row("agreements:amend", "POST", "other_agreement_sent1", OWNER_ONLY_404),
+    Row("agreements:amend", "GET", "agreement_signed1", OWNER_ONLY_405),
+    Row("agreements:code", "POST", "agreement_sent1", (302, 400, 400, 404, 302, 404)),
+    Row("agreements:code", "POST", "agreement_countersign1", (302, 302, 400, 404, 400, 404)),
+    Row("agreements:code", "POST", "other_agreement_sent1", SIGN_IN_THEN_404),
+    Row("agreements:code", "GET", "agreement_sent1", SIGN_IN_THEN_405),
+    Row("agreements:sign", "POST", "agreement_sent1", (302, 400, 400, 404, 400, 404)),
+    Row("agreements:sign", "POST", "other_agreement_sent1", SIGN_IN_THEN_404),
+    Row("agreements:sign", "GET", "agreement_sent1", SIGN_IN_THEN_405),
+    Row("agreements:pdf", "GET", "agreement_pdf1", BOTH_SIDES_OF_CLIENT1),
+    Row("agreements:pdf", "GET", "agreement_sent1", (302, 404, 404, 404, 404, 404)),
+    Row("agreements:pdf", "GET", "other_agreement_sent1", SIGN_IN_THEN_404),
+    Row("agreements:pdf", "POST", "agreement_sent1", SIGN_IN_THEN_405),
+    Row("agreements:pdf-status", "GET", "agreement_signed1", BOTH_SIDES_OF_CLIENT1),
+    Row("agreements:pdf-status", "GET", "other_agreement_sent1", SIGN_IN_THEN_404),
+    Row("agreements:pdf-status", "POST", "agreement_signed1", SIGN_IN_THEN_405),
+]
+
+
+def agreement_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """A kind of template, or an agreement of client 1 in one state (the PDF one made by the
+    render job); None for any other target."""
+    from tests import agreements_flow as flow
+
+    if target.startswith("kind_"):
+        return [target.removeprefix("kind_")]
+    world = other if target.startswith("other_") else own
+    name = target.removeprefix("other_")
+    if name == "agreement_draft1":
+        return [flow.issue(world.client1, world.owner).pk]
+    if name == "agreement_sent1":
+        return [flow.issue_and_send(world.client1, world.owner).pk]
+    if name == "agreement_countersign1":
+        return [flow.sign(flow.issue_and_send(world.client1, world.owner), world.contact1).pk]
+    if name == "agreement_signed1":
+        return [flow.signed_by_both(world.client1, world.owner, world.contact1).pk]
+    if name == "agreement_pdf1":
+        signed = flow.signed_by_both(world.client1, world.owner, world.contact1)
+        return [flow.make_pdf(signed).pk]
     return None
 
 

@@ -12,7 +12,7 @@ from django.test import Client as HttpClient
 
 from tandem.clients.services import archive_client
 from tandem.core import access
-from tandem.core.access import Requirement, Side, requirement_added
+from tandem.core.access import REQUIREMENTS, Side
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability, Role
 from tandem.work.models import Task, TaskStatus
@@ -91,22 +91,14 @@ def test_a_removed_member_is_allowed_nothing(personas: Personas):
 # A rule about the relationship's state, added as data ------------------------------------
 
 
-AGREEMENTS_IN_FORCE = Requirement(
-    name="agreements in force",
-    holds=lambda standing: (
-        not standing.relationship.requires_agreements  # type: ignore[attr-defined]
-        or standing.relationship.agreements_in_force_at is not None  # type: ignore[attr-defined]
-    ),
-    refusal="{client} has not signed the agreements yet, so new requests wait for them.",
-)
-
-
 @pytest.fixture
 def agreements_rule():
-    """A test-only rule: taking on a request needs the client's agreements in force, when
-    the relationship requires them. No code of `work` knows about it."""
-    with requirement_added(Capability.TAKE_ON_REQUEST, AGREEMENTS_IN_FORCE):
-        yield
+    """Taking on a request needs the client's agreements in force when the relationship
+    requires them: a row the agreements app adds to ``REQUIREMENTS`` (``add_requirement``).
+    No code of `work` knows about it."""
+    names = [row.name for row in REQUIREMENTS[Capability.TAKE_ON_REQUEST]]
+    assert "agreements in force" in names
+    return
 
 
 def _request(world) -> Task:
@@ -129,7 +121,8 @@ def test_a_relationship_rule_refuses_the_move_it_names(personas: Personas, agree
     with pytest.raises(DomainError) as refused:
         move_task(task, to=TaskStatus.ACCEPTED, actor=a.assistant)
     assert str(refused.value) == (
-        "Client A1 has not signed the agreements yet, so new requests wait for them."
+        "Client A1 has not signed the service agreement and the confidentiality agreement yet, "
+        "so new requests wait for them."
     )
     offered = [move.to for move in allowed_moves(task, a.assistant)]
     assert TaskStatus.ACCEPTED not in offered
@@ -144,8 +137,12 @@ def test_the_same_rule_lets_the_move_through_once_its_state_holds(
     a = personas.a
     task = _request(a)
     a.client1.requires_agreements = True
-    a.client1.agreements_in_force_at = timezone.now()
-    a.client1.save(update_fields=["requires_agreements", "agreements_in_force_at"])
+    a.client1.service_agreement_at = a.client1.confidentiality_agreement_at = timezone.now()
+    a.client1.save(
+        update_fields=[
+            "requires_agreements", "service_agreement_at", "confidentiality_agreement_at"
+        ]
+    )  # fmt: skip
     task.refresh_from_db()
 
     move_task(task, to=TaskStatus.ACCEPTED, actor=a.assistant)
@@ -164,13 +161,13 @@ def test_a_relationship_rule_reaches_the_page_and_its_form(personas: Personas, a
     assert 'value="accepted"' not in page
     refused = browser.post(f"/tasks/{task.pk}/move/", {"to": "accepted"})
     assert refused.status_code == 400
-    assert "has not signed the agreements yet" in refused.content.decode()
+    assert "has not signed the service agreement" in refused.content.decode()
 
 
-def test_without_the_rule_nothing_changes(personas: Personas):
+def test_a_client_not_asked_for_agreements_is_not_held_back(personas: Personas):
     a = personas.a
     task = _request(a)
-    a.client1.requires_agreements = True
+    a.client1.requires_agreements = False
     a.client1.save(update_fields=["requires_agreements"])
     task.refresh_from_db()
     move_task(task, to=TaskStatus.ACCEPTED, actor=a.assistant)

@@ -105,6 +105,40 @@ def step_back_a_phase(personas: Personas) -> None:
     owner_posts("/clients/{c1}/phase/", {"to_phase": "1", "note": "More care"})(personas)
 
 
+def change_agreement_template(personas: Personas) -> Any:
+    from tandem.agreements import services
+
+    a = personas.a
+    text = services.current_template(a.practice.pk, "service")
+    return services.save_template(
+        actor=a.owner, kind="service", title=text.title, body=text.body + "\n\nAmended."
+    )
+
+
+def send_an_agreement(personas: Personas) -> Any:
+    from tests import agreements_flow
+
+    return agreements_flow.issue_and_send(personas.a.client1, personas.a.owner)
+
+
+def sign_an_agreement(personas: Personas) -> Any:
+    from tests import agreements_flow
+
+    return agreements_flow.sign(send_an_agreement(personas), personas.a.contact1)
+
+
+def withdraw_an_agreement(personas: Personas) -> Any:
+    from tandem.agreements import services
+
+    return services.withdraw_agreement(send_an_agreement(personas), actor=personas.a.owner)
+
+
+def require_agreements(personas: Personas) -> Any:
+    from tandem.agreements import services
+
+    return services.set_agreements_required(actor=personas.a.owner, required=True)
+
+
 def vault_credential(personas: Personas) -> Any:
     from tandem.vault import credentials
 
@@ -172,6 +206,12 @@ PRODUCERS: dict[Action, Callable[[Personas], None]] = {
     Action.CREDENTIAL_ACCESS_CHANGED: vault_credential,
     Action.CREDENTIAL_REVEALED: reveal_a_credential,
     Action.SHARE_LINK_OPENED: open_a_share_link,
+    # Agreements (issue 14): templates, sending, signing, withdrawing, "before work".
+    Action.AGREEMENT_TEMPLATE_CHANGED: change_agreement_template,
+    Action.AGREEMENT_SENT: send_an_agreement,
+    Action.AGREEMENT_SIGNED: sign_an_agreement,
+    Action.AGREEMENT_WITHDRAWN: withdraw_an_agreement,
+    Action.AGREEMENTS_REQUIRED_CHANGED: require_agreements,
 }
 
 

@@ -213,8 +213,9 @@ def test_portal_home_queries(personas: Personas, rows: int, django_assert_num_qu
     # total), 8. each section's first rows (UNION ALL of their ids) with their checklists'
     # progress, 9. its latest changes, 10. its latest comments, 11. its projects, 12. what the
     # practice asked it for, 13. its heads-ups still coming, 14. its latest weekly check-in,
-    # 15. its requests waiting for its go-ahead, 16. the next phase suggested to it
-    with django_assert_num_queries(16):
+    # 15. its requests waiting for its go-ahead, 16. the next phase suggested to it, 17. its
+    # agreements waiting for a signature or in force (issue 14)
+    with django_assert_num_queries(17):
         response = http.get(URL)
     assert response.context["page"].sections["in_progress"].total == rows
     shown = min(rows, PORTAL_SECTION_SIZE) + 2

@@ -106,8 +106,9 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     # each section's first rows), 9. its latest changes, 10. its latest comments, 11. its
     # projects with progress, 12. what the practice asked it for (planning), 13. its
     # heads-ups still coming, 14. its latest weekly check-in (planning), 15. its requests
-    # waiting for its go-ahead, 16. the next phase suggested to it (issue 13)
-    with django_assert_num_queries(16):
+    # waiting for its go-ahead, 16. the next phase suggested to it (issue 13), 17. its
+    # agreements waiting for a signature or in force (issue 14)
+    with django_assert_num_queries(17):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["page"].assistants) == rows + 1
@@ -142,8 +143,8 @@ def test_portal_home_with_requests(
     # 9. its latest changes, 10. its latest comments, 11. its projects with progress,
     # 12. what the practice asked it for (planning), 13. its heads-ups still coming,
     # 14. its latest weekly check-in, 15. its requests waiting for its go-ahead, 16. the
-    # next phase suggested to it
-    with django_assert_num_queries(16):
+    # next phase suggested to it, 17. its agreements
+    with django_assert_num_queries(17):
         response = http.get("/portal/")
     assert response.context["page"].sections["in_progress"].total == rows
 
@@ -158,8 +159,9 @@ def test_client_detail_with_requests(
     http = signed_in(world.owner)
     # 4. the client joined to its practice, 5. its contacts, 6. its assistants,
     # 7. its pending invitations, 8. the members who could be assigned, 9. its open requests,
-    # 10. since when each waiting one has waited, 11. its projects with progress
-    with django_assert_num_queries(11):
+    # 10. since when each waiting one has waited, 11. its projects with progress, 12. its
+    # agreements waiting for a signature or in force (issue 14)
+    with django_assert_num_queries(12):
         response = http.get(f"/clients/{world.client1.pk}/")
     # Every open request is listed once, and the flagged ones again under "Needs attention".
     assert response.content.decode().count("/tasks/") == 3 * rows + 2 * rows
@@ -303,7 +305,7 @@ def test_dashboards_and_portal_with_what_is_owed(
             assert (len(still.items), still.has_more) == (min(unanswered, 10), unanswered > 10)
         http = signed_in(world.contact1)
         # The portal as above, its heads-ups and latest weekly check-in included.
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(17):
             response = http.get("/portal/")
     assert len(response.context["page"].owed) == min(rows + rows - (rows + 2) // 3, 10)
 
@@ -360,7 +362,7 @@ def test_portal_home_with_heads_ups(
     populate_heads_ups(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # As the portal above: its heads-ups still coming are one query, a few of them.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = http.get("/portal/")
     withdrawn = sum(1 for i in range(rows) if i % 3 and i % 4 == 1)
     assert len(response.context["page"].heads_ups) == min(rows - withdrawn, 5)
@@ -458,6 +460,54 @@ def test_portal_home_with_requests_waiting_for_the_go_ahead(
         )
     http = signed_in(world.contact1)
     # As the portal above: the requests waiting for the go-ahead are one query, a few.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = http.get("/portal/")
     assert len(response.context["page"].go_aheads) == min(rows, 10)
+
+
+# Agreements (issue 14) ------------------------------------------------------------------------
+
+
+def populate_agreements(world: PracticeWorld, rows: int) -> None:
+    """``rows`` agreements of client 1 (withdrawn ones, one of each kind waiting)."""
+    from tandem.agreements import services as agreements
+    from tests import agreements_flow as flow
+
+    for _ in range(rows):
+        sent = flow.issue_and_send(world.client1, world.owner)
+        agreements.withdraw_agreement(sent, actor=world.owner)
+    flow.issue_and_send(world.client1, world.owner)
+    flow.issue_and_send(world.client1, world.owner, "confidentiality")
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_a_clients_agreements(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    world = personas.a
+    populate_agreements(world, rows)
+    http = signed_in(world.owner)
+    # 4. the client joined to its practice, 5. its agreements waiting or in force, 6. all of
+    # its agreements
+    with django_assert_num_queries(6):
+        response = http.get(f"/clients/{world.client1.pk}/agreements/")
+    assert len(response.context["agreements"]) == rows + 2
+    http = signed_in(world.contact1)
+    with django_assert_num_queries(6):
+        response = http.get(f"/clients/{world.client1.pk}/agreements/")
+    assert len(response.context["agreements"]) == rows + 2
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_an_agreement_page(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    from tandem.agreements.models import Agreement
+    from tests import agreements_flow as flow
+
+    world = personas.a
+    populate_agreements(world, rows)
+    agreement = Agreement.objects.filter(state="awaiting_client").first()
+    flow.sign(agreement, world.contact1)
+    http = signed_in(world.owner)
+    # 4. the agreement joined to its client, practice and the version it amends, 5. its
+    # signatures with their records, 6. its amendment, if any
+    with django_assert_num_queries(6):
+        response = http.get(f"/agreements/{agreement.pk}/")
+    assert response.context["page"].signing_side == "practice"

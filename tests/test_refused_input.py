@@ -1565,6 +1565,137 @@ CASES += [
 ]
 
 
+# Agreements (issue 14): a template or a draft with a placeholder Tandem cannot fill, an issue
+# form without its terms, a signature without consent, with an empty or mismatched name, or
+# with a code that is wrong, expired or used; a file on the verify page that is no PDF.
+def _sent_agreement(world: PracticeWorld) -> Any:
+    from tests import agreements_flow as flow
+
+    return flow.issue_and_send(world.client1, world.owner)
+
+
+def _signing(world: PracticeWorld, *, code: str | None = None, **typed: str) -> Sent:
+    from tests import agreements_flow as flow
+
+    agreement = _sent_agreement(world)
+    real = flow.new_code(agreement, world.contact1)
+    data = {"consent": "on", "typed_name": "contact1", "code": code or real} | typed
+    return Sent(url("agreements:sign", agreement.pk), data)
+
+
+def _code_then(world: PracticeWorld, **change: Any) -> Sent:
+    """A sign-in with the real code, after its row was made expired or used."""
+    from tandem.agreements.models import SigningCode
+
+    sent = _signing(world)
+    SigningCode.objects.update(**change)
+    return sent
+
+
+ISSUE_WITHOUT_RATE = {
+    "kind": "service",
+    "hourly_rate": "",
+    "payment_terms": "within 7 days",
+    "notice_period": "30 days'",
+    "start_date": "2025-02-03",
+}
+
+
+def _draft_edit(world: PracticeWorld) -> Sent:
+    from tests import agreements_flow as flow
+
+    draft = flow.issue(world.client1, world.owner)
+    return Sent(url("agreements:edit", draft.pk), {"title": "Service", "body": "At {{ fee }}"})
+
+
+CASES += [
+    Refused(
+        "an agreement template with an unknown placeholder",
+        "owner",
+        lambda w: Sent(
+            url("agreements:template", "service"),
+            {"title": "Service", "body": "Rate {{ hourly_fee }}"},
+        ),
+        beside_field("id_body"),
+        "Tandem does not know the placeholder {{hourly_fee}}.",
+        typed=("Rate {{ hourly_fee }}</textarea>",),
+    ),
+    Refused(
+        "a draft agreement with an unknown placeholder",
+        "owner",
+        _draft_edit,
+        beside_field("id_body"),
+        "Tandem does not know the placeholder {{fee}}.",
+        typed=("At {{ fee }}</textarea>",),
+    ),
+    Refused(
+        "an agreement issued without an hourly rate",
+        "owner",
+        lambda w: Sent(
+            url("agreements:client", w.client1.pk),
+            ISSUE_WITHOUT_RATE,
+        ),
+        beside_field("id_hourly_rate"),
+        "Fill in your hourly rate, with its currency.",
+        typed=('value="within 7 days"',),
+    ),
+    Refused(
+        "a signature without consent",
+        "contact1",
+        lambda w: _signing(w, consent=""),
+        beside_field("id_consent"),
+        "Tick the box to agree to sign electronically.",
+        typed=('value="contact1"',),
+    ),
+    Refused(
+        "a signature with an empty name",
+        "contact1",
+        lambda w: _signing(w, typed_name="  "),
+        beside_field("id_typed_name"),
+        "Type your full name to sign.",
+    ),
+    Refused(
+        "a signature with someone else's name",
+        "contact1",
+        lambda w: _signing(w, typed_name="Somebody Else"),
+        beside_field("id_typed_name"),
+        "Type your full name as your account has it (contact1).",
+        typed=('value="Somebody Else"',),
+    ),
+    Refused(
+        "a signature with a wrong code",
+        "contact1",
+        lambda w: _signing(w, code="000000x"),
+        beside_field("id_code"),
+        "Type the six digits from the e-mail.",
+        typed=('value="contact1"',),
+    ),
+    Refused(
+        "a signature with an expired code",
+        "contact1",
+        lambda w: _code_then(w, expires_at=timezone.now() - timedelta(minutes=1)),
+        beside_field("id_code"),
+        "That code has expired (codes last 15 minutes). Send a new code and use it.",
+    ),
+    Refused(
+        "a signature with a code already used",
+        "contact1",
+        lambda w: _code_then(w, used_at=timezone.now()),
+        beside_field("id_code"),
+        "That code was already used. Send a new code to sign.",
+    ),
+    Refused(
+        "a file on the verify page that is not a PDF",
+        "visitor",
+        lambda w: Sent(
+            url("agreements:verify"), {"document": SimpleUploadedFile("a.pdf", b"not a pdf")}
+        ),
+        beside_field("id_document"),
+        "This file is not a PDF. Choose the agreement's PDF as Tandem gave it to you.",
+    ),
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_refused_input_comes_back_with_400_the_sentence_beside_it_and_what_was_typed(
     personas: Personas, case: Refused, monkeypatch: pytest.MonkeyPatch

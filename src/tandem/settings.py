@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tandem.planning",
     "tandem.trust",
     "tandem.vault",
+    "tandem.agreements",
     "tandem.search",
     "tandem.notify",
     "tandem.inbound",

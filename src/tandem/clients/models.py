@@ -122,6 +122,10 @@ class Client(models.Model):
     # when the agreements are in force (none yet: null).
     requires_agreements = models.BooleanField(default=False)
     agreements_in_force_at = models.DateTimeField(null=True, blank=True)
+    # Since when each signed agreement is in force (null: none signed by both sides yet);
+    # the agreements app keeps them, so the policy says which one is missing.
+    service_agreement_at = models.DateTimeField(null=True, blank=True)
+    confidentiality_agreement_at = models.DateTimeField(null=True, blank=True)
     # Working days of notice agreed with this client for new work (less is short notice);
     # None: the practice's planning settings decide (planning.PlanningPolicy).
     notice_working_days = models.PositiveSmallIntegerField(

@@ -115,6 +115,8 @@ _PRACTICE_WORK = frozenset(
         C.STORE_CREDENTIAL,
         C.REVEAL_CREDENTIAL,
         C.OPEN_SHARE_LINK,
+        # Agreements (issue 14): read a client's agreements.
+        C.SEE_AGREEMENTS,
     }
 )
 
@@ -140,6 +142,10 @@ ROLES: dict[str, RolePolicy] = {
             C.KEEP_REFERRALS,
             # The credential vault (issue 14): the owner oversees who revealed what.
             C.READ_REVEAL_LOG,
+            # Agreements (issue 14): templates, issuing and countersigning are the owner's.
+            C.KEEP_AGREEMENT_TEMPLATES,
+            C.ISSUE_AGREEMENT,
+            C.COUNTERSIGN_AGREEMENT,
         },
     ),
     Role.ASSISTANT: RolePolicy(Side.PRACTICE, Reach.ASSIGNED, _PRACTICE_WORK),
@@ -185,6 +191,9 @@ ROLES: dict[str, RolePolicy] = {
                 C.CONTROL_CREDENTIALS,
                 C.REVEAL_CREDENTIAL,
                 C.READ_REVEAL_LOG,
+                # Agreements (issue 14): read the client's, and sign them for it.
+                C.SEE_AGREEMENTS,
+                C.SIGN_AGREEMENT,
             }
         ),
     ),
@@ -342,7 +351,7 @@ class Standing:
             return Refused.ROLE, ONLY_OTHER_SIDE
         for requirement in REQUIREMENTS.get(capability, ()):
             if not requirement.holds(self):
-                return Refused.STATE, requirement.refusal.format(client=self.relationship.name)
+                return Refused.STATE, requirement.sentence(self)
         return None
 
     def require(
@@ -414,10 +423,28 @@ class Requirement:
     name: str
     holds: Callable[[Standing], bool]
     refusal: str
+    # When the sentence depends on the state (which agreement is missing): it is written
+    # from the standing instead of ``refusal`` (which stays the general form).
+    explain: Callable[[Standing], str] | None = None
+
+    def sentence(self, standing: Standing) -> str:
+        if self.explain is not None:
+            return self.explain(standing)
+        return self.refusal.format(client=standing.relationship.name)
 
 
-# Empty today: trust phases, agreements in force and per-assistant limits arrive as rows here.
+# Rows come from the apps that keep the state they read, registered from their
+# ``AppConfig.ready`` with ``add_requirement`` (agreements in force: ``tandem.agreements``).
 REQUIREMENTS: dict[Capability, tuple[Requirement, ...]] = {}
+
+
+def add_requirement(capability: Capability, requirement: Requirement) -> None:
+    """Make ``requirement`` a permanent row for ``capability`` (once per name: an app's
+    ``ready`` may run twice in tests and management commands)."""
+    before = REQUIREMENTS.get(capability, ())
+    if any(row.name == requirement.name for row in before):
+        return
+    REQUIREMENTS[capability] = (*before, requirement)
 
 
 @contextmanager

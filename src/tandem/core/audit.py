@@ -50,6 +50,12 @@ class Action(models.TextChoices):
     CREDENTIAL_REVEALED = "credential_revealed", "Credential revealed"
     CREDENTIAL_ACCESS_CHANGED = "credential_access_changed", "Credential access changed"
     SHARE_LINK_OPENED = "share_link_opened", "Share link opened"
+    # Agreements (issue 14): what binds both sides, and what holds work back.
+    AGREEMENT_SENT = "agreement_sent", "Agreement sent for signature"
+    AGREEMENT_SIGNED = "agreement_signed", "Agreement signed"
+    AGREEMENT_WITHDRAWN = "agreement_withdrawn", "Agreement withdrawn"
+    AGREEMENT_TEMPLATE_CHANGED = "agreement_template_changed", "Agreement template changed"
+    AGREEMENTS_REQUIRED_CHANGED = "agreements_required_changed", "Agreements before work changed"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -129,3 +129,12 @@ class Capability(StrEnum):
     REVEAL_CREDENTIAL = "reveal_credential"
     READ_REVEAL_LOG = "read_reveal_log"
     OPEN_SHARE_LINK = "open_share_link"
+    # Agreements (issue 14): read a client's agreements (both sides of the client); keep the
+    # practice's templates and the "agreements before work" setting; issue, amend and
+    # withdraw an agreement; sign it for the client (its contacts) and countersign it for
+    # the practice (its owners).
+    SEE_AGREEMENTS = "see_agreements"
+    KEEP_AGREEMENT_TEMPLATES = "keep_agreement_templates"
+    ISSUE_AGREEMENT = "issue_agreement"
+    SIGN_AGREEMENT = "sign_agreement"
+    COUNTERSIGN_AGREEMENT = "countersign_agreement"

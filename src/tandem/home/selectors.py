@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from tandem.agreements.selectors import AgreementsStatus, agreements_status
 from tandem.clients import selectors as clients
 from tandem.clients.models import Assignment, Client, ClientContact
 from tandem.core import access
@@ -118,6 +119,8 @@ class PortalPage:
     go_aheads: list[Task] = field(default_factory=list)
     # The next phase its track record suggests, waiting for the client's answer (issue 13).
     suggestion: PhaseSuggestion | None = None
+    # Its agreements waiting for a signature or in force, and what is missing (issue 14).
+    agreements: AgreementsStatus | None = None
 
 
 def portal_page(*, viewer: User, now: datetime) -> PortalPage:
@@ -145,6 +148,7 @@ def portal_page(*, viewer: User, now: datetime) -> PortalPage:
         check_in=selectors_checkins.portal_check_in(viewer=viewer, client_id=client.pk, now=now),
         go_aheads=selectors_go_aheads.waiting_for_go_ahead(viewer=viewer, client=client),
         suggestion=promotion.open_suggestion(client, viewer=viewer),
+        agreements=agreements_status(viewer=viewer, client=client),
     )
 
 
@@ -164,6 +168,8 @@ class ClientPage:
     inbound_address: str
     # The practice side gets the links only the practice follows (the mail log).
     is_practice_side: bool
+    # Its agreements waiting for a signature or in force, and what is missing (issue 14).
+    agreements: AgreementsStatus | None = None
 
 
 def client_page(*, viewer: User, client: Client, now: datetime) -> ClientPage:
@@ -181,4 +187,5 @@ def client_page(*, viewer: User, client: Client, now: datetime) -> ClientPage:
         projects=client_projects(viewer=viewer, client=client),
         inbound_address=client_address(client),
         is_practice_side=access.is_practice_side(access.member(viewer)),
+        agreements=agreements_status(viewer=viewer, client=client),
     )
