@@ -4,10 +4,10 @@ query the database (pages gather their data in their views)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from html import escape
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from django import template
@@ -19,8 +19,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tandem.core.forms import option_tags
 from tandem.core.links import link
+from tandem.core.markdown import markdown_preview
 from tandem.core.templatetags.when import formatter
-from tandem.work import selectors_day
+from tandem.work import selectors_day, selectors_lists
 from tandem.work.changes import describe
 from tandem.work.models import Priority, Task, TaskEvent, TaskStatus
 from tandem.work.selectors_lists import ClientChoice
@@ -424,6 +425,15 @@ SHORT_NOTICE_BADGE = '<span class="badge short-notice-badge">Short notice</span>
 # The dashboard's day ---------------------------------------------------------------------------
 
 
+def _time_html(instant: datetime | None, write: Callable[[datetime], str], zone: tzinfo) -> str:
+    """What ``time_tag`` writes, for rows written in Python: the instant in UTC for machines,
+    in the viewer's zone for people."""
+    if instant is None:
+        return ""
+    stamp = instant.astimezone(UTC).isoformat()
+    return f'<time datetime="{stamp}">{escape(write(instant.astimezone(zone)))}</time>'
+
+
 @register.simple_tag
 def day_rows(section: selectors_day.Section) -> SafeString:
     """The ``<li>`` lines of one section of the dashboard's day, written here rather than by
@@ -432,10 +442,7 @@ def day_rows(section: selectors_day.Section) -> SafeString:
     zone = timezone.get_current_timezone()
 
     def when(instant: datetime | None) -> str:
-        if instant is None:
-            return ""
-        stamp = instant.astimezone(UTC).isoformat()
-        return f'<time datetime="{stamp}">{escape(write(instant.astimezone(zone)))}</time>'
+        return _time_html(instant, write, zone)
 
     def line(task: Task) -> str:
         who = f" · {escape(task.assignee.display_name)}" if task.assignee else ""
@@ -451,3 +458,94 @@ def day_rows(section: selectors_day.Section) -> SafeString:
         )
 
     return mark_safe("".join(line(task) for task in section.tasks))  # noqa: S308 (escaped above)
+
+
+# The client's portal ---------------------------------------------------------------------------
+# Its sections' rows are written here, one call per section, like the day's lines above.
+
+
+class _PortalRowWriter:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.write = formatter("D j M, H:i")
+        self.zone = timezone.get_current_timezone()
+        self.labels = {str(value): str(label) for value, label in TaskStatus.choices}
+
+    def when(self, instant: datetime | None) -> str:
+        return _time_html(instant, self.write, self.zone)
+
+    def title(self, task: Task) -> str:
+        return f'<a href="{link("work:task-detail", task.pk)}">{escape(task.title)}</a>'
+
+    def waiting(self, task: Task) -> str:
+        page = link("work:task-detail", task.pk)
+        if task.status == TaskStatus.NEEDS_DEADLINE:
+            needs = '<span class="small">Needs a deadline from you before work can start.</span>'
+            by = f'<a href="{page}#moves-h">Set a deadline</a>'
+        else:
+            who = task.assignee.display_name if task.assignee else "Your assistant"
+            what = task.waiting_for or "your reply"
+            needs = f'<span class="small">{escape(who)} needs: {escape(what)}</span>'
+            late = task.waiting_until is not None and task.waiting_until < self.now
+            by = f"by {self.when(task.waiting_until)}"
+            by += ' <span class="badge late">Late</span>' if late else ""
+        return (
+            f"<li><div>{self.title(task)}\n{needs}{checklist_progress(task)}</div>\n"
+            f'<span class="small muted">{by}</span></li>\n'
+        )
+
+    def delivered(self, task: Task) -> str:
+        page = link("work:task-detail", task.pk)
+        return (
+            f"<li><div>{self.title(task)}\n"
+            '<span class="small muted">Check it; accept it, or send it back with a note.</span>'
+            f"{checklist_progress(task)}</div>\n"
+            f'<span class="portal-review"><a class="button small" href="{page}#delivery">'
+            f'Accept</a> <a class="button secondary small" href="{page}#delivery">Send back</a>'
+            "</span></li>\n"
+        )
+
+    def in_progress(self, task: Task) -> str:
+        status = escape(task.status)
+        overdue = task.deadline_at is not None and task.deadline_at < self.now
+        late = ' <span class="badge late">Overdue</span>' if overdue else ""
+        return (
+            f"<li><div>{self.title(task)}\n"
+            f'<span class="badge status-{status}">{escape(self.labels[task.status])}</span>'
+            f"{checklist_progress(task)}</div>\n"
+            f'<span class="small muted">due {self.when(task.deadline_at)}{late}</span></li>\n'
+        )
+
+    def activity(self, entry: selectors_lists.Activity) -> str:
+        who = entry.actor.display_name if entry.actor else "Someone"
+        event = entry.event
+        if entry.comment is not None:
+            did = "commented on"
+        elif event is not None and event.kind == TaskEvent.Kind.CREATED:
+            did = "asked for"
+        elif event is not None and event.kind == TaskEvent.Kind.EDITED:
+            did = "changed"
+        else:
+            did = "moved"
+        to = ""
+        if event is not None and event.kind == TaskEvent.Kind.STATUS_CHANGED:
+            label = self.labels.get(event.to_status, event.to_status)
+            to = f' to <span class="badge status-{escape(event.to_status)}">{escape(label)}</span>'
+        quote = ""
+        if entry.comment is not None:
+            words = markdown_preview(entry.comment.body_markdown or "", 120)
+            quote = f'\n<span class="small muted portal-quote">“{escape(words)}”</span>'
+        return (
+            f'<li><div><span class="small">{escape(who)}\n{did}\n{self.title(entry.task)}{to}'
+            f"</span>{quote}</div>\n"
+            f'<span class="small muted">{self.when(entry.at)}</span></li>\n'
+        )
+
+
+@register.simple_tag
+def portal_rows(kind: str, rows: Iterable[Any], now: datetime) -> SafeString:
+    """The ``<li>`` rows of one of the portal's sections: ``kind`` is "waiting_on_you",
+    "delivered", "in_progress" or "activity"."""
+    writer = _PortalRowWriter(now)
+    write = getattr(writer, {"waiting_on_you": "waiting"}.get(kind, kind))
+    return mark_safe("".join(write(row) for row in rows))  # noqa: S308 (escaped above)
