@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tandem.planning.urls")),
     path("", include("tandem.trust.urls")),
     path("", include("tandem.vault.urls")),
+    path("", include("tandem.references.urls")),
     path("", include("tandem.notify.urls")),
     path("", include("tandem.inbound.urls")),
     path("", include("tandem.home.urls")),

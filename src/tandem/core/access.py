@@ -115,6 +115,9 @@ _PRACTICE_WORK = frozenset(
         C.STORE_CREDENTIAL,
         C.REVEAL_CREDENTIAL,
         C.OPEN_SHARE_LINK,
+        # References (issue 14): the practice side records the references it checked about a
+        # client it works on (payment history elsewhere, notes); the client never sees them.
+        C.CHECK_REFERENCES,
     }
 )
 
@@ -140,6 +143,9 @@ ROLES: dict[str, RolePolicy] = {
             C.KEEP_REFERRALS,
             # The credential vault (issue 14): the owner oversees who revealed what.
             C.READ_REVEAL_LOG,
+            # References (issue 14): who agreed to be one, asking a client, the shareable
+            # link for prospects and passing their requests on are the owner's.
+            C.KEEP_REFERENCES,
         },
     ),
     Role.ASSISTANT: RolePolicy(Side.PRACTICE, Reach.ASSIGNED, _PRACTICE_WORK),
@@ -185,6 +191,8 @@ ROLES: dict[str, RolePolicy] = {
                 C.CONTROL_CREDENTIALS,
                 C.REVEAL_CREDENTIAL,
                 C.READ_REVEAL_LOG,
+                # References (issue 14): agree that the client be a reference, or withdraw.
+                C.AGREE_TO_BE_REFERENCE,
             }
         ),
     ),

@@ -50,6 +50,12 @@ class Action(models.TextChoices):
     CREDENTIAL_REVEALED = "credential_revealed", "Credential revealed"
     CREDENTIAL_ACCESS_CHANGED = "credential_access_changed", "Credential access changed"
     SHARE_LINK_OPENED = "share_link_opened", "Share link opened"
+    # References (issue 14): a client's consent to be a reference, given or withdrawn (the
+    # words it agreed to are on the consent's row), and a reference the practice checked
+    # about a client.
+    REFERENCE_CONSENT_GIVEN = "reference_consent_given", "Agreed to be a reference"
+    REFERENCE_CONSENT_WITHDRAWN = "reference_consent_withdrawn", "Reference consent withdrawn"
+    REFERENCE_CHECK_RECORDED = "reference_check_recorded", "Reference check recorded"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
