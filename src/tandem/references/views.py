@@ -4,6 +4,7 @@ the practice checked about a client."""
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from allauth.core import ratelimit
@@ -272,13 +273,25 @@ def public_thanks(request: HttpRequest, token: str) -> HttpResponse:
 # References the practice checked about a client ---------------------------------------------
 
 
+def _practice_side_only(view: Any) -> Any:
+    """To anyone whose role may not check references the page is missing (404), whatever the
+    method, not refused: the client's side is not told that notes about it exist."""
+
+    @wraps(view)
+    def wrapped(request: MemberRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not access.allows(request.user, C.CHECK_REFERENCES):
+            raise Http404("No such page.")
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
+
+    return wrapped
+
+
 @member_required()
+@_practice_side_only
 @require_http_methods(["GET", "POST"])
 def client_checks(request: MemberRequest, client_id: int) -> HttpResponse:
-    """The practice's side only. To anyone else the page is missing (404), not refused: the
-    client's side is not told that notes about it exist."""
-    if not access.allows(request.user, C.CHECK_REFERENCES):
-        raise Http404("No such page.")
+    """The references checked about a client and the form to record one."""
     client = visible_client(request.user, client_id)
     form = CheckForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
