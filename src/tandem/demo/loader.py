@@ -17,7 +17,16 @@ from tandem.core import access
 from tandem.core import services as core_services
 from tandem.core.models import Membership, Practice
 from tandem.core.roles import Capability, Role
-from tandem.demo import check_ins, face, heads_ups, phases, planning_time, postmortems, vault
+from tandem.demo import (
+    check_ins,
+    face,
+    heads_ups,
+    phases,
+    planning_time,
+    postmortems,
+    references,
+    vault,
+)
 from tandem.planning.models import Owed
 from tandem.planning.owed import ask_client
 from tandem.work import attachments, checklists, deliveries, repeating
@@ -104,6 +113,7 @@ def load() -> bool:
         phases.honest_way_out(owner)
         postmortems.harbour_postmortem(by_name, owner)
         vault.bloom_vault(by_name, password=PASSWORD)
+        references.references(by_name, owner)
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,
