@@ -1,7 +1,7 @@
 """References, both ways, in a real browser (issue 14): "a contact agrees to be a reference in
 the portal; the owner makes a shareable link; a prospect opens it and asks; the owner passes it
 on; the client's contact gets the mail; the contact withdraws consent; the public page's count
-drops".
+drops", and the practice records a reference it checked about the client, which only it sees.
 
 Chloe of Bloom Florist agrees that her shop be a reference for Northwind. Olivia makes a link
 for prospects and gives it to Jordan, who is not signed in anywhere: the page says one client
@@ -123,5 +123,22 @@ def test_a_prospect_asks_for_references_and_the_client_who_agreed_answers_by_mai
     tour.check(client, "references-withdrawn-client")
     prospect.goto(address)
     expect(prospect.get_by_text("No client has agreed to be a reference")).to_be_visible()
+
+    # Olivia records how Bloom Florist paid its previous VA: on its page, for the practice only.
+    bloom = chloe.client_contact.client
+    va.goto(f"/clients/{bloom.pk}/")
+    expect(va.get_by_role("heading", name="References checked")).to_be_visible()
+    va.get_by_role("link", name="Record a reference check").click()
+    va.get_by_label("Whom you asked").fill("Their previous VA")
+    va.get_by_label("When").fill("2030-06-03")
+    va.get_by_label("Paid late").check()
+    va.get_by_label("Notes (optional)").fill("Two invoices a month late in 2029.")
+    va.get_by_role("button", name="Record it").click()
+    expect(va.get_by_text("Recorded. Only the practice sees it.")).to_be_visible()
+    va.goto(f"/clients/{bloom.pk}/")
+    expect(va.get_by_text("Two invoices a month late in 2029.")).to_be_visible()
+    tour.check(va, "references-checked-owner")
+    client.goto("/portal/")
+    expect(client.get_by_text("Their previous VA")).to_have_count(0)
 
     assert not without_expected_refusals(tour.problems, []), "\n".join(tour.problems)
