@@ -860,6 +860,9 @@ def url_args(target: str | None, own: PracticeWorld, other: PracticeWorld) -> li
     found = agreement_target(target, own, other)
     if found is not None:
         return found
+    found = references_target(target, own, other)
+    if found is not None:
+        return found
     raise AssertionError(f"Unknown target {target}")
 
 
@@ -1348,6 +1351,101 @@ def agreement_target(target: str, own: PracticeWorld, other: PracticeWorld) -> l
     if name == "agreement_pdf1":
         signed = flow.signed_by_both(world.client1, world.owner, world.contact1)
         return [flow.make_pdf(signed).pk]
+    return None
+
+
+# References, both ways (issue 14). The References page and its buttons are the owner's
+# (assistants and contacts 403); asking a client another practice's is missing; turning off
+# a link there is none of is refused beside the button (400), as is passing a request on to
+# nobody. The consent page is the contacts' (the practice 403); withdrawing with no consent
+# is refused on the page (400). The public page answers to its token, never to a session:
+# every persona, and nobody signed in, gets the same answer (a live link of either practice
+# 200, an empty form 400; a turned-off, unknown or malformed one 404). The references checked
+# about a client are the practice side's, for the clients it reaches: to the client's side
+# they are missing (404), whichever the method, so it is never told they exist.
+PUBLIC_200 = (200, 200, 200, 200, 200, 200)
+PUBLIC_404 = (404, 404, 404, 404, 404, 404)
+PUBLIC_405 = (405, 405, 405, 405, 405, 405)
+MATRIX += [
+    Row("references:list", "GET", None, (302, 200, 403, 403, 403, 403)),
+    Row("references:list", "POST", None, (302, 405, 403, 403, 403, 403)),
+    Row("references:ask", "POST", "client1", (302, 302, 403, 403, 403, 403)),
+    Row("references:ask", "POST", "client2", (302, 302, 403, 403, 403, 403)),
+    Row("references:ask", "POST", "other_client1", (302, 404, 403, 403, 403, 403)),
+    Row("references:ask", "GET", "client1", (302, 405, 403, 403, 403, 403)),
+    Row("references:link-make", "POST", None, (302, 302, 403, 403, 403, 403)),
+    Row("references:link-make", "GET", None, (302, 405, 403, 403, 403, 403)),
+    Row("references:link-off", "POST", None, (302, 400, 403, 403, 403, 403)),
+    Row("references:link-off", "GET", None, (302, 405, 403, 403, 403, 403)),
+    Row("references:automatic", "POST", None, (302, 302, 403, 403, 403, 403)),
+    Row("references:automatic", "GET", None, (302, 405, 403, 403, 403, 403)),
+    Row("references:pass-on", "POST", "reference_request1", (302, 400, 403, 403, 403, 403)),
+    Row("references:pass-on", "POST", "other_reference_request1", (302, 404, 403, 403, 403, 403)),
+    Row("references:pass-on", "GET", "reference_request1", (302, 405, 403, 403, 403, 403)),
+    Row("references:set-aside", "POST", "reference_request1", (302, 302, 403, 403, 403, 403)),
+    Row("references:set-aside", "POST", "other_reference_request1", (302, 404, 403, 403, 403, 403)),
+    Row("references:set-aside", "GET", "reference_request1", (302, 405, 403, 403, 403, 403)),
+    Row("references:consent", "GET", None, (302, 403, 403, 403, 200, 200)),
+    Row("references:consent", "POST", None, (302, 403, 403, 403, 400, 400)),
+    Row(
+        "references:consent",
+        "POST",
+        None,
+        (302, 403, 403, 403, 302, 302),
+        {"ask_by": "mail", "agree": "on"},
+    ),
+    Row("references:consent", "PUT", None, (302, 403, 403, 403, 405, 405)),
+    Row("references:consent-withdraw", "POST", None, (302, 403, 403, 403, 400, 400)),
+    Row("references:consent-withdraw", "GET", None, (302, 403, 403, 403, 405, 405)),
+    Row("references:public", "GET", "reference_link", PUBLIC_200),
+    Row("references:public", "GET", "other_reference_link", PUBLIC_200),
+    Row("references:public", "POST", "reference_link", (400, 400, 400, 400, 400, 400)),
+    Row("references:public", "GET", "off_reference_link", PUBLIC_404),
+    Row("references:public", "POST", "off_reference_link", PUBLIC_404),
+    Row("references:public", "GET", "unknown_reference_link", PUBLIC_404),
+    Row("references:public", "GET", "malformed_reference_link", PUBLIC_404),
+    Row("references:public", "PUT", "reference_link", PUBLIC_405),
+    Row("references:public-thanks", "GET", "reference_link", PUBLIC_200),
+    Row("references:public-thanks", "GET", "off_reference_link", PUBLIC_404),
+    Row("references:public-thanks", "POST", "reference_link", PUBLIC_405),
+    Row("references:checks", "GET", "client1", (302, 200, 200, 404, 404, 404)),
+    Row("references:checks", "GET", "client2", (302, 200, 404, 404, 404, 404)),
+    Row("references:checks", "GET", "other_client1", SIGN_IN_THEN_404),
+    Row("references:checks", "POST", "client1", (302, 400, 400, 404, 404, 404)),
+    Row(
+        "references:checks",
+        "POST",
+        "client1",
+        (302, 302, 302, 404, 404, 404),
+        {"source": "Previous VA", "checked_on": "2026-01-05", "payment": "on_time"},
+    ),
+    Row("references:checks", "PUT", "client1", (302, 405, 405, 405, 404, 404)),
+]
+
+
+def references_target(target: str, own: PracticeWorld, other: PracticeWorld) -> list[Any] | None:
+    """A prospect's request through practice A's (or B's) link, and the tokens of a live,
+    turned-off, unknown and malformed link; None for any other target."""
+    from tandem.references import links, prospects
+
+    world = other if target.startswith("other_") else own
+    match target.removeprefix("other_"):
+        case "reference_request1":
+            link, _ = links.make_link(actor=world.owner)
+            asked = prospects.ask_for_references(
+                link, name="Pat", email="pat@example.com", question="Are they quick?"
+            )
+            return [asked.pk]
+        case "reference_link":
+            return [links.make_link(actor=world.owner)[1]]
+        case "off_reference_link":
+            _, token = links.make_link(actor=world.owner)
+            links.turn_off_link(actor=world.owner)
+            return [token]
+        case "unknown_reference_link":
+            return ["a" * links.TOKEN_LENGTH]
+        case "malformed_reference_link":
+            return ["not-a-link"]
     return None
 
 

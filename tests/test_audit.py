@@ -171,6 +171,24 @@ def open_a_share_link(personas: Personas) -> None:
     sharing.open_share_link(made.link, actor=a.assistant)
 
 
+def agree_to_be_a_reference(personas: Personas) -> None:
+    signed_in(personas.a.contact1).post(
+        "/portal/reference/", {"note": "On time", "ask_by": "mail", "agree": "on"}
+    )
+
+
+def withdraw_as_a_reference(personas: Personas) -> None:
+    agree_to_be_a_reference(personas)
+    signed_in(personas.a.contact1).post("/portal/reference/withdraw/")
+
+
+def record_a_reference_check(personas: Personas) -> None:
+    signed_in(personas.a.owner).post(
+        f"/clients/{personas.a.client1.pk}/references/",
+        {"source": "Previous VA", "checked_on": "2020-01-02", "payment": "late"},
+    )
+
+
 PRODUCERS: dict[Action, Callable[[Personas], None]] = {
     Action.SIGNED_IN: login,
     Action.SIGNED_OUT: owner_posts("/accounts/logout/"),
@@ -212,6 +230,10 @@ PRODUCERS: dict[Action, Callable[[Personas], None]] = {
     Action.AGREEMENT_SIGNED: sign_an_agreement,
     Action.AGREEMENT_WITHDRAWN: withdraw_an_agreement,
     Action.AGREEMENTS_REQUIRED_CHANGED: require_agreements,
+    # References (issue 14): a client agrees to be one and withdraws; a check recorded.
+    Action.REFERENCE_CONSENT_GIVEN: agree_to_be_a_reference,
+    Action.REFERENCE_CONSENT_WITHDRAWN: withdraw_as_a_reference,
+    Action.REFERENCE_CHECK_RECORDED: record_a_reference_check,
 }
 
 

@@ -265,6 +265,14 @@ CASES = [
         lambda w: {"name": "Mailchimp", "password": "Zebra-Quartz-7731", "minimum_phase": "1"},
         as_contact=True,
     ),
+    # References (issue 14): the agreeing clients a prospect's request is passed on to.
+    Case(
+        "pass a request for references on: clients",
+        "POST",
+        lambda w: reverse("references:pass-on", args=[references_ids(w)["reference_request_id"]]),
+        "clients",
+        "Pick clients from the list.",
+    ),
     Case(
         "notifications: ?before=",
         "GET",
@@ -345,7 +353,22 @@ def valid_ids(w: World) -> dict[str, int | str]:
         | delegation_ids(w)
         | postmortem_ids(w)
         | vault_ids(w)
+        | references_ids(w)
     )
+
+
+def references_ids(w: World) -> dict[str, int | str]:
+    """A prospect's request through practice A's link (issue 14), made once."""
+    from tandem.references import links, prospects
+    from tandem.references.models import Request
+
+    found = Request.objects.filter(practice=w.a.practice).first()
+    if found is None:
+        link = links.live_link_of(w.a.practice.pk) or links.make_link(actor=w.a.owner)[0]
+        found = prospects.ask_for_references(
+            link, name="Pat", email="pat@example.com", question="Are they quick?"
+        )
+    return {"reference_request_id": found.pk}
 
 
 def vault_ids(w: World) -> dict[str, int | str]:

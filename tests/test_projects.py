@@ -730,8 +730,9 @@ def test_client_page_queries_do_not_grow_with_projects(
     # 1-3. session, user, membership; 4. the client, 5. its contacts, 6. its assistants,
     # 7. pending invitations, 8. members who could be assigned, 9. open requests,
     # 10. when each waiting request went to the client (what needs attention), 11. its
-    # projects with their task counts, 12. its agreements waiting or in force (issue 14)
-    with django_assert_num_queries(12):
+    # projects with their task counts, 12. its agreements waiting or in force (issue 14),
+    # 13. the references checked about it
+    with django_assert_num_queries(13):
         response = http.get(reverse("home:client-detail", args=[world.client1.pk]))
     assert response.content.decode().count('href="/projects/') == 2 * rows
 

@@ -156,18 +156,36 @@ def test_client_detail_with_requests(
     world = personas.a
     populate_tasks(world, rows)
     flag_tasks(world, rows)
+    check_references(world, rows)
     http = signed_in(world.owner)
     # 4. the client joined to its practice, 5. its contacts, 6. its assistants,
     # 7. its pending invitations, 8. the members who could be assigned, 9. its open requests,
     # 10. since when each waiting one has waited, 11. its projects with progress, 12. its
-    # agreements waiting for a signature or in force (issue 14)
-    with django_assert_num_queries(12):
+    # agreements waiting for a signature or in force (issue 14), 13. the references checked
+    # about it with who recorded each
+    with django_assert_num_queries(13):
         response = http.get(f"/clients/{world.client1.pk}/")
     # Every open request is listed once, and the flagged ones again under "Needs attention".
     assert response.content.decode().count("/tasks/") == 3 * rows + 2 * rows
     flags = response.context["page"].flags
     assert (len(flags.overdue), len(flags.waiting)) == (rows, rows)
     assert all(row.since is not None for row in flags.waiting)
+
+
+def check_references(world: PracticeWorld, rows: int) -> None:
+    """``rows`` references checked about client 1, by the owner and the assistant in turn."""
+    from datetime import date
+
+    from tandem.references.checks import record_check
+
+    for i in range(rows):
+        record_check(
+            world.client1,
+            actor=world.assistant if i % 2 else world.owner,
+            source=f"Previous VA {i}",
+            checked_on=date(2026, 1, 1) + timedelta(days=i),
+            payment="on_time",
+        )
 
 
 def flag_tasks(world: PracticeWorld, rows: int) -> None:
@@ -511,3 +529,84 @@ def test_an_agreement_page(personas: Personas, rows: int, django_assert_num_quer
     with django_assert_num_queries(6):
         response = http.get(f"/agreements/{agreement.pk}/")
     assert response.context["page"].signing_side == "practice"
+
+
+# References, both ways (issue 14) -------------------------------------------------------------
+
+
+def populate_references(world: PracticeWorld, rows: int) -> str:
+    """``rows`` more clients, each with a contact; every other one agreed to be a reference,
+    the others were asked; ``rows`` prospects asked through the link, half passed on. Returns
+    the link's token."""
+    from tandem.references import consents, links, prospects
+
+    domain = "refs.example.com"
+    agreeing = []
+    for i in range(rows):
+        client = create_client(actor=world.owner, name=f"Ref {i:02}", time_zone="UTC")
+        contact = join(world.owner, f"ref{i}@{domain}", role=Role.CONTACT, client=client)
+        if i % 2:
+            consents.ask_to_be_reference(client, actor=world.owner)
+            continue
+        consents.give_consent(client, actor=contact, agreed=True, note="Quick")
+        agreeing.append(client)
+    link, token = links.make_link(actor=world.owner)
+    for i in range(rows):
+        asked = prospects.ask_for_references(
+            link, name=f"Prospect {i}", email=f"p{i}@example.com", question="Quick?"
+        )
+        if i % 2:
+            prospects.pass_on(asked, actor=world.owner, clients=agreeing[:2])
+    return token
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_references_page(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    populate_references(personas.a, rows)
+    http = signed_in(personas.a.owner)
+    # 4. the agreeing clients' consents with client and giver, 5. the active clients with
+    # when each was last asked, 6. the live link, 7. the settings, 8. the requests waiting,
+    # 9. the latest decided ones with who decided, 10. where those went, with the clients
+    with django_assert_num_queries(10):
+        response = http.get("/settings/references/")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert (len(page.agreed), len(page.waiting)) == ((rows + 1) // 2, rows - rows // 2)
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_public_references_page(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    token = populate_references(personas.a, rows)
+    http = signed_in(None)
+    # 1. the link joined to its practice, 2. how many agree (no session: a visitor)
+    with django_assert_num_queries(2):
+        response = http.get(f"/r/{token}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_consent_page_with_history(
+    personas: Personas, rows: int, django_assert_num_queries
+) -> None:
+    from tandem.references import consents
+
+    world = personas.a
+    for _ in range(rows):
+        consents.give_consent(world.client1, actor=world.contact1, agreed=True)
+        consents.withdraw_consent(world.client1, actor=world.contact1)
+    http = signed_in(world.contact1)
+    # 4. the contact's client with its practice, 5. its consents with who gave and withdrew
+    with django_assert_num_queries(5):
+        response = http.get("/portal/reference/")
+    assert len(response.context["page"].history) == rows
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_reference_checks_page(personas: Personas, rows: int, django_assert_num_queries) -> None:
+    check_references(personas.a, rows)
+    http = signed_in(personas.a.assistant)
+    # 4. the client (through the assistant's reach) with its practice, 5. its checks with who
+    # recorded each (scoped by the same reach)
+    with django_assert_num_queries(5):
+        response = http.get(f"/clients/{personas.a.client1.pk}/references/")
+    assert len(response.context["checks"]) == rows

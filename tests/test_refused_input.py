@@ -1545,6 +1545,143 @@ def sentence_at(response: Any, beside: str, ids: dict[str, Any]) -> str:
 
 
 # The notice agreed with a client (issue 12, short notice): 0 to 20 working days, or empty.
+
+
+# References, both ways (issue 14). The public page a prospect asks through keeps what they
+# typed; the consent page, the references checked about a client and the References page's
+# buttons say what to fix beside the field or the button.
+def reference_link(world: PracticeWorld) -> str:
+    from tandem.references import links
+
+    return links.make_link(actor=world.owner)[1]
+
+
+def prospect_form(**changes: str) -> dict[str, str]:
+    return {
+        "name": "Pat Prospect",
+        "email": "pat@prospect.example.com",
+        "question": "How quickly do they answer?",
+        **changes,
+    }
+
+
+def asked_already(world: PracticeWorld) -> Sent:
+    from tandem.references import consents
+
+    consents.ask_to_be_reference(world.client1, actor=world.owner)
+    return Sent(url("references:ask", world.client1.pk))
+
+
+def a_reference_request(world: PracticeWorld) -> Sent:
+    from tandem.references import links, prospects
+
+    link, _ = links.make_link(actor=world.owner)
+    asked = prospects.ask_for_references(
+        link, name="Pat", email="pat@example.com", question="Are they quick?"
+    )
+    return Sent(url("references:pass-on", asked.pk))
+
+
+def check_form(**changes: str) -> dict[str, str]:
+    return {
+        "source": "Previous VA",
+        "checked_on": "2020-05-04",
+        "payment": "late",
+        "notes": "Paid a month late",
+        **changes,
+    }
+
+
+CASES += [
+    Refused(
+        "ask for references without a name",
+        "visitor",
+        lambda w: Sent(url("references:public", reference_link(w)), prospect_form(name=" ")),
+        beside_field("id_name"),
+        "Tell us your name",
+        typed=('value="pat@prospect.example.com"', "How quickly do they answer?"),
+    ),
+    Refused(
+        "ask for references with an address that is not one",
+        "visitor",
+        lambda w: Sent(url("references:public", reference_link(w)), prospect_form(email="pat@")),
+        beside_field("id_email"),
+        "That does not look like an e-mail address",
+        typed=('value="Pat Prospect"', 'value="pat@"', "How quickly do they answer?"),
+    ),
+    Refused(
+        "ask for references with too long a question",
+        "visitor",
+        lambda w: Sent(
+            url("references:public", reference_link(w)), prospect_form(question="Why? " * 250)
+        ),
+        beside_field("id_question"),
+        "Shorten this to 1000 characters",
+        typed=('value="Pat Prospect"',),
+    ),
+    Refused(
+        "agree to be a reference without ticking the box",
+        "contact1",
+        lambda w: Sent(url("references:consent"), {"note": "Always on time", "ask_by": "mail"}),
+        beside_field("id_agree"),
+        "Tick the box to agree",
+        typed=("Always on time",),
+    ),
+    Refused(
+        "agree to be a reference saying too much",
+        "contact1",
+        lambda w: Sent(
+            url("references:consent"), {"note": "Great! " * 100, "ask_by": "mail", "agree": "on"}
+        ),
+        beside_field("id_note"),
+        "Shorten this to 500 characters",
+    ),
+    Refused(
+        "withdraw as a reference without having agreed",
+        "contact1",
+        lambda w: Sent(url("references:consent-withdraw")),
+        in_section("agree-h"),
+        "Client A1 is not a reference now",
+    ),
+    Refused(
+        "a reference check without saying whom",
+        "assistant",
+        lambda w: Sent(url("references:checks", w.client1.pk), check_form(source="")),
+        beside_field("id_source"),
+        "Say whom you asked",
+        typed=("Paid a month late", 'value="2020-05-04"'),
+    ),
+    Refused(
+        "a reference check dated ahead",
+        "owner",
+        lambda w: Sent(url("references:checks", w.client1.pk), check_form(checked_on="2999-01-01")),
+        beside_field("id_checked_on"),
+        "That date is still ahead",
+        typed=('value="Previous VA"', "Paid a month late"),
+    ),
+    Refused(
+        "turn off a link for references there is none of",
+        "owner",
+        lambda w: Sent(url("references:link-off")),
+        in_section("link-h"),
+        "Your link for references is already off",
+    ),
+    Refused(
+        "ask a client again within 90 days",
+        "owner",
+        asked_already,
+        in_section("ask-h"),
+        "You asked Client A1 on",
+    ),
+    Refused(
+        "pass a request for references on to nobody",
+        "owner",
+        a_reference_request,
+        in_section("requests-h"),
+        "Pick at least one client who agreed to be a reference.",
+    ),
+]
+
 CASES += [
     Refused(
         f"a client's notice of {days} working days",

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tandem.trust",
     "tandem.vault",
     "tandem.agreements",
+    "tandem.references",
     "tandem.search",
     "tandem.notify",
     "tandem.inbound",
@@ -234,6 +235,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Tandem: "
 ACCOUNT_RATE_LIMITS = {
     # A few quick mistakes are fine; then the address and the account are held off.
     "login_failed": os.environ.get("TANDEM_LOGIN_FAILED_LIMIT", "10/m/ip,5/300s/key"),
+    # A prospect asking for references through a practice's public link (issue 14): a few
+    # an hour from one address, a day's share per link, so a script cannot flood the
+    # practice's clients or use the acknowledgement to mail strangers.
+    "reference_request": os.environ.get("TANDEM_REFERENCE_REQUEST_LIMIT", "5/h/ip,100/d/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tandem"

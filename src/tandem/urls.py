@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tandem.trust.urls")),
     path("", include("tandem.vault.urls")),
     path("", include("tandem.agreements.urls")),
+    path("", include("tandem.references.urls")),
     path("", include("tandem.notify.urls")),
     path("", include("tandem.inbound.urls")),
     path("", include("tandem.home.urls")),

@@ -117,6 +117,9 @@ _PRACTICE_WORK = frozenset(
         C.OPEN_SHARE_LINK,
         # Agreements (issue 14): read a client's agreements.
         C.SEE_AGREEMENTS,
+        # References (issue 14): the practice side records the references it checked about a
+        # client it works on (payment history elsewhere, notes); the client never sees them.
+        C.CHECK_REFERENCES,
     }
 )
 
@@ -146,6 +149,9 @@ ROLES: dict[str, RolePolicy] = {
             C.KEEP_AGREEMENT_TEMPLATES,
             C.ISSUE_AGREEMENT,
             C.COUNTERSIGN_AGREEMENT,
+            # References (issue 14): who agreed to be one, asking a client, the shareable
+            # link for prospects and passing their requests on are the owner's.
+            C.KEEP_REFERENCES,
         },
     ),
     Role.ASSISTANT: RolePolicy(Side.PRACTICE, Reach.ASSIGNED, _PRACTICE_WORK),
@@ -194,6 +200,8 @@ ROLES: dict[str, RolePolicy] = {
                 # Agreements (issue 14): read the client's, and sign them for it.
                 C.SEE_AGREEMENTS,
                 C.SIGN_AGREEMENT,
+                # References (issue 14): agree that the client be a reference, or withdraw.
+                C.AGREE_TO_BE_REFERENCE,
             }
         ),
     ),

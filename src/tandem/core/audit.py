@@ -56,6 +56,12 @@ class Action(models.TextChoices):
     AGREEMENT_WITHDRAWN = "agreement_withdrawn", "Agreement withdrawn"
     AGREEMENT_TEMPLATE_CHANGED = "agreement_template_changed", "Agreement template changed"
     AGREEMENTS_REQUIRED_CHANGED = "agreements_required_changed", "Agreements before work changed"
+    # References (issue 14): a client's consent to be a reference, given or withdrawn (the
+    # words it agreed to are on the consent's row), and a reference the practice checked
+    # about a client.
+    REFERENCE_CONSENT_GIVEN = "reference_consent_given", "Agreed to be a reference"
+    REFERENCE_CONSENT_WITHDRAWN = "reference_consent_withdrawn", "Reference consent withdrawn"
+    REFERENCE_CHECK_RECORDED = "reference_check_recorded", "Reference check recorded"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -138,3 +138,12 @@ class Capability(StrEnum):
     ISSUE_AGREEMENT = "issue_agreement"
     SIGN_AGREEMENT = "sign_agreement"
     COUNTERSIGN_AGREEMENT = "countersign_agreement"
+    # References, both ways (issue 14). The client's side agrees that its client be a
+    # reference for the practice (how it would like to be asked, what it would say) and
+    # withdraws that at any time; the owner keeps the practice's references (who agreed, asks
+    # a client to be one, the shareable link prospects ask through, passing a prospect's
+    # request on); the practice side records references it checked about a client (never
+    # shown to the client's side).
+    AGREE_TO_BE_REFERENCE = "agree_to_be_reference"
+    KEEP_REFERENCES = "keep_references"
+    CHECK_REFERENCES = "check_references"

@@ -25,6 +25,7 @@ from tandem.demo import (
     phases,
     planning_time,
     postmortems,
+    references,
     vault,
 )
 from tandem.planning.models import Owed
@@ -114,6 +115,7 @@ def load() -> bool:
         postmortems.harbour_postmortem(by_name, owner)
         vault.bloom_vault(by_name, password=PASSWORD)
         agreements.seed_agreements(by_name, owner)
+        references.references(by_name, owner)
         for name, email, role, client_name in PENDING:
             invitations.invite(
                 actor=owner, email=email, name=name, role=role,

@@ -27,6 +27,8 @@ from tandem.planning import selectors_checkins, selectors_headsups, selectors_ow
 from tandem.planning.models_checkins import CheckIn
 from tandem.planning.models_headsups import HeadsUp
 from tandem.planning.models_owed import Owed
+from tandem.references import selectors as reference_selectors
+from tandem.references.models import Check as ReferenceCheck
 from tandem.trust import promotion
 from tandem.trust.models_track import PhaseSuggestion
 from tandem.work import selectors_day, selectors_flags, selectors_go_aheads, selectors_lists
@@ -170,12 +172,15 @@ class ClientPage:
     is_practice_side: bool
     # Its agreements waiting for a signature or in force, and what is missing (issue 14).
     agreements: AgreementsStatus | None = None
+    # References the practice checked about the client (issue 14; the practice side only).
+    reference_checks: list[ReferenceCheck] = field(default_factory=list)
 
 
 def client_page(*, viewer: User, client: Client, now: datetime) -> ClientPage:
     """``client``'s page for the practice side: its people (four queries; the main contact
     first), its open requests (one) flagged overdue or waiting (one: since when each has
-    waited) and its projects (one). ``client`` must come from ``visible_to(viewer)``."""
+    waited), its projects (one) and the references the practice checked about it (one).
+    ``client`` must come from ``visible_to(viewer)``."""
     requests = open_requests(viewer=viewer, client=client)
     return ClientPage(
         client=client,
@@ -188,4 +193,5 @@ def client_page(*, viewer: User, client: Client, now: datetime) -> ClientPage:
         inbound_address=client_address(client),
         is_practice_side=access.is_practice_side(access.member(viewer)),
         agreements=agreements_status(viewer=viewer, client=client),
+        reference_checks=reference_selectors.checks_of(client, viewer=viewer),
     )
