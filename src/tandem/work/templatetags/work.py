@@ -549,3 +549,27 @@ def portal_rows(kind: str, rows: Iterable[Any], now: datetime) -> SafeString:
     writer = _PortalRowWriter(now)
     write = getattr(writer, {"waiting_on_you": "waiting"}.get(kind, kind))
     return mark_safe("".join(write(row) for row in rows))  # noqa: S308 (escaped above)
+
+
+@register.simple_tag
+def go_ahead_rows(tasks: Iterable[Task], csrf: str) -> SafeString:
+    """The portal's "Waiting for your go-ahead" rows, each with its one-click form."""
+    write = formatter("D j M, H:i")
+    zone = timezone.get_current_timezone()
+    token = escape(str(csrf))
+
+    def row(task: Task) -> str:
+        title = escape(task.title)
+        kind = task.kind
+        what = f"{escape(kind.name)} ({escape(kind.get_phase_display())})" if kind else ""
+        due = f", due {_time_html(task.deadline_at, write, zone)}" if task.deadline_at else ""
+        return (
+            f'<li>\n<a href="{link("work:task-detail", task.pk)}">{title}</a> '
+            f'<span class="muted small">{what}{due}</span>\n'
+            f'<form method="post" action="{link("work:go-ahead", task.pk)}" class="inline-form">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            '<button class="button small" type="submit">Give the go-ahead'
+            f'<span class="visually-hidden"> for “{title}”</span></button></form>\n</li>\n'
+        )
+
+    return mark_safe("".join(row(task) for task in tasks))  # noqa: S308 (escaped above)
