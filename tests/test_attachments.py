@@ -563,3 +563,17 @@ def test_the_task_page_costs_the_same_with_2_or_50_files(
         response = http.get(f"/tasks/{task.pk}/")
     assert len(response.context["page"].files) == files
     assert response.content.decode().count('href="/files/') == files + files // 2
+
+
+def test_a_broken_image_gets_no_thumbnail_after_an_agreement_was_rendered(personas):
+    # WeasyPrint, imported to render agreements in the same worker, turns on Pillow's
+    # LOAD_TRUNCATED_IMAGES for the whole process; rendering turns it off again.
+    from tests import agreements_flow as flow
+
+    a = personas.a
+    agreement = flow.signed_by_both(a.client1, a.owner, a.contact1)
+    flow.make_pdf(agreement)
+    attachment = pending(a, "broken.png", image_bytes("PNG")[:60])
+    make_thumbnail.call(attachment.pk)
+    attachment.refresh_from_db()
+    assert not attachment.thumbnail

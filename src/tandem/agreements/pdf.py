@@ -60,7 +60,13 @@ def html_for(agreement: Agreement, signatures: list[Signature]) -> str:
 def render(agreement: Agreement, signatures: list[Signature]) -> bytes:
     """The unsealed PDF of a signed agreement."""
     import weasyprint
+    from PIL import ImageFile
     from weasyprint.urls import URLFetcher
+
+    # Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process:
+    # the worker that renders an agreement would then make thumbnails of broken uploads.
+    # The only images here are our own drawn signatures, whole; turn it back off.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     # Only data: URIs (the drawn signatures) load: nothing from the network or the disk.
     only_data = URLFetcher(allowed_protocols={"data"})
