@@ -79,6 +79,8 @@ def vault_page(client: Client, *, viewer: User) -> VaultPage:
         Credential.objects.visible_to(viewer)
         .filter(client=client)
         .kept()
+        # What the list shows: never the sealed values, which a row need not carry.
+        .only("client_id", "name", "url", "username", "minimum_phase", "deleted_at")
         .annotate(last_revealed_at=_last_revealed())
         .order_by("name", "pk")
     )
@@ -101,9 +103,11 @@ def vault_page(client: Client, *, viewer: User) -> VaultPage:
 
 
 def _with_named(credentials: Sequence[Credential]) -> list[Row]:
-    grants = Grant.objects.filter(
-        credential__in=[c.pk for c in credentials], ended_at__isnull=True
-    ).select_related("user")
+    grants = (
+        Grant.objects.filter(credential__in=[c.pk for c in credentials], ended_at__isnull=True)
+        .select_related("user")
+        .only("credential_id", "granted_at", "user__name", "user__email")
+    )
     by_credential: dict[int, list[Grant]] = defaultdict(list)
     for grant in grants.order_by("granted_at", "pk"):
         by_credential[grant.credential_id].append(grant)
