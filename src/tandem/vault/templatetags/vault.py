@@ -4,7 +4,7 @@ the page's time. Every value is escaped; no secret is ever among them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 
 from django import template
@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tandem.clients.models import Phase
 from tandem.core.links import link
-from tandem.core.templatetags.when import formatter
+from tandem.core.templatetags.when import formatter, time_html
 from tandem.vault.selectors import Row
 
 register = template.Library()
@@ -29,8 +29,7 @@ def vault_rows(rows: list[Row], is_client_side: bool) -> SafeString:
     def when(instant: datetime | None) -> str:
         if instant is None:
             return '<span class="muted">Never</span>'
-        stamp = instant.astimezone(UTC).isoformat()
-        return f'<time datetime="{stamp}">{escape(write(instant.astimezone(zone)))}</time>'
+        return time_html(instant, write, zone)
 
     def access(row: Row) -> str:
         credential = row.credential

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from tandem.core.forms import option_tags
 from tandem.core.links import link
 from tandem.core.markdown import markdown_preview
-from tandem.core.templatetags.when import formatter
+from tandem.core.templatetags.when import formatter, time_html
 from tandem.work import selectors_day, selectors_lists
 from tandem.work.changes import describe
 from tandem.work.models import Priority, Task, TaskEvent, TaskStatus
@@ -426,12 +426,7 @@ SHORT_NOTICE_BADGE = '<span class="badge short-notice-badge">Short notice</span>
 
 
 def _time_html(instant: datetime | None, write: Callable[[datetime], str], zone: tzinfo) -> str:
-    """What ``time_tag`` writes, for rows written in Python: the instant in UTC for machines,
-    in the viewer's zone for people."""
-    if instant is None:
-        return ""
-    stamp = instant.astimezone(UTC).isoformat()
-    return f'<time datetime="{stamp}">{escape(write(instant.astimezone(zone)))}</time>'
+    return "" if instant is None else time_html(instant, write, zone)
 
 
 @register.simple_tag
