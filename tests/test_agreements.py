@@ -579,3 +579,31 @@ def test_the_demo_has_a_signed_pair_and_one_waiting_for_the_client():
     bloom.refresh_from_db()
     assert bloom.pdf_state == PdfState.READY
     assert chain.verify(bloom.practice_id).is_intact
+
+
+def test_a_pdf_that_cannot_be_made_says_so_after_the_last_attempt(
+    personas: Personas, settings, monkeypatch
+):
+    from tandem.agreements import tasks
+    from tandem.agreements.models import PdfState
+    from tandem.core.jobs import ATTEMPT_KWARG
+
+    a = personas.a
+    agreement = flow.signed_by_both(a.client1, a.owner, a.contact1)
+
+    def broken(_agreement: Agreement) -> bytes:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(pdf, "sealed_pdf", broken)
+    with pytest.raises(RuntimeError):
+        tasks.make_sealed_pdf.func(agreement.pk, **{ATTEMPT_KWARG: 1})
+    agreement.refresh_from_db()
+    assert agreement.pdf_state != PdfState.FAILED  # tried again later: still on its way
+    with pytest.raises(RuntimeError):
+        tasks.make_sealed_pdf.func(
+            agreement.pk, **{ATTEMPT_KWARG: settings.TANDEM_JOB_MAX_ATTEMPTS}
+        )
+    agreement.refresh_from_db()
+    assert agreement.pdf_state == PdfState.FAILED
+    page = page_text(signed_in(a.contact1).get(f"/agreements/{agreement.pk}/"))
+    assert "could not be made after several tries" in page

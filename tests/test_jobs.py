@@ -45,6 +45,16 @@ def fails_once_for_good() -> None:
     raise RuntimeError("no retries")
 
 
+def gave_up(number: int) -> None:
+    CALLS.append(("gave_up", number))
+
+
+@jobs.job(max_attempts=2, on_give_up=gave_up)
+def fails_and_says_so(number: int) -> None:
+    CALLS.append(("fails_and_says_so", number))
+    raise RuntimeError("never")
+
+
 @jobs.job()
 def interrupted() -> None:
     CALLS.append(("interrupted", 1))
@@ -143,6 +153,17 @@ def test_max_attempts_of_one_is_not_retried() -> None:
     run_due_retries("fails_once_for_good")
 
     assert [row.status for row in rows("fails_once_for_good")] == [FAILED]
+
+
+def test_a_job_that_gives_up_calls_its_give_up_hook_once_with_its_arguments() -> None:
+    fails_and_says_so.enqueue(7)
+
+    run_due_retries("fails_and_says_so")
+
+    assert [row.status for row in rows("fails_and_says_so")] == [FAILED, FAILED]
+    assert ("gave_up", 7) in CALLS
+    assert CALLS.count(("gave_up", 7)) == 1
+    assert CALLS.count(("fails_and_says_so", 7)) == 2
 
 
 def test_a_job_ended_by_a_forced_shutdown_is_retried() -> None:

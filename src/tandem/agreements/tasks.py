@@ -17,7 +17,14 @@ def pdf_name(agreement: Agreement) -> str:
     return f"agreements/{agreement.practice_id}/{secrets.token_urlsafe(18)}.pdf"
 
 
-@jobs.job()
+def _could_not_make(agreement_id: int) -> None:
+    """Every attempt failed: the page says so instead of "being made" for ever."""
+    Agreement.objects.filter(pk=agreement_id).exclude(pdf_state=PdfState.READY).update(
+        pdf_state=PdfState.FAILED
+    )
+
+
+@jobs.job(on_give_up=_could_not_make)
 def make_sealed_pdf(agreement_id: int) -> None:
     """Render and seal a signed agreement's PDF and keep it. A retry, or a second worker,
     finds it ready and does nothing; a file made by the loser of a race is deleted."""

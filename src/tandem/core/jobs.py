@@ -44,9 +44,15 @@ def backoff(attempt: int) -> timedelta:
 
 
 def job(
-    *, max_attempts: int | None = None, priority: int = 0
+    *,
+    max_attempts: int | None = None,
+    priority: int = 0,
+    on_give_up: Callable[..., None] | None = None,
 ) -> Callable[[Callable[P, R]], Task[P, R | None]]:
-    """Declare a background job that is retried with backoff when it raises."""
+    """Declare a background job that is retried with backoff when it raises.
+
+    ``on_give_up`` is called with the job's own arguments once its last attempt has failed,
+    so that what waits on the job can say it will not come (a PDF "could not be made")."""
 
     def decorator(function: Callable[P, R]) -> Task[P, R | None]:
         @wraps(function)
@@ -61,6 +67,8 @@ def job(
                 name = the_task.name
                 if attempt >= limit:
                     logger.exception("Job %s failed for good after %d attempts", name, attempt)
+                    if on_give_up is not None:
+                        on_give_up(*args, **kwargs)
                     raise
                 _retry(the_task, attempt, args, kwargs)
                 logger.warning("Job %s failed (attempt %d); retrying", name, attempt, exc_info=True)
