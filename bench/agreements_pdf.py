@@ -4,11 +4,11 @@ real database worker (issue 14).
     .venv/bin/python bench/agreements_pdf.py          # SQLite under bench/work/agreements_pdf/
 
 Loads the demo practice (its Bloom Florist pair of agreements is signed by both sides), empties
-the job queue, then queues the sealed PDF of each agreement in turn and runs the real worker
-(``db_worker --batch``) on it, timing each run. The first run pays for loading WeasyPrint,
-pyHanko and the fonts and for making the practice's certificate, as a worker's first agreement
-does; the second is what every later agreement costs a running worker. Target: the second
-under 3 s (the first is printed beside it). The 1-minute load average is printed too.
+the job queue, warms up as ``tandem worker`` does when it starts (WeasyPrint, its fonts and
+pyHanko; timed and printed), then queues the sealed PDF of each agreement in turn and runs the
+real worker (``db_worker --batch``) on it, timing each run. The first run also makes the
+practice's certificate, as a practice's first agreement does. Target: every agreement under
+3 s. The 1-minute load average is printed too.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def main() -> int:
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
+    from tandem.agreements import pdf
     from tandem.agreements.models import Agreement, PdfState
     from tandem.agreements.tasks import make_sealed_pdf
     from tandem.demo import loader
@@ -50,6 +51,9 @@ def main() -> int:
     loader.load()
     DBTaskResult.objects.all().delete()
     signed = list(Agreement.objects.filter(state="signed").order_by("pk"))
+    started = time.perf_counter()
+    pdf.warm_up()
+    print(f"worker warm-up at start (before any job): {time.perf_counter() - started:.2f} s")
     timings = []
     for agreement in signed:
         make_sealed_pdf.enqueue(agreement.pk)
@@ -67,11 +71,10 @@ def main() -> int:
             f"{agreement.number} of {agreement.client.name}: rendered and sealed in "
             f"{seconds:.2f} s, load average {load_before:.2f} → {os.getloadavg()[0]:.2f}"
         )
-    warm = timings[-1]
-    verdict = "met" if warm < TARGET_SECONDS else "MISSED"
+    verdict = "met" if max(timings) < TARGET_SECONDS else "MISSED"
     print(
-        f"first (cold worker) {timings[0]:.2f} s; next {warm:.2f} s; target (a running "
-        f"worker, under {TARGET_SECONDS:.0f} s): {verdict}"
+        f"first (with the practice's certificate) {timings[0]:.2f} s; next {timings[-1]:.2f} s;"
+        f" target (each under {TARGET_SECONDS:.0f} s): {verdict}"
     )
     return 0
 

@@ -577,3 +577,18 @@ def test_a_broken_image_gets_no_thumbnail_after_an_agreement_was_rendered(person
     make_thumbnail.call(attachment.pk)
     attachment.refresh_from_db()
     assert not attachment.thumbnail
+
+
+def test_a_broken_image_gets_no_thumbnail_in_a_worker_warmed_up_for_agreements(personas):
+    # A worker loads WeasyPrint before its first job (tandem worker); that load must leave
+    # Pillow refusing truncated images as well.
+    from PIL import ImageFile
+
+    from tandem.agreements import pdf
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint's first import leaves it
+    pdf.warm_up()
+    attachment = pending(personas.a, "broken.png", image_bytes("PNG")[:60])
+    make_thumbnail.call(attachment.pk)
+    attachment.refresh_from_db()
+    assert not attachment.thumbnail

@@ -91,9 +91,11 @@ def worker(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
 
+    from tandem.agreements import pdf
     from tandem.core import jobs
 
     jobs.ensure_scheduled()
+    pdf.warm_up()
     call_command("db_worker", "--no-reload", "--interval", str(args.interval))
     return 0
 
