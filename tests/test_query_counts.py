@@ -103,12 +103,12 @@ def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -
     http = signed_in(personas.a.contact1)
     # 4. the contact's client joined to its practice, 5. its assistants joined to users,
     # 6. its contacts joined to users, 7.-8. its work in sections (totals by status, then
-    # each section's first rows), 9. its latest changes, 10. its latest comments, 11. its
-    # projects with progress, 12. what the practice asked it for (planning), 13. its
-    # heads-ups still coming, 14. its latest weekly check-in (planning), 15. its requests
-    # waiting for its go-ahead, 16. the next phase suggested to it (issue 13), 17. its
-    # agreements waiting for a signature or in force (issue 14)
-    with django_assert_num_queries(17):
+    # each section's first rows and its requests waiting for its go-ahead, in one UNION
+    # ALL), 9. its latest changes, 10. its latest comments, 11. its projects with progress,
+    # 12. what the practice asked it for (planning), 13. its heads-ups still coming, 14. its
+    # latest weekly check-in (planning), 15. the next phase suggested to it (issue 13),
+    # 16. its agreements waiting for a signature or in force (issue 14)
+    with django_assert_num_queries(16):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["page"].assistants) == rows + 1
@@ -139,12 +139,12 @@ def test_portal_home_with_requests(
 ) -> None:
     populate_tasks(personas.a, rows)
     http = signed_in(personas.a.contact1)
-    # 4. the client, 5. its assistants, 6. its contacts, 7.-8. its work in sections,
-    # 9. its latest changes, 10. its latest comments, 11. its projects with progress,
-    # 12. what the practice asked it for (planning), 13. its heads-ups still coming,
-    # 14. its latest weekly check-in, 15. its requests waiting for its go-ahead, 16. the
-    # next phase suggested to it, 17. its agreements
-    with django_assert_num_queries(17):
+    # 4. the client, 5. its assistants, 6. its contacts, 7.-8. its work in sections and
+    # its requests waiting for its go-ahead, 9. its latest changes, 10. its latest
+    # comments, 11. its projects with progress, 12. what the practice asked it for
+    # (planning), 13. its heads-ups still coming, 14. its latest weekly check-in, 15. the
+    # next phase suggested to it, 16. its agreements
+    with django_assert_num_queries(16):
         response = http.get("/portal/")
     assert response.context["page"].sections["in_progress"].total == rows
 
@@ -323,7 +323,7 @@ def test_dashboards_and_portal_with_what_is_owed(
             assert (len(still.items), still.has_more) == (min(unanswered, 10), unanswered > 10)
         http = signed_in(world.contact1)
         # The portal as above, its heads-ups and latest weekly check-in included.
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(16):
             response = http.get("/portal/")
     assert len(response.context["page"].owed) == min(rows + rows - (rows + 2) // 3, 10)
 
@@ -380,7 +380,7 @@ def test_portal_home_with_heads_ups(
     populate_heads_ups(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # As the portal above: its heads-ups still coming are one query, a few of them.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = http.get("/portal/")
     withdrawn = sum(1 for i in range(rows) if i % 3 and i % 4 == 1)
     assert len(response.context["page"].heads_ups) == min(rows - withdrawn, 5)
@@ -477,10 +477,18 @@ def test_portal_home_with_requests_waiting_for_the_go_ahead(
             kind=calendar,
         )
     http = signed_in(world.contact1)
-    # As the portal above: the requests waiting for the go-ahead are one query, a few.
-    with django_assert_num_queries(17):
+    # As the portal above: the requests waiting for the go-ahead are picked with the
+    # sections' first rows, in the same query; a few of them.
+    with django_assert_num_queries(16):
         response = http.get("/portal/")
-    assert len(response.context["page"].go_aheads) == min(rows, 10)
+    page = response.context["page"]
+    assert [task.title for task in page.go_aheads] == [
+        f"Calendar {i}" for i in range(min(rows, 10))
+    ]
+    # They are new requests too: "With your assistant" shows its own first few, no more.
+    assert [task.title for task in page.sections["in_progress"].tasks] == [
+        f"Calendar {i}" for i in range(min(rows, 5))
+    ]
 
 
 # Agreements (issue 14) ------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from tandem.references import selectors as reference_selectors
 from tandem.references.models import Check as ReferenceCheck
 from tandem.trust import promotion
 from tandem.trust.models_track import PhaseSuggestion
-from tandem.work import selectors_day, selectors_flags, selectors_go_aheads, selectors_lists
+from tandem.work import selectors_day, selectors_flags, selectors_lists
 from tandem.work.models import Project, Task
 from tandem.work.selectors import open_requests
 from tandem.work.selectors_projects import client_projects
@@ -136,11 +136,12 @@ def portal_page(*, viewer: User, now: datetime) -> PortalPage:
     client = portal.client
     if client is None:
         return PortalPage(None, [], [], {}, [], [], "", now)
+    work = selectors_lists.portal_work(viewer=viewer, client=client)
     return PortalPage(
         client=client,
         assistants=portal.assistants,
         contacts=portal.contacts,
-        sections=selectors_lists.portal_sections(viewer=viewer, client=client),
+        sections=work.sections,
         activity=selectors_lists.recent_activity(viewer=viewer, client=client),
         projects=client_projects(viewer=viewer, client=client),
         inbound_address=client_address(client),
@@ -148,7 +149,7 @@ def portal_page(*, viewer: User, now: datetime) -> PortalPage:
         owed=selectors_owed.portal_owed(viewer=viewer, client_id=client.pk),
         heads_ups=selectors_headsups.portal_heads_ups(viewer=viewer, client_id=client.pk),
         check_in=selectors_checkins.portal_check_in(viewer=viewer, client_id=client.pk, now=now),
-        go_aheads=selectors_go_aheads.waiting_for_go_ahead(viewer=viewer, client=client),
+        go_aheads=work.go_aheads,
         suggestion=promotion.open_suggestion(client, viewer=viewer),
         agreements=agreements_status(viewer=viewer, client=client),
     )

@@ -133,8 +133,16 @@ def firsts_of_each(
     one query: each group picks its ids from its own index range and the picks are joined
     with UNION ALL. (SQLite refuses a LIMIT in a member of a compound query, so each pick's
     LIMIT sits inside a ``pk__in``.) The rows come back unordered; callers sort them."""
-    picks = [_first(rows, order, limit).order_by().values("pk") for rows, order in groups]
-    return Task.objects.filter(pk__in=picks[0].union(*picks[1:], all=True))
+    return Task.objects.filter(pk__in=first_ids_of_each([(*group, limit) for group in groups]))
+
+
+def first_ids_of_each(
+    groups: Sequence[tuple[QuerySet[Task, Any], list[str | OrderBy], int]],
+) -> QuerySet[Task, Any]:
+    """The ids ``firsts_of_each`` loads, each group with a limit of its own: the groups'
+    picks joined with UNION ALL (an id picked by two groups comes twice)."""
+    picks = [_first(rows, order, limit).order_by().values("pk") for rows, order, limit in groups]
+    return picks[0].union(*picks[1:], all=True)
 
 
 class _CountOf(Subquery):

@@ -12,12 +12,15 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page
-from django.db.models import Case, Count, F, IntegerField, OrderBy, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from tandem.clients.models import Client
+from tandem.clients.models import Client, compiled_for, scoped_by_reach
+from tandem.core.access import Reach
+from tandem.core.compiled import rows_of
 from tandem.core.pagination import IdsFirstPaginator
 from tandem.search.query import SearchQuery, newest_matches_first, search_tasks
+from tandem.work import selectors_go_aheads as go_aheads
 from tandem.work.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -29,7 +32,7 @@ from tandem.work.models import (
     TaskQuerySet,
     TaskStatus,
 )
-from tandem.work.selectors_day import firsts_of_each, week_ends_on
+from tandem.work.selectors_day import first_ids_of_each, week_ends_on
 from tandem.work.selectors_progress import with_checklist_progress
 
 if TYPE_CHECKING:
@@ -230,56 +233,64 @@ PORTAL_GROUPS: dict[str, frozenset[str]] = {
 }
 
 
-def portal_sections(*, viewer: User, client: Client) -> dict[str, PortalSection]:
-    """The first few tasks of each portal section with each section's total, and each
-    shown task's checklist progress: two queries.
+@dataclass(frozen=True)
+class PortalWork:
+    """The client's work on the portal home: its sections and what waits for its go-ahead."""
+
+    sections: dict[str, PortalSection]
+    # Requests above the client's phase waiting for its go-ahead (issue 13), the first few.
+    go_aheads: list[Task]
+
+
+def portal_work(*, viewer: User, client: Client) -> PortalWork:
+    """The first few tasks of each portal section with each section's total, each shown
+    task's checklist progress, and the first requests waiting for the client's go-ahead:
+    two queries.
 
     The totals come from counting the client's open tasks by status, which the (client,
-    status, deadline) index answers alone. The rows: each section picks its first ids in
-    its own order (soonest due first, those that need a deadline before all), the three
-    lists are joined with UNION ALL, and only those rows are loaded. A busy client has
-    thousands of open tasks; neither query sorts or reads them whole.
+    status, deadline) index answers alone. The rows: each list picks its first ids in its
+    own order (soonest due first, those that need a deadline before all), the picks are
+    joined with UNION ALL, and only those rows are loaded. A busy client has thousands of
+    open tasks; neither query sorts or reads them whole. Both are the same on every visit
+    but for the ids in them, so their SQL is compiled once per contact (``core.compiled``).
     """
-    tasks = Task.objects.visible_to(viewer).filter(client=client)
-    by_status = dict(
-        tasks.filter(status__in=set().union(*PORTAL_GROUPS.values()))
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("*"))
-        .values_list("status", "n")
-    )
-    # Waiting tasks are due when the client's part is: by ``waiting_until``.
-    due = Case(
-        When(status=TaskStatus.WAITING_ON_CLIENT, then=F("waiting_until")),
-        default=F("deadline_at"),
-    )
-    soonest_due: list[str | OrderBy] = [F("due_at").asc(nulls_first=True), "pk"]
-    groups = [
-        (tasks.filter(status__in=sorted(statuses)).annotate(due_at=due), soonest_due)
-        for statuses in PORTAL_GROUPS.values()
-    ]
-    shown = firsts_of_each(groups, PORTAL_SECTION_SIZE)
+    empty = {key: PortalSection(key, [], 0) for key in PORTAL_GROUPS}
+    counted = compiled_for(viewer, _portal_counts, client.pk, client.phase)
+    picked = compiled_for(viewer, _portal_picks, client.pk, client.phase)
+    if counted is None or picked is None:
+        return PortalWork(empty, [])
+    by_status = dict(rows_of(counted, using=Task.objects.db))
     sections = {
         key: PortalSection(key, [], sum(by_status.get(status, 0) for status in statuses))
         for key, statuses in PORTAL_GROUPS.items()
     }
-    section_of = {status: key for key, statuses in PORTAL_GROUPS.items() for status in statuses}
     # Only what a portal row shows (see ``recent_activity`` on wide task rows).
-    rows = shown.select_related("assignee").only(
-        "client_id",
-        "title",
-        "status",
-        "deadline_at",
-        "waiting_for",
-        "waiting_until",
-        "assignee__name",
-        "assignee__email",
+    rows = (
+        Task.objects.filter(pk__in=picked)
+        .select_related("assignee", "kind")
+        .only(
+            "client_id",
+            "title",
+            "status",
+            "deadline_at",
+            "waiting_for",
+            "waiting_until",
+            "go_ahead_at",
+            "assignee__name",
+            "assignee__email",
+            "kind__name",
+            "kind__phase",
+        )
     )
-    for task in with_checklist_progress(rows):
-        sections[section_of[task.status]].tasks.append(task)
-    for section in sections.values():
-        section.tasks.sort(key=_portal_order)
-    return sections
+    # An id picked by a section and by the go-aheads comes once: ``pk__in`` reads it once.
+    tasks = sorted(with_checklist_progress(rows), key=_portal_order)
+    for section_key, statuses in PORTAL_GROUPS.items():
+        # Each section's picks are its first tasks in this order; a row picked only for
+        # the go-aheads sorts after them, so the first few of the section's are its own.
+        mine = [task for task in tasks if task.status in statuses]
+        sections[section_key].tasks.extend(mine[:PORTAL_SECTION_SIZE])
+    waiting = [task for task in tasks if go_aheads.is_waiting(task, client.phase)]
+    return PortalWork(sections, go_aheads.soonest_first(waiting))
 
 
 def _portal_order(task: Task) -> tuple[bool, datetime | None, int]:
@@ -287,6 +298,52 @@ def _portal_order(task: Task) -> tuple[bool, datetime | None, int]:
     a deadline before all: the order each section's ids were picked in."""
     due = task.waiting_until if task.status == TaskStatus.WAITING_ON_CLIENT else task.deadline_at
     return (due is not None, due, task.pk)
+
+
+def _portal_tasks(practice_id: int, reach: Reach, user_id: int, client_id: int) -> TaskQuerySet:
+    return scoped_by_reach(Task.objects.all(), practice_id, reach, user_id).filter(
+        client_id=client_id
+    )
+
+
+def _portal_counts(
+    practice_id: int, reach: Reach, user_id: int, client_id: int, phase: int
+) -> QuerySet[Task, Any]:
+    """How many of the client's tasks the member sees in each status of the sections."""
+    del phase  # the key is the picks' own, so the two are compiled for the same visits
+    return (
+        _portal_tasks(practice_id, reach, user_id, client_id)
+        .filter(status__in=sorted(set().union(*PORTAL_GROUPS.values())))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+        .values_list("status", "n")
+    )
+
+
+def _portal_picks(
+    practice_id: int, reach: Reach, user_id: int, client_id: int, phase: int
+) -> QuerySet[Task, Any]:
+    """The ids of the first few tasks of each portal section that the member sees, each
+    section's soonest due first (a waiting task is due when the client's part is, by
+    ``waiting_until``), those that need a deadline before all; and of the first requests
+    waiting for the go-ahead of a client in ``phase``."""
+    tasks = _portal_tasks(practice_id, reach, user_id, client_id)
+    due = Case(
+        When(status=TaskStatus.WAITING_ON_CLIENT, then=F("waiting_until")),
+        default=F("deadline_at"),
+    )
+    soonest_due: list[str | OrderBy] = [F("due_at").asc(nulls_first=True), "pk"]
+    groups: list[tuple[QuerySet[Task, Any], list[str | OrderBy], int]] = [
+        (
+            tasks.filter(status__in=sorted(statuses)).annotate(due_at=due),
+            soonest_due,
+            PORTAL_SECTION_SIZE,
+        )
+        for statuses in PORTAL_GROUPS.values()
+    ]
+    groups.append((go_aheads.waiting(tasks, phase), go_aheads.ORDER, go_aheads.SHOWN))
+    return first_ids_of_each(groups)
 
 
 @dataclass(frozen=True)
