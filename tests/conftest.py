@@ -173,7 +173,7 @@ def signed_in(user: User | None, **client_kwargs: object) -> HttpClient:
     """A test browser signed in as ``user`` (or a visitor for None), without the login form."""
     http = HttpClient(**client_kwargs)  # type: ignore[arg-type]
     if user is not None:
-        http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        http.force_login(user, backend="tandem.accounts.backends.MemberBackend")
     return http
 
 

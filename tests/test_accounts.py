@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 
 from tandem.core.audit import Action
 from tandem.core.models import AuditEntry
@@ -161,3 +166,48 @@ def test_a_contact_changes_their_time_zone_on_their_profile(personas: Personas) 
     contact.refresh_from_db()
     assert contact.time_zone == "America/Chicago"
     assert '<option value="America/Chicago" selected>' in http.get("/profile/").content.decode()
+
+
+# Loading the signed-in member ----------------------------------------------------------------
+
+
+def tables_read(http: HttpClient, path: str) -> list[str]:
+    """The table each query of a GET of ``path`` reads first (FROM), in order."""
+    with CaptureQueriesContext(connection) as queries:
+        assert http.get(path).status_code == 200
+    return [re.search(r'FROM "(\w+)"', q["sql"]).group(1) for q in queries]  # type: ignore[union-attr]
+
+
+def test_signing_in_loads_the_member_with_their_membership_and_practice_in_one_query(
+    personas: Personas,
+) -> None:
+    http = signed_in(None)
+    response = http.post("/accounts/login/", {"login": "owner@a.example.com", "password": PASSWORD})
+    assert response.status_code == 302
+    tables = tables_read(http, "/settings/referrals/")
+    # The session, then the user joined to their membership and practice: no query of its own
+    # for the membership.
+    assert tables[:2] == ["django_session", "accounts_user"]
+    assert "core_membership" not in tables[2:]
+
+
+def test_a_session_begun_before_the_member_backend_still_signs_in(personas: Personas) -> None:
+    world = personas.a
+    for backend in (
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ):
+        http = HttpClient()
+        http.force_login(world.owner, backend=backend)
+        tables = tables_read(http, "/settings/referrals/")
+        # The membership is read on its own, as it was: one query more, the same page.
+        assert tables[:3] == ["django_session", "accounts_user", "core_membership"]
+
+
+def test_a_member_signed_in_through_an_invitation_is_loaded_with_their_membership(
+    personas: Personas,
+) -> None:
+    world = personas.a
+    http = signed_in(world.contact1)
+    assert "core_membership" not in tables_read(http, "/portal/")[2:]
+    assert page_text(http.get("/portal/")).count(world.client1.name) >= 1

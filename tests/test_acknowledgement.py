@@ -208,10 +208,10 @@ def test_the_flag_costs_one_query_whatever_the_number_late(
         request_by(a, title=f"Late {i:02}")
     clock.move_to(datetime(2026, 12, 4, 9, tzinfo=UTC))
     http = signed_in(a.owner)
-    # 1.-3. session, user, membership; 4.-5. the day; 6. onboarding; 7. clients; 8. the
-    # requests whose promise has passed (at most ten, and whether there are more); 9. what
+    # 1.-2. session, the user with their membership; 3.-4. the day; 5. onboarding; 6. clients; 7.
+    # the requests whose promise has passed (at most ten, and whether there are more); 8. what
     # clients owe past its date
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = http.get("/dashboard/")
     unanswered = response.context["page"].unanswered
     assert len(unanswered.tasks) == min(late, 10)

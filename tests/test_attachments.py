@@ -556,10 +556,10 @@ def test_the_task_page_costs_the_same_with_2_or_50_files(
     ]
     Attachment.objects.bulk_create(rows)
     http = signed_in(world.contact1)
-    # 1-3 session, user, membership; 4. the task, 5. whether the viewer sees it, 6. its
-    # files joined to their uploaders, 7. its changes, 8. its comments, 9. its checklist,
-    # 10. the viewer's notifications about it marked read
-    with django_assert_num_queries(10):
+    # 1-2. session, the user with their membership; 3. the task, 4. whether the viewer sees it, 5.
+    # its files joined to their uploaders, 6. its changes, 7. its comments, 8. its checklist, 9. the
+    # viewer's notifications about it marked read
+    with django_assert_num_queries(9):
         response = http.get(f"/tasks/{task.pk}/")
     assert len(response.context["page"].files) == files
     assert response.content.decode().count('href="/files/') == files + files // 2

@@ -385,11 +385,11 @@ def test_board_queries_do_not_grow_with_the_tasks(
 ) -> None:
     fill_board(personas.a, rows)
     http = signed_in(personas.a.persona(viewer))
-    # 1. the session, 2. the user, 3. the membership with its practice,
-    # 4. the client joined to its practice, 5. the number of tasks per status,
-    # 6. the first cards of every column (one query, numbered per column) with assignees
+    # 1. the session, 2. the user with their membership and practice,
+    # 3. the client joined to its practice, 4. the number of tasks per status,
+    # 5. the first cards of every column (one query, numbered per column) with assignees
     # and their checklists' progress
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = http.get(board_url(personas.a))
     # Five kinds of card in turn, the declined and cancelled ones in one closed column.
     per_kind = rows // 5

@@ -618,7 +618,7 @@ def test_the_calendar_page_costs_the_same_whatever_the_history(
     for _ in range(rows):
         address_of(world.assistant)  # each new address revokes the one before
     http = signed_in(world.assistant)
-    # 1. the session, 2. the user, 3. their membership with its practice, 4. the live feed.
-    with django_assert_num_queries(4):
+    # 1. the session, 2. the user with their membership and practice, 3. the live feed.
+    with django_assert_num_queries(3):
         response = http.get(reverse("planning:calendar"))
     assert response.status_code == 200

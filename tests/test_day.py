@@ -270,12 +270,12 @@ def test_owner_dashboard_queries_do_not_grow_with_the_tasks(
     fill(personas.a, rows)
     clock.move_to(NOW)
     http = signed_in(personas.a.owner)
-    # 1. the session, 2. the user, 3. the membership with its practice,
-    # 4. every section's total and the inbox count (one aggregate), 5. the first tasks of
+    # 1. the session, 2. the user with their membership and practice,
+    # 3. every section's total and the inbox count (one aggregate), 4. the first tasks of
     # every section (UNION ALL of each section's ids) joined to client and assignee,
-    # 6. the onboarding checklist, 7. the first clients with a contact count, 8. the
-    # requests not answered by the time promised, 9. what clients owe past its date
-    with django_assert_num_queries(9):
+    # 5. the onboarding checklist, 6. the first clients with a contact count, 7. the
+    # requests not answered by the time promised, 8. what clients owe past its date
+    with django_assert_num_queries(8):
         response = http.get(reverse("home:dashboard"))
     listed = sum(len(section(response, key)) for key in ("overdue", "today", "week", "waiting"))
     assert listed == (2 if rows == 2 else 10 + 10 + 10 + 10)
@@ -288,10 +288,10 @@ def test_assistant_dashboard_queries_do_not_grow_with_the_tasks(
     fill(personas.a, rows)
     clock.move_to(NOW)
     http = signed_in(personas.a.assistant)
-    # 1.-3. session, user, membership; 4. the totals, 5. the four sections' first tasks,
-    # 6. the first assigned clients with a contact count, 7. the requests not answered by
-    # the time promised, 8. what clients owe past its date
-    with django_assert_num_queries(8):
+    # 1.-2. session, the user with their membership; 3. the totals, 4. the four sections' first
+    # tasks, 5. the first assigned clients with a contact count, 6. the requests not answered by the
+    # time promised, 7. what clients owe past its date
+    with django_assert_num_queries(7):
         response = http.get(reverse("home:dashboard"))
     assert response.status_code == 200
 

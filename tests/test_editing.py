@@ -484,10 +484,10 @@ def test_the_edit_page_takes_the_same_queries_whatever_the_files_and_projects(
         link_uploads([upload.pk], actor=a.owner, task=task)
         start_project(a.client1, actor=a.owner, title=f"Project {i}", goal="Goal")
     http = signed_in(a.assistant)
-    # 1.-3. the session, the user and their membership, 4. the task joined to its client,
+    # 1.-2. the session, the user with their membership, 3. the task joined to its client,
     # practice, assignee, creator and project (seen through visible_to, so the standing
-    # needs no query), 5. its own files, 6. the client's active projects
-    with django_assert_num_queries(6):
+    # needs no query), 4. its own files, 5. the client's active projects
+    with django_assert_num_queries(5):
         response = http.get(f"/tasks/{task.pk}/edit/")
     assert page_text(response).count('name="remove_files"') == files
 

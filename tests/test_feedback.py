@@ -147,8 +147,9 @@ def test_the_feedback_page_costs_the_same_whatever_the_feedback(
             task, to=TaskStatus.DONE, actor=world.contact1, note="Thanks", rating=1 + number % 5
         )
     http = signed_in(world.owner)
-    # 1-3. session, user, membership; 4. the recent reviews with their tasks, clients and
-    # people; 5. per assistant; 6. per client; 7. the ratings' spread; 8. the clients to filter by
-    with django_assert_num_queries(8):
+    # 1-2. session, the user with their membership; 3. the recent reviews with their tasks, clients
+    # and people; 4. per assistant; 5. per client; 6. the ratings' spread; 7. the clients to filter
+    # by
+    with django_assert_num_queries(7):
         response = http.get("/feedback/")
     assert len(response.context["page"].recent) == rows

@@ -324,9 +324,9 @@ def test_the_log_costs_the_same_queries_for_few_and_many_messages(
     viewer = getattr(personas.a, persona)
     visible = InboundMessage.objects.visible_to(viewer).count()
     http = signed_in(viewer)
-    # 1. the session, 2. the user, 3. their membership with the practice,
-    # 4. the count of messages (paginator), 5. the page of them joined to client and task
-    with django_assert_num_queries(5):
+    # 1. the session, 2. the user with their membership and practice,
+    # 3. the count of messages (paginator), 4. the page of them joined to client and task
+    with django_assert_num_queries(4):
         response = http.get(URL)
     assert response.status_code == 200
     assert len(rows(response)) == min(visible, MESSAGES_PER_PAGE) > 0

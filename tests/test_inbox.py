@@ -316,10 +316,10 @@ def test_inbox_queries_do_not_grow_with_the_requests(
     for i in range(rows):
         a_request(personas.a, client=1 + i % 2 if viewer == "owner" else 1, title=f"R{i}")
     http = signed_in(personas.a.persona(viewer))
-    # 1. the session, 2. the user, 3. the membership with its practice,
-    # 4. the oldest new requests joined to client and author (their ids picked in a
-    # subquery), 5. how many there are
-    with django_assert_num_queries(5):
+    # 1. the session, 2. the user with their membership and practice,
+    # 3. the oldest new requests joined to client and author (their ids picked in a
+    # subquery), 4. how many there are
+    with django_assert_num_queries(4):
         response = http.get(reverse("work:inbox"))
     assert len(titles(response)) == min(rows, 25)
 
@@ -504,7 +504,7 @@ def test_inbox_queries_do_not_grow_with_files_and_long_requests(
                 task=task,
             )
     http = signed_in(personas.a.owner)
-    # The session, the user, the membership; the rows with their file counts; the total.
-    with django_assert_num_queries(5):
+    # The session, the user with their membership; the rows with their file counts; the total.
+    with django_assert_num_queries(4):
         response = http.get(reverse("work:inbox"))
     assert len(titles(response)) == min(rows, 25)

@@ -570,10 +570,10 @@ def test_notifications_page_queries(
 ) -> None:
     populate_requests(personas.a, requests)
     http = signed_in(personas.a.contact1)
-    # 1. session, 2. user, 3. membership with practice, 4. one page of requests' latest
-    # notifications joined to task, client, actor, event and comment (scoped by a subquery,
-    # the latest by NOT EXISTS), 5. the unread count of each request shown
-    with django_assert_num_queries(5):
+    # 1. the session, 2. the user with their membership and practice, 3. one page of requests'
+    # latest notifications joined to task, client, actor, event and comment (scoped by a subquery,
+    # the latest by NOT EXISTS), 4. the unread count of each request shown
+    with django_assert_num_queries(4):
         response = http.get("/notifications/")
     items = response.context["page"].items
     assert len(items) == min(requests, 30)
@@ -585,8 +585,8 @@ def test_notifications_page_queries(
 def test_bell_queries(personas: Personas, requests: int, django_assert_num_queries) -> None:
     populate_requests(personas.a, requests)
     http = signed_in(personas.a.contact1)
-    # 4. how many requests have unread news
-    with django_assert_num_queries(4):
+    # 3. how many requests have unread news
+    with django_assert_num_queries(3):
         response = http.get("/notifications/bell/")
     assert f">{requests}<" in response.content.decode()
 
@@ -595,8 +595,8 @@ def test_bell_queries(personas: Personas, requests: int, django_assert_num_queri
 def test_mentionable_queries(personas: Personas, rows: int, django_assert_num_queries) -> None:
     task = populate(personas.a, rows)
     http = signed_in(personas.a.contact1)
-    # 4. the task joined to its client, 5. everyone who can see it
-    with django_assert_num_queries(5):
+    # 3. the task joined to its client, 4. everyone who can see it
+    with django_assert_num_queries(4):
         response = http.get(f"/notifications/tasks/{task.pk}/mentionable/")
     # The owner, the assistant, and the helpers and colleagues added (not the viewer).
     assert len(response.context["people"]) == 2 + 2 * (rows // 10)
@@ -606,8 +606,8 @@ def test_mentionable_queries(personas: Personas, rows: int, django_assert_num_qu
 def test_preferences_page_queries(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.contact1)
-    # 4. the viewer's preferences (none saved yet: the defaults are shown)
-    with django_assert_num_queries(4):
+    # 3. the viewer's preferences (none saved yet: the defaults are shown)
+    with django_assert_num_queries(3):
         response = http.get("/notifications/preferences/")
     assert response.status_code == 200
 

@@ -516,8 +516,8 @@ def test_the_catalogue_costs_the_same_whatever_its_size(
             actor=world.owner, name=f"Kind {number}", phase=1 + number % 3, mode="reactive"
         )
     http = signed_in(world.owner)
-    # 1-3. session, user, membership; 4. the practice's kinds in use
-    with django_assert_num_queries(4):
+    # 1-2. session, the user with their membership; 3. the practice's kinds in use
+    with django_assert_num_queries(3):
         response = http.get("/settings/catalogue/")
     assert (
         sum(len(kinds) for _, kinds in response.context["by_phase"]) == len(DEFAULT_KINDS) + extra
@@ -537,8 +537,8 @@ def test_the_phase_page_costs_the_same_whatever_its_history(
         world.client1, kind(world, "Running the calendar"), actor=world.contact1
     )
     http = signed_in(world.contact1)
-    # 1-3. session, user, membership; 4. the client; 5. the catalogue; 6. the history with
-    # who changed it; 7. the standing go-aheads with their kinds
-    with django_assert_num_queries(7):
+    # 1-2. session, the user with their membership; 3. the client; 4. the catalogue; 5. the history
+    # with who changed it; 6. the standing go-aheads with their kinds
+    with django_assert_num_queries(6):
         response = http.get(f"/clients/{world.client1.pk}/phase/")
     assert len(response.context["history"]) == changes

@@ -208,14 +208,14 @@ def test_portal_home_queries(personas: Personas, rows: int, django_assert_num_qu
     with_steps(waiting(a, "Waiting"), actor=a.assistant, total=4, done=2)
     with_steps(delivered(a, "Delivered"), actor=a.assistant, total=4, done=2)
     http = signed_in(a.contact1)
-    # 1-3. session, user, membership; 4. the client joined to its practice, 5. its
-    # assistants, 6. its contacts, 7. its open work counted by status (each section's
-    # total), 8. each section's first rows and the requests waiting for its go-ahead (UNION
-    # ALL of their ids) with their checklists' progress, 9. its latest changes, 10. its
-    # latest comments, 11. its projects, 12. what the practice asked it for, 13. its
-    # heads-ups still coming, 14. its latest weekly check-in, 15. the next phase suggested
-    # to it, 16. its agreements waiting for a signature or in force (issue 14)
-    with django_assert_num_queries(16):
+    # 1-2. session, the user with their membership; 3. the client joined to its practice, 4. its
+    # assistants, 5. its contacts, 6. its open work counted by status (each section's
+    # total), 7. each section's first rows and the requests waiting for its go-ahead (UNION
+    # ALL of their ids) with their checklists' progress, 8. its latest changes, 9. its
+    # latest comments, 10. its projects, 11. what the practice asked it for, 12. its
+    # heads-ups still coming, 13. its latest weekly check-in, 14. the next phase suggested
+    # to it, 15. its agreements waiting for a signature or in force (issue 14)
+    with django_assert_num_queries(15):
         response = http.get(URL)
     assert response.context["page"].sections["in_progress"].total == rows
     shown = min(rows, PORTAL_SECTION_SIZE) + 2

@@ -304,11 +304,12 @@ def test_the_list_and_the_page_cost_the_same_whatever_their_size(
         services.add_entry(postmortem, actor=world.assistant, section="cause", body=f"Step {i}")
         action(world, postmortem, owner="assistant" if i % 2 else "contact1")
     http = signed_in(world.owner)
-    # 1-3. session, user, membership; 4. the client; 5. its postmortems with their counts.
-    with django_assert_num_queries(5):
+    # 1-2. session, the user with their membership; 3. the client; 4. its postmortems with their
+    # counts.
+    with django_assert_num_queries(4):
         http.get(reverse("trust:postmortems", args=[world.client1.pk]))
-    # 1-3. as above; 4. the postmortem; 5. its entries; 6. its actions with their requests;
-    # 7-8. the owners to choose from (the client's workers, its contacts).
-    with django_assert_num_queries(8):
+    # 1-2. as above; 3. the postmortem; 4. its entries; 5. its actions with their requests;
+    # 6-7. the owners to choose from (the client's workers, its contacts).
+    with django_assert_num_queries(7):
         response = http.get(reverse("trust:postmortem", args=[postmortem.pk]))
     assert len(response.context["page"].actions) == size

@@ -263,10 +263,10 @@ def test_practice_board_queries_do_not_grow_with_the_tasks(
     http = signed_in(personas.a.persona(viewer))
     if who:
         who = "?who=mine" if viewer == "assistant" else f"?who={personas.a.assistant.pk}"
-    # 1. the session, 2. the user, 3. the membership with its practice, (owners: the people
+    # 1. the session, 2. the user with their membership and practice, (owners: the people
     # to pick from), the first ids of every column (their counts), the cards (with their
     # checklists' progress), their clients
-    with django_assert_num_queries(7 if viewer == "owner" else 6):
+    with django_assert_num_queries(6 if viewer == "owner" else 5):
         response = http.get(BOARD + who)
     assert response.status_code == 200
     shown = len(titles(response))

@@ -526,9 +526,9 @@ def test_proposal_form_renders_in_a_fixed_number_of_queries(
 ) -> None:
     proposal = a_proposal(world)
     http = signed_in(world.contact1)
-    # 1. session, 2. user, 3. membership and practice, 4. the project joined to its client,
-    # practice and proposer, 5. the rule's check that the contact still sees it
-    with django_assert_num_queries(5):
+    # 1. the session, 2. the user with their membership and practice, 3. the project joined to its
+    # client, practice and proposer, 4. the rule's check that the contact still sees it
+    with django_assert_num_queries(4):
         response = http.get(url("proposal-edit", proposal))
     assert response.status_code == 200
 
@@ -704,9 +704,10 @@ def test_project_page_queries_do_not_grow_with_tasks(
         a_request(world, project, title=f"Request {i:02}", assignee=world.assistant)
         edit_project(project, actor=world.owner, title=f"Spring launch {i}")
     http = signed_in(world.contact1)
-    # 1. session, 2. user, 3. membership and practice, 4. the project joined to its client,
-    # practice and proposer, 5. its tasks joined to their assignees, 6. its history with actors
-    with django_assert_num_queries(6):
+    # 1. the session, 2. the user with their membership and practice, 3. the project joined to its
+    # client, practice and proposer, 4. its tasks joined to their assignees, 5. its history with
+    # actors
+    with django_assert_num_queries(5):
         response = http.get(url("project-detail", project))
     assert len(response.context["tasks"]) == rows
     assert len(response.context["events"]) == rows + 1
@@ -727,12 +728,12 @@ def test_client_page_queries_do_not_grow_with_projects(
 ) -> None:
     many_projects(world, rows)
     http = signed_in(world.owner)
-    # 1-3. session, user, membership; 4. the client, 5. its contacts, 6. its assistants,
-    # 7. pending invitations, 8. members who could be assigned, 9. open requests,
-    # 10. when each waiting request went to the client (what needs attention), 11. its
-    # projects with their task counts, 12. its agreements waiting or in force (issue 14),
-    # 13. the references checked about it
-    with django_assert_num_queries(13):
+    # 1-2. session, the user with their membership; 3. the client, 4. its contacts, 5. its
+    # assistants, 6. pending invitations, 7. members who could be assigned, 8. open requests, 9.
+    # when each waiting request went to the client (what needs attention), 10. its projects with
+    # their task counts, 11. its agreements waiting or in force (issue 14), 12. the references
+    # checked about it
+    with django_assert_num_queries(12):
         response = http.get(reverse("home:client-detail", args=[world.client1.pk]))
     assert response.content.decode().count('href="/projects/') == 2 * rows
 

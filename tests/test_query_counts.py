@@ -1,11 +1,11 @@
 """List pages cost the same number of queries with 2 rows as with 30.
 
 A count that grows with the rows is an N+1: a query per row hidden in a template or a
-property. Every page starts with the same three queries, before the page's own:
+property. Every page starts with the same two queries, before the page's own:
 
     1. the session
-    2. the signed-in user
-    3. their membership joined to the practice (TenancyMiddleware)
+    2. the signed-in user joined to their membership and its practice
+       (accounts.backends.MemberBackend; TenancyMiddleware reads it)
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ def populate(world: PracticeWorld, rows: int) -> None:
 def test_owner_client_list(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.owner)
-    # 4. count of clients (paginator), 5. the page of clients with a contact count,
-    # 6. their assignments joined to the assistants (prefetch)
-    with django_assert_num_queries(6):
+    # 3. count of clients (paginator), 4. the page of clients with a contact count,
+    # 5. their assignments joined to the assistants (prefetch)
+    with django_assert_num_queries(5):
         response = http.get("/clients/")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == rows + 2
@@ -56,8 +56,8 @@ def test_owner_client_list(personas: Personas, rows: int, django_assert_num_quer
 def test_assistant_client_list(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.assistant)
-    # 4. count of assigned clients, 5. the page of them, 6. their assignments (prefetch)
-    with django_assert_num_queries(6):
+    # 3. count of assigned clients, 4. the page of them, 5. their assignments (prefetch)
+    with django_assert_num_queries(5):
         response = http.get("/clients/")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == rows + 1
@@ -67,9 +67,9 @@ def test_assistant_client_list(personas: Personas, rows: int, django_assert_num_
 def test_people_page(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.owner)
-    # 4. owners and assistants joined to their users, with a client count,
-    # 5. pending invitations joined to client and inviter
-    with django_assert_num_queries(5):
+    # 3. owners and assistants joined to their users, with a client count,
+    # 4. pending invitations joined to client and inviter
+    with django_assert_num_queries(4):
         response = http.get("/people/")
     assert response.status_code == 200
     assert len(response.context["page"].members) == rows + 3
@@ -81,8 +81,8 @@ def test_people_page_for_an_assistant(
 ) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.assistant)
-    # 4. owners and assistants with a client count (assistants see no invitations: no query)
-    with django_assert_num_queries(4):
+    # 3. owners and assistants with a client count (assistants see no invitations: no query)
+    with django_assert_num_queries(3):
         response = http.get("/people/")
     assert response.status_code == 200
 
@@ -91,8 +91,8 @@ def test_people_page_for_an_assistant(
 def test_audit_log(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.owner)
-    # 4. a page of entries joined to actors (the "Who" filter is an address, not a list)
-    with django_assert_num_queries(4):
+    # 3. a page of entries joined to actors (the "Who" filter is an address, not a list)
+    with django_assert_num_queries(3):
         response = http.get("/audit/")
     assert response.status_code == 200
 
@@ -101,14 +101,14 @@ def test_audit_log(personas: Personas, rows: int, django_assert_num_queries) -> 
 def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.contact1)
-    # 4. the contact's client joined to its practice, 5. its assistants joined to users,
-    # 6. its contacts joined to users, 7.-8. its work in sections (totals by status, then
+    # 3. the contact's client joined to its practice, 4. its assistants joined to users,
+    # 5. its contacts joined to users, 6.-7. its work in sections (totals by status, then
     # each section's first rows and its requests waiting for its go-ahead, in one UNION
-    # ALL), 9. its latest changes, 10. its latest comments, 11. its projects with progress,
-    # 12. what the practice asked it for (planning), 13. its heads-ups still coming, 14. its
-    # latest weekly check-in (planning), 15. the next phase suggested to it (issue 13),
-    # 16. its agreements waiting for a signature or in force (issue 14)
-    with django_assert_num_queries(16):
+    # ALL), 8. its latest changes, 9. its latest comments, 10. its projects with progress,
+    # 11. what the practice asked it for (planning), 12. its heads-ups still coming, 13. its
+    # latest weekly check-in (planning), 14. the next phase suggested to it (issue 13),
+    # 15. its agreements waiting for a signature or in force (issue 14)
+    with django_assert_num_queries(15):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["page"].assistants) == rows + 1
@@ -139,12 +139,12 @@ def test_portal_home_with_requests(
 ) -> None:
     populate_tasks(personas.a, rows)
     http = signed_in(personas.a.contact1)
-    # 4. the client, 5. its assistants, 6. its contacts, 7.-8. its work in sections and
-    # its requests waiting for its go-ahead, 9. its latest changes, 10. its latest
-    # comments, 11. its projects with progress, 12. what the practice asked it for
-    # (planning), 13. its heads-ups still coming, 14. its latest weekly check-in, 15. the
-    # next phase suggested to it, 16. its agreements
-    with django_assert_num_queries(16):
+    # 3. the client, 4. its assistants, 5. its contacts, 6.-7. its work in sections and
+    # its requests waiting for its go-ahead, 8. its latest changes, 9. its latest
+    # comments, 10. its projects with progress, 11. what the practice asked it for
+    # (planning), 12. its heads-ups still coming, 13. its latest weekly check-in, 14. the
+    # next phase suggested to it, 15. its agreements
+    with django_assert_num_queries(15):
         response = http.get("/portal/")
     assert response.context["page"].sections["in_progress"].total == rows
 
@@ -158,12 +158,12 @@ def test_client_detail_with_requests(
     flag_tasks(world, rows)
     check_references(world, rows)
     http = signed_in(world.owner)
-    # 4. the client joined to its practice, 5. its contacts, 6. its assistants,
-    # 7. its pending invitations, 8. the members who could be assigned, 9. its open requests,
-    # 10. since when each waiting one has waited, 11. its projects with progress, 12. its
-    # agreements waiting for a signature or in force (issue 14), 13. the references checked
+    # 3. the client joined to its practice, 4. its contacts, 5. its assistants,
+    # 6. its pending invitations, 7. the members who could be assigned, 8. its open requests,
+    # 9. since when each waiting one has waited, 10. its projects with progress, 11. its
+    # agreements waiting for a signature or in force (issue 14), 12. the references checked
     # about it with who recorded each
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = http.get(f"/clients/{world.client1.pk}/")
     # Every open request is listed once, and the flagged ones again under "Needs attention".
     assert response.content.decode().count("/tasks/") == 3 * rows + 2 * rows
@@ -231,14 +231,14 @@ def populate_conversation(world: PracticeWorld, rows: int) -> Task:
 def test_task_page(personas: Personas, rows: int, persona: str, django_assert_num_queries) -> None:
     task = populate_conversation(personas.a, rows)
     http = signed_in(personas.a.persona(persona))
-    # 4. the task joined to its client, practice, assignee and creator, 5. whether the viewer
+    # 3. the task joined to its client, practice, assignee and creator, 4. whether the viewer
     # sees it (for the moves they may make; none for an owner), then the conversation: its
     # files joined to their uploaders, its changes joined to their actors' memberships and
     # deliveries, its comments joined to their authors' memberships, its checklist (a copy of
     # a repeating request adds one more, its series); for the practice, the
     # client's assistants (the reassign form); then the viewer's notifications about it
     # marked read (one UPDATE, after rendering)
-    with django_assert_num_queries({"owner": 10, "assistant": 11, "contact1": 10}[persona]):
+    with django_assert_num_queries({"owner": 9, "assistant": 10, "contact1": 9}[persona]):
         response = http.get(f"/tasks/{task.pk}/")
     page = response.context["page"]
     # Created, accepted, started, the comments, the deliveries and the sendings back: the
@@ -252,11 +252,11 @@ def test_task_page(personas: Personas, rows: int, persona: str, django_assert_nu
 def test_owner_dashboard(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.owner)
-    # 4.-5. the day's totals and sections (tests/test_day.py), 6. the onboarding checklist
-    # (one query of EXISTS), 7. the first clients with a contact count, 8. the requests
-    # whose promised answer is late ("No answer yet"), 9. what clients owe past its date
+    # 3.-4. the day's totals and sections (tests/test_day.py), 5. the onboarding checklist
+    # (one query of EXISTS), 6. the first clients with a contact count, 7. the requests
+    # whose promised answer is late ("No answer yet"), 8. what clients owe past its date
     # ("Still waiting on the client")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = http.get("/dashboard/")
     assert response.status_code == 200
 
@@ -265,10 +265,10 @@ def test_owner_dashboard(personas: Personas, rows: int, django_assert_num_querie
 def test_assistant_dashboard(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.assistant)
-    # 4.-5. the day's totals and sections (tests/test_day.py), 6. the first assigned
-    # clients with a contact count, 7. the requests whose promised answer is late, 8. what
+    # 3.-4. the day's totals and sections (tests/test_day.py), 5. the first assigned
+    # clients with a contact count, 6. the requests whose promised answer is late, 7. what
     # clients owe past its date
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = http.get("/dashboard/")
     assert response.status_code == 200
 
@@ -298,9 +298,9 @@ def populate_owed(world: PracticeWorld, rows: int) -> Task:
 def test_owed_panel(personas: Personas, rows: int, persona: str, django_assert_num_queries) -> None:
     task = populate_owed(personas.a, rows)
     http = signed_in(personas.a.persona(persona))
-    # 4. the task joined to its client and practice, 5. its items joined to who asked and
-    # who settled them, 6. the practice's reminder setting
-    with django_assert_num_queries(6):
+    # 3. the task joined to its client and practice, 4. its items joined to who asked and
+    # who settled them, 5. the practice's reminder setting
+    with django_assert_num_queries(5):
         response = http.get(f"/tasks/{task.pk}/owed/", headers={"HX-Request": "true"})
     assert response.content.decode().count('class="owed-item') == min(rows, 20)
 
@@ -314,7 +314,7 @@ def test_dashboards_and_portal_with_what_is_owed(
     later = timezone.now() + timedelta(minutes=5)
     with time_machine.travel(later, tick=False):
         # The owner's and the assistant's dashboards: as above, "Still waiting" included.
-        for user, queries in ((world.owner, 9), (world.assistant, 8)):
+        for user, queries in ((world.owner, 8), (world.assistant, 7)):
             http = signed_in(user)
             with django_assert_num_queries(queries):
                 response = http.get("/dashboard/")
@@ -323,7 +323,7 @@ def test_dashboards_and_portal_with_what_is_owed(
             assert (len(still.items), still.has_more) == (min(unanswered, 10), unanswered > 10)
         http = signed_in(world.contact1)
         # The portal as above, its heads-ups and latest weekly check-in included.
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             response = http.get("/portal/")
     assert len(response.context["page"].owed) == min(rows + rows - (rows + 2) // 3, 10)
 
@@ -364,8 +364,8 @@ def test_heads_ups_list(
     populate_heads_ups(personas.a, rows)
     http = signed_in(personas.a.persona(persona))
     path = "/portal/heads-ups/" if persona == "contact1" else "/heads-ups/"
-    # 4. the heads-ups still coming joined to client and people, 5. the recently settled
-    with django_assert_num_queries(5):
+    # 3. the heads-ups still coming joined to client and people, 4. the recently settled
+    with django_assert_num_queries(4):
         response = http.get(path)
     assert response.status_code == 200
     assert response.content.decode().count('class="heads-up-item') == (
@@ -380,7 +380,7 @@ def test_portal_home_with_heads_ups(
     populate_heads_ups(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # As the portal above: its heads-ups still coming are one query, a few of them.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = http.get("/portal/")
     withdrawn = sum(1 for i in range(rows) if i % 3 and i % 4 == 1)
     assert len(response.context["page"].heads_ups) == min(rows - withdrawn, 5)
@@ -420,9 +420,9 @@ def test_check_ins_page(
 ) -> None:
     populate_check_ins(personas.a, rows)
     http = signed_in(personas.a.persona(persona))
-    # 4. the check-ins of the clients the viewer serves, with their clients, who noted and
-    # who answered, 5. the practice's check-in schedule
-    with django_assert_num_queries(5):
+    # 3. the check-ins of the clients the viewer serves, with their clients, who noted and
+    # who answered, 4. the practice's check-in schedule
+    with django_assert_num_queries(4):
         response = http.get("/check-ins/")
     page = response.context["page"]
     assert len(page.to_go) + len(page.waiting) + len(page.answered) == rows
@@ -452,9 +452,9 @@ def test_check_in_page(
     check_in_job.send_practice(world.practice.pk, now=now)
     check_in = CheckIn.objects.get(client=world.client1)
     http = signed_in(world.persona(persona))
-    # 4. the check-in joined to its client, practice, who noted and who answered; what it
+    # 3. the check-in joined to its client, practice, who noted and who answered; what it
     # says is kept on it
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = http.get(f"/check-ins/{check_in.pk}/")
     assert response.content.decode().count("Request ") == min(rows, 10) * 2
 
@@ -479,7 +479,7 @@ def test_portal_home_with_requests_waiting_for_the_go_ahead(
     http = signed_in(world.contact1)
     # As the portal above: the requests waiting for the go-ahead are picked with the
     # sections' first rows, in the same query; a few of them.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = http.get("/portal/")
     page = response.context["page"]
     assert [task.title for task in page.go_aheads] == [
@@ -511,13 +511,13 @@ def test_a_clients_agreements(personas: Personas, rows: int, django_assert_num_q
     world = personas.a
     populate_agreements(world, rows)
     http = signed_in(world.owner)
-    # 4. the client joined to its practice, 5. its agreements waiting or in force, 6. all of
+    # 3. the client joined to its practice, 4. its agreements waiting or in force, 5. all of
     # its agreements
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = http.get(f"/clients/{world.client1.pk}/agreements/")
     assert len(response.context["agreements"]) == rows + 2
     http = signed_in(world.contact1)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = http.get(f"/clients/{world.client1.pk}/agreements/")
     assert len(response.context["agreements"]) == rows + 2
 
@@ -532,9 +532,9 @@ def test_an_agreement_page(personas: Personas, rows: int, django_assert_num_quer
     agreement = Agreement.objects.filter(state="awaiting_client").first()
     flow.sign(agreement, world.contact1)
     http = signed_in(world.owner)
-    # 4. the agreement joined to its client, practice and the version it amends, 5. its
-    # signatures with their records, 6. its amendment, if any
-    with django_assert_num_queries(6):
+    # 3. the agreement joined to its client, practice and the version it amends, 4. its
+    # signatures with their records, 5. its amendment, if any
+    with django_assert_num_queries(5):
         response = http.get(f"/agreements/{agreement.pk}/")
     assert response.context["page"].signing_side == "practice"
 
@@ -572,10 +572,10 @@ def populate_references(world: PracticeWorld, rows: int) -> str:
 def test_references_page(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate_references(personas.a, rows)
     http = signed_in(personas.a.owner)
-    # 4. the agreeing clients' consents with client and giver, 5. the active clients with
-    # when each was last asked, 6. the live link, 7. the settings, 8. the requests waiting,
-    # 9. the latest decided ones with who decided, 10. where those went, with the clients
-    with django_assert_num_queries(10):
+    # 3. the agreeing clients' consents with client and giver, 4. the active clients with
+    # when each was last asked, 5. the live link, 6. the settings, 7. the requests waiting,
+    # 8. the latest decided ones with who decided, 9. where those went, with the clients
+    with django_assert_num_queries(9):
         response = http.get("/settings/references/")
     assert response.status_code == 200
     page = response.context["page"]
@@ -603,8 +603,8 @@ def test_consent_page_with_history(
         consents.give_consent(world.client1, actor=world.contact1, agreed=True)
         consents.withdraw_consent(world.client1, actor=world.contact1)
     http = signed_in(world.contact1)
-    # 4. the contact's client with its practice, 5. its consents with who gave and withdrew
-    with django_assert_num_queries(5):
+    # 3. the contact's client with its practice, 4. its consents with who gave and withdrew
+    with django_assert_num_queries(4):
         response = http.get("/portal/reference/")
     assert len(response.context["page"].history) == rows
 
@@ -613,8 +613,8 @@ def test_consent_page_with_history(
 def test_reference_checks_page(personas: Personas, rows: int, django_assert_num_queries) -> None:
     check_references(personas.a, rows)
     http = signed_in(personas.a.assistant)
-    # 4. the client (through the assistant's reach) with its practice, 5. its checks with who
+    # 3. the client (through the assistant's reach) with its practice, 4. its checks with who
     # recorded each (scoped by the same reach)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = http.get(f"/clients/{personas.a.client1.pk}/references/")
     assert len(response.context["checks"]) == rows

@@ -530,10 +530,10 @@ def test_the_edit_page_costs_the_same_at_two_sizes(
     series = monthly(world, assignee=world.assistant)
     grow(world, series, size)
     http = signed_in(world.persona(persona))
-    # 1.-3. the session, the user, their membership and practice; 4. the series joined to
+    # 1.-2. the session, the user with their membership and practice; 3. the series joined to
     # its client and practice (through visible_to: for an assistant, the clients they work
-    # on as a subquery; the standing with the client comes from the same rows), 5. the last
-    # copy made (the copies' index), 6. the client's assistants, for the assignee's choices
-    with django_assert_num_queries(6):
+    # on as a subquery; the standing with the client comes from the same rows), 4. the last
+    # copy made (the copies' index), 5. the client's assistants, for the assignee's choices
+    with django_assert_num_queries(5):
         response = http.get(edit_url(series))
     assert response.status_code == 200

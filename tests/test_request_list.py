@@ -369,11 +369,11 @@ def test_request_list_queries(
 ) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.persona(persona))
-    # 1-3. session, user, membership; 4. the clients the viewer may filter by,
-    # 5. their projects joined to the clients, 6. the count, 7. the page's ids, in order,
-    # 8. those requests joined to client, project and assignee, each with its checklist's
+    # 1-2. session, the user with their membership; 3. the clients the viewer may filter by,
+    # 4. their projects joined to the clients, 5. the count, 6. the page's ids, in order,
+    # 7. those requests joined to client, project and assignee, each with its checklist's
     # progress (two counts in the same query)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = http.get(f"{URL}?{query}")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(rows, 25)

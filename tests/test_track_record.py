@@ -243,10 +243,10 @@ def test_the_track_record_page_costs_the_same_whatever_the_work(
     for i in range(rows):
         accepted_work(world, late=i % 2 == 0, sent_back=i % 3 == 0)
     http = signed_in(world.contact1)
-    # 1-3. session, user, membership; 4. the client; 5. its accepted work, on time or not;
-    # 6. its deliveries and send-backs; 7. its thanks and ratings; 8. its honest ways out;
-    # 9. its open postmortem actions; 10. the practice's thresholds; 11. a recent "not
-    # yet"; 12. the suggestion waiting for an answer
-    with django_assert_num_queries(12):
+    # 1-2. session, the user with their membership; 3. the client; 4. its accepted work, on time or
+    # not; 5. its deliveries and send-backs; 6. its thanks and ratings; 7. its honest ways out; 8.
+    # its open postmortem actions; 9. the practice's thresholds; 10. a recent "not yet"; 11. the
+    # suggestion waiting for an answer
+    with django_assert_num_queries(11):
         response = http.get(f"/clients/{world.client1.pk}/track-record/")
     assert response.context["record"].accepted == rows

@@ -1,8 +1,8 @@
 """The vault's pages cost the same number of queries with 2 credentials as with 30, and a
 copy of the database after a whole vault journey holds none of its secrets.
 
-Every page starts with the same three queries (the session, the user, the membership with
-its practice); the counts below list the page's own.
+Every page starts with the same two queries (the session, the user with their membership
+and its practice); the counts below list the page's own.
 """
 
 from __future__ import annotations
@@ -69,10 +69,10 @@ def test_the_clients_vault(personas: Personas, rows: int, django_assert_num_quer
     unassign_assistant(a.client1, assistant=a.assistant, actor=a.owner)
     react_now()
     http = signed_in(a.contact1)
-    # 4. the client, 5. its credentials with each one's last reveal (a subquery per row on
-    # its index), 6. their open grants with the people, 7. leavers' notices, 8. what each
-    # leaver revealed, 9. recent share links
-    with django_assert_num_queries(9):
+    # 3. the client, 4. its credentials with each one's last reveal (a subquery per row on
+    # its index), 5. their open grants with the people, 6. leavers' notices, 7. what each
+    # leaver revealed, 8. recent share links
+    with django_assert_num_queries(8):
         response = http.get(reverse("vault:list", args=[a.client1.pk]))
     assert response.status_code == 200
     assert len(response.context["page"].rows) == rows
@@ -84,9 +84,9 @@ def test_the_assistants_vault(personas: Personas, rows: int, django_assert_num_q
     a = personas.a
     populate(a, rows)
     http = signed_in(a.assistant)
-    # 4. the client (through the assistant's assignments), 5. its credentials, 6. the
+    # 3. the client (through the assistant's assignments), 4. its credentials, 5. the
     # assistant's grants on them
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = http.get(reverse("vault:list", args=[a.client1.pk]))
     assert response.status_code == 200
     assert all(row.refusal is None for row in response.context["page"].rows)
@@ -97,8 +97,8 @@ def test_the_reveal_log(personas: Personas, rows: int, django_assert_num_queries
     a = personas.a
     populate(a, rows)
     http = signed_in(a.contact1)
-    # 4. the client, 5. a page of reveals with their people and credentials
-    with django_assert_num_queries(5):
+    # 3. the client, 4. a page of reveals with their people and credentials
+    with django_assert_num_queries(4):
         response = http.get(reverse("vault:log", args=[a.client1.pk]))
     assert len(response.context["page"].reveals) == min(2 * rows, 50)
 
@@ -112,9 +112,9 @@ def test_a_credentials_page(personas: Personas, rows: int, django_assert_num_que
             practice=a.practice, client=a.client1, credential=first, user=a.owner, reason="x"
         )
     http = signed_in(a.contact1)
-    # 4. the credential with its client, practice and who stored it, 5. its grants with
-    # their people, 6. its latest reveals with their people
-    with django_assert_num_queries(6):
+    # 3. the credential with its client, practice and who stored it, 4. its grants with
+    # their people, 5. its latest reveals with their people
+    with django_assert_num_queries(5):
         response = http.get(reverse("vault:credential", args=[first.pk]))
     assert response.status_code == 200
 

@@ -159,8 +159,8 @@ def test_the_panel_reads_a_fixed_number_of_queries(personas: Personas, extra_wat
     assert len(queries) == EXPECTED_PANEL_QUERIES, "\n".join(q["sql"][:60] for q in queries)
 
 
-# Session, user and membership (middleware), the task, its watchers, its audience.
-EXPECTED_PANEL_QUERIES = 6
+# Session, the user with their membership (middleware), the task, its watchers, its audience.
+EXPECTED_PANEL_QUERIES = 5
 
 
 @pytest.mark.django_db

@@ -218,7 +218,7 @@ def test_the_referral_list_costs_the_same_whatever_its_length(
             kind="refer",
         )
     http = signed_in(personas.a.owner)
-    # 1-3. session, user, membership; 4. the list
-    with django_assert_num_queries(4):
+    # 1-2. session, the user with their membership; 3. the list
+    with django_assert_num_queries(3):
         response = http.get("/settings/referrals/")
     assert len(response.context["referrals"]) == rows

@@ -337,9 +337,9 @@ def test_the_page_costs_the_same_queries_with_few_or_many_people_and_days_off(
     )
     http = signed_in(world.owner)
     url = reverse("planning:member-working-time", args=[world.assistant.pk])
-    # 1. the session, 2. the user, 3. their membership and practice, 4. the person, 5. their
-    # week, 6. its hours, 7. their time off to come, 8. the people the owner plans for
-    with django_assert_num_queries(8):
+    # 1. the session, 2. the user with their membership and practice, 3. the person, 4. their
+    # week, 5. its hours, 6. their time off to come, 7. the people the owner plans for
+    with django_assert_num_queries(7):
         response = http.get(url)
     assert response.status_code == 200
     assert len(response.context["page"].time_off) == rows

@@ -207,6 +207,8 @@ CACHES = {
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "tandem.accounts.backends.MemberBackend",
+    # Sessions begun before MemberBackend name these; they still load, a query slower.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -166,7 +166,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             form.add_domain_error(error)
         else:
             if signed_in_as is None:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="tandem.accounts.backends.MemberBackend")
             messages.success(request, f"Welcome to {invitation.practice.name}.")
             return redirect("core:home")
     context = {"invitation": invitation, "form": form, "signed_in_as": signed_in_as}

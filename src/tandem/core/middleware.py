@@ -34,18 +34,22 @@ class TenancyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            # One query for both: every page needs the membership and the practice.
+        user = request.user
+        if user.is_authenticated:
             from tandem.core.models import Membership
 
-            membership = (
-                Membership.objects.select_related("practice")
-                .filter(user_id=request.user.pk)
-                .first()
-            )
-            request.user.membership = membership
+            # The reverse side of Membership.user: whether user.membership is loaded.
+            if Membership._meta.get_field("user").remote_field.is_cached(user):
+                # Loaded with the user (accounts.backends.MemberBackend): no query.
+                membership = getattr(user, "membership", None)
+            else:
+                # One query for both: every page needs the membership and the practice.
+                membership = (
+                    Membership.objects.select_related("practice").filter(user_id=user.pk).first()
+                )
+            user.membership = membership
             # Times are stored in UTC and shown in the viewer's own time zone.
-            timezone.activate(ZoneInfo(request.user.time_zone))
+            timezone.activate(ZoneInfo(user.time_zone))
         try:
             return self.get_response(request)
         finally:

@@ -113,6 +113,19 @@ def portal_check_in(*, viewer: User, client_id: int, now: datetime) -> CheckIn |
         .filter(client_id=client_id, sent_at__gte=now - PORTAL_RECENT)
         .exclude(state=CheckIn.State.PREPARED)
         .select_related("noted_by", "answered_by")
+        # What the portal's card reads (planning/portal_check_in.html): two users are wide.
+        .only(
+            "client_id",
+            "state",
+            "sent_at",
+            "note",
+            "answer",
+            "answered_at",
+            "noted_by__name",
+            "noted_by__email",
+            "answered_by__name",
+            "answered_by__email",
+        )
         .order_by("-due_at", "-id")
         .first()
     )

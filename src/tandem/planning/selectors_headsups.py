@@ -93,6 +93,8 @@ def portal_heads_ups(*, viewer: User, client_id: int) -> list[HeadsUp]:
         .open()
         .filter(client_id=client_id)
         .select_related("client")
+        # What the portal's rows read (planning/portal_heads_ups.html).
+        .only("client_id", "what", "state", "due_at", "client__time_zone")
         .order_by("due_at", "id")
     )
     return list(rows[:PORTAL_LIMIT])

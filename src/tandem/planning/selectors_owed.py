@@ -64,9 +64,17 @@ def portal_owed(*, viewer: User, client_id: int) -> list[Owed]:
         _about_open_work(Owed.objects.visible_to(viewer))
         .filter(client_id=client_id, source=Owed.Source.ASKED)
         .select_related("task", "created_by")
+        # What a row shows: a task and a user are wide rows, the more columns to compile.
+        .only(
+            *PORTAL_ROW, "task__client_id", "task__title", "created_by__name", "created_by__email"
+        )
         .order_by("due_at", "id")
     )
     return list(rows[:SECTION_LIMIT])
+
+
+# The fields of an item the portal's rows read (planning/portal_owed.html).
+PORTAL_ROW = ("client_id", "task_id", "created_by_id", "what", "due_at", "first_reminded_at")
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ def client_projects(*, viewer: User, client: Client) -> list[Project]:
     return list(
         Project.objects.visible_to(viewer)
         .filter(client=client)
+        # What the list shows (work/project_list.html); fewer columns to group by too.
+        .only("client_id", "title", "goal", "target_on", "status", "is_proposal")
         .annotate(
             open_count=Count("tasks", filter=Q(tasks__status__in=OPEN_STATUSES)),
             done_count=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
