@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
@@ -82,15 +83,20 @@ def scoped_by_reach(
 
 
 def compiled_for(
-    user: User, build: Callable[..., models.QuerySet[Any, Any]], *args: Hashable
+    user: User,
+    build: Callable[..., models.QuerySet[Any, Any]],
+    *args: Hashable,
+    moments: Sequence[datetime] = (),
 ) -> RawSQL | None:
-    """``build(practice_id, reach, user_id, *args)`` as a subquery compiled once per member
-    and ``args`` (``core.compiled``); ``build`` scopes with ``scoped_by_reach``. None when
-    ``user`` sees no client."""
+    """``build(practice_id, reach, user_id, *args, *moments)`` as a subquery compiled once
+    per member and ``args`` (``core.compiled``); ``build`` scopes with ``scoped_by_reach``.
+    None when ``user`` sees no client."""
     reach = access.reach_of(user)
     if reach is None:
         return None
-    return compiled_subquery(build, user.membership.practice_id, reach, user.pk, *args)
+    return compiled_subquery(
+        build, user.membership.practice_id, reach, user.pk, *args, moments=moments
+    )
 
 
 def _reached_client_ids(

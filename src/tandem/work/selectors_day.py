@@ -27,11 +27,13 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber, Substr
 
-from tandem.clients.models import Assignment, Client
+from tandem.clients.models import Assignment, Client, compiled_for, scoped_by_reach
 from tandem.core import access
-from tandem.core.access import Standing
+from tandem.core.access import Reach, Standing
+from tandem.core.compiled import rows_of
 from tandem.core.links import link
 from tandem.core.markdown import markdown_preview, shorten
 from tandem.core.models import Practice
@@ -164,13 +166,6 @@ def _count(rows: TaskQuerySet, cap: int | None = None) -> _CountOf:
     """
     ids = rows.order_by().values("pk")
     return _CountOf(ids[: cap + 1] if cap is not None else ids)
-
-
-def _counts(viewer: User, counts: dict[str, _CountOf]) -> dict[str, int]:
-    """Several counts in one query, each a tight range of Task's indexes (an OR of them in
-    one aggregate would scan every task of the practice)."""
-    practice = Practice.objects.filter(pk=viewer.membership.practice_id)
-    return dict(practice.annotate(**counts).values(*counts).get())
 
 
 # Inbox ---------------------------------------------------------------------------------------
@@ -357,26 +352,63 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
     due (``waiting_until``): the longest-overdue answer first, for the VA to chase.
     """
     bounds = DayBounds.at(now, zone)
-    visible = Task.objects.visible_to(viewer)
-    practice_work = visible.filter(status__in=PRACTICE_STATUSES)
-    rows = {
-        "overdue": practice_work.filter(deadline_at__lt=bounds.now),
-        "today": practice_work.filter(deadline_at__gte=bounds.now, deadline_at__lt=bounds.tomorrow),
-        "week": practice_work.filter(
-            deadline_at__gte=bounds.tomorrow, deadline_at__lt=bounds.next_week
-        ),
-        "waiting": visible.filter(status=S.WAITING_ON_CLIENT),
-    }
-    counts = {key: _count(qs, COUNT_CAP) for key, qs in rows.items()}
-    new = _count(visible.filter(status__in=INBOX_STATUSES), COUNT_CAP)
-    totals = _counts(viewer, counts | {"new": new})
-    shown = _sections_first_tasks(rows, bounds)
+    # Both queries are the same on every visit but for the member's ids and the day's
+    # instants: compiled once per member (core.compiled), the instants put in each time.
+    moments = (bounds.now, bounds.tomorrow, bounds.next_week)
+    counted = compiled_for(viewer, _day_totals, moments=moments)
+    picked = compiled_for(viewer, _day_picks, moments=moments)
     titles = SECTIONS | (WEEKEND_SECTIONS if bounds.is_weekend else {})
+    if counted is None or picked is None:
+        return Day([Section(key, t, e, [], 0) for key, (t, e) in titles.items()], 0)
+    (row,) = rows_of(counted, using=Task.objects.db)
+    totals = dict(zip([*SECTIONS, "new"], row, strict=True))
+    shown = _sections_first_tasks(picked, bounds)
     sections = [
         Section(key, title, empty, shown[key], totals[key])
         for key, (title, empty) in titles.items()
     ]
     return Day(sections=sections, new_requests=totals["new"])
+
+
+def _day_rows(
+    practice_id: int,
+    reach: Reach,
+    user_id: int,
+    now: datetime,
+    tomorrow: datetime,
+    next_week: datetime,
+) -> dict[str, TaskQuerySet]:
+    """Each section's tasks among those the member sees (``DayBounds`` for the instants)."""
+    visible = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
+    practice_work = visible.filter(status__in=PRACTICE_STATUSES)
+    return {
+        "overdue": practice_work.filter(deadline_at__lt=now),
+        "today": practice_work.filter(deadline_at__gte=now, deadline_at__lt=tomorrow),
+        "week": practice_work.filter(deadline_at__gte=tomorrow, deadline_at__lt=next_week),
+        "waiting": visible.filter(status=S.WAITING_ON_CLIENT),
+    }
+
+
+def _day_totals(
+    practice_id: int, reach: Reach, user_id: int, *moments: datetime
+) -> QuerySet[Any, Any]:
+    """Every section's total and the inbox's, each capped, in one row (``SECTIONS`` order,
+    then "new"): each a tight range of Task's indexes (an OR of them in one aggregate would
+    scan every task of the practice)."""
+    rows = _day_rows(practice_id, reach, user_id, *moments)
+    counts = {key: _count(qs, COUNT_CAP) for key, qs in rows.items()}
+    visible = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
+    counts["new"] = _count(visible.filter(status__in=INBOX_STATUSES), COUNT_CAP)
+    practice = Practice.objects.filter(pk=practice_id)
+    return practice.annotate(**counts).values_list(*counts)
+
+
+def _day_picks(
+    practice_id: int, reach: Reach, user_id: int, *moments: datetime
+) -> QuerySet[Task, Any]:
+    """The ids of the first ``SECTION_LIMIT`` tasks of every section, each in its order."""
+    rows = _day_rows(practice_id, reach, user_id, *moments)
+    return first_ids_of_each([(qs, _section_order(key), SECTION_LIMIT) for key, qs in rows.items()])
 
 
 SECTIONS = {
@@ -389,20 +421,17 @@ SECTIONS = {
 WEEKEND_SECTIONS = {"week": ("Due in the coming week", "Nothing is due in the coming week.")}
 
 
-def _sections_first_tasks(
-    rows: dict[str, TaskQuerySet], bounds: DayBounds
-) -> dict[str, list[Task]]:
+def _sections_first_tasks(picked: RawSQL, bounds: DayBounds) -> dict[str, list[Task]]:
     """The first ``SECTION_LIMIT`` tasks of every section, in one query.
 
-    ``firsts_of_each`` picks each section's ids from its own index range and loads the rows
-    together with their client and assignee; they are put back in their sections here.
-    The sections never overlap, so a task's section follows from its status and deadline.
+    ``_day_picks`` picks each section's ids from its own index range; the rows are loaded
+    together with their client and assignee and put back in their sections here. The
+    sections never overlap, so a task's section follows from its status and deadline.
     """
-    groups = [(qs, _section_order(key)) for key, qs in rows.items()]
     # Only what a line of the day shows: forty wide task rows with their clients and
     # assignees whole cost more to build than to read.
     tasks = (
-        firsts_of_each(groups, SECTION_LIMIT)
+        Task.objects.filter(pk__in=picked)
         .select_related("client", "assignee")
         .only(
             "title",
@@ -415,7 +444,7 @@ def _sections_first_tasks(
             "assignee__email",
         )
     )
-    shown: dict[str, list[Task]] = {key: [] for key in rows}
+    shown: dict[str, list[Task]] = {key: [] for key in SECTIONS}
     for task in tasks:
         shown[_section_of(task, bounds)].append(task)
     for key, section_tasks in shown.items():
