@@ -2,13 +2,15 @@
 
 Building and compiling a queryset costs the ORM about a millisecond for a nested one, while
 the database answers it in a tenth of that. A subquery whose text depends on nothing but a
-few ids (the clients a member reaches, a client's first tasks of each portal section) is
-compiled here once per process and set of ids, then used as ``RawSQL`` inside querysets.
+few ids (the clients a member reaches, a client's first tasks of each portal section, a
+member's day on the dashboard) is compiled here once per process and set of ids, then used
+as ``RawSQL`` inside querysets.
 
 The database still runs it afresh in every query, so nothing read from it goes stale: what
 is kept is the SQL and its parameters, never rows. ``build`` must be a module-level function
-whose queryset depends on its arguments alone (ids, fixed choices), never on the clock or
-on settings a request can change.
+whose queryset depends on its arguments alone (ids, fixed choices), never on settings a
+request can change. The clock enters only as ``moments``: instants compiled as stand-ins
+and replaced by each request's own among the parameters.
 """
 
 from __future__ import annotations
