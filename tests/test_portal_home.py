@@ -12,13 +12,15 @@ import time_machine
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.clients.models import Client
+from tandem.clients.models import Client, ClientContact
+from tandem.clients.services import assign_assistant
+from tandem.core.roles import Role
 from tandem.work.deliveries import deliver_task
 from tandem.work.models import Comment, Task, TaskEvent, TaskStatus
 from tandem.work.selectors_lists import PORTAL_SECTION_SIZE
 from tandem.work.services import add_comment, create_task, move_task
 from tests.checklist_steps import with_steps
-from tests.conftest import Personas, PracticeWorld, page_text, signed_in
+from tests.conftest import Personas, PracticeWorld, join, page_text, signed_in
 
 URL = "/portal/"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("UTC"))
@@ -149,10 +151,10 @@ def test_recent_activity_says_who_did_what_and_when(personas: Personas, clock) -
     add_comment(task, actor=a.assistant, body_markdown="Two venues are free on the 3rd.")
     response = signed_in(a.contact1).get(URL)
     entries = response.context["page"].activity
-    assert [(e.comment is not None, e.actor) for e in entries] == [
-        (True, a.assistant),
-        (False, a.assistant),
-        (False, a.contact1),
+    assert [(e.kind, e.who) for e in entries] == [
+        ("commented", a.assistant.display_name),
+        (TaskEvent.Kind.STATUS_CHANGED, a.assistant.display_name),
+        (TaskEvent.Kind.CREATED, a.contact1.display_name),
     ]
     text = section(response, "activity-h")
     assert "commented on Book the venue" in text
@@ -208,14 +210,14 @@ def test_portal_home_queries(personas: Personas, rows: int, django_assert_num_qu
     with_steps(waiting(a, "Waiting"), actor=a.assistant, total=4, done=2)
     with_steps(delivered(a, "Delivered"), actor=a.assistant, total=4, done=2)
     http = signed_in(a.contact1)
-    # 1-2. session, the user with their membership; 3. the client joined to its practice, 4. its
-    # assistants, 5. its contacts, 6. its open work counted by status (each section's
-    # total), 7. each section's first rows and the requests waiting for its go-ahead (UNION
-    # ALL of their ids) with their checklists' progress, 8. its latest changes, 9. its
-    # latest comments, 10. its projects, 11. what the practice asked it for, 12. its
-    # heads-ups still coming, 13. its latest weekly check-in, 14. the next phase suggested
-    # to it, 15. its agreements waiting for a signature or in force (issue 14)
-    with django_assert_num_queries(15):
+    # 1-2. session, the user with their membership; 3. the client, 4. its assistants and
+    # contacts (UNION ALL), 5. its open work counted by status (each section's total), 6.
+    # each section's first rows and the requests waiting for its go-ahead (UNION ALL of
+    # their ids) with their checklists' progress, 7. its latest changes and comments
+    # (UNION ALL), 8. its projects, 9. what the practice asked it for, 10. its heads-ups
+    # still coming, 11. its latest weekly check-in, 12. the next phase suggested to it, 13.
+    # its agreements waiting for a signature or in force (issue 14)
+    with django_assert_num_queries(13):
         response = http.get(URL)
     assert response.context["page"].sections["in_progress"].total == rows
     shown = min(rows, PORTAL_SECTION_SIZE) + 2
@@ -243,3 +245,25 @@ def test_the_portal_links_to_the_clients_board(personas: Personas, clock) -> Non
     board = f"/clients/{a.client1.pk}/board/"
     assert f'<a href="{board}">see them on a board by status</a>' in html
     assert signed_in(a.contact1).get(board).status_code == 200
+
+
+def test_the_portal_names_the_clients_assistants_and_its_contacts_main_contact_first(
+    personas: Personas, clock
+) -> None:
+    a = personas.a
+    # Names that sort before the main contact's, so only "main first" puts it on top.
+    aaron = join(a.owner, "aaron@a.example.com", role=Role.CONTACT, client=a.client1)
+    User.objects.filter(pk=aaron.pk).update(name="Aaron Abbott")
+    second = join(a.owner, "second@a.example.com", role=Role.ASSISTANT)
+    User.objects.filter(pk=second.pk).update(name="Abe Second")
+    assign_assistant(a.client1, assistant=second, actor=a.owner)
+    Client.objects.filter(pk=a.client1.pk).update(
+        main_contact=ClientContact.objects.get(client=a.client1, user=a.contact1)
+    )
+    # Client 2's people are someone else's: none of them may show.
+    assign_assistant(a.client2, assistant=a.unassigned, actor=a.owner)
+
+    page = signed_in(a.contact1).get(URL).context["page"]
+
+    assert [p.display_name for p in page.assistants] == ["Abe Second", a.assistant.display_name]
+    assert [p.user_id for p in page.contacts] == [a.contact1.pk, aaron.pk]

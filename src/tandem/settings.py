@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -157,17 +158,30 @@ if DATABASE_URL:
     DATABASES = {"default": cast(dict[str, Any], dj_database_url.parse(DATABASE_URL))}
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Pages run short queries, where a parallel worker's start-up costs more than it saves,
-    # and on a small machine the worker competes with the web process for a core: the
-    # owner's search at 100,000 tasks ran 55 ms (median) with one and 38 ms without.
     if "postgresql" in DATABASES["default"]["ENGINE"]:
-        parallel = int(os.environ.get("TANDEM_PG_PARALLEL_WORKERS", "0"))
         db_options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Pages run short queries, where a parallel worker's start-up costs more than it
+        # saves, and on a small machine the worker competes with the web process for a core:
+        # the owner's search at 100,000 tasks ran 55 ms (median) with one and 38 ms without.
+        parallel = int(os.environ.get("TANDEM_PG_PARALLEL_WORKERS", "0"))
         db_options["options"] = " ".join(
             filter(
                 None, [db_options.get("options"), f"-c max_parallel_workers_per_gather={parallel}"]
             )
         )
+        # Prepared statements: a page repeats the same dozen queries on every visit, and
+        # PostgreSQL spent a third of their time planning them anew (the portal: 5 ms of
+        # 14). psycopg prepares a query on a connection once it has run there this many
+        # times; it needs parameters bound on the server, which Django's default turns off.
+        # "off" for a pooler in transaction mode (PgBouncer without prepared statements).
+        prepare_after = os.environ.get("TANDEM_PG_PREPARE_AFTER", "5")
+        if prepare_after != "off" and not prepare_after.isdigit():
+            raise ImproperlyConfigured(
+                f"TANDEM_PG_PREPARE_AFTER is {prepare_after!r}: give a number of runs, or off"
+            )
+        if prepare_after != "off":
+            db_options["server_side_binding"] = True
+            db_options["prepare_threshold"] = int(prepare_after)
     # Two checkouts testing against one server at once each name their own test database
     # (pytest-xdist adds its worker suffix to whichever name is used).
     if test_db := os.environ.get("TANDEM_TEST_DB"):

@@ -16,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 
 from tandem.clients.models import Assignment, Client, ClientContact, Invitation
@@ -182,23 +183,41 @@ def onboarding(*, viewer: User) -> Onboarding:
 
 
 @dataclass(frozen=True)
+class PortalPerson:
+    """Someone the portal names: an assistant of the client or one of its contacts."""
+
+    user_id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
 class Portal:
     client: Client | None
-    assistants: list[Assignment]
-    contacts: list[ClientContact]
+    # By name; the contacts with the main contact first.
+    assistants: list[PortalPerson]
+    contacts: list[PortalPerson]
 
 
 def portal_home(*, viewer: User) -> Portal:
+    """The contact's client (one query) and its people (one: its assistants and contacts
+    together, for a name is all the portal shows of each)."""
     client = Client.objects.visible_to(viewer).order_by("pk").first()
     if client is None:
         return Portal(None, [], [])
     # The viewer's own practice, read with their membership: visible_to keeps to it.
     client.practice = viewer.membership.practice
-    # A name is all the portal shows of each person.
-    people = ("client_id", "user_id", "user__name", "user__email")
-    assistants = list(
-        client.assignments.select_related("user").only(*people).order_by("user__name")
+    # Each row's own id comes along: the main contact is known by its contact row.
+    person = ("pk", "user_id", "user__name", "user__email")
+    assisting = client.assignments.annotate(is_contact=Value(False)).values_list(
+        "is_contact", *person
     )
-    contacts = list(client.contacts.select_related("user").only(*people).order_by("user__name"))
-    contacts.sort(key=lambda contact: contact.pk != client.main_contact_id)
+    speaking = client.contacts.annotate(is_contact=Value(True)).values_list("is_contact", *person)
+    people = list(assisting.union(speaking, all=True).order_by("user__name", "user_id"))
+    assistants = [
+        PortalPerson(user, name or email) for side, _, user, name, email in people if not side
+    ]
+    main_first = sorted(
+        (row for row in people if row[0]), key=lambda row: row[1] != client.main_contact_id
+    )
+    contacts = [PortalPerson(user, name or email) for _, _, user, name, email in main_first]
     return Portal(client, assistants, contacts)

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from tandem.agreements.selectors import AgreementsStatus, agreements_status
 from tandem.clients import selectors as clients
-from tandem.clients.models import Assignment, Client, ClientContact
+from tandem.clients.models import Client
 from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.inbound.addresses import client_address
@@ -102,8 +102,8 @@ def dashboard_page(*, viewer: User, now: datetime, zone: tzinfo) -> DashboardPag
 class PortalPage:
     # The contact's client; None once it is archived: their access has ended.
     client: Client | None
-    assistants: list[Assignment]
-    contacts: list[ClientContact]
+    assistants: list[clients.PortalPerson]
+    contacts: list[clients.PortalPerson]
     # Waiting on the client, delivered for their review, in progress: a few rows and a total.
     sections: dict[str, selectors_lists.PortalSection]
     activity: list[selectors_lists.Activity]

@@ -12,7 +12,19 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page
-from django.db.models import Case, Count, F, IntegerField, OrderBy, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OrderBy,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from tandem.clients.models import Client, compiled_for, scoped_by_reach
@@ -346,41 +358,66 @@ def _portal_picks(
     return first_ids_of_each(groups)
 
 
+# An activity line's kind when it is a comment; a change's is its event's kind.
+COMMENTED = "commented"
+
+
 @dataclass(frozen=True)
 class Activity:
-    """One recent change or comment on a client's task."""
+    """One recent change or comment on a client's task: who, what, which request, when."""
 
     at: datetime
-    actor: Any
-    task: Task
-    event: TaskEvent | None = None
-    comment: Comment | None = None
-
-
-_ACTIVITY_COMMON = ("created_at", "client_id", "task__title", "task__client_id")
+    # The actor's or author's name (their e-mail without one); "" for nobody (a machine).
+    who: str
+    task_id: int
+    task_title: str
+    # A ``TaskEvent.Kind``, or ``COMMENTED``.
+    kind: str
+    # The status a change moved the task to; the Markdown a comment said.
+    to_status: str = ""
+    comment: str = ""
 
 
 def recent_activity(*, viewer: User, client: Client) -> list[Activity]:
     """The latest new requests, status changes, edits and comments on the client's tasks,
-    newest first: two queries, each limited, merged here."""
+    newest first: one query, the latest few of each joined with UNION ALL.
+
+    Only what a line says is read: who, what, which request (a task row is wide: its text,
+    its deadline's fields)."""
     kinds = [TaskEvent.Kind.CREATED, TaskEvent.Kind.STATUS_CHANGED, TaskEvent.Kind.EDITED]
-    # Only what a line says: who, what, which request. A task row is wide (its text, its
-    # deadline's fields) and twenty of them were read to show twenty titles.
-    events = (
-        TaskEvent.objects.visible_to(viewer)
-        .filter(client=client, kind__in=kinds)
-        .select_related("actor", "task")
-        .only(*_ACTIVITY_COMMON, "kind", "to_status", "actor__name", "actor__email")
-        .order_by("-created_at", "-pk")[:PORTAL_ACTIVITY_SIZE]
+    latest = ("-created_at", "-pk")
+    # Each side picks its latest ids from its own index range; SQLite refuses a LIMIT in a
+    # member of a compound query, so each LIMIT sits inside a ``pk__in``.
+    event_ids = TaskEvent.objects.visible_to(viewer).filter(client=client, kind__in=kinds)
+    comment_ids = Comment.objects.visible_to(viewer).filter(client=client)
+    events = TaskEvent.objects.filter(
+        pk__in=event_ids.order_by(*latest).values("pk")[:PORTAL_ACTIVITY_SIZE]
+    ).values_list(
+        "created_at",
+        "pk",
+        "task_id",
+        "task__title",
+        "actor__name",
+        "actor__email",
+        "kind",
+        "to_status",
+        Value("", output_field=TextField()),
     )
-    comments = (
-        Comment.objects.visible_to(viewer)
-        .filter(client=client)
-        .select_related("author", "task")
-        .only(*_ACTIVITY_COMMON, "body_markdown", "author__name", "author__email")
-        .order_by("-created_at", "-pk")[:PORTAL_ACTIVITY_SIZE]
+    comments = Comment.objects.filter(
+        pk__in=comment_ids.order_by(*latest).values("pk")[:PORTAL_ACTIVITY_SIZE]
+    ).values_list(
+        "created_at",
+        "pk",
+        "task_id",
+        "task__title",
+        "author__name",
+        "author__email",
+        Value(COMMENTED, output_field=CharField()),
+        Value("", output_field=CharField()),
+        "body_markdown",
     )
-    entries = [Activity(e.created_at, e.actor, e.task, event=e) for e in events]
-    entries += [Activity(c.created_at, c.author, c.task, comment=c) for c in comments]
-    entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries[:PORTAL_ACTIVITY_SIZE]
+    rows = events.union(comments, all=True).order_by("-created_at")[:PORTAL_ACTIVITY_SIZE]
+    return [
+        Activity(at, name or email or "", task_id, title, kind, to_status or "", body)
+        for at, _, task_id, title, name, email, kind, to_status, body in rows
+    ]

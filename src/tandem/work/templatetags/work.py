@@ -512,26 +512,24 @@ class _PortalRowWriter:
         )
 
     def activity(self, entry: selectors_lists.Activity) -> str:
-        who = entry.actor.display_name if entry.actor else "Someone"
-        event = entry.event
-        if entry.comment is not None:
-            did = "commented on"
-        elif event is not None and event.kind == TaskEvent.Kind.CREATED:
-            did = "asked for"
-        elif event is not None and event.kind == TaskEvent.Kind.EDITED:
-            did = "changed"
-        else:
-            did = "moved"
+        who = entry.who or "Someone"
+        did = {
+            selectors_lists.COMMENTED: "commented on",
+            TaskEvent.Kind.CREATED: "asked for",
+            TaskEvent.Kind.EDITED: "changed",
+        }.get(entry.kind, "moved")
         to = ""
-        if event is not None and event.kind == TaskEvent.Kind.STATUS_CHANGED:
-            label = self.labels.get(event.to_status, event.to_status)
-            to = f' to <span class="badge status-{escape(event.to_status)}">{escape(label)}</span>'
+        if entry.kind == TaskEvent.Kind.STATUS_CHANGED:
+            label = self.labels.get(entry.to_status, entry.to_status)
+            to = f' to <span class="badge status-{escape(entry.to_status)}">{escape(label)}</span>'
         quote = ""
-        if entry.comment is not None:
-            words = markdown_preview(entry.comment.body_markdown or "", 120)
+        if entry.kind == selectors_lists.COMMENTED:
+            words = markdown_preview(entry.comment, 120)
             quote = f'\n<span class="small muted portal-quote">“{escape(words)}”</span>'
+        page = link("work:task-detail", entry.task_id)
+        title = f'<a href="{page}">{escape(entry.task_title)}</a>'
         return (
-            f'<li><div><span class="small">{escape(who)}\n{did}\n{self.title(entry.task)}{to}'
+            f'<li><div><span class="small">{escape(who)}\n{did}\n{title}{to}'
             f"</span>{quote}</div>\n"
             f'<span class="small muted">{self.when(entry.at)}</span></li>\n'
         )
