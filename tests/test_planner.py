@@ -44,7 +44,7 @@ def test_the_job_gives_sqlite_statistics_for_every_index_of_the_task_table(perso
         indexes = {index for index, _ in statistics_of("work_task")}
         # One line per index of a table with rows: the planner now knows the client index
         # narrows a practice's tasks down to a few.
-        assert "work_task_client__bc3e44_idx" in indexes
+        assert "task_client_by_deadline" in indexes
         assert "work_task_practic_9c004a_idx" in indexes
 
 

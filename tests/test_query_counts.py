@@ -101,14 +101,14 @@ def test_audit_log(personas: Personas, rows: int, django_assert_num_queries) -> 
 def test_portal_home(personas: Personas, rows: int, django_assert_num_queries) -> None:
     populate(personas.a, rows)
     http = signed_in(personas.a.contact1)
-    # 3. the contact's client joined to its practice, 4. its assistants joined to users,
-    # 5. its contacts joined to users, 6.-7. its work in sections (totals by status, then
-    # each section's first rows and its requests waiting for its go-ahead, in one UNION
-    # ALL), 8. its latest changes, 9. its latest comments, 10. its projects with progress,
-    # 11. what the practice asked it for (planning), 12. its heads-ups still coming, 13. its
-    # latest weekly check-in (planning), 14. the next phase suggested to it (issue 13),
-    # 15. its agreements waiting for a signature or in force (issue 14)
-    with django_assert_num_queries(15):
+    # 3. the contact's client, 4. its assistants and contacts joined to users (one UNION
+    # ALL), 5.-6. its work in sections (totals by status, then each section's first rows
+    # and its requests waiting for its go-ahead, in one UNION ALL), 7. its latest changes
+    # and comments (one UNION ALL), 8. its projects with progress, 9. what the practice
+    # asked it for (planning), 10. its heads-ups still coming, 11. its latest weekly
+    # check-in (planning), 12. the next phase suggested to it (issue 13), 13. its
+    # agreements waiting for a signature or in force (issue 14)
+    with django_assert_num_queries(13):
         response = http.get("/portal/")
     assert response.status_code == 200
     assert len(response.context["page"].assistants) == rows + 1
@@ -139,12 +139,12 @@ def test_portal_home_with_requests(
 ) -> None:
     populate_tasks(personas.a, rows)
     http = signed_in(personas.a.contact1)
-    # 3. the client, 4. its assistants, 5. its contacts, 6.-7. its work in sections and
-    # its requests waiting for its go-ahead, 8. its latest changes, 9. its latest
-    # comments, 10. its projects with progress, 11. what the practice asked it for
-    # (planning), 12. its heads-ups still coming, 13. its latest weekly check-in, 14. the
-    # next phase suggested to it, 15. its agreements
-    with django_assert_num_queries(15):
+    # 3. the client, 4. its assistants and contacts, 5.-6. its work in sections and its
+    # requests waiting for its go-ahead, 7. its latest changes and comments, 8. its
+    # projects with progress, 9. what the practice asked it for (planning), 10. its
+    # heads-ups still coming, 11. its latest weekly check-in, 12. the next phase suggested
+    # to it, 13. its agreements
+    with django_assert_num_queries(13):
         response = http.get("/portal/")
     assert response.context["page"].sections["in_progress"].total == rows
 
@@ -323,7 +323,7 @@ def test_dashboards_and_portal_with_what_is_owed(
             assert (len(still.items), still.has_more) == (min(unanswered, 10), unanswered > 10)
         http = signed_in(world.contact1)
         # The portal as above, its heads-ups and latest weekly check-in included.
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(13):
             response = http.get("/portal/")
     assert len(response.context["page"].owed) == min(rows + rows - (rows + 2) // 3, 10)
 
@@ -380,7 +380,7 @@ def test_portal_home_with_heads_ups(
     populate_heads_ups(personas.a, rows)
     http = signed_in(personas.a.contact1)
     # As the portal above: its heads-ups still coming are one query, a few of them.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         response = http.get("/portal/")
     withdrawn = sum(1 for i in range(rows) if i % 3 and i % 4 == 1)
     assert len(response.context["page"].heads_ups) == min(rows - withdrawn, 5)
@@ -479,7 +479,7 @@ def test_portal_home_with_requests_waiting_for_the_go_ahead(
     http = signed_in(world.contact1)
     # As the portal above: the requests waiting for the go-ahead are picked with the
     # sections' first rows, in the same query; a few of them.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         response = http.get("/portal/")
     page = response.context["page"]
     assert [task.title for task in page.go_aheads] == [

@@ -218,8 +218,16 @@ class Task(models.Model):
             # The VA's dashboard: open tasks of the practice by how soon they are due.
             models.Index(fields=["practice", "status", "deadline_at"]),
             # A client's board and the portal's lists, by status; an assistant's dashboard
-            # (each of their clients' tasks by how soon they are due).
-            models.Index(fields=["client", "status", "deadline_at"]),
+            # and practice-wide board (each of their clients' tasks by how soon they are
+            # due). With the id and nulls first, PostgreSQL picks a column's first cards
+            # from this index alone: the assistant's board read its 6,000 entries' rows.
+            SortIndex(
+                F("client"),
+                F("status"),
+                F("deadline_at").asc(nulls_first=True),
+                F("id"),
+                name="task_client_by_deadline",
+            ),
             # The request list's "Recently updated" and "Priority" for the practice: each
             # sorts the index's entries, never the rows.
             models.Index(fields=["practice", "status", "updated_at"]),
