@@ -81,3 +81,19 @@ def test_my_work_on_the_practice_board_is_read_in_deadline_order(personas: Perso
     shown = plan(sql, params)
     assert "task_assignee_by_deadline" in shown
     assert not any(word in shown for word in SORTS), shown
+
+
+def test_a_clients_column_is_read_in_deadline_order_from_the_clients_index(
+    personas: Personas,
+) -> None:
+    """A client's board, and each of an assistant's clients on the practice-wide board:
+    the index holds the id and keeps tasks without a deadline first, as the columns sort."""
+    rows = (
+        Task.objects.filter(client_id=personas.a.client1.pk, status="requested")
+        .order_by(F("deadline_at").asc(nulls_first=True), "id")
+        .values("pk")[:101]
+    )
+    sql, params = rows.query.sql_with_params()
+    shown = plan(sql, params)
+    assert "task_client_by_deadline" in shown
+    assert not any(word in shown for word in SORTS), shown
