@@ -5,7 +5,7 @@
         .venv/bin/python bench/queries.py contact /portal/ --explain
 
 Reads the data the last `make bench` (or `bench/run.py --keep` on PostgreSQL) seeded; the
-viewer is one of the benchmark's: owner, assistant, contact. The page is requested three
+viewer is one of the benchmark's: owner, assistant, contact. The page is requested eight
 times in this process with Django's test client (the last one is reported), and every query
 is timed by an execute wrapper. With --explain, the plan of each query slower than
 --slow ms is printed too (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL);
@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", type=float, default=2.0, help="ms from which to explain")
     parser.add_argument("--full", action="store_true", help="print whole queries and params")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest calls")
+    # A running server has run each query many times on its connection: on PostgreSQL the
+    # sixth run of a query is a prepared statement (settings, TANDEM_PG_PREPARE_AFTER).
+    parser.add_argument("--repeat", type=int, default=8, help="requests, the last reported")
     args = parser.parse_args(argv)
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -69,11 +72,11 @@ def main(argv: list[str] | None = None) -> int:
             timed.append(((time.perf_counter() - start) * 1000, sql, params))
 
     profiler = cProfile.Profile()
-    for attempt in range(3):
+    for attempt in range(args.repeat):
         timed.clear()
         start = time.perf_counter()
         with connection.execute_wrapper(timer):
-            if args.profile and attempt == 2:
+            if args.profile and attempt == args.repeat - 1:
                 response = profiler.runcall(client.get, args.path)
             else:
                 response = client.get(args.path)
@@ -89,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
                 cursor.execute(explain + sql, params)
                 for row in cursor.fetchall():
                     print("           ", " | ".join(str(c) for c in row))
+    if os.environ.get("SHOW_PREPARED"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            print("prepared:", cursor.fetchone())
     if args.profile:
         print()
         order = os.environ.get("PROFILE_SORT", "cumulative")

@@ -267,3 +267,42 @@ def test_the_portal_names_the_clients_assistants_and_its_contacts_main_contact_f
 
     assert [p.display_name for p in page.assistants] == ["Abe Second", a.assistant.display_name]
     assert [p.user_id for p in page.contacts] == [a.contact1.pk, aaron.pk]
+
+
+def test_a_section_of_several_statuses_shows_its_soonest_due_whatever_their_status(
+    personas: Personas, clock
+) -> None:
+    """Each status is picked on its own; the section is the soonest of all their picks."""
+    a = personas.a
+    # More than a section holds in each status, their deadlines interleaved so that the
+    # section's first five take three of one status and one of each other.
+    started_in, requested_in = [2, 3, 5, 7, 9, 11], [4, 6, 8, 10, 12, 14]
+    assert len(started_in) == PORTAL_SECTION_SIZE + 1
+    for i, (start_days, request_days) in enumerate(zip(started_in, requested_in, strict=True)):
+        make_task(a.client1, a.contact1, f"Requested {i}", days=request_days)
+        started(a, f"Started {i}", days=start_days)
+    accepted = make_task(a.client1, a.contact1, "Accepted soonest", days=1)
+    move_task(accepted, to=TaskStatus.ACCEPTED, actor=a.assistant)
+    # Waiting on the client: one waits for an answer due tomorrow, one needs a deadline.
+    waiting(a, "Waiting one")
+    create_task(
+        a.client1,
+        actor=a.contact1,
+        title="Needs a deadline",
+        expectations="Done",
+        deadline_at=None,
+        allow_missing_deadline=True,
+    )
+
+    response = signed_in(a.contact1).get(URL)
+
+    assert section_titles(response, "in_progress") == [
+        "Accepted soonest",
+        "Started 0",
+        "Started 1",
+        "Requested 0",
+        "Started 2",
+    ]
+    assert section_titles(response, "waiting_on_you") == ["Needs a deadline", "Waiting one"]
+    in_progress = response.context["page"].sections["in_progress"]
+    assert in_progress.total == 2 * (PORTAL_SECTION_SIZE + 1) + 1

@@ -260,10 +260,11 @@ def portal_work(*, viewer: User, client: Client) -> PortalWork:
     two queries.
 
     The totals come from counting the client's open tasks by status, which the (client,
-    status, deadline) index answers alone. The rows: each list picks its first ids in its
-    own order (soonest due first, those that need a deadline before all), the picks are
-    joined with UNION ALL, and only those rows are loaded. A busy client has thousands of
-    open tasks; neither query sorts or reads them whole. Both are the same on every visit
+    status, deadline) index answers alone. The rows: each status of the sections, and the
+    go-aheads, picks its first ids in its own order (soonest due first, those that need a
+    deadline before all), the picks are joined with UNION ALL, and only those rows are
+    loaded. A busy client has thousands of open tasks; neither query sorts or reads them
+    whole. Both are the same on every visit
     but for the ids in them, so their SQL is compiled once per contact (``core.compiled``).
     """
     empty = {key: PortalSection(key, [], 0) for key in PORTAL_GROUPS}
@@ -297,8 +298,9 @@ def portal_work(*, viewer: User, client: Client) -> PortalWork:
     # An id picked by a section and by the go-aheads comes once: ``pk__in`` reads it once.
     tasks = sorted(with_checklist_progress(rows), key=_portal_order)
     for section_key, statuses in PORTAL_GROUPS.items():
-        # Each section's picks are its first tasks in this order; a row picked only for
-        # the go-aheads sorts after them, so the first few of the section's are its own.
+        # A section's first few tasks in this order are among its statuses' picks; any
+        # other of its rows picked (a status's picks past them, or the go-aheads') sorts
+        # after them, so the first few of the section's rows here are its own.
         mine = [task for task in tasks if task.status in statuses]
         sections[section_key].tasks.extend(mine[:PORTAL_SECTION_SIZE])
     waiting = [task for task in tasks if go_aheads.is_waiting(task, client.phase)]
@@ -336,24 +338,21 @@ def _portal_counts(
 def _portal_picks(
     practice_id: int, reach: Reach, user_id: int, client_id: int, phase: int
 ) -> QuerySet[Task, Any]:
-    """The ids of the first few tasks of each portal section that the member sees, each
-    section's soonest due first (a waiting task is due when the client's part is, by
-    ``waiting_until``), those that need a deadline before all; and of the first requests
-    waiting for the go-ahead of a client in ``phase``."""
+    """The ids of the first few tasks of each status of the portal's sections that the
+    member sees, and of the first requests waiting for the go-ahead of a client in ``phase``.
+
+    Each status is picked on its own, soonest due first (a waiting task is due when the
+    client's part is, by ``waiting_until``), those that need a deadline before all: each is
+    then the first entries of one range of the client's (status, deadline) index, where a
+    section of several statuses ordered as one made the database sort the client's every
+    open task. A section's first few are among its statuses' first few, so ``portal_work``
+    finds them by sorting the picks."""
     tasks = _portal_tasks(practice_id, reach, user_id, client_id)
-    due = Case(
-        When(status=TaskStatus.WAITING_ON_CLIENT, then=F("waiting_until")),
-        default=F("deadline_at"),
-    )
-    soonest_due: list[str | OrderBy] = [F("due_at").asc(nulls_first=True), "pk"]
-    groups: list[tuple[QuerySet[Task, Any], list[str | OrderBy], int]] = [
-        (
-            tasks.filter(status__in=sorted(statuses)).annotate(due_at=due),
-            soonest_due,
-            PORTAL_SECTION_SIZE,
-        )
-        for statuses in PORTAL_GROUPS.values()
-    ]
+    groups: list[tuple[QuerySet[Task, Any], list[str | OrderBy], int]] = []
+    for status in sorted(set().union(*PORTAL_GROUPS.values())):
+        due = "waiting_until" if status == TaskStatus.WAITING_ON_CLIENT else "deadline_at"
+        soonest_due: list[str | OrderBy] = [F(due).asc(nulls_first=True), "pk"]
+        groups.append((tasks.filter(status=status), soonest_due, PORTAL_SECTION_SIZE))
     groups.append((go_aheads.waiting(tasks, phase), go_aheads.ORDER, go_aheads.SHOWN))
     return first_ids_of_each(groups)
 
