@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tandem.clients.services import unassign_assistant
 from tandem.core.links import link
 from tandem.core.markdown import markdown_preview, shorten
 from tandem.work.models import Task, TaskStatus
@@ -103,6 +104,19 @@ def test_mine_shows_only_the_viewers_tasks(personas: Personas, clock: Any) -> No
     a_request(own, title="Mine", assignee=own.assistant)
     assert titles(signed_in(own.assistant).get(BOARD + "?who=mine")) == ["Mine"]
     assert sorted(titles(signed_in(own.assistant).get(BOARD))) == ["Mine", "Theirs"]
+
+
+def test_my_work_on_a_client_i_no_longer_assist_leaves_my_board(
+    personas: Personas, clock: Any
+) -> None:
+    """The board's SQL is kept per member; the clients they reach are read on each visit."""
+    own = personas.a
+    a_request(own, title="Mine", assignee=own.assistant)
+    http = signed_in(own.assistant)
+    assert titles(http.get(BOARD + "?who=mine")) == ["Mine"]
+    unassign_assistant(own.client1, assistant=own.assistant, actor=own.owner)
+    assert titles(http.get(BOARD + "?who=mine")) == []
+    assert titles(http.get(BOARD)) == []
 
 
 def test_the_owner_can_show_one_assistants_work(personas: Personas, clock: Any) -> None:

@@ -128,21 +128,14 @@ def _first(rows: QuerySet[Task, Any], order: list[str | OrderBy], limit: int) ->
     return Task.objects.filter(pk__in=ids).order_by(*order)
 
 
-def firsts_of_each(
-    groups: Sequence[tuple[QuerySet[Task, Any], list[str | OrderBy]]], limit: int
-) -> TaskQuerySet:
-    """The tasks that are among the first ``limit`` of each group in that group's order, in
-    one query: each group picks its ids from its own index range and the picks are joined
-    with UNION ALL. (SQLite refuses a LIMIT in a member of a compound query, so each pick's
-    LIMIT sits inside a ``pk__in``.) The rows come back unordered; callers sort them."""
-    return Task.objects.filter(pk__in=first_ids_of_each([(*group, limit) for group in groups]))
-
-
 def first_ids_of_each(
     groups: Sequence[tuple[QuerySet[Task, Any], list[str | OrderBy], int]],
 ) -> QuerySet[Task, Any]:
-    """The ids ``firsts_of_each`` loads, each group with a limit of its own: the groups'
-    picks joined with UNION ALL (an id picked by two groups comes twice)."""
+    """The ids of the first few of each group, each group in its order and with its limit:
+    one query, each group picking its ids from its own index range, the picks joined with
+    UNION ALL (an id picked by two groups comes twice). SQLite refuses a LIMIT in a member
+    of a compound query, so each pick's LIMIT sits inside a ``pk__in``. Callers load the
+    rows with ``pk__in`` and sort them."""
     picks = [_first(rows, order, limit).order_by().values("pk") for rows, order, limit in groups]
     return picks[0].union(*picks[1:], all=True)
 
@@ -659,39 +652,63 @@ def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
 def practice_board(*, viewer: User, now: datetime, assignee_id: int | None = None) -> Board:
     """The practice's open work across clients: the viewer's clients (every client for an
     owner), or only the tasks of one assignee. Three queries whatever the practice's size:
-    the first ``COUNT_CAP + 1`` ids of each column (each a range of an index, joined with
-    UNION ALL), which give the columns' counts ("100+" past the cap) and which cards to
-    show; the cards' rows (with their checklists' progress); and the clients of the cards
-    shown (for each client's standing, which says which moves its cards offer).
+    each column's count, capped at ``COUNT_CAP + 1`` (one row of counts, each a range of
+    an index); the first ``COLUMN_LIMIT`` cards of each column (each column picks its ids
+    from its own range, joined with UNION ALL) with their checklists' progress; and the
+    clients of the cards shown (for each client's standing, which says which moves its
+    cards offer). The first two are compiled once per member and assignee
+    (``core.compiled``): they differ between visits only by the ids in them.
 
     Closed work is left to each client's board and the request list: "closed in the last
     14 days" across clients has no index range to read (tasks are indexed by deadline, not
     by when they closed, per client), so it would read every closed task of the viewer's
     clients.
     """
-    rows = Task.objects.visible_to(viewer)
+    counted = compiled_for(viewer, _board_totals, assignee_id)
+    picked = compiled_for(viewer, _board_picks, assignee_id)
+    cards: list[Card] = []
+    totals: dict[str, int] = {}
+    if counted is not None and picked is not None:
+        (counts,) = rows_of(counted, using=Task.objects.db)
+        totals = dict(zip(BOARD_STATUSES, counts, strict=True))
+        shown = with_checklist_progress(Task.objects.filter(pk__in=picked)).values(*CARD_FIELDS)
+        rows = sorted(shown, key=_board_order)
+        clients = Client.objects.filter(pk__in={row["client_id"] for row in rows})
+        standings = {client.pk: access.standing_of_visible(viewer, client) for client in clients}
+        maker = _CardMaker(now, standings, practice_wide=True)
+        cards = [maker.card(row) for row in rows]
+    columns = _columns(cards, totals, capped=True)
+    return Board(columns=[column for column in columns if not column.is_closed])
+
+
+def _board_rows(
+    practice_id: int, reach: Reach, user_id: int, assignee_id: int | None
+) -> dict[str, TaskQuerySet]:
+    """Each column's tasks among those the member sees, of one assignee or everyone's."""
+    rows = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
     if assignee_id is not None:
         rows = rows.filter(assignee_id=assignee_id)
-    # The first COUNT_CAP + 1 of each column in its order: they give both the column's
-    # count (capped) and its first cards, in one query.
+    return {str(status): rows.filter(status=status) for status in BOARD_STATUSES}
+
+
+def _board_totals(
+    practice_id: int, reach: Reach, user_id: int, assignee_id: int | None
+) -> QuerySet[Any, Any]:
+    """Every column's count, capped at ``COUNT_CAP + 1``, in one row (``BOARD_STATUSES``
+    order)."""
+    rows = _board_rows(practice_id, reach, user_id, assignee_id)
+    counts = {f"n_{status}": _count(qs, COUNT_CAP) for status, qs in rows.items()}
+    practice = Practice.objects.filter(pk=practice_id)
+    return practice.annotate(**counts).values_list(*counts)
+
+
+def _board_picks(
+    practice_id: int, reach: Reach, user_id: int, assignee_id: int | None
+) -> QuerySet[Task, Any]:
+    """The ids of the first ``COLUMN_LIMIT`` cards of every column, soonest due first."""
+    rows = _board_rows(practice_id, reach, user_id, assignee_id)
     order = _section_order("open")
-    groups = [(rows.filter(status=status), order) for status in BOARD_STATUSES]
-    # In the columns' order already (the database sorts the few hundred ids it picked), so
-    # no deadline is read into Python.
-    firsts = firsts_of_each(groups, COUNT_CAP + 1).order_by(*order).values_list("pk", "status")
-    totals: dict[str, int] = {}
-    shown: list[int] = []
-    for pk, status in firsts:
-        totals[status] = totals.get(status, 0) + 1
-        if totals[status] <= COLUMN_LIMIT:
-            shown.append(pk)
-    rows_shown = with_checklist_progress(Task.objects.filter(pk__in=shown)).values(*CARD_FIELDS)
-    cards = sorted(rows_shown, key=_board_order)
-    clients = Client.objects.filter(pk__in={row["client_id"] for row in cards})
-    standings = {client.pk: access.standing_of_visible(viewer, client) for client in clients}
-    maker = _CardMaker(now, standings, practice_wide=True)
-    columns = _columns([maker.card(row) for row in cards], totals, capped=True)
-    return Board(columns=[column for column in columns if not column.is_closed])
+    return first_ids_of_each([(qs, order, COLUMN_LIMIT) for qs in rows.values()])
 
 
 def board_people(*, viewer: User) -> list[tuple[int, str]]:
