@@ -11,7 +11,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.clients.models import compiled_for, scoped_by_reach
 from tandem.clients.services import unassign_assistant
-from tandem.core import compiled
+from tandem.core import access, compiled
 from tandem.core.access import Reach
 from tandem.work.models import Task
 from tandem.work.services import create_task
@@ -86,3 +86,35 @@ def test_a_moment_compared_through_a_function_is_refused(personas: Personas) -> 
     # Its stand-in would stay in the SQL and the query would silently find nothing.
     with pytest.raises(ValueError, match="does not compare every moment as it is"):
         compiled_for(personas.a.owner, due_on_a_day_before, moments=[timezone.now()])
+
+
+@pytest.mark.parametrize("kind", ["assistant", "contact1", "contact2", "owner", "unassigned"])
+def test_checking_each_rows_client_scopes_exactly_as_the_join_does(
+    personas: Personas, kind: str
+) -> None:
+    """``row_by_row`` (a correlated check per row, for one assignee's work) and the joined
+    ``IN`` give the same rows, for every reach, across two practices."""
+    for world in (personas.a, personas.b):
+        task_due_in(world, "Client 1's", 1)
+        create_task(
+            world.client2,
+            actor=world.contact2,
+            title="Client 2's",
+            expectations="Done",
+            deadline_at=timezone.now() + timedelta(days=1),
+        )
+    viewer: User = getattr(personas.a, kind)
+    reach = access.reach_of(viewer)
+    assert reach is not None
+    practice_id = viewer.membership.practice_id
+
+    def scoped(row_by_row: bool) -> set[str]:
+        rows = scoped_by_reach(
+            Task.objects.all(), practice_id, reach, viewer.pk, row_by_row=row_by_row
+        )
+        return set(rows.values_list("title", flat=True))
+
+    assert scoped(row_by_row=True) == scoped(row_by_row=False)
+    assert scoped(row_by_row=True) == set(
+        Task.objects.visible_to(viewer).values_list("title", flat=True)
+    )

@@ -685,9 +685,11 @@ def _board_rows(
     practice_id: int, reach: Reach, user_id: int, assignee_id: int | None
 ) -> dict[str, TaskQuerySet]:
     """Each column's tasks among those the member sees, of one assignee or everyone's."""
-    rows = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
+    rows = Task.objects.all()
     if assignee_id is not None:
+        # One person's work is a range of its own index: read it, checking each row's client.
         rows = rows.filter(assignee_id=assignee_id)
+    rows = scoped_by_reach(rows, practice_id, reach, user_id, row_by_row=assignee_id is not None)
     return {str(status): rows.filter(status=status) for status in BOARD_STATUSES}
 
 
