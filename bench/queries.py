@@ -9,8 +9,9 @@ viewer is one of the benchmark's: owner, assistant, contact. The page is request
 times in this process with Django's test client (the last one is reported), and every query
 is timed by an execute wrapper. With --explain, the plan of each query slower than
 --slow ms is printed too (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL);
-with --profile N, the N costliest calls of the last request (cProfile; PROFILE_SORT=tottime
-sorts by own time instead of cumulative).
+with SHOW_PREPARED=1 in the environment (PostgreSQL), how many statements the connection
+keeps prepared after the last request; with --profile N, the N costliest calls of the last
+request (cProfile; PROFILE_SORT=tottime sorts by own time instead of cumulative).
 """
 
 from __future__ import annotations
