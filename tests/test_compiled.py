@@ -38,10 +38,10 @@ def titles_due_before(viewer: User, moment: datetime) -> list[str]:
     return sorted(Task.objects.filter(pk__in=picked).values_list("title", flat=True))
 
 
-def task_due_in(world: PracticeWorld, title: str, days: int) -> Task:
+def task_due_in(world: PracticeWorld, title: str, days: int, *, client: int = 1) -> Task:
     return create_task(
-        world.client1,
-        actor=world.contact1,
+        world.client1 if client == 1 else world.client2,
+        actor=world.contact1 if client == 1 else world.contact2,
         title=title,
         expectations="Done",
         deadline_at=timezone.now() + timedelta(days=days),
@@ -96,13 +96,7 @@ def test_checking_each_rows_client_scopes_exactly_as_the_join_does(
     ``IN`` give the same rows, for every reach, across two practices."""
     for world in (personas.a, personas.b):
         task_due_in(world, "Client 1's", 1)
-        create_task(
-            world.client2,
-            actor=world.contact2,
-            title="Client 2's",
-            expectations="Done",
-            deadline_at=timezone.now() + timedelta(days=1),
-        )
+        task_due_in(world, "Client 2's", 1, client=2)
     viewer: User = getattr(personas.a, kind)
     reach = access.reach_of(viewer)
     assert reach is not None

@@ -49,6 +49,18 @@ def started(world: PracticeWorld, title: str, days: int = 3) -> Task:
     return task
 
 
+def without_deadline(world: PracticeWorld, title: str) -> Task:
+    """A request saved from an e-mail with no readable deadline: the client owes one."""
+    return create_task(
+        world.client1,
+        actor=world.contact1,
+        title=title,
+        expectations="Done",
+        deadline_at=None,
+        allow_missing_deadline=True,
+    )
+
+
 def waiting(world: PracticeWorld, title: str, what: str = "The logo") -> Task:
     task = started(world, title)
     move_task(
@@ -102,14 +114,7 @@ def test_a_request_that_needs_a_deadline_is_waiting_on_the_client(
     personas: Personas, clock
 ) -> None:
     a = personas.a
-    create_task(
-        a.client1,
-        actor=a.contact1,
-        title="From an e-mail",
-        expectations="Done",
-        deadline_at=None,
-        allow_missing_deadline=True,
-    )
+    without_deadline(a, "From an e-mail")
     response = signed_in(a.contact1).get(URL)
     assert section_titles(response, "waiting_on_you") == ["From an e-mail"]
     assert "Set a deadline" in section(response, "waiting-h")
@@ -285,14 +290,7 @@ def test_a_section_of_several_statuses_shows_its_soonest_due_whatever_their_stat
     move_task(accepted, to=TaskStatus.ACCEPTED, actor=a.assistant)
     # Waiting on the client: one waits for an answer due tomorrow, one needs a deadline.
     waiting(a, "Waiting one")
-    create_task(
-        a.client1,
-        actor=a.contact1,
-        title="Needs a deadline",
-        expectations="Done",
-        deadline_at=None,
-        allow_missing_deadline=True,
-    )
+    without_deadline(a, "Needs a deadline")
 
     response = signed_in(a.contact1).get(URL)
 
