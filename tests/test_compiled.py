@@ -1,15 +1,18 @@
-"""Subqueries compiled once per member (core.compiled): the SQL is kept, never the rows."""
+"""Queries compiled once per member (core.compiled): the SQL is kept, never the rows."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, QuerySet, Value
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.clients.models import compiled_for, scoped_by_reach
+from tandem.clients.models import Client, compiled_for, compiled_rows_for, scoped_by_reach
 from tandem.clients.services import unassign_assistant
 from tandem.core import access, compiled
 from tandem.core.access import Reach
@@ -112,3 +115,127 @@ def test_checking_each_rows_client_scopes_exactly_as_the_join_does(
     assert scoped(row_by_row=True) == set(
         Task.objects.visible_to(viewer).values_list("title", flat=True)
     )
+
+
+# Rows read through SQL compiled once (compiled_rows): what the queryset itself gives.
+
+
+def tasks_with_their_people(
+    practice_id: int, reach: Reach, user_id: int, moment: datetime
+) -> QuerySet[Task, Task]:
+    """Instances with two followed relations, deferred columns, an annotation and an
+    instant: every step of turning a row into a model the ORM takes."""
+    tasks = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
+    return (
+        tasks.filter(deadline_at__lt=moment)
+        .select_related("client", "created_by")
+        .only("title", "deadline_at", "client__name", "client__time_zone", "created_by__email")
+        .annotate(steps=Count("checklist_items"))
+        .order_by("deadline_at", "pk")
+    )
+
+
+def titles_and_clients(
+    practice_id: int, reach: Reach, user_id: int
+) -> QuerySet[Task, tuple[Any, ...]]:
+    """Tuples of a compound query, an instant and a constant among them."""
+    tasks = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
+    titles = tasks.values_list("deadline_at", "title", Value(False))
+    names = Client.objects.filter(practice_id=practice_id).values_list(
+        "created_at", "name", Value(True)
+    )
+    return titles.union(names, all=True).order_by("title")
+
+
+def titles_only(practice_id: int, reach: Reach, user_id: int) -> QuerySet[Task, str]:
+    tasks = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
+    return tasks.order_by("title").values_list("title", flat=True)
+
+
+def nothing(practice_id: int, reach: Reach, user_id: int) -> QuerySet[Task, Task]:
+    return Task.objects.none()
+
+
+def as_dicts(practice_id: int, reach: Reach, user_id: int) -> QuerySet[Task, Any]:
+    return scoped_by_reach(Task.objects.all(), practice_id, reach, user_id).values("title")
+
+
+def of(viewer: User, build: Any, *args: Any) -> Any:
+    """``build`` for ``viewer``, as the ORM itself would run it."""
+    reach = access.reach_of(viewer)
+    assert reach is not None
+    return build(viewer.membership.practice_id, reach, viewer.pk, *args)
+
+
+def test_compiled_instances_are_the_orms_own_with_their_relations(personas: Personas) -> None:
+    world = personas.a
+    task_due_in(world, "Soon", 1)
+    task_due_in(world, "Later", 5, client=2)
+    later = timezone.now() + timedelta(days=9)
+    expected = list(of(world.owner, tasks_with_their_people, later))
+    found = compiled_for_rows(world.owner, later)
+    assert [task.pk for task in found] == [task.pk for task in expected] != []
+    for mine, theirs in zip(found, expected, strict=True):
+        assert mine.title == theirs.title
+        # An instant comes back as one (SQLite returns text), in UTC as the ORM gives it.
+        assert mine.deadline_at == theirs.deadline_at
+        assert isinstance(mine.deadline_at, datetime)
+        assert mine.steps == theirs.steps == 0
+        assert mine.get_deferred_fields() == theirs.get_deferred_fields()
+        assert not mine._state.adding
+    with CaptureQueriesContext(connection) as reads:
+        # The followed rows came with the task: reading them runs no query.
+        assert [task.client.name for task in found] == ["Client A1", "Client A2"]
+        assert {task.created_by.email for task in found} == {
+            world.contact1.email,
+            world.contact2.email,
+        }
+    assert len(reads) == 0
+
+
+def compiled_for_rows(viewer: User, moment: datetime) -> list[Task]:
+    return compiled_rows_for(viewer, tasks_with_their_people, moments=[moment])
+
+
+def test_compiled_tuples_and_flat_values_are_the_orms_own(personas: Personas) -> None:
+    world = personas.a
+    task_due_in(world, "Soon", 1)
+    for viewer in (world.owner, world.assistant, world.contact2):
+        assert compiled_rows_for(viewer, titles_and_clients) == list(of(viewer, titles_and_clients))
+        assert compiled_rows_for(viewer, titles_only) == list(of(viewer, titles_only))
+    rows = compiled_rows_for(world.owner, titles_and_clients)
+    assert {type(at) for at, _, _ in rows} == {datetime}
+    assert {is_client for _, _, is_client in rows} == {False, True}
+
+
+def test_compiled_rows_are_read_afresh_on_each_call(personas: Personas) -> None:
+    world = personas.a
+    task_due_in(world, "Soon", 2)
+    later = timezone.now() + timedelta(days=9)
+    assert [task.title for task in compiled_for_rows(world.assistant, later)] == ["Soon"]
+    misses = compiled._compiled.cache_info().misses
+    task_due_in(world, "Sooner", 1)
+    found = compiled_for_rows(world.assistant, later)
+    assert [task.title for task in found] == ["Sooner", "Soon"]
+    assert compiled._compiled.cache_info().misses == misses
+    unassign_assistant(world.client1, assistant=world.assistant, actor=world.owner)
+    assert compiled_for_rows(world.assistant, later) == []
+
+
+def test_a_query_that_matches_nothing_runs_no_sql(personas: Personas) -> None:
+    with CaptureQueriesContext(connection) as reads:
+        assert compiled_rows_for(personas.a.owner, nothing) == []
+    assert len(reads) == 0
+
+
+def test_rows_that_need_more_than_their_sql_are_refused(personas: Personas) -> None:
+    # values() names each column: its dicts are not what the select's columns give alone.
+    with pytest.raises(ValueError, match="read model instances or values_list rows"):
+        compiled_rows_for(personas.a.owner, as_dicts)
+
+
+def test_a_member_who_sees_no_client_gets_no_rows(personas: Personas) -> None:
+    task_due_in(personas.a, "Soon", 1)
+    personas.a.client1.archived_at = timezone.now()
+    personas.a.client1.save(update_fields=["archived_at"])
+    assert compiled_rows_for(personas.a.contact1, titles_only) == []

@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+
 from tandem.agreements import in_force
 from tandem.agreements.models import Agreement, Kind, Signature, State
 from tandem.agreements.services import signing_side
-from tandem.clients.models import Client
+from tandem.clients.models import Client, compiled_rows_for, scoped_by_reach
 from tandem.core import access
 from tandem.core.roles import Capability
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
+    from tandem.core.access import Reach
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,14 @@ LISTED = [State.DRAFT, State.AWAITING_CLIENT, State.AWAITING_PRACTICE, State.SIG
 def agreements_status(*, viewer: User, client: Client) -> AgreementsStatus:
     """``client``'s agreements as the viewer sees them (contacts never see drafts): those
     waiting for a signature and those in force, plus what the policy says is missing. The
-    client's fields say what is in force, so only the list is a query."""
-    rows = list(
-        Agreement.objects.visible_to(viewer)
-        .filter(client=client, state__in=LISTED)
-        .only("id", "client_id", "kind", "title", "version", "state", "signed_at", "sent_at")
-        .order_by("kind", "-id")
+    client's fields say what is in force, so only the list is a query, compiled once per
+    member and client (``core.compiled``)."""
+    rows = (
+        compiled_rows_for(
+            viewer, _listed, client.pk, access.is_practice_side(access.member(viewer))
+        )
+        if access.allows(viewer, Capability.SEE_AGREEMENTS)
+        else []
     )
     missing = [in_force.NAMES[kind] for kind in in_force.missing_kinds(client)]
     refusal = in_force.missing_sentence(client) if in_force.is_missing_any(client) else ""
@@ -57,6 +62,20 @@ def agreements_status(*, viewer: User, client: Client) -> AgreementsStatus:
         waiting=[row for row in rows if row.state != State.SIGNED],
         signed=[row for row in rows if row.state == State.SIGNED],
         may_issue=access.standing_of_visible(viewer, client).allows(Capability.ISSUE_AGREEMENT),
+    )
+
+
+def _listed(
+    practice_id: int, reach: Reach, user_id: int, client_id: int, with_drafts: bool
+) -> QuerySet[Agreement, Agreement]:
+    """What ``Agreement.objects.visible_to`` gives a member who may see agreements: drafts
+    only to the practice side."""
+    rows = scoped_by_reach(Agreement.objects.all(), practice_id, reach, user_id)
+    listed = [state for state in LISTED if with_drafts or state != State.DRAFT]
+    return (
+        rows.filter(client_id=client_id, state__in=listed)
+        .only("id", "client_id", "kind", "title", "version", "state", "signed_at", "sent_at")
+        .order_by("kind", "-id")
     )
 
 

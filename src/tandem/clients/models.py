@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tandem.core import access
 from tandem.core.access import Reach
-from tandem.core.compiled import compiled_subquery
+from tandem.core.compiled import Row, compiled_rows, compiled_subquery
 from tandem.core.models import Practice, time_zone_choices
 from tandem.core.roles import Capability, Role
 
@@ -28,9 +28,14 @@ class ClientQuerySet(models.QuerySet["Client"]):
         reach = access.reach_of(user)
         if reach is None:
             return self.none()
+        return self.seen_by(user.membership.practice_id, reach, user.pk)
+
+    def seen_by(self, practice_id: int, reach: Reach, user_id: int) -> ClientQuerySet:
+        """``visible_to`` for a member given by ids (for queries compiled once per member,
+        ``core.compiled``)."""
         if reach == Reach.PRACTICE:
-            return self.filter(practice_id=user.membership.practice_id)
-        return self.reached_by(user.membership.practice_id, reach, user.pk)
+            return self.filter(practice_id=practice_id)
+        return self.reached_by(practice_id, reach, user_id)
 
     def reached_by(self, practice_id: int, reach: Reach, user_id: int) -> ClientQuerySet:
         """The active clients a member linked by ``reach`` (assigned, or own) reaches."""
@@ -116,6 +121,21 @@ def compiled_for(
     return compiled_subquery(
         build, user.membership.practice_id, reach, user.pk, *args, moments=moments
     )
+
+
+def compiled_rows_for(
+    user: User,
+    build: Callable[..., models.QuerySet[Any, Row]],
+    *args: Hashable,
+    moments: Sequence[datetime] = (),
+) -> list[Row]:
+    """``list(build(practice_id, reach, user_id, *args, *moments))`` from SQL compiled once
+    per member and ``args`` (``core.compiled.compiled_rows``); ``build`` scopes with
+    ``scoped_by_reach``. Empty when ``user`` sees no client."""
+    reach = access.reach_of(user)
+    if reach is None:
+        return []
+    return compiled_rows(build, user.membership.practice_id, reach, user.pk, *args, moments=moments)
 
 
 def _reached_client_ids(

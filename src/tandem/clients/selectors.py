@@ -19,9 +19,16 @@ from django.db.models import (
     Value,
 )
 
-from tandem.clients.models import Assignment, Client, ClientContact, Invitation
+from tandem.clients.models import (
+    Assignment,
+    Client,
+    ClientContact,
+    Invitation,
+    compiled_rows_for,
+)
 from tandem.core import access
 from tandem.core.access import Reach, Side
+from tandem.core.compiled import compiled_rows
 from tandem.core.models import Membership, Practice
 
 if TYPE_CHECKING:
@@ -200,19 +207,15 @@ class Portal:
 
 def portal_home(*, viewer: User) -> Portal:
     """The contact's client (one query) and its people (one: its assistants and contacts
-    together, for a name is all the portal shows of each)."""
-    client = Client.objects.visible_to(viewer).order_by("pk").first()
-    if client is None:
+    together, for a name is all the portal shows of each). Both compiled once per contact
+    (``core.compiled``): the portal is a contact's every visit."""
+    found = compiled_rows_for(viewer, _portal_client)
+    if not found:
         return Portal(None, [], [])
+    client = found[0]
     # The viewer's own practice, read with their membership: visible_to keeps to it.
     client.practice = viewer.membership.practice
-    # Each row's own id comes along: the main contact is known by its contact row.
-    person = ("pk", "user_id", "user__name", "user__email")
-    assisting = client.assignments.annotate(is_contact=Value(False)).values_list(
-        "is_contact", *person
-    )
-    speaking = client.contacts.annotate(is_contact=Value(True)).values_list("is_contact", *person)
-    people = list(assisting.union(speaking, all=True).order_by("user__name", "user_id"))
+    people = compiled_rows(_portal_people, client.pk)
     assistants = [
         PortalPerson(user, name or email) for side, _, user, name, email in people if not side
     ]
@@ -221,3 +224,24 @@ def portal_home(*, viewer: User) -> Portal:
     )
     contacts = [PortalPerson(user, name or email) for _, _, user, name, email in main_first]
     return Portal(client, assistants, contacts)
+
+
+def _portal_client(practice_id: int, reach: Reach, user_id: int) -> QuerySet[Client, Client]:
+    return Client.objects.seen_by(practice_id, reach, user_id).order_by("pk")[:1]
+
+
+def _portal_people(client_id: int) -> QuerySet[Assignment, tuple[Any, ...]]:
+    """The client's assistants and contacts by name, each row (is a contact, its own id,
+    the user's id, name, e-mail): the main contact is known by its contact row's id."""
+    person = ("pk", "user_id", "user__name", "user__email")
+    assisting = (
+        Assignment.objects.filter(client_id=client_id)
+        .annotate(is_contact=Value(False))
+        .values_list("is_contact", *person)
+    )
+    speaking = (
+        ClientContact.objects.filter(client_id=client_id)
+        .annotate(is_contact=Value(True))
+        .values_list("is_contact", *person)
+    )
+    return assisting.union(speaking, all=True).order_by("user__name", "user_id")

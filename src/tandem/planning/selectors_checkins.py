@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+
+from tandem.clients.models import compiled_rows_for, scoped_by_reach
 from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.planning.check_in_content import Content, Section
@@ -17,6 +20,7 @@ from tandem.planning.models_policy import planning_policy
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
+    from tandem.core.access import Reach
 
 # The practice's list: check-ins due from three weeks back, at most this many.
 LIST_LIMIT = 100
@@ -107,10 +111,18 @@ def check_in_page(check_in: CheckIn, *, viewer: User) -> CheckInPage:
 
 
 def portal_check_in(*, viewer: User, client_id: int, now: datetime) -> CheckIn | None:
-    """The client's latest check-in sent in the last two weeks, for the portal: one query."""
-    return (
-        CheckIn.objects.visible_to(viewer)
-        .filter(client_id=client_id, sent_at__gte=now - PORTAL_RECENT)
+    """The client's latest check-in sent in the last two weeks, for the portal: one query,
+    compiled once per member and client (``core.compiled``)."""
+    found = compiled_rows_for(viewer, _portal_check_in, client_id, moments=[now - PORTAL_RECENT])
+    return found[0] if found else None
+
+
+def _portal_check_in(
+    practice_id: int, reach: Reach, user_id: int, client_id: int, since: datetime
+) -> QuerySet[CheckIn, CheckIn]:
+    rows = (
+        scoped_by_reach(CheckIn.objects.all(), practice_id, reach, user_id)
+        .filter(client_id=client_id, sent_at__gte=since)
         .exclude(state=CheckIn.State.PREPARED)
         .select_related("noted_by", "answered_by")
         # What the portal's card reads (planning/portal_check_in.html): two users are wide.
@@ -127,5 +139,5 @@ def portal_check_in(*, viewer: User, client_id: int, now: datetime) -> CheckIn |
             "answered_by__email",
         )
         .order_by("-due_at", "-id")
-        .first()
     )
+    return rows[:1]

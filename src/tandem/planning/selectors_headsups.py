@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
-from tandem.clients.models import Assignment, Client
+from tandem.clients.models import Assignment, Client, compiled_rows_for, scoped_by_reach
 from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.planning import capacity
@@ -17,6 +17,7 @@ from tandem.planning.models_headsups import HeadsUp, HeadsUpQuerySet
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
+    from tandem.core.access import Reach
 
 # The list shows at most this many still coming, and this many of the recently ended.
 OPEN_LIMIT = 100
@@ -87,9 +88,15 @@ def to_confirm(*, viewer: User, limit: int = 5) -> list[HeadsUp]:
 
 def portal_heads_ups(*, viewer: User, client_id: int) -> list[HeadsUp]:
     """The portal home's "Coming up": the client's heads-ups still coming, soonest due
-    first, a few. One query."""
+    first, a few. One query, compiled once per member and client (``core.compiled``)."""
+    return compiled_rows_for(viewer, _portal_heads_ups, client_id)
+
+
+def _portal_heads_ups(
+    practice_id: int, reach: Reach, user_id: int, client_id: int
+) -> QuerySet[HeadsUp, HeadsUp]:
     rows = (
-        HeadsUp.objects.visible_to(viewer)
+        scoped_by_reach(HeadsUp.objects.all(), practice_id, reach, user_id)
         .open()
         .filter(client_id=client_id)
         .select_related("client")
@@ -97,7 +104,7 @@ def portal_heads_ups(*, viewer: User, client_id: int) -> list[HeadsUp]:
         .only("client_id", "what", "state", "due_at", "client__time_zone")
         .order_by("due_at", "id")
     )
-    return list(rows[:PORTAL_LIMIT])
+    return rows[:PORTAL_LIMIT]
 
 
 def heads_up_commitments(practice_id: int) -> list[capacity.Commitment]:

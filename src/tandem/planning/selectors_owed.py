@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from tandem.clients.models import compiled_rows_for, scoped_by_reach
 from tandem.core import access
 from tandem.core.roles import Capability
 from tandem.planning.models_owed import Owed, OwedQuerySet
@@ -18,6 +19,7 @@ from tandem.work.models import OPEN_STATUSES, Task
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
+    from tandem.core.access import Reach
 
 # The dashboard's section and the portal's rows show this many; a request's panel too.
 SECTION_LIMIT = 10
@@ -56,12 +58,19 @@ def still_waiting(*, viewer: User, now: datetime) -> StillWaiting:
 
 
 def portal_owed(*, viewer: User, client_id: int) -> list[Owed]:
-    """What the practice asked the client for on its requests, soonest due first: one query.
+    """What the practice asked the client for on its requests, soonest due first: one query,
+    compiled once per member and client (``core.compiled``).
 
     Items of a request waiting on the client are that request's own row in "Waiting on you"
     already (with what it waits for), so they are not listed twice."""
+    return compiled_rows_for(viewer, _portal_owed, client_id)
+
+
+def _portal_owed(
+    practice_id: int, reach: Reach, user_id: int, client_id: int
+) -> QuerySet[Owed, Owed]:
     rows = (
-        _about_open_work(Owed.objects.visible_to(viewer))
+        _about_open_work(scoped_by_reach(Owed.objects.all(), practice_id, reach, user_id))
         .filter(client_id=client_id, source=Owed.Source.ASKED)
         .select_related("task", "created_by")
         # What a row shows: a task and a user are wide rows, the more columns to compile.
@@ -70,7 +79,7 @@ def portal_owed(*, viewer: User, client_id: int) -> list[Owed]:
         )
         .order_by("due_at", "id")
     )
-    return list(rows[:SECTION_LIMIT])
+    return rows[:SECTION_LIMIT]
 
 
 # The fields of an item the portal's rows read (planning/portal_owed.html).

@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.clients.models import Client, ClientContact
+from tandem.clients.models import Client, ClientContact, compiled_rows_for, scoped_by_reach
 from tandem.core import access, mail, site
 from tandem.core.errors import DomainError
 from tandem.core.roles import Capability
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from tandem.accounts.models import User
+    from tandem.core.access import Reach
 
 C = Capability
 
@@ -36,14 +37,17 @@ ONLY_THE_CLIENT = "Only the client decides to move up a phase."
 
 
 def open_suggestion(client: Client, *, viewer: User) -> PhaseSuggestion | None:
-    """The client's suggestion waiting for an answer, if any (one query)."""
-    found: PhaseSuggestion | None = (
-        PhaseSuggestion.objects.visible_to(viewer)
-        .open()
-        .filter(client=client, from_phase=client.phase)
-        .first()
-    )
-    return found
+    """The client's suggestion waiting for an answer, if any (one query, compiled once per
+    member, client and phase: ``core.compiled``)."""
+    found = compiled_rows_for(viewer, _open_suggestion, client.pk, client.phase)
+    return found[0] if found else None
+
+
+def _open_suggestion(
+    practice_id: int, reach: Reach, user_id: int, client_id: int, phase: int
+) -> QuerySet[PhaseSuggestion, PhaseSuggestion]:
+    rows = scoped_by_reach(PhaseSuggestion.objects.all(), practice_id, reach, user_id)
+    return rows.open().filter(client_id=client_id, from_phase=phase).order_by("pk")[:1]
 
 
 def suggest_if_met(

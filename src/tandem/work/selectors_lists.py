@@ -27,7 +27,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from tandem.clients.models import Client, compiled_for, scoped_by_reach
+from tandem.clients.models import Client, compiled_for, compiled_rows_for, scoped_by_reach
 from tandem.core.access import Reach
 from tandem.core.compiled import rows_of
 from tandem.core.pagination import IdsFirstPaginator
@@ -269,34 +269,16 @@ def portal_work(*, viewer: User, client: Client) -> PortalWork:
     """
     empty = {key: PortalSection(key, [], 0) for key in PORTAL_GROUPS}
     counted = compiled_for(viewer, _portal_counts, client.pk, client.phase)
-    picked = compiled_for(viewer, _portal_picks, client.pk, client.phase)
-    if counted is None or picked is None:
+    if counted is None:
         return PortalWork(empty, [])
     by_status = dict(rows_of(counted, using=Task.objects.db))
     sections = {
         key: PortalSection(key, [], sum(by_status.get(status, 0) for status in statuses))
         for key, statuses in PORTAL_GROUPS.items()
     }
-    # Only what a portal row shows (see ``recent_activity`` on wide task rows).
-    rows = (
-        Task.objects.filter(pk__in=picked)
-        .select_related("assignee", "kind")
-        .only(
-            "client_id",
-            "title",
-            "status",
-            "deadline_at",
-            "waiting_for",
-            "waiting_until",
-            "go_ahead_at",
-            "assignee__name",
-            "assignee__email",
-            "kind__name",
-            "kind__phase",
-        )
-    )
+    rows = compiled_rows_for(viewer, _portal_rows, client.pk, client.phase)
     # An id picked by a section and by the go-aheads comes once: ``pk__in`` reads it once.
-    tasks = sorted(with_checklist_progress(rows), key=_portal_order)
+    tasks = sorted(rows, key=_portal_order)
     for section_key, statuses in PORTAL_GROUPS.items():
         # A section's first few tasks in this order are among its statuses' picks; any
         # other of its rows picked (a status's picks past them, or the go-aheads') sorts
@@ -333,6 +315,32 @@ def _portal_counts(
         .annotate(n=Count("*"))
         .values_list("status", "n")
     )
+
+
+def _portal_rows(
+    practice_id: int, reach: Reach, user_id: int, client_id: int, phase: int
+) -> QuerySet[Task, Task]:
+    """The picked tasks with what a portal row shows (see ``recent_activity`` on wide task
+    rows) and their checklist progress."""
+    picked = _portal_picks(practice_id, reach, user_id, client_id, phase)
+    rows = (
+        Task.objects.filter(pk__in=picked)
+        .select_related("assignee", "kind")
+        .only(
+            "client_id",
+            "title",
+            "status",
+            "deadline_at",
+            "waiting_for",
+            "waiting_until",
+            "go_ahead_at",
+            "assignee__name",
+            "assignee__email",
+            "kind__name",
+            "kind__phase",
+        )
+    )
+    return with_checklist_progress(rows)
 
 
 def _portal_picks(
@@ -379,16 +387,31 @@ class Activity:
 
 def recent_activity(*, viewer: User, client: Client) -> list[Activity]:
     """The latest new requests, status changes, edits and comments on the client's tasks,
-    newest first: one query, the latest few of each joined with UNION ALL.
+    newest first: one query, the latest few of each joined with UNION ALL, compiled once
+    per member and client (``core.compiled``).
 
     Only what a line says is read: who, what, which request (a task row is wide: its text,
     its deadline's fields)."""
+    rows = compiled_rows_for(viewer, _recent_activity, client.pk)
+    return [
+        Activity(at, name or email or "", task_id, title, kind, to_status or "", body)
+        for at, _, task_id, title, name, email, kind, to_status, body in rows
+    ]
+
+
+def _recent_activity(
+    practice_id: int, reach: Reach, user_id: int, client_id: int
+) -> QuerySet[TaskEvent, tuple[Any, ...]]:
     kinds = [TaskEvent.Kind.CREATED, TaskEvent.Kind.STATUS_CHANGED, TaskEvent.Kind.EDITED]
     latest = ("-created_at", "-pk")
     # Each side picks its latest ids from its own index range; SQLite refuses a LIMIT in a
     # member of a compound query, so each LIMIT sits inside a ``pk__in``.
-    event_ids = TaskEvent.objects.visible_to(viewer).filter(client=client, kind__in=kinds)
-    comment_ids = Comment.objects.visible_to(viewer).filter(client=client)
+    event_ids = scoped_by_reach(TaskEvent.objects.all(), practice_id, reach, user_id).filter(
+        client_id=client_id, kind__in=kinds
+    )
+    comment_ids = scoped_by_reach(Comment.objects.all(), practice_id, reach, user_id).filter(
+        client_id=client_id
+    )
     events = TaskEvent.objects.filter(
         pk__in=event_ids.order_by(*latest).values("pk")[:PORTAL_ACTIVITY_SIZE]
     ).values_list(
@@ -415,8 +438,4 @@ def recent_activity(*, viewer: User, client: Client) -> list[Activity]:
         Value("", output_field=CharField()),
         "body_markdown",
     )
-    rows = events.union(comments, all=True).order_by("-created_at")[:PORTAL_ACTIVITY_SIZE]
-    return [
-        Activity(at, name or email or "", task_id, title, kind, to_status or "", body)
-        for at, _, task_id, title, name, email, kind, to_status, body in rows
-    ]
+    return events.union(comments, all=True).order_by("-created_at")[:PORTAL_ACTIVITY_SIZE]

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
+from tandem.clients.models import compiled_rows_for, scoped_by_reach
 from tandem.work.models import OPEN_STATUSES, Project, ProjectEvent, Task, TaskStatus
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
     from tandem.clients.models import Client
+    from tandem.core.access import Reach
 
 Status = Project.Status
 
@@ -31,10 +33,17 @@ STATUS_ORDER = Case(
 
 def client_projects(*, viewer: User, client: Client) -> list[Project]:
     """The client's projects the viewer may see, each with ``open_count`` and
-    ``done_count`` of its tasks: one query. Proposals are among the active ones."""
-    return list(
-        Project.objects.visible_to(viewer)
-        .filter(client=client)
+    ``done_count`` of its tasks: one query, compiled once per member and client
+    (``core.compiled``). Proposals are among the active ones."""
+    return compiled_rows_for(viewer, _client_projects, client.pk)
+
+
+def _client_projects(
+    practice_id: int, reach: Reach, user_id: int, client_id: int
+) -> QuerySet[Project, Project]:
+    return (
+        scoped_by_reach(Project.objects.all(), practice_id, reach, user_id)
+        .filter(client_id=client_id)
         # What the list shows (work/project_list.html); fewer columns to group by too.
         .only("client_id", "title", "goal", "target_on", "status", "is_proposal")
         .annotate(
