@@ -157,7 +157,17 @@ def nothing(practice_id: int, reach: Reach, user_id: int) -> QuerySet[Task, Task
 
 
 def as_dicts(practice_id: int, reach: Reach, user_id: int) -> QuerySet[Task, Any]:
-    return scoped_by_reach(Task.objects.all(), practice_id, reach, user_id).values("title")
+    tasks = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
+    return (
+        tasks.annotate(steps=Count("checklist_items"))
+        .values("title", "deadline_at", "client__name", "steps")
+        .order_by("title")
+    )
+
+
+def with_prefetch(practice_id: int, reach: Reach, user_id: int) -> QuerySet[Task, Task]:
+    tasks = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
+    return tasks.prefetch_related("checklist_items")
 
 
 def of(viewer: User, build: Any, *args: Any) -> Any:
@@ -197,12 +207,13 @@ def compiled_for_rows(viewer: User, moment: datetime) -> list[Task]:
     return compiled_rows_for(viewer, tasks_with_their_people, moments=[moment])
 
 
-def test_compiled_tuples_and_flat_values_are_the_orms_own(personas: Personas) -> None:
+def test_compiled_dicts_tuples_and_flat_values_are_the_orms_own(personas: Personas) -> None:
     world = personas.a
     task_due_in(world, "Soon", 1)
     for viewer in (world.owner, world.assistant, world.contact2):
         assert compiled_rows_for(viewer, titles_and_clients) == list(of(viewer, titles_and_clients))
         assert compiled_rows_for(viewer, titles_only) == list(of(viewer, titles_only))
+        assert compiled_rows_for(viewer, as_dicts) == list(of(viewer, as_dicts))
     rows = compiled_rows_for(world.owner, titles_and_clients)
     assert {type(at) for at, _, _ in rows} == {datetime}
     assert {is_client for _, _, is_client in rows} == {False, True}
@@ -229,9 +240,9 @@ def test_a_query_that_matches_nothing_runs_no_sql(personas: Personas) -> None:
 
 
 def test_rows_that_need_more_than_their_sql_are_refused(personas: Personas) -> None:
-    # values() names each column: its dicts are not what the select's columns give alone.
-    with pytest.raises(ValueError, match="read model instances or values_list rows"):
-        compiled_rows_for(personas.a.owner, as_dicts)
+    # A prefetch is a second query, run on the rows: the SQL alone does not give it.
+    with pytest.raises(ValueError, match="its rows need more than its SQL"):
+        compiled_rows_for(personas.a.owner, with_prefetch)
 
 
 def test_a_member_who_sees_no_client_gets_no_rows(personas: Personas) -> None:

@@ -35,6 +35,7 @@ from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
     RelatedPopulator,
+    ValuesIterable,
     ValuesListIterable,
     get_related_populators,
 )
@@ -54,9 +55,11 @@ class _Shape:
     # The select's expressions, whose converters turn each column into Python's value
     # (SQLite returns instants as text).
     columns: tuple[Any, ...]
-    # "instances", "tuples" or "flat"; "unread" for a queryset only used as a subquery
-    # (``values()``, a prefetch), whose rows ``compiled_rows`` refuses to read.
+    # "instances", "dicts", "tuples" or "flat"; "unread" for a queryset whose rows need
+    # more than its SQL (a prefetch), which ``compiled_rows`` refuses to read.
     kind: str
+    # The keys of a ``values()`` row, in the select's order.
+    names: tuple[str, ...] = ()
     model: type[Model] | None = None
     init_list: tuple[str, ...] = ()
     # Where the model's own columns are among the row's.
@@ -110,6 +113,15 @@ def _shape_of(queryset: QuerySet[Any, Any], compiler: Any, using: str) -> _Shape
     """What ``compiler`` (just compiled) knows of turning rows into ``queryset``'s items."""
     columns = tuple(column for column, _, _ in compiler.select[: compiler.col_count])
     kind = _kind_of(queryset)
+    if kind == "dicts":
+        # As ``ValuesIterable`` names them.
+        query = queryset.query
+        names = query.selected or [
+            *query.extra_select,
+            *query.values_select,
+            *query.annotation_select,
+        ]
+        return _Shape(columns, kind, names=tuple(names))
     if kind != "instances":
         return _Shape(columns, kind)
     klass_info = compiler.klass_info
@@ -130,6 +142,7 @@ def _shape_of(queryset: QuerySet[Any, Any], compiler: Any, using: str) -> _Shape
 # The querysets whose rows are all in their SQL's columns, by the class that iterates them.
 _KINDS: dict[type[Any], str] = {
     ModelIterable: "instances",
+    ValuesIterable: "dicts",
     ValuesListIterable: "tuples",
     FlatValuesListIterable: "flat",
 }
@@ -187,14 +200,15 @@ def compiled_rows(
 ) -> list[Row]:
     """``list(build(*args, *moments))``, from SQL compiled the first time these arguments
     are seen (``moments`` as in ``compiled_subquery``): model instances with the rows their
-    ``select_related`` follows, or ``values_list`` tuples, as the queryset gives them.
+    ``select_related`` follows, ``values()`` dicts or ``values_list`` tuples, as the
+    queryset gives them.
 
     For the small lists of a page: the ORM's building and compiling of a query cost about
     a millisecond, four times what the database takes to answer it."""
     found = _compiled(build, connections[using].vendor, using, args, len(moments))
     if found.shape.kind == "unread":
-        # Its rows would need more than the SQL: a prefetch, or dicts named by ``values()``.
-        raise ValueError(f"{build.__name__}: read model instances or values_list rows")
+        # Its rows would need more than the SQL: a prefetch, objects already known.
+        raise ValueError(f"{build.__name__}: its rows need more than its SQL (a prefetch)")
     if found.empty:
         return []
     connection = connections[using]
@@ -205,6 +219,8 @@ def compiled_rows(
     rows = _converted(fetched, shape.columns, connection)
     if shape.kind == "tuples":
         return [tuple(row) for row in rows]  # type: ignore[misc]
+    if shape.kind == "dicts":
+        return [dict(zip(shape.names, row, strict=True)) for row in rows]  # type: ignore[misc]
     if shape.kind == "flat":
         return [row[0] for row in rows]
     assert shape.model is not None

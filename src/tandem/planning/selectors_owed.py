@@ -42,19 +42,26 @@ class StillWaiting:
 
 def still_waiting(*, viewer: User, now: datetime) -> StillWaiting:
     """The dashboard's "Still waiting on the client": one query, a range of the open items'
-    index (by practice for an owner, by each visible client for an assistant)."""
+    index (by practice for an owner, by each visible client for an assistant), compiled
+    once per member (``core.compiled``)."""
+    found = compiled_rows_for(viewer, _still_waiting, moments=[now])
+    return StillWaiting(items=found[:SECTION_LIMIT], has_more=len(found) > SECTION_LIMIT)
+
+
+def _still_waiting(
+    practice_id: int, reach: Reach, user_id: int, now: datetime
+) -> QuerySet[Owed, Owed]:
     # The practice's own filter, redundant for scoping, keeps SQLite on the partial index of
     # open items, as the dashboard's "No answer yet" does.
     rows = (
-        _about_open_work(Owed.objects.visible_to(viewer))
-        .filter(practice_id=viewer.membership.practice_id, due_at__lte=now)
+        _about_open_work(scoped_by_reach(Owed.objects.all(), practice_id, reach, user_id))
+        .filter(practice_id=practice_id, due_at__lte=now)
         # An owner still sees archived clients; what they owed is no longer chased.
         .filter(client__archived_at__isnull=True)
         .select_related("client", "task")
         .order_by("due_at", "id")
     )
-    found = list(rows[: SECTION_LIMIT + 1])
-    return StillWaiting(items=found[:SECTION_LIMIT], has_more=len(found) > SECTION_LIMIT)
+    return rows[: SECTION_LIMIT + 1]
 
 
 def portal_owed(*, viewer: User, client_id: int) -> list[Owed]:

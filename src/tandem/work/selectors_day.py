@@ -27,10 +27,15 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber, Substr
 
-from tandem.clients.models import Assignment, Client, compiled_for, scoped_by_reach
+from tandem.clients.models import (
+    Assignment,
+    Client,
+    compiled_for,
+    compiled_rows_for,
+    scoped_by_reach,
+)
 from tandem.core import access
 from tandem.core.access import Reach, Standing
 from tandem.core.compiled import rows_of
@@ -349,13 +354,12 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
     # instants: compiled once per member (core.compiled), the instants put in each time.
     moments = (bounds.now, bounds.tomorrow, bounds.next_week)
     counted = compiled_for(viewer, _day_totals, moments=moments)
-    picked = compiled_for(viewer, _day_picks, moments=moments)
     titles = SECTIONS | (WEEKEND_SECTIONS if bounds.is_weekend else {})
-    if counted is None or picked is None:
+    if counted is None:
         return Day([Section(key, t, e, [], 0) for key, (t, e) in titles.items()], 0)
     (row,) = rows_of(counted, using=Task.objects.db)
     totals = dict(zip([*SECTIONS, "new"], row, strict=True))
-    shown = _sections_first_tasks(picked, bounds)
+    shown = _sections_first_tasks(viewer, moments, bounds)
     sections = [
         Section(key, title, empty, shown[key], totals[key])
         for key, (title, empty) in titles.items()
@@ -414,16 +418,31 @@ SECTIONS = {
 WEEKEND_SECTIONS = {"week": ("Due in the coming week", "Nothing is due in the coming week.")}
 
 
-def _sections_first_tasks(picked: RawSQL, bounds: DayBounds) -> dict[str, list[Task]]:
+def _sections_first_tasks(
+    viewer: User, moments: tuple[datetime, ...], bounds: DayBounds
+) -> dict[str, list[Task]]:
     """The first ``SECTION_LIMIT`` tasks of every section, in one query.
 
     ``_day_picks`` picks each section's ids from its own index range; the rows are loaded
     together with their client and assignee and put back in their sections here. The
     sections never overlap, so a task's section follows from its status and deadline.
     """
+    tasks = compiled_rows_for(viewer, _day_first_tasks, moments=moments)
+    shown: dict[str, list[Task]] = {key: [] for key in SECTIONS}
+    for task in tasks:
+        shown[_section_of(task, bounds)].append(task)
+    for key, section_tasks in shown.items():
+        section_tasks.sort(key=_waiting_key if key == "waiting" else _deadline_key)
+    return shown
+
+
+def _day_first_tasks(
+    practice_id: int, reach: Reach, user_id: int, *moments: datetime
+) -> QuerySet[Task, Task]:
     # Only what a line of the day shows: forty wide task rows with their clients and
     # assignees whole cost more to build than to read.
-    tasks = (
+    picked = _day_picks(practice_id, reach, user_id, *moments)
+    return (
         Task.objects.filter(pk__in=picked)
         .select_related("client", "assignee")
         .only(
@@ -437,12 +456,6 @@ def _sections_first_tasks(picked: RawSQL, bounds: DayBounds) -> dict[str, list[T
             "assignee__email",
         )
     )
-    shown: dict[str, list[Task]] = {key: [] for key in SECTIONS}
-    for task in tasks:
-        shown[_section_of(task, bounds)].append(task)
-    for key, section_tasks in shown.items():
-        section_tasks.sort(key=_waiting_key if key == "waiting" else _deadline_key)
-    return shown
 
 
 def _section_order(key: str) -> list[str | OrderBy]:
@@ -485,18 +498,24 @@ class Unanswered:
 def unanswered(*, viewer: User, now: datetime) -> Unanswered:
     """The viewer's clients' requests whose promised answer is past, the longest-late
     first: one query, a range of the ``task_awaiting_answer`` index (only unanswered
-    requests have a ``respond_by``)."""
+    requests have a ``respond_by``), compiled once per member (``core.compiled``)."""
+    found = compiled_rows_for(viewer, _unanswered, moments=[now])
+    return Unanswered(tasks=found[:SECTION_LIMIT], has_more=len(found) > SECTION_LIMIT)
+
+
+def _unanswered(
+    practice_id: int, reach: Reach, user_id: int, now: datetime
+) -> QuerySet[Task, Task]:
     # The practice's own filter, redundant for scoping, lets SQLite read the small partial
     # index instead of walking every task of an assistant's clients (31 ms → 0.04 ms for
     # 50 clients at the bench's size).
     rows = (
-        Task.objects.visible_to(viewer)
-        .filter(practice_id=viewer.membership.practice_id, respond_by__lte=now)
+        scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
+        .filter(practice_id=practice_id, respond_by__lte=now)
         .select_related("client")
         .order_by("respond_by", "id")
     )
-    found = list(rows[: SECTION_LIMIT + 1])
-    return Unanswered(tasks=found[:SECTION_LIMIT], has_more=len(found) > SECTION_LIMIT)
+    return rows[: SECTION_LIMIT + 1]
 
 
 # Board ---------------------------------------------------------------------------------------
@@ -665,14 +684,12 @@ def practice_board(*, viewer: User, now: datetime, assignee_id: int | None = Non
     clients.
     """
     counted = compiled_for(viewer, _board_totals, assignee_id)
-    picked = compiled_for(viewer, _board_picks, assignee_id)
     cards: list[Card] = []
     totals: dict[str, int] = {}
-    if counted is not None and picked is not None:
+    if counted is not None:
         (counts,) = rows_of(counted, using=Task.objects.db)
         totals = dict(zip(BOARD_STATUSES, counts, strict=True))
-        shown = with_checklist_progress(Task.objects.filter(pk__in=picked)).values(*CARD_FIELDS)
-        rows = sorted(shown, key=_board_order)
+        rows = sorted(compiled_rows_for(viewer, _board_cards, assignee_id), key=_board_order)
         clients = Client.objects.filter(pk__in={row["client_id"] for row in rows})
         standings = {client.pk: access.standing_of_visible(viewer, client) for client in clients}
         maker = _CardMaker(now, standings, practice_wide=True)
@@ -711,6 +728,14 @@ def _board_picks(
     rows = _board_rows(practice_id, reach, user_id, assignee_id)
     order = _section_order("open")
     return first_ids_of_each([(qs, order, COLUMN_LIMIT) for qs in rows.values()])
+
+
+def _board_cards(
+    practice_id: int, reach: Reach, user_id: int, assignee_id: int | None
+) -> QuerySet[Task, dict[str, Any]]:
+    """What the cards picked by ``_board_picks`` show, with their checklists' progress."""
+    picked = _board_picks(practice_id, reach, user_id, assignee_id)
+    return with_checklist_progress(Task.objects.filter(pk__in=picked)).values(*CARD_FIELDS)
 
 
 def board_people(*, viewer: User) -> list[tuple[int, str]]:
