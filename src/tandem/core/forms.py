@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from html import escape as escape_text
 from typing import Any
@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -129,6 +130,23 @@ def option_tags(choices: Iterable[tuple[object, object]], selected: Set[str] = f
         text = escape_text(str(label))
         tags.append(f'<option value="{escape_text(key)}"{chosen}>{text}</option>')
     return "".join(tags)
+
+
+class FlatChoices(BaseChoiceIterator):
+    """Choices that are already flat (value, label) pairs, for a field to take as they are.
+
+    Setting a field's choices normalizes them pair by pair (Django's ``normalize_choices``
+    leaves only an iterator of choices alone): for the 500 clients of a big practice, about
+    a millisecond on every visit of a list that offers them."""
+
+    def __init__(self, pairs: Sequence[tuple[object, str]]) -> None:
+        self.pairs = pairs
+
+    def __iter__(self) -> Iterator[tuple[object, str]]:
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
 
 
 class LongSelect(forms.Select):

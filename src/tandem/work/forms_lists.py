@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
 
-from tandem.core.forms import LongSelect, option_tags
+from tandem.core.forms import FlatChoices, LongSelect, option_tags
 from tandem.search.query import parse
 from tandem.work.models import TaskStatus
 from tandem.work.selectors_lists import STATUS_GROUPS, FilterChoices, RequestFilters
@@ -113,15 +113,20 @@ class RequestFilterForm(forms.Form):
         self.project_clients = {project.pk: project.client_id for project in choices.projects}
         if practice_side:
             client_field: forms.TypedChoiceField = self.fields["client"]  # type: ignore[assignment]
-            client_field.choices = [("", "All clients")] + [(c.pk, c.name) for c in choices.clients]
+            client_field.choices = FlatChoices(
+                [("", "All clients")] + [(c.pk, c.name) for c in choices.clients]
+            )
         else:
             # A contact has one client: nothing to choose.
             del self.fields["client"]
         project_field: forms.TypedChoiceField = self.fields["project"]  # type: ignore[assignment]
-        project_field.choices = [("", "All projects")] + [
-            (p.pk, f"{p.client_name}: {p.title}" if practice_side else p.title)
-            for p in choices.projects
-        ]
+        project_field.choices = FlatChoices(
+            [("", "All projects")]
+            + [
+                (p.pk, f"{p.client_name}: {p.title}" if practice_side else p.title)
+                for p in choices.projects
+            ]
+        )
 
     def clean_q(self) -> str:
         text: str = self.cleaned_data["q"].strip()

@@ -105,17 +105,25 @@ class FilterChoices:
 
 
 def filter_choices(*, viewer: User) -> FilterChoices:
-    clients = Client.objects.visible_to(viewer).order_by("name", "pk")
-    projects = Project.objects.visible_to(viewer).order_by("client__name", "title", "pk")
+    """Both compiled once per member (``core.compiled``): every visit of the list asks."""
     return FilterChoices(
         [
             ClientChoice(pk, name, archived_at is not None)
-            for pk, name, archived_at in clients.values_list("pk", "name", "archived_at")
+            for pk, name, archived_at in compiled_rows_for(viewer, _client_choices)
         ],
-        [
-            ProjectChoice(*row)
-            for row in projects.values_list("pk", "client_id", "client__name", "title")
-        ],
+        [ProjectChoice(*row) for row in compiled_rows_for(viewer, _project_choices)],
+    )
+
+
+def _client_choices(practice_id: int, reach: Reach, user_id: int) -> QuerySet[Client, Any]:
+    clients = Client.objects.seen_by(practice_id, reach, user_id).order_by("name", "pk")
+    return clients.values_list("pk", "name", "archived_at")
+
+
+def _project_choices(practice_id: int, reach: Reach, user_id: int) -> QuerySet[Project, Any]:
+    projects = scoped_by_reach(Project.objects.all(), practice_id, reach, user_id)
+    return projects.order_by("client__name", "title", "pk").values_list(
+        "pk", "client_id", "client__name", "title"
     )
 
 
