@@ -172,6 +172,10 @@ def test_edit_form_keeps_typed_values(personas: Personas) -> None:
         ("post", "/people/99999999999999999999999/remove/"),
         ("post", "/people/invitations/0x10/resend/"),
         ("post", "/people/invitations/99999999999999999999999/revoke/"),
+        # A request's page and buttons read through SQL compiled once (core.compiled).
+        ("get", "/tasks/99999999999999999999999/"),
+        ("get", "/tasks/9223372036854775808/"),
+        ("post", "/tasks/9223372036854775808/comment/"),
     ],
 )
 def test_malformed_ids_are_not_found(personas: Personas, method: str, path: str) -> None:

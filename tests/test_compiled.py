@@ -87,7 +87,7 @@ def test_a_member_of_another_practice_never_gets_anothers_sql(personas: Personas
 
 def test_a_moment_compared_through_a_function_is_refused(personas: Personas) -> None:
     # Its stand-in would stay in the SQL and the query would silently find nothing.
-    with pytest.raises(ValueError, match="does not compare every moment as it is"):
+    with pytest.raises(ValueError, match="does not compare every moment or id as it is"):
         compiled_for(personas.a.owner, due_on_a_day_before, moments=[timezone.now()])
 
 
@@ -250,3 +250,34 @@ def test_a_member_who_sees_no_client_gets_no_rows(personas: Personas) -> None:
     personas.a.client1.archived_at = timezone.now()
     personas.a.client1.save(update_fields=["archived_at"])
     assert compiled_rows_for(personas.a.contact1, titles_only) == []
+
+
+def task_by_id(practice_id: int, reach: Reach, user_id: int, task_id: int) -> QuerySet[Task, Task]:
+    return scoped_by_reach(Task.objects.all(), practice_id, reach, user_id).filter(pk=task_id)
+
+
+def test_one_compiled_query_serves_every_id_and_keeps_to_the_members_scope(
+    personas: Personas,
+) -> None:
+    world = personas.a
+    first = task_due_in(world, "First", 1)
+    second = task_due_in(world, "Second", 1)
+    others = task_due_in(world, "Client 2's", 1, client=2)
+    theirs = task_due_in(personas.b, "Another practice's", 1)
+    found = compiled_rows_for(world.assistant, task_by_id, ids=[first.pk])
+    assert [task.title for task in found] == ["First"]
+    misses = compiled._compiled.cache_info().misses
+    found = compiled_rows_for(world.assistant, task_by_id, ids=[second.pk])
+    assert [task.title for task in found] == ["Second"]
+    assert compiled._compiled.cache_info().misses == misses
+    # Not one of the member's clients', nor of their practice: nothing, as with the ORM.
+    assert compiled_rows_for(world.assistant, task_by_id, ids=[others.pk]) == []
+    assert compiled_rows_for(world.owner, task_by_id, ids=[theirs.pk]) == []
+
+
+def test_an_id_past_64_bits_matches_nothing_without_asking_the_database(
+    personas: Personas,
+) -> None:
+    with CaptureQueriesContext(connection) as reads:
+        assert compiled_rows_for(personas.a.owner, task_by_id, ids=[2**63]) == []
+    assert len(reads) == 0

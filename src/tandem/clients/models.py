@@ -127,15 +127,22 @@ def compiled_rows_for(
     user: User,
     build: Callable[..., models.QuerySet[Any, Row]],
     *args: Hashable,
+    ids: Sequence[int] = (),
     moments: Sequence[datetime] = (),
 ) -> list[Row]:
-    """``list(build(practice_id, reach, user_id, *args, *moments))`` from SQL compiled once
-    per member and ``args`` (``core.compiled.compiled_rows``); ``build`` scopes with
-    ``scoped_by_reach``. Empty when ``user`` sees no client."""
+    """``list(build(practice_id, reach, user_id, *args, *ids, *moments))`` from SQL
+    compiled once per member and ``args`` (``core.compiled.compiled_rows``); ``build``
+    scopes with ``scoped_by_reach``. Empty when ``user`` sees no client."""
     reach = access.reach_of(user)
     if reach is None:
         return []
-    return compiled_rows(build, user.membership.practice_id, reach, user.pk, *args, moments=moments)
+    practice_id = user.membership.practice_id
+    return compiled_rows(build, practice_id, reach, user.pk, *args, ids=ids, moments=moments)
+
+
+def _reached_link(reach: Reach, user_id: int, client_id: int) -> models.QuerySet[Client, int]:
+    linked = Client.objects.filter(pk=client_id, **{REACH_LOOKUPS[reach]: user_id})
+    return linked.values_list("pk", flat=True)[:1]
 
 
 def _reached_client_ids(
@@ -228,7 +235,8 @@ class Client(models.Model):
         """Whether the user is linked to this client through ``reach``: one query."""
         if reach == Reach.PRACTICE:
             return True
-        return Client.objects.filter(pk=self.pk, **{REACH_LOOKUPS[reach]: user_id}).exists()
+        # Compiled once per user and reach (core.compiled): every request's page asks it.
+        return bool(compiled_rows(_reached_link, reach, user_id, ids=[self.pk]))
 
     def audience(self) -> models.Q:
         """Who sees this client, as a filter on users: the set form of ``access.standing``."""

@@ -10,7 +10,9 @@ The database still runs it afresh in every query, so nothing read from it goes s
 is kept is the SQL and its parameters, never rows. ``build`` must be a module-level function
 whose queryset depends on its arguments alone (ids, fixed choices), never on settings a
 request can change. The clock enters only as ``moments``: instants compiled as stand-ins
-and replaced by each request's own among the parameters.
+and replaced by each request's own among the parameters. A row's own id (the request a page
+shows) enters ``compiled_rows`` the same way, as ``ids``: one compiled query serves every
+request's page, where keying on the id would keep one per request ever opened.
 
 Small lists a page shows as they are (a client's projects, what it owes, its agreements)
 are read the same way by ``compiled_rows``: the SQL is compiled once, and each visit's rows
@@ -45,6 +47,9 @@ Row = TypeVar("Row")
 # Instants no row holds, standing in for "now" and the like while a query is compiled; the
 # request's own instants take their places among the parameters afterwards.
 _STAND_INS = tuple(datetime(2999, 1, day, tzinfo=UTC) for day in range(1, 9))
+# Ids no row has (near the top of a 32-bit key), standing in for ``ids`` likewise.
+_ID_STAND_INS = tuple(2_147_480_000 + index for index in range(4))
+_ID_RANGE = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -86,26 +91,30 @@ def _compiled(
     using: str,
     args: tuple[Hashable, ...],
     moments: int,
+    ids: int = 0,
 ) -> _Compiled:
-    """The SQL, its parameters, which moment each parameter stands in for, and the shape of
-    its rows."""
+    """The SQL, its parameters, which stand-in (the ids', then the moments') each parameter
+    is, and the shape of its rows."""
     del vendor  # part of the key only: the SQL is compiled for the current backend
     if moments > len(_STAND_INS):
         raise ValueError(f"at most {len(_STAND_INS)} moments")
+    if ids > len(_ID_STAND_INS):
+        raise ValueError(f"at most {len(_ID_STAND_INS)} ids")
     stand_ins = _STAND_INS[:moments]
-    queryset = build(*args, *stand_ins)
+    id_stand_ins = _ID_STAND_INS[:ids]
+    queryset = build(*args, *id_stand_ins, *stand_ins)
     compiler = queryset.query.get_compiler(using=using)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return _Compiled("", (), (), _Shape((), _kind_of(queryset)), empty=True)
     adapt = connections[using].ops.adapt_datetimefield_value
-    adapted = [adapt(stand_in) for stand_in in stand_ins]
+    adapted = [*id_stand_ins, *(adapt(stand_in) for stand_in in stand_ins)]
     slots = tuple(_slot(param, adapted) for param in params)
-    if set(range(moments)) - set(slots):
+    if set(range(ids + moments)) - set(slots):
         # A moment compared through a function (a date, a truncation) would keep its
         # stand-in and silently find nothing; such a query cannot be compiled once.
-        raise ValueError(f"{build.__name__} does not compare every moment as it is")
+        raise ValueError(f"{build.__name__} does not compare every moment or id as it is")
     return _Compiled(sql, tuple(params), slots, _shape_of(queryset, compiler, using))
 
 
@@ -156,7 +165,7 @@ def _kind_of(queryset: Any) -> str:
 
 
 def _slot(param: object, adapted: Sequence[object]) -> int | None:
-    if isinstance(param, str | datetime):
+    if isinstance(param, str | datetime | int) and not isinstance(param, bool):
         for index, stand_in in enumerate(adapted):
             if param == stand_in:
                 return index
@@ -180,12 +189,15 @@ def compiled_subquery(
     return RawSQL(found.sql, _params(found, moments, using))  # noqa: S611
 
 
-def _params(found: _Compiled, moments: Sequence[datetime], using: str) -> tuple[object, ...]:
-    """``found``'s parameters with this request's moments in their stand-ins' places."""
-    if not moments:
+def _params(
+    found: _Compiled, moments: Sequence[datetime], using: str, ids: Sequence[int] = ()
+) -> tuple[object, ...]:
+    """``found``'s parameters with this request's ids and moments in their stand-ins'
+    places."""
+    if not moments and not ids:
         return found.params
     adapt = connections[using].ops.adapt_datetimefield_value
-    values = [adapt(moment) for moment in moments]
+    values = [*(int(pk) for pk in ids), *(adapt(moment) for moment in moments)]
     return tuple(
         param if slot is None else values[slot]
         for param, slot in zip(found.params, found.slots, strict=True)
@@ -195,25 +207,29 @@ def _params(found: _Compiled, moments: Sequence[datetime], using: str) -> tuple[
 def compiled_rows(
     build: Callable[..., QuerySet[Any, Row]],
     *args: Hashable,
+    ids: Sequence[int] = (),
     moments: Sequence[datetime] = (),
     using: str = "default",
 ) -> list[Row]:
-    """``list(build(*args, *moments))``, from SQL compiled the first time these arguments
-    are seen (``moments`` as in ``compiled_subquery``): model instances with the rows their
+    """``list(build(*args, *ids, *moments))``, from SQL compiled the first time these
+    arguments are seen (``moments`` as in ``compiled_subquery``; ``ids`` likewise, for
+    ``build`` to compare with id columns as they are): model instances with the rows their
     ``select_related`` follows, ``values()`` dicts or ``values_list`` tuples, as the
     queryset gives them.
 
     For the small lists of a page: the ORM's building and compiling of a query cost about
     a millisecond, four times what the database takes to answer it."""
-    found = _compiled(build, connections[using].vendor, using, args, len(moments))
+    found = _compiled(build, connections[using].vendor, using, args, len(moments), len(ids))
     if found.shape.kind == "unread":
         # Its rows would need more than the SQL: a prefetch, objects already known.
         raise ValueError(f"{build.__name__}: its rows need more than its SQL (a prefetch)")
-    if found.empty:
+    if found.empty or not all(_ID_RANGE[0] <= pk <= _ID_RANGE[1] for pk in ids):
+        # An id past 64 bits (a URL may hold any digits) is no row's: the ORM would have
+        # found nothing, where the database refuses the parameter.
         return []
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(found.sql, _params(found, moments, using))  # type: ignore[arg-type]
+        cursor.execute(found.sql, _params(found, moments, using, ids))  # type: ignore[arg-type]
         fetched = cursor.fetchall()
     shape = found.shape
     rows = _converted(fetched, shape.columns, connection)

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.shortcuts import get_object_or_404
+from django.db.models import QuerySet
+from django.http import Http404
 
+from tandem.clients.models import compiled_rows_for, scoped_by_reach
 from tandem.work.models import Task
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
+    from tandem.core.access import Reach
 
 # What the request page reads beside the task itself, joined into the task's one query: the
 # forms that re-render that page (a refused move, comment, edit, file) fetch the same.
@@ -26,12 +29,22 @@ def visible_task(
 ) -> Task:
     """The task ``user`` may see, with ``select_related`` joined: by default its client and
     the client's practice, which the workflow and the client's clock read; raises Http404
-    otherwise."""
-    tasks = Task.objects.visible_to(user)
+    otherwise. Its SQL is compiled once per member and joins (``core.compiled``): every
+    button and page of a request starts here."""
+    found = compiled_rows_for(user, _visible_task, tuple(select_related), ids=[task_id])
+    if not found:
+        raise Http404("No task matches the given query.")
+    return found[0]
+
+
+def _visible_task(
+    practice_id: int, reach: Reach, user_id: int, joined: tuple[str, ...], task_id: int
+) -> QuerySet[Task, Task]:
+    tasks = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
     # select_related() with no names would join every relation.
-    if select_related:
-        tasks = tasks.select_related(*select_related)
-    return get_object_or_404(tasks, pk=task_id)
+    if joined:
+        tasks = tasks.select_related(*joined)
+    return tasks.filter(pk=task_id)
 
 
 def visible_task_for_page(user: User, task_id: int) -> Task:

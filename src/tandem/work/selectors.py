@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import F, QuerySet
 
-from tandem.clients.models import Client
+from tandem.clients.models import Assignment, Client
 from tandem.core import access
+from tandem.core.compiled import compiled_rows
 from tandem.core.roles import Capability
 from tandem.work.models import Task
 
@@ -71,7 +72,9 @@ def reassign_choices(task: Task, standing: access.Standing) -> list[User] | None
     none for the client's contacts."""
     if not task.is_open or not standing.allows(Capability.WORK_ON_REQUEST):
         return None
-    assignments = task.client.assignments.select_related("user").order_by(
-        "user__name", "user__email"
-    )
-    return [assignment.user for assignment in assignments]
+    return [assignment.user for assignment in compiled_rows(_assistants, ids=[task.client_id])]
+
+
+def _assistants(client_id: int) -> QuerySet[Assignment, Assignment]:
+    assignments = Assignment.objects.filter(client_id=client_id).select_related("user")
+    return assignments.order_by("user__name", "user__email")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -24,10 +25,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tandem.core import access
 from tandem.core.access import Side
+from tandem.core.compiled import compiled_rows
 from tandem.core.markdown import render_markdown_cached
 from tandem.core.templatetags.when import time_tag, zoned_time
 from tandem.work.changes import describe
-from tandem.work.models import Attachment, Task, TaskEvent, TaskStatus
+from tandem.work.models import Attachment, Comment, Task, TaskEvent, TaskStatus
 from tandem.work.workflow import Move, moves_for
 
 if TYPE_CHECKING:
@@ -132,7 +134,7 @@ def task_page(task: Task, *, viewer: User, everything: bool = False) -> TaskPage
     standing = access.standing(viewer, task.client)
     side = standing.side or Side.CLIENT
     names = {Side.PRACTICE: task.client.practice.name, Side.CLIENT: task.client.name}
-    raw_files = list(task.attachments.select_related("uploaded_by").order_by("created_at", "id"))
+    raw_files = compiled_rows(_attachments, ids=[task.pk])
     files = {file.pk: _file_link(file) for file in raw_files}
     entries, latest, hidden = _entries(
         task, raw_files, files, names, viewer_side=str(side), everything=everything
@@ -197,6 +199,25 @@ COMMENT_COLUMNS = (
 )  # fmt: skip
 
 
+# The task's files, changes and comments: compiled once for every request's page
+# (``core.compiled``), the task's id put in; the task came through ``visible_to``.
+
+
+def _attachments(task_id: int) -> QuerySet[Attachment, Attachment]:
+    files = Attachment.objects.filter(task_id=task_id).select_related("uploaded_by")
+    return files.order_by("created_at", "id")
+
+
+def _changes(task_id: int) -> QuerySet[TaskEvent, tuple[Any, ...]]:
+    events = TaskEvent.objects.filter(task_id=task_id).order_by("created_at", "id")
+    return events.values_list(*CHANGE_COLUMNS)
+
+
+def _comments(task_id: int) -> QuerySet[Comment, tuple[Any, ...]]:
+    comments = Comment.objects.filter(task_id=task_id).order_by("created_at", "id")
+    return comments.values_list(*COMMENT_COLUMNS)
+
+
 def _entries(
     task: Task,
     raw_files: Sequence[Attachment],
@@ -216,13 +237,8 @@ def _entries(
             by_comment[raw.comment_id].append(files[raw.pk])
         elif raw.delivery_id is not None:
             by_delivery[raw.delivery_id].append(files[raw.pk])
-    ordered = ("created_at", "id")
-    changes = [
-        ChangeRow(*row) for row in task.events.order_by(*ordered).values_list(*CHANGE_COLUMNS)
-    ]
-    comments = [
-        CommentRow(*row) for row in task.comments.order_by(*ordered).values_list(*COMMENT_COLUMNS)
-    ]
+    changes = [ChangeRow(*row) for row in compiled_rows(_changes, ids=[task.pk])]
+    comments = [CommentRow(*row) for row in compiled_rows(_comments, ids=[task.pk])]
     rows: list[tuple[tuple[datetime, int, int], ChangeRow | CommentRow]] = [
         ((change.created_at, 0, change.pk), change) for change in changes
     ]
