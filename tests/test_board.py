@@ -134,6 +134,19 @@ def test_tasks_closed_in_the_last_fourteen_days_sit_in_a_collapsed_column(
     assert "Declined long ago" not in text
 
 
+def test_the_closed_column_shows_the_ten_latest_closed_whatever_their_deadlines(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    own = personas.a
+    for i in range(12):
+        # The later closed, the sooner due: the column's order is when they closed.
+        task = a_request(own, title=f"Called off {i:02}", deadline_at=NOW + timedelta(days=30 - i))
+        walk(task, own, S.CANCELLED)
+        clock.shift(timedelta(hours=1))
+    cards = column(signed_in(own.owner).get(board_url(own)), "done")
+    assert cards == [f"Called off {i:02}" for i in range(11, 1, -1)]
+
+
 def test_only_the_moves_the_workflow_allows_the_viewer_are_offered(
     personas: Personas, clock: Any
 ) -> None:

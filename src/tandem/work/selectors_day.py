@@ -23,11 +23,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, Substr
+from django.db.models.functions import Coalesce, Substr
 
 from tandem.clients.models import (
     Assignment,
@@ -644,28 +642,57 @@ CARD_FIELDS = (
 def client_board(*, viewer: User, client: Client, now: datetime) -> Board:
     """One client's tasks by status: open ones, and those closed in the last 14 days.
 
-    Two queries: the count per status, and at most ``COLUMN_LIMIT`` cards per column in
-    one query (a row number per column, soonest deadline first; latest closed first), each
-    with its checklist's progress.
+    Two queries, both compiled once per member (``core.compiled``; the client's id and the
+    instant put in): the count per status, and at most ``COLUMN_LIMIT`` cards per column,
+    each open status's picked from its own range of the client's (status, deadline) index
+    and the latest closed ones, joined with UNION ALL, each with its checklist's progress.
+    A busy client has thousands of tasks: neither query sorts them all.
     ``client`` must already be one the viewer can see.
     """
-    shown = Q(status__in=OPEN_STATUSES) | Q(
-        status__in=CLOSED_STATUSES, updated_at__gte=now - timedelta(days=RECENTLY_CLOSED_DAYS)
-    )
-    rows = Task.objects.visible_to(viewer).filter(shown, client=client)
-    totals = dict(rows.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    column = Case(When(status__in=CLOSED_STATUSES, then=Value(CLOSED_COLUMN)), default=F("status"))
-    closed_at = Case(When(status__in=CLOSED_STATUSES, then=F("updated_at")))
-    order = [closed_at.desc(nulls_last=True), F("deadline_at").asc(nulls_first=True), F("id").asc()]
-    ranked = rows.annotate(rank=Window(RowNumber(), partition_by=[column], order_by=order))
-    # The ids of each column's first cards, then only those rows with their assignees.
-    ids = ranked.filter(rank__lte=COLUMN_LIMIT).values("pk")
-    shown_rows = with_checklist_progress(Task.objects.filter(pk__in=ids)).order_by(*order)
-    cards = shown_rows.values(*CARD_FIELDS)
+    since = now - timedelta(days=RECENTLY_CLOSED_DAYS)
+    found = compiled_rows_for(viewer, _client_board_totals, ids=[client.pk], moments=[since])
+    totals: dict[str, int] = dict(found)
+    cards = compiled_rows_for(viewer, _client_board_cards, ids=[client.pk], moments=[since])
     standing = access.standing_of_visible(viewer, client)
     maker = _CardMaker(now, {client.pk: standing}, practice_wide=False)
     columns = _columns([maker.card(row) for row in cards], totals, capped=False)
     return Board(columns=columns, client=client)
+
+
+def _client_board_tasks(
+    practice_id: int, reach: Reach, user_id: int, client_id: int
+) -> TaskQuerySet:
+    tasks = scoped_by_reach(Task.objects.all(), practice_id, reach, user_id)
+    return tasks.filter(client_id=client_id)
+
+
+def _recently_closed(tasks: TaskQuerySet, since: datetime) -> TaskQuerySet:
+    return tasks.filter(status__in=sorted(CLOSED_STATUSES), updated_at__gte=since)
+
+
+def _client_board_totals(
+    practice_id: int, reach: Reach, user_id: int, client_id: int, since: datetime
+) -> QuerySet[Task, tuple[str, int]]:
+    tasks = _client_board_tasks(practice_id, reach, user_id, client_id)
+    recently_closed = Q(status__in=sorted(CLOSED_STATUSES), updated_at__gte=since)
+    shown = tasks.filter(Q(status__in=sorted(OPEN_STATUSES)) | recently_closed)
+    return shown.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+
+
+def _client_board_cards(
+    practice_id: int, reach: Reach, user_id: int, client_id: int, since: datetime
+) -> QuerySet[Task, dict[str, Any]]:
+    tasks = _client_board_tasks(practice_id, reach, user_id, client_id)
+    soonest: list[str | OrderBy] = [F("deadline_at").asc(nulls_first=True), "pk"]
+    groups = [
+        (tasks.filter(status=status), soonest, COLUMN_LIMIT) for status in sorted(OPEN_STATUSES)
+    ]
+    latest: list[str | OrderBy] = [F("updated_at").desc(), *soonest]
+    groups.append((_recently_closed(tasks, since), latest, COLUMN_LIMIT))
+    closed_at = Case(When(status__in=CLOSED_STATUSES, then=F("updated_at")))
+    order = [closed_at.desc(nulls_last=True), F("deadline_at").asc(nulls_first=True), F("id").asc()]
+    picked = Task.objects.filter(pk__in=first_ids_of_each(groups))
+    return with_checklist_progress(picked).order_by(*order).values(*CARD_FIELDS)
 
 
 def practice_board(*, viewer: User, now: datetime, assignee_id: int | None = None) -> Board:
