@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
@@ -122,9 +123,23 @@ def option_tags(choices: Iterable[tuple[object, object]], selected: Set[str] = f
 
     Django's ``format_html`` costs several calls per value; for the 500 clients of a big
     practice, written up to three times on one page, that was a tenth of the page's time.
-    """
+    The same list comes back on every visit, so the last lists written are kept: comparing
+    500 pairs with a kept list costs a tenth of escaping them again."""
+    pairs = tuple(choices)
+    try:
+        return _option_tags(pairs, frozenset(selected))
+    except TypeError:  # a label that cannot be a key (not a string): written afresh
+        return _written_options(pairs, frozenset(selected))
+
+
+@functools.lru_cache(maxsize=128)
+def _option_tags(pairs: tuple[tuple[object, object], ...], selected: frozenset[str]) -> str:
+    return _written_options(pairs, selected)
+
+
+def _written_options(pairs: tuple[tuple[object, object], ...], selected: frozenset[str]) -> str:
     tags = []
-    for value, label in choices:
+    for value, label in pairs:
         key = str(value)
         chosen = " selected" if key in selected else ""
         text = escape_text(str(label))
