@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -278,3 +278,23 @@ def test_the_expected_date_and_will_miss_cost_fixed_queries(
     )
     # Will miss: also the heads-ups waiting to be confirmed.
     assert kept == (5, 5)
+
+
+@pytest.mark.parametrize("prefix", ["/", "/tandem/"])
+@pytest.mark.parametrize("kind", ["person", "client"])
+def test_a_weeks_link_is_the_one_reverse_gives(kind: str, prefix: str) -> None:
+    """The page formats each cell's link into a pattern reversed once; it must be the
+    address Django would reverse, under any script prefix."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from tandem.planning.selectors_capacity import week_url as cell_url
+
+    before = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        for monday, pk in ((date(2030, 6, 10), 7), (date(2031, 1, 6), 12345678901)):
+            expected = reverse("planning:capacity-week", args=[monday.isoformat(), kind, pk])
+            assert cell_url(monday, kind, pk) == expected
+            assert expected.startswith(prefix)
+    finally:
+        set_script_prefix(before)

@@ -9,11 +9,12 @@ assistant themself and the clients they serve. Contacts never reach these pages.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from tandem.accounts.models import User
 from tandem.clients.models import Client
@@ -26,6 +27,9 @@ from tandem.planning.selectors import availabilities_of
 from tandem.work.models import Task
 
 WEEKS = 12
+# Stand-ins reversed in place of a week and a row's id (``week_url``).
+_WEEK_MARK = "2000-01-03"
+_ID_MARK = 2147483647
 # The busiest clients shown on the page; the rest are counted.
 CLIENT_ROWS = 25
 
@@ -255,10 +259,15 @@ def capacity_page(*, viewer: User, now: datetime) -> CapacityPage:
         more_clients=max(0, len(busy) - CLIENT_ROWS),
         time_zone=viewer.membership.practice.time_zone,
         default_minutes=computed.policy.default_request_minutes,
-        default_sized=sum(
-            1
-            for p in plan.placements.values()
-            if p.commitment.is_default_size and p.commitment.assignee in shown_ids
+        # Counted once per kept plan and set of rows: the plan holds every request.
+        default_sized=plan_cache.derived(
+            plan,
+            ("default_sized", frozenset(shown_ids)),
+            lambda: sum(
+                1
+                for p in plan.placements.values()
+                if p.commitment.is_default_size and p.commitment.assignee in shown_ids
+            ),
         ),
     )
 
@@ -291,7 +300,22 @@ def _row(kind: str, pk: int, name: str, weeks: tuple[capacity.Week, ...]) -> Row
 
 
 def week_url(starts_on: date, kind: str, pk: int) -> str:
-    return reverse("planning:capacity-week", args=[starts_on.isoformat(), kind, pk])
+    """A week's drill-down: the pattern is reversed once per row kind and script prefix, and
+    each cell's week and id formatted in (a page of 46 rows has 552 cells)."""
+    week, row = _week_pattern(kind, get_script_prefix())
+    return f"{week}{starts_on.isoformat()}{row}{int(pk)}/"
+
+
+@functools.lru_cache(maxsize=8)
+def _week_pattern(kind: str, prefix: str) -> tuple[str, str]:
+    """The path before the week and between the week and the row's id."""
+    del prefix  # part of the key only: reverse() reads it
+    path = reverse("planning:capacity-week", args=[_WEEK_MARK, kind, _ID_MARK])
+    before, rest = path.split(_WEEK_MARK)
+    between, after = rest.split(str(_ID_MARK))
+    if after != "/":
+        raise ValueError(f"unexpected capacity-week path: {path}")
+    return before, between
 
 
 # A week's drill-down ------------------------------------------------------------------------
