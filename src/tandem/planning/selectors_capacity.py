@@ -394,11 +394,16 @@ def _week_page(
     viewer: User, kind: str, pk: int, name: str, week: capacity.Week, plan: capacity.Plan
 ) -> WeekPage:
     task_ids = [int(str(key).split(":", 1)[1]) for key in week.keys if str(key).startswith("task:")]
+    # Scoped by the viewer's clients rather than their practice: the same rows (a task's
+    # practice is its client's), but SQLite, told a practice has about a thousand tasks by
+    # its sampled statistics, walked the practice's index of 100,000 instead of looking the
+    # week's few hundred ids up (20 ms → under 1).
+    visible_clients = Client.objects.visible_to(viewer).values("pk")
     tasks = {
         task["pk"]: task
-        for task in Task.objects.visible_to(viewer)
-        .filter(pk__in=task_ids)
-        .values("pk", "title", "client__name")
+        for task in Task.objects.filter(pk__in=task_ids, client_id__in=visible_clients).values(
+            "pk", "title", "client__name"
+        )
     }
     items: list[Item] = []
     hidden = more = more_minutes = 0
