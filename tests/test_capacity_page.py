@@ -298,3 +298,19 @@ def test_a_weeks_link_is_the_one_reverse_gives(kind: str, prefix: str) -> None:
             assert expected.startswith(prefix)
     finally:
         set_script_prefix(before)
+
+
+def test_a_week_counts_but_does_not_name_work_for_a_client_the_viewer_no_longer_serves(
+    personas: Personas, clock: time_machine.Traveller
+) -> None:
+    from tandem.clients.services import unassign_assistant
+
+    world = personas.a
+    taken_on(world, "3", title="Client 1's launch")
+    unassign_assistant(world.client1, assistant=world.assistant, actor=world.owner)
+    # Still theirs in the plan, but no longer a request they may open.
+    text = page_text(signed_in(world.assistant).get(week_url("person", world.assistant.pk)))
+    assert "Client 1's launch" not in text
+    assert "of work for clients you do not serve" in text
+    owners = page_text(signed_in(world.owner).get(week_url("person", world.assistant.pk)))
+    assert "Client 1's launch" in owners
