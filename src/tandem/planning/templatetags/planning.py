@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from django import template
@@ -27,6 +28,13 @@ def hours(minutes: int | None) -> str:
 
 @register.simple_tag
 def capacity_row(row: Row) -> SafeString:
+    return mark_safe(_written_row(row))  # noqa: S308 (every value is escaped in it)
+
+
+# A row is a value (its kind, id, name and weeks): while the kept plan stands, every visit
+# shows the same rows, so the last ones written are kept rather than written again.
+@functools.lru_cache(maxsize=256)
+def _written_row(row: Row) -> str:
     ident = f"cap-{escape(row.kind)}-{int(row.id)}"
     name = escape(row.name)
     over = row.over_booked_weeks
@@ -36,7 +44,7 @@ def capacity_row(row: Row) -> SafeString:
         if over
         else ""
     )
-    return mark_safe(  # noqa: S308 (every value is escaped above and below)
+    return (
         f'<article class="card capacity-row" aria-labelledby="{ident}">\n'
         f'<h3 id="{ident}">{name}{badge}</h3>\n'
         f'<div class="capacity-chart">{_chart(row, ident, name)}</div>\n'
