@@ -40,3 +40,27 @@ def test_signing_out_deletes_the_session(personas: Personas) -> None:
     assert Session.objects.count() == 1
     http.post("/accounts/logout/")
     assert Session.objects.count() == 0
+
+
+def test_an_expired_session_signs_no_one_in(personas: Personas) -> None:
+    """The session is read through SQL compiled once, its key and the instant put in each
+    time: a session past its expiry is no longer found."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    http = signed_in(None)
+    http.post("/accounts/login/", {"login": personas.a.owner.email, "password": PASSWORD})
+    assert http.get("/dashboard/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert http.get("/dashboard/").status_code == 302  # to the sign-in page
+
+
+def test_two_people_signed_in_at_once_each_get_their_own_session(personas: Personas) -> None:
+    owner = signed_in(None)
+    owner.post("/accounts/login/", {"login": personas.a.owner.email, "password": PASSWORD})
+    contact = signed_in(None)
+    contact.post("/accounts/login/", {"login": personas.b.contact1.email, "password": PASSWORD})
+    assert "Client B1" in contact.get("/portal/").content.decode()
+    assert owner.get("/portal/").status_code in (302, 403, 404)
+    assert owner.get("/dashboard/").status_code == 200

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend
+from django.db.models import QuerySet
 
 from tandem.accounts.models import User
+from tandem.core.compiled import compiled_rows
 
 
 class MemberBackend(AuthenticationBackend):
@@ -15,5 +17,15 @@ class MemberBackend(AuthenticationBackend):
     one query a request instead of two."""
 
     def get_user(self, user_id: Any) -> User | None:
-        user = User.objects.select_related("membership__practice").filter(pk=user_id).first()
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        # Compiled once (core.compiled): every signed-in request loads its user.
+        found = compiled_rows(_member, ids=[pk])
+        user = found[0] if found else None
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def _member(user_id: int) -> QuerySet[User, User]:
+    return User.objects.select_related("membership__practice").filter(pk=user_id)[:1]

@@ -11,7 +11,8 @@ is kept is the SQL and its parameters, never rows. ``build`` must be a module-le
 whose queryset depends on its arguments alone (ids, fixed choices), never on settings a
 request can change. The clock enters only as ``moments``: instants compiled as stand-ins
 and replaced by each request's own among the parameters. A row's own id (the request a page
-shows) enters ``compiled_rows`` the same way, as ``ids``: one compiled query serves every
+shows, a session's stored key) enters ``compiled_rows`` the same way, as ``ids``: one
+compiled query serves every
 request's page, where keying on the id would keep one per request ever opened.
 
 Small lists a page shows as they are (a client's projects, what it owes, its agreements)
@@ -47,8 +48,10 @@ Row = TypeVar("Row")
 # Instants no row holds, standing in for "now" and the like while a query is compiled; the
 # request's own instants take their places among the parameters afterwards.
 _STAND_INS = tuple(datetime(2999, 1, day, tzinfo=UTC) for day in range(1, 9))
-# Ids no row has (near the top of a 32-bit key), standing in for ``ids`` likewise.
+# Ids no row has (near the top of a 32-bit key), standing in for ``ids`` likewise; text
+# keys (a session's) have stand-ins no key is (keys are letters and digits).
 _ID_STAND_INS = tuple(2_147_480_000 + index for index in range(4))
+_TEXT_STAND_INS = tuple(f"\x00compiled stand-in {index}\x00" for index in range(4))
 _ID_RANGE = (-(2**63), 2**63 - 1)
 
 
@@ -91,17 +94,19 @@ def _compiled(
     using: str,
     args: tuple[Hashable, ...],
     moments: int,
-    ids: int = 0,
+    ids: tuple[type, ...] = (),
 ) -> _Compiled:
     """The SQL, its parameters, which stand-in (the ids', then the moments') each parameter
     is, and the shape of its rows."""
     del vendor  # part of the key only: the SQL is compiled for the current backend
     if moments > len(_STAND_INS):
         raise ValueError(f"at most {len(_STAND_INS)} moments")
-    if ids > len(_ID_STAND_INS):
+    if len(ids) > len(_ID_STAND_INS):
         raise ValueError(f"at most {len(_ID_STAND_INS)} ids")
     stand_ins = _STAND_INS[:moments]
-    id_stand_ins = _ID_STAND_INS[:ids]
+    id_stand_ins = [
+        (_TEXT_STAND_INS if kind is str else _ID_STAND_INS)[index] for index, kind in enumerate(ids)
+    ]
     queryset = build(*args, *id_stand_ins, *stand_ins)
     compiler = queryset.query.get_compiler(using=using)
     try:
@@ -111,7 +116,7 @@ def _compiled(
     adapt = connections[using].ops.adapt_datetimefield_value
     adapted = [*id_stand_ins, *(adapt(stand_in) for stand_in in stand_ins)]
     slots = tuple(_slot(param, adapted) for param in params)
-    if set(range(ids + moments)) - set(slots):
+    if set(range(len(ids) + moments)) - set(slots):
         # A moment compared through a function (a date, a truncation) would keep its
         # stand-in and silently find nothing; such a query cannot be compiled once.
         raise ValueError(f"{build.__name__} does not compare every moment or id as it is")
@@ -190,14 +195,14 @@ def compiled_subquery(
 
 
 def _params(
-    found: _Compiled, moments: Sequence[datetime], using: str, ids: Sequence[int] = ()
+    found: _Compiled, moments: Sequence[datetime], using: str, ids: Sequence[int | str] = ()
 ) -> tuple[object, ...]:
     """``found``'s parameters with this request's ids and moments in their stand-ins'
     places."""
     if not moments and not ids:
         return found.params
     adapt = connections[using].ops.adapt_datetimefield_value
-    values = [*(int(pk) for pk in ids), *(adapt(moment) for moment in moments)]
+    values = [*ids, *(adapt(moment) for moment in moments)]
     return tuple(
         param if slot is None else values[slot]
         for param, slot in zip(found.params, found.slots, strict=True)
@@ -207,23 +212,26 @@ def _params(
 def compiled_rows(
     build: Callable[..., QuerySet[Any, Row]],
     *args: Hashable,
-    ids: Sequence[int] = (),
+    ids: Sequence[int | str] = (),
     moments: Sequence[datetime] = (),
     using: str = "default",
 ) -> list[Row]:
     """``list(build(*args, *ids, *moments))``, from SQL compiled the first time these
-    arguments are seen (``moments`` as in ``compiled_subquery``; ``ids`` likewise, for
-    ``build`` to compare with id columns as they are): model instances with the rows their
-    ``select_related`` follows, ``values()`` dicts or ``values_list`` tuples, as the
-    queryset gives them.
+    arguments are seen (``moments`` as in ``compiled_subquery``; ``ids`` likewise, whole
+    numbers or text, for ``build`` to compare with key columns as they are): model
+    instances with the rows their ``select_related`` follows, ``values()`` dicts or
+    ``values_list`` tuples, as the queryset gives them.
 
     For the small lists of a page: the ORM's building and compiling of a query cost about
     a millisecond, four times what the database takes to answer it."""
-    found = _compiled(build, connections[using].vendor, using, args, len(moments), len(ids))
+    kinds = tuple(str if isinstance(pk, str) else int for pk in ids)
+    found = _compiled(build, connections[using].vendor, using, args, len(moments), kinds)
     if found.shape.kind == "unread":
         # Its rows would need more than the SQL: a prefetch, objects already known.
         raise ValueError(f"{build.__name__}: its rows need more than its SQL (a prefetch)")
-    if found.empty or not all(_ID_RANGE[0] <= pk <= _ID_RANGE[1] for pk in ids):
+    if found.empty or not all(
+        isinstance(pk, str) or _ID_RANGE[0] <= pk <= _ID_RANGE[1] for pk in ids
+    ):
         # An id past 64 bits (a URL may hold any digits) is no row's: the ORM would have
         # found nothing, where the database refuses the parameter.
         return []

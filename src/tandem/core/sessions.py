@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import SuspiciousOperation
+from django.db.models import QuerySet
 from django.utils import timezone
+
+from tandem.core.compiled import compiled_rows
 
 logger = logging.getLogger("django.security.SuspiciousSession")
 
@@ -26,19 +30,32 @@ def stored_key(session_key: str) -> str:
     return hashlib.blake2b(session_key.encode(), digest_size=20).hexdigest()
 
 
+def _live_session(
+    model: type[AbstractBaseSession], key: str, now: datetime
+) -> QuerySet[AbstractBaseSession, AbstractBaseSession]:
+    return model.objects.filter(session_key=key, expire_date__gt=now)[:1]
+
+
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> AbstractBaseSession | None:
         if self.session_key is None:
             return None
         try:
-            return self.model.objects.get(
-                session_key=stored_key(self.session_key), expire_date__gt=timezone.now()
+            # Compiled once (core.compiled): every signed-in request starts here.
+            found = compiled_rows(
+                _live_session,
+                self.model,
+                ids=[stored_key(self.session_key)],
+                moments=[timezone.now()],
             )
-        except (self.model.DoesNotExist, SuspiciousOperation) as error:
-            if isinstance(error, SuspiciousOperation):
-                logger.warning(str(error))
+        except SuspiciousOperation as error:
+            logger.warning(str(error))
+            found = []
+        if not found:
             self._session_key = None
             return None
+        session: AbstractBaseSession = found[0]
+        return session
 
     def exists(self, session_key: str) -> bool:
         return self.model.objects.filter(session_key=stored_key(session_key)).exists()
