@@ -10,19 +10,15 @@ turned back into it.
 from __future__ import annotations
 
 import hashlib
-import logging
 from datetime import datetime
 from typing import Any
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.base_session import AbstractBaseSession
-from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from tandem.core.compiled import compiled_rows
-
-logger = logging.getLogger("django.security.SuspiciousSession")
 
 
 def stored_key(session_key: str) -> str:
@@ -40,17 +36,10 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> AbstractBaseSession | None:
         if self.session_key is None:
             return None
-        try:
-            # Compiled once (core.compiled): every signed-in request starts here.
-            found = compiled_rows(
-                _live_session,
-                self.model,
-                ids=[stored_key(self.session_key)],
-                moments=[timezone.now()],
-            )
-        except SuspiciousOperation as error:
-            logger.warning(str(error))
-            found = []
+        # Compiled once (core.compiled): every signed-in request starts here.
+        found = compiled_rows(
+            _live_session, self.model, ids=[stored_key(self.session_key)], moments=[timezone.now()]
+        )
         if not found:
             self._session_key = None
             return None
