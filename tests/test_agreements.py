@@ -113,6 +113,24 @@ def test_a_contact_never_sees_a_draft(personas: Personas):
     assert not Agreement.objects.visible_to(personas.b.owner).filter(pk=draft.pk).exists()
 
 
+def test_the_agreements_status_lists_a_draft_to_the_practice_only(personas: Personas):
+    """The portal's and the client page's list is read through SQL compiled once per
+    member: it keeps ``visible_to``'s rule."""
+    from tandem.agreements.selectors import agreements_status
+
+    a = personas.a
+    draft = flow.issue(a.client1, a.owner)
+
+    def waiting(viewer: object) -> list[int]:
+        status = agreements_status(viewer=viewer, client=a.client1)  # type: ignore[arg-type]
+        return [row.pk for row in status.waiting]
+
+    assert waiting(a.owner) == [draft.pk]
+    assert waiting(a.contact1) == []
+    services.send_agreement(draft, actor=a.owner)
+    assert waiting(a.contact1) == [draft.pk]
+
+
 def test_one_agreement_of_a_kind_on_its_way_at_a_time(personas: Personas):
     a = personas.a
     flow.issue(a.client1, a.owner)

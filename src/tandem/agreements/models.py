@@ -82,9 +82,12 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         if not access.allows(user, Capability.SEE_AGREEMENTS):
             return self.none()
         rows = scoped_by_client(self, user)
-        if not access.is_practice_side(access.member(user)):
-            rows = rows.exclude(state=State.DRAFT)
-        return rows
+        return rows.with_drafts_for(access.is_practice_side(access.member(user)))
+
+    def with_drafts_for(self, practice_side: bool) -> AgreementQuerySet:
+        """Drafts only for the practice side: ``visible_to``'s rule, also for queries
+        compiled once per member (``agreements.selectors``)."""
+        return self if practice_side else self.exclude(state=State.DRAFT)
 
 
 class Agreement(models.Model):

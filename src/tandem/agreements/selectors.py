@@ -68,12 +68,11 @@ def agreements_status(*, viewer: User, client: Client) -> AgreementsStatus:
 def _listed(
     practice_id: int, reach: Reach, user_id: int, client_id: int, with_drafts: bool
 ) -> QuerySet[Agreement, Agreement]:
-    """What ``Agreement.objects.visible_to`` gives a member who may see agreements: drafts
-    only to the practice side."""
+    """What ``Agreement.objects.visible_to`` gives a member who may see agreements."""
     rows = scoped_by_reach(Agreement.objects.all(), practice_id, reach, user_id)
-    listed = [state for state in LISTED if with_drafts or state != State.DRAFT]
     return (
-        rows.filter(client_id=client_id, state__in=listed)
+        rows.with_drafts_for(with_drafts)
+        .filter(client_id=client_id, state__in=LISTED)
         .only("id", "client_id", "kind", "title", "version", "state", "signed_at", "sent_at")
         .order_by("kind", "-id")
     )
