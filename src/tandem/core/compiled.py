@@ -281,11 +281,3 @@ def _instance(shape: _Shape, row: list[Any], using: str) -> Any:
     for name, position in shape.annotations:
         setattr(instance, name, row[position])
     return instance
-
-
-def rows_of(subquery: RawSQL, *, using: str = "default") -> list[tuple[Any, ...]]:
-    """The rows of a compiled ``values_list`` query, as the database returns them (no
-    converters: for ids, counts and text, which every backend returns as Python's own)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(subquery.sql, subquery.params)
-        return list(cursor.fetchall())

@@ -30,13 +30,11 @@ from django.db.models.functions import Coalesce, Substr
 from tandem.clients.models import (
     Assignment,
     Client,
-    compiled_for,
     compiled_rows_for,
     scoped_by_reach,
 )
 from tandem.core import access
 from tandem.core.access import Reach, Standing
-from tandem.core.compiled import rows_of
 from tandem.core.links import link
 from tandem.core.markdown import markdown_preview, shorten
 from tandem.core.models import Practice
@@ -351,11 +349,11 @@ def day_dashboard(*, viewer: User, now: datetime, zone: tzinfo) -> Day:
     # Both queries are the same on every visit but for the member's ids and the day's
     # instants: compiled once per member (core.compiled), the instants put in each time.
     moments = (bounds.now, bounds.tomorrow, bounds.next_week)
-    counted = compiled_for(viewer, _day_totals, moments=moments)
+    counted = compiled_rows_for(viewer, _day_totals, moments=moments)
     titles = SECTIONS | (WEEKEND_SECTIONS if bounds.is_weekend else {})
-    if counted is None:
+    if not counted:  # a member who sees no client
         return Day([Section(key, t, e, [], 0) for key, (t, e) in titles.items()], 0)
-    (row,) = rows_of(counted, using=Task.objects.db)
+    (row,) = counted
     totals = dict(zip([*SECTIONS, "new"], row, strict=True))
     shown = _sections_first_tasks(viewer, moments, bounds)
     sections = [
@@ -710,11 +708,11 @@ def practice_board(*, viewer: User, now: datetime, assignee_id: int | None = Non
     by when they closed, per client), so it would read every closed task of the viewer's
     clients.
     """
-    counted = compiled_for(viewer, _board_totals, assignee_id)
+    counted = compiled_rows_for(viewer, _board_totals, assignee_id)
     cards: list[Card] = []
     totals: dict[str, int] = {}
-    if counted is not None:
-        (counts,) = rows_of(counted, using=Task.objects.db)
+    if counted:  # empty for a member who sees no client
+        (counts,) = counted
         totals = dict(zip(BOARD_STATUSES, counts, strict=True))
         rows = sorted(compiled_rows_for(viewer, _board_cards, assignee_id), key=_board_order)
         clients = Client.objects.filter(pk__in={row["client_id"] for row in rows})

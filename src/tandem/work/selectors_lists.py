@@ -27,9 +27,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from tandem.clients.models import Client, compiled_for, compiled_rows_for, scoped_by_reach
+from tandem.clients.models import Client, compiled_rows_for, scoped_by_reach
 from tandem.core.access import Reach
-from tandem.core.compiled import rows_of
 from tandem.core.pagination import IdsFirstPaginator
 from tandem.search.query import SearchQuery, newest_matches_first, search_tasks
 from tandem.work import selectors_go_aheads as go_aheads
@@ -275,11 +274,7 @@ def portal_work(*, viewer: User, client: Client) -> PortalWork:
     whole. Both are the same on every visit
     but for the ids in them, so their SQL is compiled once per contact (``core.compiled``).
     """
-    empty = {key: PortalSection(key, [], 0) for key in PORTAL_GROUPS}
-    counted = compiled_for(viewer, _portal_counts, client.pk, client.phase)
-    if counted is None:
-        return PortalWork(empty, [])
-    by_status = dict(rows_of(counted, using=Task.objects.db))
+    by_status = dict(compiled_rows_for(viewer, _portal_counts, client.pk, client.phase))
     sections = {
         key: PortalSection(key, [], sum(by_status.get(status, 0) for status in statuses))
         for key, statuses in PORTAL_GROUPS.items()
